@@ -1,0 +1,45 @@
+# The one entry point. On a fresh Debian machine:
+#   make demo   builds the extension and shows it working against the built-in simulator
+#   make test   runs every check and test
+# Both install what is missing first (scripts/setup.sh), idempotently.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+CARGO ?= cargo
+
+.PHONY: setup setup-build build demo test lint test-rust test-e2e clean
+
+setup:
+	scripts/setup.sh test
+
+setup-build:
+	scripts/setup.sh build
+
+## build: dist/chrome, dist/firefox and their .zip files (release wasm, size-optimised)
+build: setup-build
+	scripts/build.sh
+
+## demo: build, and show the extension working in Chromium
+demo: setup build
+	node scripts/demo.mjs
+
+## lint: formatting, clippy (native and wasm32, warnings are errors), web-ext lint
+lint: setup build
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p jit-console --target wasm32-unknown-unknown --all-targets -- -D warnings
+	node scripts/lint-firefox.mjs
+
+## test-rust: native tests of the core
+test-rust:
+	$(CARGO) test --workspace
+
+## test-e2e: the browser end-to-end suite against the simulator
+test-e2e: setup build
+	node --test --test-concurrency=1 tests/e2e/
+
+## test: everything
+test: lint test-rust test-e2e
+
+clean:
+	rm -rf dist build target/wasm32-unknown-unknown

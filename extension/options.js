@@ -1,0 +1,5 @@
+// The options page shell: the page is built by the wasm core.
+import init, { startOptions } from './jit_console.js';
+
+await init();
+startOptions();

@@ -1,0 +1,21 @@
+// Writes one browser's manifest.json from the single source manifest.json, dropping only
+// the keys that browser ignores (and would warn about):
+//   chrome:  background.scripts, browser_specific_settings
+//   firefox: background.service_worker, key, minimum_chrome_version
+// Usage: node scripts/derive-manifest.mjs chrome|firefox OUT_FILE
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const [browser, out] = process.argv.slice(2);
+const manifest = JSON.parse(readFileSync(new URL('../manifest.json', import.meta.url), 'utf8'));
+if (browser === 'chrome') {
+  delete manifest.background.scripts;
+  delete manifest.browser_specific_settings;
+} else if (browser === 'firefox') {
+  delete manifest.background.service_worker;
+  delete manifest.key;
+  delete manifest.minimum_chrome_version;
+} else {
+  console.error(`unknown browser ${browser}`);
+  process.exit(2);
+}
+writeFileSync(out, JSON.stringify(manifest, null, 2) + '\n');

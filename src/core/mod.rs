@@ -1,0 +1,12 @@
+//! The pure core: no browser, no network, no clock.
+
+pub mod config;
+pub mod messages;
+pub mod portal_url;
+pub mod secret;
+pub mod text;
+
+/// Facts read from `manifest.json` at build time (see `build.rs`).
+pub mod manifest {
+    include!(concat!(env!("OUT_DIR"), "/manifest_facts.rs"));
+}

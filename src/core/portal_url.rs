@@ -1,0 +1,332 @@
+//! What counts as a DuploCloud portal address.
+//!
+//! Rules (issue 2, after `duplo-jit`):
+//! - `https://` only, except `http://localhost[:port]` and `http://127.0.0.1[:port]`, which
+//!   `duplo-jit` allows for development;
+//! - no user name or password, no query, no fragment;
+//! - the path (and a trailing slash) is ignored: a portal is an origin, so a URL copied from
+//!   the address bar of any portal page (`https://acme.duplocloud.net/app/devops/...`) works;
+//! - the host is lower-cased; a default port is dropped;
+//! - a bare host (`acme.duplocloud.net`) is taken as `https://acme.duplocloud.net`, because
+//!   that is what people paste; any other scheme is refused with the reason.
+
+use std::net::Ipv4Addr;
+
+use serde::{Deserialize, Serialize};
+use url::{Host, Url};
+
+use super::text::{msg, UserText};
+
+/// A portal's origin, checked: `https://host[:port]` (or a local development origin).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PortalUrl {
+    origin: String,
+    host: String,
+}
+
+/// Why a text is not a portal address.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PortalUrlError {
+    /// Nothing was typed.
+    #[error("no portal URL given")]
+    Empty,
+    /// The text does not parse as a URL.
+    #[error("not a URL: {0}")]
+    NotAUrl(String),
+    /// A scheme other than `https` (or `http` for a local development portal).
+    #[error("scheme {0} is not allowed")]
+    SchemeNotAllowed(String),
+    /// `http://` to a host that is not this computer.
+    #[error("plain http to a remote host")]
+    PlainHttpRemote,
+    /// `user:password@` in the URL.
+    #[error("credentials in the URL")]
+    HasCredentials,
+    /// `?...` in the URL.
+    #[error("query in the URL")]
+    HasQuery,
+    /// `#...` in the URL.
+    #[error("fragment in the URL")]
+    HasFragment,
+    /// No host name.
+    #[error("no host")]
+    NoHost,
+    /// An internationalised host name typed in Unicode; the ASCII (`xn--`) form works.
+    #[error("non-ASCII host")]
+    NonAsciiHost,
+}
+
+impl PortalUrlError {
+    /// The sentence the user reads.
+    pub fn user_text(&self) -> UserText {
+        match self {
+            Self::Empty => msg::PORTAL_URL_EMPTY.text(),
+            Self::NotAUrl(_) | Self::NoHost => msg::PORTAL_URL_NOT_A_URL.text(),
+            Self::SchemeNotAllowed(scheme) => msg::PORTAL_URL_SCHEME.with([scheme.as_str()]),
+            Self::PlainHttpRemote => msg::PORTAL_URL_PLAIN_HTTP.text(),
+            Self::HasCredentials => msg::PORTAL_URL_CREDENTIALS.text(),
+            Self::HasQuery => msg::PORTAL_URL_QUERY.text(),
+            Self::HasFragment => msg::PORTAL_URL_FRAGMENT.text(),
+            Self::NonAsciiHost => msg::PORTAL_URL_NON_ASCII.text(),
+        }
+    }
+}
+
+impl PortalUrl {
+    /// Checks `input` against the rules above.
+    pub fn parse(input: &str) -> Result<Self, PortalUrlError> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Err(PortalUrlError::Empty);
+        }
+        let with_scheme = if input.contains("://") {
+            input.to_owned()
+        } else if has_scheme_prefix(input) {
+            // `javascript:alert(1)`, `mailto:x`: a scheme without `//`.
+            let scheme = input.split(':').next().unwrap_or_default();
+            return Err(PortalUrlError::SchemeNotAllowed(scheme.to_lowercase()));
+        } else {
+            format!("https://{input}")
+        };
+        let url = Url::parse(&with_scheme).map_err(|e| {
+            let authority = with_scheme.split("://").nth(1).unwrap_or_default();
+            let host = authority.split(['/', '?', '#']).next().unwrap_or_default();
+            if host.is_ascii() {
+                PortalUrlError::NotAUrl(e.to_string())
+            } else {
+                PortalUrlError::NonAsciiHost
+            }
+        })?;
+
+        let local = matches!(url.host(), Some(Host::Domain("localhost")))
+            || url.host() == Some(Host::Ipv4(Ipv4Addr::LOCALHOST));
+        match url.scheme() {
+            "https" => {}
+            "http" if local => {}
+            "http" => return Err(PortalUrlError::PlainHttpRemote),
+            other => return Err(PortalUrlError::SchemeNotAllowed(other.to_owned())),
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(PortalUrlError::HasCredentials);
+        }
+        if url.query().is_some() {
+            return Err(PortalUrlError::HasQuery);
+        }
+        if url.fragment().is_some() {
+            return Err(PortalUrlError::HasFragment);
+        }
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or(PortalUrlError::NoHost)?;
+        let host = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        let origin = format!("{}://{host}", url.scheme());
+        Ok(Self { origin, host })
+    }
+
+    /// `https://host[:port]`, with no trailing slash.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// `host[:port]`: how the portal is named to the user.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+}
+
+fn has_scheme_prefix(input: &str) -> bool {
+    match input.split_once(':') {
+        Some((scheme, rest)) => {
+            let looks_like_scheme = !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+            // `localhost:8080` and `acme.duplocloud.net:8443/x` are host:port, not schemes.
+            let is_port = rest
+                .split(['/', '?', '#'])
+                .next()
+                .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+            looks_like_scheme && !is_port && !scheme.contains('.')
+        }
+        None => false,
+    }
+}
+
+impl TryFrom<String> for PortalUrl {
+    type Error = PortalUrlError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<PortalUrl> for String {
+    fn from(value: PortalUrl) -> Self {
+        value.origin
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(input: &str) -> (String, String) {
+        let url = PortalUrl::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+        (url.origin().to_owned(), url.host().to_owned())
+    }
+
+    fn err(input: &str) -> PortalUrlError {
+        PortalUrl::parse(input).expect_err(input)
+    }
+
+    #[test]
+    fn accepts_https_portals_and_normalises_them() {
+        let expected = (
+            "https://acme.duplocloud.net".to_owned(),
+            "acme.duplocloud.net".to_owned(),
+        );
+        for input in [
+            "https://acme.duplocloud.net",
+            "https://acme.duplocloud.net/",
+            "  https://ACME.DuploCloud.net/  ",
+            "https://acme.duplocloud.net/app/devops/1234/services",
+            "https://acme.duplocloud.net:443/",
+            "acme.duplocloud.net",
+            "ACME.duplocloud.net/app/",
+            "HTTPS://acme.duplocloud.net",
+        ] {
+            assert_eq!(ok(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn keeps_a_custom_domain_and_port() {
+        assert_eq!(
+            ok("https://portal.example.com:8443/app"),
+            (
+                "https://portal.example.com:8443".to_owned(),
+                "portal.example.com:8443".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn allows_plain_http_only_for_this_computer() {
+        assert_eq!(ok("http://localhost:3000").0, "http://localhost:3000");
+        assert_eq!(ok("http://127.0.0.1:8080/").0, "http://127.0.0.1:8080");
+        assert_eq!(ok("http://localhost").0, "http://localhost");
+        assert_eq!(ok("localhost:3000").0, "https://localhost:3000");
+        assert_eq!(
+            err("http://acme.duplocloud.net"),
+            PortalUrlError::PlainHttpRemote
+        );
+        assert_eq!(err("http://127.0.0.2"), PortalUrlError::PlainHttpRemote);
+        assert_eq!(
+            err("http://localhost.evil.com"),
+            PortalUrlError::PlainHttpRemote
+        );
+        assert_eq!(err("http://10.0.0.1"), PortalUrlError::PlainHttpRemote);
+    }
+
+    #[test]
+    fn refuses_other_schemes() {
+        assert_eq!(
+            err("ftp://acme.duplocloud.net"),
+            PortalUrlError::SchemeNotAllowed("ftp".into())
+        );
+        assert_eq!(
+            err("javascript:alert(1)"),
+            PortalUrlError::SchemeNotAllowed("javascript".into())
+        );
+        assert_eq!(
+            err("file:///etc/passwd"),
+            PortalUrlError::SchemeNotAllowed("file".into())
+        );
+        assert_eq!(
+            err("data:text/html,hi"),
+            PortalUrlError::SchemeNotAllowed("data".into())
+        );
+    }
+
+    #[test]
+    fn refuses_credentials_query_fragment() {
+        assert_eq!(
+            err("https://bob@acme.duplocloud.net"),
+            PortalUrlError::HasCredentials
+        );
+        assert_eq!(
+            err("https://bob:pw@acme.duplocloud.net/"),
+            PortalUrlError::HasCredentials
+        );
+        assert_eq!(
+            err("https://acme.duplocloud.net/?x=1"),
+            PortalUrlError::HasQuery
+        );
+        assert_eq!(
+            err("https://acme.duplocloud.net/?"),
+            PortalUrlError::HasQuery
+        );
+        assert_eq!(
+            err("https://acme.duplocloud.net/#/tenants"),
+            PortalUrlError::HasFragment
+        );
+    }
+
+    #[test]
+    fn refuses_empty_and_garbage() {
+        assert_eq!(err(""), PortalUrlError::Empty);
+        assert_eq!(err("   "), PortalUrlError::Empty);
+        assert!(matches!(err("https://"), PortalUrlError::NotAUrl(_)));
+        assert!(matches!(
+            err("https://exa mple.com"),
+            PortalUrlError::NotAUrl(_)
+        ));
+        assert!(matches!(
+            err("not a url at all"),
+            PortalUrlError::NotAUrl(_)
+        ));
+    }
+
+    #[test]
+    fn internationalised_hosts_work_in_their_ascii_form() {
+        assert_eq!(err("https://bücher.example"), PortalUrlError::NonAsciiHost);
+        assert_eq!(
+            ok("https://xn--bcher-kva.example").1,
+            "xn--bcher-kva.example"
+        );
+    }
+
+    #[test]
+    fn every_refusal_has_a_sentence() {
+        for input in [
+            "",
+            "ftp://a.b",
+            "http://a.b",
+            "https://u@a.b",
+            "https://a.b?q",
+            "https://a.b#f",
+            "https://",
+        ] {
+            let text = err(input).user_text().english();
+            assert!(text.ends_with('.'), "{input:?} -> {text:?}");
+            assert!(text.len() > 20, "{input:?} -> {text:?}");
+        }
+    }
+
+    #[test]
+    fn round_trips_through_serde_and_refuses_bad_stored_values() {
+        let url = PortalUrl::parse("acme.duplocloud.net").unwrap();
+        let json = serde_json::to_string(&url).unwrap();
+        assert_eq!(json, "\"https://acme.duplocloud.net\"");
+        assert_eq!(serde_json::from_str::<PortalUrl>(&json).unwrap(), url);
+        assert!(serde_json::from_str::<PortalUrl>("\"http://evil.com\"").is_err());
+    }
+}

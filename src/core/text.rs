@@ -1,0 +1,120 @@
+//! Words the user reads. Every sentence lives in `extension/_locales/*/messages.json`; the
+//! core names a message and its arguments, the UI asks the browser for the user's language,
+//! and English (generated at build time) is the fallback and what native tests read.
+
+use serde::{Deserialize, Serialize};
+
+/// A message of `extension/_locales/en/messages.json`, known at compile time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Msg {
+    /// The message's name in `messages.json`.
+    pub name: &'static str,
+    /// Its English text, placeholders resolved to `$1`..`$9`.
+    pub english: &'static str,
+}
+
+/// Every message, one constant each (generated from `messages.json` by `build.rs`).
+pub mod msg {
+    use super::Msg;
+    include!(concat!(env!("OUT_DIR"), "/messages.rs"));
+}
+
+impl Msg {
+    /// This message with its arguments, ready to send to a page.
+    pub fn with(self, args: impl IntoIterator<Item = impl Into<String>>) -> UserText {
+        UserText {
+            name: self.name.to_owned(),
+            args: args.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// This message without arguments.
+    pub fn text(self) -> UserText {
+        self.with(std::iter::empty::<String>())
+    }
+}
+
+/// A sentence for the user, by message name and arguments, as it travels between the
+/// worker and the pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserText {
+    /// The message's name in `messages.json`.
+    pub name: String,
+    /// Its substitutions, `$1` first.
+    pub args: Vec<String>,
+}
+
+impl UserText {
+    /// The English sentence. A name the build does not know renders as itself, so a page
+    /// never shows an empty error.
+    pub fn english(&self) -> String {
+        match msg::ALL.iter().find(|m| m.name == self.name) {
+            Some(found) => substitute(found.english, &self.args),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// Replaces `$1`..`$9` with `args` and `$$` with `$`, the way the browsers' `i18n` does.
+pub fn substitute(template: &str, args: &[String]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some('$') => {
+                chars.next();
+                out.push('$');
+            }
+            Some(d @ '1'..='9') => {
+                chars.next();
+                let index = d as usize - '1' as usize;
+                if let Some(arg) = args.get(index) {
+                    out.push_str(arg);
+                }
+            }
+            _ => out.push('$'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn substitutes_like_the_browser() {
+        let args = vec!["acme.duplocloud.net".to_owned(), "x".to_owned()];
+        assert_eq!(substitute("Remove $1", &args), "Remove acme.duplocloud.net");
+        assert_eq!(substitute("$2 costs $$5", &args), "x costs $5");
+        assert_eq!(substitute("missing $3.", &args), "missing .");
+        assert_eq!(substitute("trailing $", &args), "trailing $");
+    }
+
+    #[test]
+    fn arguments_are_not_substituted_twice() {
+        let args = vec!["$2".to_owned(), "oops".to_owned()];
+        assert_eq!(substitute("a $1 b", &args), "a $2 b");
+    }
+
+    #[test]
+    fn renders_generated_english() {
+        let text = msg::REMOVE_PORTAL.with(["acme.duplocloud.net"]);
+        assert_eq!(text.english(), "Remove acme.duplocloud.net");
+    }
+
+    #[test]
+    fn every_message_is_a_sentence_or_label() {
+        for message in msg::ALL {
+            assert!(
+                !message.english.trim().is_empty(),
+                "{} is empty",
+                message.name
+            );
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Bindings for the few WebExtension APIs used, found on `browser` (Firefox) or `chrome`
+//! (Chrome) at call time. Both return promises in Manifest V3.
+
+use js_sys::{Array, Function, Object, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::core::text::{Msg, UserText};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `storage.local` / `storage.session`.
+    pub type StorageArea;
+    #[wasm_bindgen(method, catch)]
+    pub async fn get(this: &StorageArea, keys: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    pub async fn set(this: &StorageArea, items: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// `runtime`.
+    pub type Runtime;
+    #[wasm_bindgen(method, catch, js_name = sendMessage)]
+    pub async fn send_message(this: &Runtime, message: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = openOptionsPage)]
+    pub async fn open_options_page(this: &Runtime) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    pub fn id(this: &Runtime) -> String;
+    #[wasm_bindgen(method, js_name = getURL)]
+    pub fn get_url(this: &Runtime, path: &str) -> String;
+
+    /// `i18n`.
+    pub type I18n;
+    #[wasm_bindgen(method, js_name = getMessage)]
+    pub fn get_message(this: &I18n, name: &str, substitutions: &Array) -> Option<String>;
+
+    /// An event object (`storage.onChanged`, ...).
+    pub type Event;
+    #[wasm_bindgen(method, js_name = addListener)]
+    pub fn add_listener(this: &Event, listener: &Function);
+}
+
+/// A browser API that was not there or failed; the text is for the log.
+#[derive(Debug, thiserror::Error)]
+#[error("browser API: {0}")]
+pub struct BrowserError(pub String);
+
+impl From<JsValue> for BrowserError {
+    fn from(value: JsValue) -> Self {
+        let text = value
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| value.as_string())
+            .unwrap_or_else(|| "unknown error".into());
+        Self(text)
+    }
+}
+
+/// `browser.<path>` or else `chrome.<path>`.
+fn api<T: JsCast>(path: &[&str]) -> Result<T, BrowserError> {
+    let global = js_sys::global();
+    let root = ["browser", "chrome"]
+        .iter()
+        .filter_map(|name| Reflect::get(&global, &JsValue::from_str(name)).ok())
+        .find(|value| value.is_object())
+        .ok_or_else(|| BrowserError("no extension API in this context".into()))?;
+    let mut value = root;
+    for part in path {
+        value = Reflect::get(&value, &JsValue::from_str(part))?;
+        if value.is_undefined() {
+            return Err(BrowserError(format!("{} is missing", path.join("."))));
+        }
+    }
+    Ok(value.unchecked_into())
+}
+
+/// `storage.local`.
+pub fn storage_local() -> Result<StorageArea, BrowserError> {
+    api(&["storage", "local"])
+}
+
+/// `storage.onChanged`.
+pub fn storage_on_changed() -> Result<Event, BrowserError> {
+    api(&["storage", "onChanged"])
+}
+
+/// `runtime`.
+pub fn runtime() -> Result<Runtime, BrowserError> {
+    api(&["runtime"])
+}
+
+/// The user's language version of a message, or English when the browser has none.
+pub fn localize(text: &UserText) -> String {
+    let args: Array = text.args.iter().map(|a| JsValue::from_str(a)).collect();
+    api::<I18n>(&["i18n"])
+        .ok()
+        .and_then(|i18n| i18n.get_message(&text.name, &args))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| text.english())
+}
+
+/// A message without arguments, localized.
+pub fn t(message: Msg) -> String {
+    localize(&message.text())
+}
+
+/// A message with arguments, localized.
+pub fn tf(message: Msg, args: &[&str]) -> String {
+    localize(&message.with(args.iter().copied()))
+}
+
+/// A Rust value as a plain JS object (not a `Map`), for the browser APIs.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, BrowserError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| BrowserError(e.to_string()))
+}
+
+/// A fresh `{}`.
+pub fn object() -> Object {
+    Object::new()
+}
+
+/// Writes a line to the console, for diagnostics that hold no secret.
+pub fn log(line: &str) {
+    web_sys::console::log_1(&JsValue::from_str(line));
+}

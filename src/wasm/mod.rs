@@ -1,0 +1,10 @@
+//! The browser side: thin adapters over `browser.*`/`chrome.*` and the entry points the JS
+//! shell calls. Nothing here decides; it translates between JS and the core.
+
+mod browser;
+mod client;
+mod dom;
+mod options;
+mod popup;
+mod storage;
+mod worker;

@@ -1,0 +1,145 @@
+// The end-to-end harness: the production build of the extension (dist/chrome) in real
+// headless Chromium, talking HTTPS to the DuploCloud/AWS simulator on loopback under the
+// real host names (Chromium's --host-resolver-rules), with helpers for tests.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const chromeDist = join(root, 'dist/chrome');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The host names the extension talks to, all answered by the simulator. */
+export const SIMULATED_HOSTS = [
+  '*.duplocloud.net',
+  'signin.aws.amazon.com', '*.signin.aws.amazon.com',
+  'console.aws.amazon.com', '*.console.aws.amazon.com',
+  'signin.amazonaws-us-gov.com', '*.signin.amazonaws-us-gov.com',
+  'console.amazonaws-us-gov.com', '*.console.amazonaws-us-gov.com',
+  'signin.amazonaws.cn', '*.signin.amazonaws.cn',
+  'console.amazonaws.cn', '*.console.amazonaws.cn',
+  'foreign.example', '*.foreign.example',
+];
+
+/**
+ * Starts the simulator (target/debug/duplo-sim, built by `make test`) with an optional
+ * configuration object. Returns { httpsPort, control(path, init), close() }.
+ */
+export async function startSim(config) {
+  const binary = process.env.DUPLO_SIM ?? join(root, 'target/debug/duplo-sim');
+  if (!existsSync(binary)) throw new Error(`${binary} is missing: run make build-sim`);
+  const args = ['--exit-on-stdin-close'];
+  let configDir;
+  if (config) {
+    configDir = mkdtempSync(join(tmpdir(), 'jit-sim-'));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(configDir, 'config.json'), JSON.stringify(config));
+    args.push('--config', join(configDir, 'config.json'));
+  }
+  const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const lines = createInterface({ input: child.stdout });
+  const ready = await new Promise((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`simulator did not start:\n${stderr}`)), 15000);
+    child.once('exit', (code) => reject(new Error(`simulator exited (${code}):\n${stderr}`)));
+    lines.once('line', (line) => { clearTimeout(timer); resolveReady(JSON.parse(line)); });
+  });
+  const base = `http://127.0.0.1:${ready.control_port}`;
+  async function control(path, init = {}) {
+    const response = await fetch(base + path, {
+      ...init,
+      headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
+      body: init.body === undefined || typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`control ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+  return {
+    httpsPort: ready.https_port,
+    controlPort: ready.control_port,
+    control,
+    log: () => control('/log'),
+    get stderr() { return stderr; },
+    async close() {
+      child.stdin.end();
+      child.kill('SIGTERM');
+      if (configDir) rmSync(configDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Launches Chromium with the built extension. `profile` keeps the user data directory
+ * between launches (to test what survives a browser restart); `sim` maps the real host
+ * names to the simulator.
+ */
+export async function launch({ profile, sim, extension = chromeDist, headless = true } = {}) {
+  const userDataDir = profile ?? mkdtempSync(join(tmpdir(), 'jit-profile-'));
+  const args = [
+    `--disable-extensions-except=${extension}`,
+    `--load-extension=${extension}`,
+    '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-quic',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--disable-default-apps', '--no-default-browser-check',
+  ];
+  if (sim) {
+    const rules = SIMULATED_HOSTS.map((host) => `MAP ${host} 127.0.0.1:${sim.httpsPort}`);
+    args.push(`--host-resolver-rules=${rules.join(', ')}`, '--ignore-certificate-errors');
+  }
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless,
+    args,
+    ignoreDefaultArgs: ['--disable-extensions', '--disable-component-extensions-with-background-pages'],
+    ignoreHTTPSErrors: Boolean(sim),
+    viewport: { width: 900, height: 700 },
+  });
+  const problems = [];
+  const watchPage = (page) => {
+    page.on('pageerror', (error) => problems.push(`page error on ${page.url()}: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && page.url().startsWith('chrome-extension://')) {
+        problems.push(`console error on ${page.url()}: ${message.text()}`);
+      }
+    });
+  };
+  context.on('page', watchPage);
+  context.pages().forEach(watchPage);
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15000 }));
+  worker.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`worker console error: ${message.text()}`);
+  });
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    worker,
+    extensionId,
+    userDataDir,
+    /** Errors seen in the worker or the extension's pages so far. */
+    problems,
+    url: (path) => `chrome-extension://${extensionId}/${path}`,
+    async openPage(path) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      await page.locator('main[aria-busy="false"]').waitFor();
+      return page;
+    },
+    openPopup() { return this.openPage('popup.html'); },
+    openOptions() { return this.openPage('options.html'); },
+    async close({ keepProfile = Boolean(profile) } = {}) {
+      await context.close();
+      if (!keepProfile) rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh, empty profile directory that survives browser restarts until removed. */
+export function newProfile() {
+  return mkdtempSync(join(tmpdir(), 'jit-profile-'));
+}
