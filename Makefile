@@ -7,7 +7,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 CARGO ?= cargo
 
-.PHONY: setup setup-build build demo test lint test-rust test-e2e clean
+.PHONY: setup setup-build build build-sim demo test lint test-rust test-e2e clean
 
 setup:
 	scripts/setup.sh test
@@ -19,8 +19,12 @@ setup-build:
 build: setup-build
 	scripts/build.sh
 
-## demo: build, and show the extension working in Chromium
-demo: setup build
+## build-sim: the DuploCloud/AWS simulator used by the demo and the end-to-end tests
+build-sim:
+	$(CARGO) build -p duplo-sim
+
+## demo: build, start the simulator, and show the extension working in Chromium
+demo: setup build build-sim
 	node scripts/demo.mjs
 
 ## lint: formatting, clippy (native and wasm32, warnings are errors), web-ext lint
@@ -30,12 +34,12 @@ lint: setup build
 	$(CARGO) clippy -p jit-console --target wasm32-unknown-unknown --all-targets -- -D warnings
 	node scripts/lint-firefox.mjs
 
-## test-rust: native tests of the core
+## test-rust: native tests of the core and the simulator
 test-rust:
 	$(CARGO) test --workspace
 
 ## test-e2e: the browser end-to-end suite against the simulator
-test-e2e: setup build
+test-e2e: setup build build-sim
 	node --test --test-concurrency=1 tests/e2e/
 
 ## test: everything

@@ -1,0 +1,135 @@
+//! The AWS Console hosts: any path shows who is signed in (or redirects to sign-in / the
+//! session-expired page), and `/_console/session` reports the session for the page's poll.
+
+use serde_json::json;
+
+use crate::aws_signin::{multi_cookie_name, SINGLE_COOKIE};
+use crate::clock::iso8601;
+use crate::html::{escape, js_string, page};
+use crate::http::{encode_component, Request, Response};
+use crate::partition::{is_region, parse_multi_session_host, Partition};
+use crate::state::{ConsoleSession, State};
+
+/// Path the console pages poll.
+pub const SESSION_PATH: &str = "/_console/session";
+
+/// The console session the request's cookies name for this host, live or not.
+pub fn session_for<'a>(
+    state: &'a State,
+    partition: Partition,
+    req: &Request,
+) -> Option<&'a ConsoleSession> {
+    match parse_multi_session_host(&req.host, partition) {
+        Some(m) => {
+            let s = state
+                .console_sessions
+                .get(&req.cookie(&multi_cookie_name(&m.id8))?)?;
+            (s.partition == partition
+                && s.id8.as_deref() == Some(m.id8.as_str())
+                && s.account_id == m.account_id)
+                .then_some(s)
+        }
+        None => {
+            let s = state.console_sessions.get(&req.cookie(SINGLE_COOKIE)?)?;
+            (s.partition == partition && s.id8.is_none()).then_some(s)
+        }
+    }
+}
+
+/// The URL of the sim's session-expired page for a console URL.
+pub fn session_expired_url(partition: Partition, url: &str) -> String {
+    format!(
+        "https://{}/session-expired?redirect_uri={}",
+        partition.signin_host(),
+        encode_component(url)
+    )
+}
+
+/// The service a console URL is about, for the page title.
+fn service_name(req: &Request, partition: Partition) -> String {
+    let first = req.segments().into_iter().next().unwrap_or_default();
+    if !first.is_empty() && first != "console" && !first.starts_with('_') {
+        return first;
+    }
+    let label = req
+        .host
+        .strip_suffix(&format!(".{}", partition.console_host()))
+        .unwrap_or_default();
+    if !label.is_empty() && !label.contains('.') && !is_region(label) {
+        return label.to_string();
+    }
+    "Console Home".to_string()
+}
+
+/// Answers a request on a console host of `partition`.
+pub fn handle(state: &State, partition: Partition, req: &Request, now: u64) -> Response {
+    let session = session_for(state, partition, req);
+    if req.path == SESSION_PATH {
+        return match session {
+            Some(s) if s.is_live(now) => Response::json(
+                200,
+                &json!({
+                    "expires": iso8601(s.expires_ms),
+                    "expires_ms": s.expires_ms,
+                    "identity": s.identity(),
+                }),
+            ),
+            _ => Response::json(401, &json!({ "error": "no live console session" })),
+        };
+    }
+    let url = req.url();
+    let Some(s) = session else {
+        return Response::redirect(
+            302,
+            &format!(
+                "https://{}/signin?redirect_uri={}",
+                partition.signin_host(),
+                encode_component(&url)
+            ),
+        );
+    };
+    if !s.is_live(now) {
+        return Response::redirect(302, &session_expired_url(partition, &url));
+    }
+    let service = service_name(req, partition);
+    let mode = if s.id8.is_some() { "multi" } else { "single" };
+    let tenant = s
+        .tenant
+        .as_deref()
+        .map(|t| format!("<p id=\"tenant\">{}</p>", escape(t)))
+        .unwrap_or_default();
+    let expired_base = format!(
+        "https://{}/session-expired?redirect_uri=",
+        partition.signin_host()
+    );
+    let body = format!(
+        "<header><strong>AWS Console (sim)</strong></header>\
+         <h1 id=\"service\">{service}</h1>\
+         <p id=\"identity\">{identity}</p>\
+         <p id=\"expires\">{expires}</p>\
+         <p id=\"location\">{location}</p>\
+         <p id=\"session-mode\">{mode}</p>\
+         {tenant}\
+         <p id=\"region\">{region}</p>\
+         <script>(function () {{\
+           var identity = {identity_js};\
+           var expired = {expired_js};\
+           function check() {{\
+             fetch({path_js}, {{credentials: 'same-origin', cache: 'no-store'}}).then(function (r) {{\
+               if (r.status === 401) {{ location.href = expired + encodeURIComponent(location.href); return; }}\
+               return r.json().then(function (j) {{ if (j && j.identity !== identity) {{ location.reload(); }} }});\
+             }}).catch(function () {{}});\
+           }}\
+           setInterval(check, 1000);\
+         }})();</script>",
+        service = escape(&service),
+        identity = escape(&s.identity()),
+        expires = iso8601(s.expires_ms),
+        location = escape(&req.path_and_query()),
+        region = escape(&s.region),
+        identity_js = js_string(&s.identity()),
+        expired_js = js_string(&expired_base),
+        path_js = js_string(SESSION_PATH),
+    );
+    Response::html(200, page(&format!("{service} | AWS Console (sim)"), &body))
+}
