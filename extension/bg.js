@@ -1,11 +1,15 @@
 // The service worker shell: load the wasm core and register every listener synchronously
 // at top level (Manifest V3 restarts the worker at will). All logic is in Rust.
-import init, { handleMessage } from './jit_console.js';
+import init, { handleMessage, handleTabRemoved, handleTabUrl, handleAlarm } from './jit_console.js';
 
 const ext = globalThis.browser ?? globalThis.chrome;
 const ready = init();
+const later = (run) => { ready.then(run).catch(() => {}); };
 
 ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
   ready.then(() => handleMessage(message, sender)).then(sendResponse, () => sendResponse(undefined));
   return true;
 });
+ext.tabs.onRemoved.addListener((tabId) => later(() => handleTabRemoved(tabId)));
+ext.tabs.onUpdated.addListener((tabId, change) => { if (change.url) later(() => handleTabUrl(tabId, change.url)); });
+ext.alarms.onAlarm.addListener((alarm) => later(() => handleAlarm(alarm.name)));

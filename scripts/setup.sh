@@ -37,3 +37,21 @@ if [ "$want" = test ]; then
   fi
 fi
 say "ready"
+
+# --- Firefox end-to-end (tests/e2e/firefox.test.mjs) ------------------------------------
+# Debian's Firefox ESR (unsigned add-ons are allowed on ESR), driven by puppeteer-core from
+# package-lock.json over WebDriver BiDi. Nothing is downloaded at test time.
+if [ "$want" = test ]; then
+  if [ ! -d node_modules/puppeteer-core ]; then
+    say "installing npm tooling from package-lock.json (puppeteer-core)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+  if ! command -v firefox-esr >/dev/null; then
+    say "installing Firefox ESR from Debian's packages"
+    sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq firefox-esr >/dev/null
+  fi
+  say "Firefox ready: $(firefox-esr --version 2>/dev/null)"
+fi
+# --- end Firefox end-to-end --------------------------------------------------------------

@@ -1,11 +1,12 @@
-//! The worker's request handling against the in-memory storage fake.
+//! The worker's request handling against the in-memory fake browser and portal.
 #![allow(clippy::unwrap_used)]
 
 use futures_executor::block_on;
 use jit_console::core::config::Config;
 use jit_console::core::messages::{Request, Response, StateView};
 use jit_console::core::text::msg;
-use jit_console::service::{MemoryStorage, Service};
+use jit_console::service::fake::FakePlatform;
+use jit_console::service::{Area, Sender, Service};
 
 fn add(url: &str, token: Option<&str>) -> Request {
     Request::AddPortal {
@@ -14,51 +15,73 @@ fn add(url: &str, token: Option<&str>) -> Request {
     }
 }
 
-fn hosts(response: &Response) -> Vec<String> {
-    let state = match response {
+fn state(response: &Response) -> &StateView {
+    match response {
         Response::State(state) | Response::Error { state, .. } => state,
-    };
-    state.portals.iter().map(|p| p.host.clone()).collect()
+    }
+}
+
+fn hosts(response: &Response) -> Vec<String> {
+    state(response)
+        .portals
+        .iter()
+        .map(|p| p.host.clone())
+        .collect()
+}
+
+fn run(service: &Service<FakePlatform>, request: Request) -> Response {
+    block_on(service.handle(request, Sender::default()))
 }
 
 #[test]
 fn adds_lists_and_removes_portals_and_persists_them() {
-    let service = Service::new(MemoryStorage::default());
-    block_on(async {
-        assert_eq!(
-            service.handle(Request::GetState).await,
-            Response::State(StateView::default())
-        );
-        let added = service
-            .handle(add("https://acme.duplocloud.net/", None))
-            .await;
-        assert_eq!(hosts(&added), ["acme.duplocloud.net"]);
-        service
-            .handle(add("beta.duplocloud.net", Some("api-tok")))
-            .await;
-        let state = service.handle(Request::GetState).await;
-        assert_eq!(
-            hosts(&state),
-            ["acme.duplocloud.net", "beta.duplocloud.net"]
-        );
+    let service = Service::new(FakePlatform::default());
+    assert_eq!(
+        run(&service, Request::GetState),
+        Response::State(StateView::default())
+    );
+    let added = run(&service, add("https://acme.duplocloud.net/", None));
+    assert_eq!(hosts(&added), ["acme.duplocloud.net"]);
+    run(&service, add("beta.duplocloud.net", Some("api-tok")));
+    let listed = run(&service, Request::GetState);
+    assert_eq!(
+        hosts(&listed),
+        ["acme.duplocloud.net", "beta.duplocloud.net"]
+    );
+    assert!(state(&listed).portals[1].uses_api_token);
+    assert!(
+        !format!("{listed:?}").contains("api-tok"),
+        "no secret reaches a page"
+    );
 
-        let removed = service
-            .handle(Request::RemovePortal {
-                origin: "https://acme.duplocloud.net".into(),
-            })
-            .await;
-        assert_eq!(hosts(&removed), ["beta.duplocloud.net"]);
-    });
+    let removed = run(
+        &service,
+        Request::RemovePortal {
+            origin: "https://acme.duplocloud.net".into(),
+        },
+    );
+    assert_eq!(hosts(&removed), ["beta.duplocloud.net"]);
 }
 
 #[test]
 fn a_new_worker_reads_what_the_last_one_stored() {
-    let storage = MemoryStorage::default();
-    block_on(Service::new(&storage).handle(add("acme.duplocloud.net", Some("api-tok"))));
+    let first = Service::new(FakePlatform::default());
+    run(&first, add("acme.duplocloud.net", Some("api-tok")));
+    let storage = first.platform().storage.borrow().clone();
     // The worker was stopped; a new one starts over the same storage.
-    let state = block_on(Service::new(&storage).handle(Request::GetState));
-    assert_eq!(hosts(&state), ["acme.duplocloud.net"]);
-    let (config, dropped) = Config::from_stored(storage.dump().get(Config::STORAGE_KEY).cloned());
+    let second = Service::new(FakePlatform::default());
+    *second.platform().storage.borrow_mut() = storage;
+    assert_eq!(
+        hosts(&run(&second, Request::GetState)),
+        ["acme.duplocloud.net"]
+    );
+    let (config, dropped) = Config::from_stored(
+        second
+            .platform()
+            .dump(Area::Local)
+            .get(Config::STORAGE_KEY)
+            .cloned(),
+    );
     assert_eq!(dropped, 0);
     assert_eq!(
         config.portals[0].api_token.as_ref().unwrap().expose(),
@@ -68,62 +91,59 @@ fn a_new_worker_reads_what_the_last_one_stored() {
 
 #[test]
 fn a_refusal_says_why_and_changes_nothing() {
-    let storage = MemoryStorage::default();
-    let service = Service::new(&storage);
-    block_on(async {
-        service.handle(add("acme.duplocloud.net", None)).await;
-        let before = storage.dump();
-        for (input, expected) in [
-            (
-                "http://acme.duplocloud.net",
-                msg::PORTAL_URL_PLAIN_HTTP.text(),
-            ),
-            (
-                "acme.duplocloud.net",
-                msg::PORTAL_DUPLICATE.with(["acme.duplocloud.net"]),
-            ),
-            ("https://a.duplocloud.net/?x", msg::PORTAL_URL_QUERY.text()),
-        ] {
-            match service.handle(add(input, None)).await {
-                Response::Error { message, state } => {
-                    assert_eq!(message, expected, "{input}");
-                    assert_eq!(state.portals.len(), 1);
-                }
-                other => panic!("{input} was accepted: {other:?}"),
+    let service = Service::new(FakePlatform::default());
+    run(&service, add("acme.duplocloud.net", None));
+    let before = service.platform().dump(Area::Local);
+    for (input, expected) in [
+        (
+            "http://acme.duplocloud.net",
+            msg::PORTAL_URL_PLAIN_HTTP.text(),
+        ),
+        (
+            "acme.duplocloud.net",
+            msg::PORTAL_DUPLICATE.with(["acme.duplocloud.net"]),
+        ),
+        ("https://a.duplocloud.net/?x", msg::PORTAL_URL_QUERY.text()),
+    ] {
+        match run(&service, add(input, None)) {
+            Response::Error { message, state } => {
+                assert_eq!(message, expected, "{input}");
+                assert_eq!(state.portals.len(), 1);
             }
+            other => panic!("{input} was accepted: {other:?}"),
         }
-        assert_eq!(storage.dump(), before);
-    });
+    }
+    assert_eq!(service.platform().dump(Area::Local), before);
 }
 
 #[test]
 fn a_storage_failure_keeps_the_old_state() {
-    let storage = MemoryStorage::default();
-    let service = Service::new(&storage);
-    block_on(async {
-        service.handle(add("acme.duplocloud.net", None)).await;
-        storage.set_failing(true);
-        match service.handle(add("beta.duplocloud.net", None)).await {
-            Response::Error { message, state } => {
-                assert_eq!(message, msg::STORAGE_FAILED.text());
-                assert_eq!(state.portals.len(), 1);
-            }
-            other => panic!("accepted while storage fails: {other:?}"),
+    let service = Service::new(FakePlatform::default());
+    run(&service, add("acme.duplocloud.net", None));
+    service.platform().storage_failing.set(true);
+    match run(&service, add("beta.duplocloud.net", None)) {
+        Response::Error { message, state } => {
+            assert_eq!(message, msg::STORAGE_FAILED.text());
+            assert_eq!(state.portals.len(), 1);
         }
-        storage.set_failing(false);
-        assert_eq!(
-            hosts(&service.handle(Request::GetState).await),
-            ["acme.duplocloud.net"]
-        );
-    });
+        other => panic!("accepted while storage fails: {other:?}"),
+    }
+    service.platform().storage_failing.set(false);
+    assert_eq!(
+        hosts(&run(&service, Request::GetState)),
+        ["acme.duplocloud.net"]
+    );
 }
 
 #[test]
 fn removing_an_unknown_portal_is_explained() {
-    let service = Service::new(MemoryStorage::default());
-    let response = block_on(service.handle(Request::RemovePortal {
-        origin: "https://gone.duplocloud.net".into(),
-    }));
+    let service = Service::new(FakePlatform::default());
+    let response = run(
+        &service,
+        Request::RemovePortal {
+            origin: "https://gone.duplocloud.net".into(),
+        },
+    );
     assert!(
         matches!(response, Response::Error { message, .. } if message == msg::PORTAL_NOT_FOUND.text())
     );

@@ -4,7 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::config::Config;
 use super::text::UserText;
 
 /// What a page asks the worker.
@@ -28,6 +27,31 @@ pub enum Request {
     RemovePortal {
         /// The portal's origin, as [`PortalView::origin`] gave it.
         origin: String,
+    },
+    /// Sign in to a portal (API token, an open portal tab, or the portal's authorization page).
+    SignIn {
+        /// The portal's origin.
+        origin: String,
+    },
+    /// Sign in only if it needs no page: an API token or an open, logged-in portal tab.
+    SignInQuietly {
+        /// The portal's origin.
+        origin: String,
+    },
+    /// Forget a portal's session.
+    SignOut {
+        /// The portal's origin.
+        origin: String,
+    },
+    /// Read a portal's tenants again (the popup shows the cached list meanwhile).
+    Refresh {
+        /// The portal's origin.
+        origin: String,
+    },
+    /// `handoff.html` received the portal's redirect; `url` is its own address.
+    Handoff {
+        /// The hand-off page's URL (`…/handoff.html?port=N&t=…`).
+        url: String,
     },
 }
 
@@ -68,23 +92,48 @@ pub struct PortalView {
     pub host: String,
     /// Whether it signs in with an API token rather than the portal hand-off.
     pub uses_api_token: bool,
+    /// The session.
+    pub session: SessionView,
+    /// The last problem with this portal, as a sentence.
+    pub error: Option<UserText>,
+    /// The tenants, sorted by name, when a list was ever read (shown even while signed out).
+    pub tenants: Option<Vec<TenantView>>,
 }
 
-impl StateView {
-    /// The view of a configuration: no secret crosses to a page.
-    pub fn of(config: &Config) -> Self {
-        Self {
-            portals: config
-                .portals
-                .iter()
-                .map(|p| PortalView {
-                    origin: p.url.origin().to_owned(),
-                    host: p.url.host().to_owned(),
-                    uses_api_token: p.api_token.is_some(),
-                })
-                .collect(),
-        }
-    }
+/// A portal session as the pages show it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "state",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum SessionView {
+    /// Not signed in.
+    #[default]
+    SignedOut,
+    /// Waiting for the user to authorize in the portal.
+    SigningIn,
+    /// Signed in.
+    Active {
+        /// The portal user.
+        username: String,
+        /// Whether the user is a portal administrator.
+        is_admin: bool,
+        /// Whether "Open AWS console as administrator" is offered.
+        admin_jit: bool,
+        /// Whether admin actions need a one-time code.
+        otp_needed: bool,
+    },
+}
+
+/// One tenant as the pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantView {
+    /// The tenant's id.
+    pub id: String,
+    /// Its name, exactly as the portal spells it.
+    pub name: String,
 }
 
 #[cfg(test)]
@@ -106,16 +155,5 @@ mod tests {
             Request::GetState
         );
         assert!(serde_json::from_value::<Request>(serde_json::json!({"type": "rmRf"})).is_err());
-    }
-
-    #[test]
-    fn the_view_carries_no_secret() {
-        let mut config = Config::default();
-        config
-            .add_portal("acme.duplocloud.net", Some("tok-secret"))
-            .unwrap();
-        let view = StateView::of(&config);
-        assert!(view.portals[0].uses_api_token);
-        assert!(!serde_json::to_string(&view).unwrap().contains("tok-secret"));
     }
 }

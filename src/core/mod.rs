@@ -2,8 +2,10 @@
 
 pub mod config;
 pub mod messages;
+pub mod portal_api;
 pub mod portal_url;
 pub mod secret;
+pub mod session;
 pub mod text;
 
 /// Facts read from `manifest.json` at build time (see `build.rs`).

@@ -1,104 +1,80 @@
-//! The worker's service: runs requests from the pages against the core and persists what
-//! changed through an injected [`Storage`]. The browser adapter implements `Storage` over
-//! `storage.local`; [`MemoryStorage`] is the fake the tests use.
+//! The worker's service: runs requests from the pages and browser events against the core,
+//! through an injected [`Platform`] (the browser in wasm, [`fake::FakePlatform`] in tests).
+//!
+//! State lives in storage, so a worker that the browser stopped and restarted carries on:
+//! the configuration and tenant lists in `storage.local`, portal sessions in
+//! `storage.session` (memory only; gone when the browser closes). The in-memory copies are
+//! caches, filled on first use.
+
+pub mod fake;
+pub mod platform;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::future::Future;
 
-use crate::core::config::Config;
-use crate::core::messages::{Request, Response, StateView};
+use serde::{Deserialize, Serialize};
+
+use crate::core::config::{Config, Portal};
+use crate::core::messages::{PortalView, Request, Response, SessionView, StateView, TenantView};
+use crate::core::portal_api::{self, ApiError, ApiRequest, Endpoint, Tenant, UserInfo};
+use crate::core::secret::Secret;
+use crate::core::session::{self, Session, Sessions, SignInStart, TabId, TokenSource, Waiting};
 use crate::core::text::{msg, UserText};
+pub use platform::{Area, Platform, PlatformError};
 
-/// Why storage failed; the detail is for the log, never shown raw.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("storage failed: {0}")]
-pub struct StorageError(pub String);
+/// The alarm that ends sign-in attempts at their deadline.
+pub const SIGN_IN_ALARM: &str = "sign-in-deadline";
+const SESSIONS_KEY: &str = "sessions";
 
-/// A key-value store of JSON values (the browser's `storage.local`).
-pub trait Storage {
-    /// The value under `key`, if any.
-    fn get(
-        &self,
-        key: &str,
-    ) -> impl Future<Output = Result<Option<serde_json::Value>, StorageError>>;
-    /// Stores `value` under `key`.
-    fn set(
-        &self,
-        key: &str,
-        value: serde_json::Value,
-    ) -> impl Future<Output = Result<(), StorageError>>;
+/// Who sent a request: the worker passes what the browser says about the sender.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sender {
+    /// The sender's tab, when it is a page in a tab (not the toolbar popup).
+    pub tab_id: Option<TabId>,
 }
 
-/// An in-memory [`Storage`] for tests, which can be told to fail.
-#[derive(Debug, Default)]
-pub struct MemoryStorage {
-    values: RefCell<BTreeMap<String, serde_json::Value>>,
-    failing: RefCell<bool>,
+/// A portal's cached tenant list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantCache {
+    /// When it was read from the portal.
+    pub fetched_ms: u64,
+    /// The tenants, sorted by name.
+    pub tenants: Vec<Tenant>,
 }
 
-impl MemoryStorage {
-    /// Makes every later call fail (or succeed again).
-    pub fn set_failing(&self, failing: bool) {
-        *self.failing.borrow_mut() = failing;
-    }
-
-    /// A copy of everything stored, for assertions.
-    pub fn dump(&self) -> BTreeMap<String, serde_json::Value> {
-        self.values.borrow().clone()
-    }
-
-    fn check(&self) -> Result<(), StorageError> {
-        if *self.failing.borrow() {
-            Err(StorageError("quota exceeded (simulated)".into()))
-        } else {
-            Ok(())
-        }
-    }
-}
-
-impl<S: Storage> Storage for &S {
-    async fn get(&self, key: &str) -> Result<Option<serde_json::Value>, StorageError> {
-        (**self).get(key).await
-    }
-
-    async fn set(&self, key: &str, value: serde_json::Value) -> Result<(), StorageError> {
-        (**self).set(key, value).await
-    }
-}
-
-impl Storage for MemoryStorage {
-    async fn get(&self, key: &str) -> Result<Option<serde_json::Value>, StorageError> {
-        self.check()?;
-        Ok(self.values.borrow().get(key).cloned())
-    }
-
-    async fn set(&self, key: &str, value: serde_json::Value) -> Result<(), StorageError> {
-        self.check()?;
-        self.values.borrow_mut().insert(key.to_owned(), value);
-        Ok(())
-    }
+fn tenants_key(origin: &str) -> String {
+    format!("tenants:{origin}")
 }
 
 /// The worker's state and the logic that runs each request.
-pub struct Service<S> {
-    storage: S,
+pub struct Service<P> {
+    platform: P,
     config: RefCell<Option<Config>>,
+    sessions: RefCell<Option<Sessions>>,
+    tenants: RefCell<BTreeMap<String, TenantCache>>,
 }
 
-impl<S: Storage> Service<S> {
-    /// A service over `storage`; the configuration is read on first use.
-    pub fn new(storage: S) -> Self {
+impl<P: Platform> Service<P> {
+    /// A service over `platform`; state is read from storage on first use.
+    pub fn new(platform: P) -> Self {
         Self {
-            storage,
+            platform,
             config: RefCell::new(None),
+            sessions: RefCell::new(None),
+            tenants: RefCell::new(BTreeMap::new()),
         }
     }
 
+    /// The platform (tests inspect the fake through it).
+    pub fn platform(&self) -> &P {
+        &self.platform
+    }
+
     /// Runs one request from a page.
-    pub async fn handle(&self, request: Request) -> Response {
-        let config = match self.config().await {
-            Ok(config) => config,
+    pub async fn handle(&self, request: Request, sender: Sender) -> Response {
+        let (config, _) = match self.load().await {
+            Ok(loaded) => loaded,
             Err(_) => {
                 return Response::Error {
                     message: msg::STORAGE_FAILED.text(),
@@ -106,58 +82,440 @@ impl<S: Storage> Service<S> {
                 }
             }
         };
-        match request {
-            Request::GetState => Response::State(StateView::of(&config)),
+        let outcome = match request {
+            Request::GetState => Ok(()),
             Request::AddPortal { url, api_token } => {
                 let mut next = config.clone();
                 match next.add_portal(&url, api_token.as_deref()) {
-                    Ok(_) => self.commit(config, next).await,
-                    Err(e) => refuse(e.user_text(), &config),
+                    Ok(_) => self.save_config(next).await,
+                    Err(e) => Err(e.user_text()),
                 }
             }
             Request::RemovePortal { origin } => {
                 let mut next = config.clone();
                 if next.remove_portal(&origin) {
-                    self.commit(config, next).await
+                    let saved = self.save_config(next).await;
+                    if saved.is_ok() {
+                        self.forget_portal(&origin).await;
+                    }
+                    saved
                 } else {
-                    refuse(msg::PORTAL_NOT_FOUND.text(), &config)
+                    Err(msg::PORTAL_NOT_FOUND.text())
+                }
+            }
+            Request::SignIn { origin } => self.sign_in_request(&config, &origin, true).await,
+            Request::SignInQuietly { origin } => {
+                self.sign_in_request(&config, &origin, false).await
+            }
+            Request::SignOut { origin } => {
+                self.forget_session(&origin).await;
+                Ok(())
+            }
+            Request::Refresh { origin } => match find(&config, &origin) {
+                Some(portal) => {
+                    self.refresh_tenants(&portal).await;
+                    Ok(())
+                }
+                None => Err(msg::PORTAL_NOT_FOUND.text()),
+            },
+            Request::Handoff { url } => self.handoff(&url, sender.tab_id).await,
+        };
+        let state = self.state_view().await;
+        match outcome {
+            Ok(()) => Response::State(state),
+            Err(message) => Response::Error { message, state },
+        }
+    }
+
+    /// A tab was closed: a pending sign-in in it ends.
+    pub async fn on_tab_removed(&self, tab_id: TabId) {
+        if self.load().await.is_err() {
+            return;
+        }
+        let ended =
+            self.with_sessions(|s| s.sign_in_tab_gone(tab_id, msg::SIGN_IN_TAB_CLOSED.text()));
+        if let Some((_, port)) = ended {
+            self.platform.remove_session_rule(i32::from(port)).await;
+            self.save_sessions().await;
+        }
+    }
+
+    /// A tab moved to `url`: the portal's "cancelled" page ends a pending sign-in in it.
+    pub async fn on_tab_updated(&self, tab_id: TabId, url: &str) {
+        if !is_cancel_page(url) || self.load().await.is_err() {
+            return;
+        }
+        let ended =
+            self.with_sessions(|s| s.sign_in_tab_gone(tab_id, msg::SIGN_IN_CANCELLED.text()));
+        if let Some((_, port)) = ended {
+            self.platform.remove_session_rule(i32::from(port)).await;
+            self.save_sessions().await;
+        }
+    }
+
+    /// An alarm fired.
+    pub async fn on_alarm(&self, name: &str) {
+        if name != SIGN_IN_ALARM || self.load().await.is_err() {
+            return;
+        }
+        let now = self.platform.now_ms();
+        let expired = self.with_sessions(|s| s.expire_attempts(now));
+        for (_, port, tab) in expired {
+            self.platform.remove_session_rule(i32::from(port)).await;
+            // Without its rule, a late Authorize would send the token to whatever listens on
+            // localhost:N; the prompt is dead, so it goes.
+            if let Some(tab) = tab {
+                self.platform.close_tab(tab).await;
+            }
+        }
+        self.save_sessions().await;
+    }
+
+    // ---- sign-in -------------------------------------------------------------------------
+
+    async fn sign_in_request(
+        &self,
+        config: &Config,
+        origin: &str,
+        may_open_page: bool,
+    ) -> Result<(), UserText> {
+        let portal = find(config, origin).ok_or_else(|| msg::PORTAL_NOT_FOUND.text())?;
+        // A quiet attempt only helps a portal that has no session at all.
+        if may_open_page || self.with_sessions(|s| s.get(origin).session == Session::SignedOut) {
+            self.sign_in(&portal, may_open_page).await;
+        }
+        Ok(())
+    }
+
+    /// Signs in to `portal`: with its API token if it has one; else with the token of an
+    /// open, logged-in portal tab (no clicks); else, when `may_open_page`, through the
+    /// portal's authorization page.
+    async fn sign_in(&self, portal: &Portal, may_open_page: bool) {
+        let origin = portal.url.origin();
+        if let Some(token) = &portal.api_token {
+            match self.validate(portal, token).await {
+                Ok(user) => {
+                    self.signed_in(portal, token.clone(), TokenSource::ApiToken, user)
+                        .await
+                }
+                Err(ApiError::Unauthorized) => {
+                    self.with_sessions(|s| s.fail_sign_in(origin, msg::API_TOKEN_REJECTED.text()));
+                    self.save_sessions().await;
+                }
+                Err(e) => {
+                    self.with_sessions(|s| s.fail_sign_in(origin, e.user_text(portal.url.host())));
+                    self.save_sessions().await;
+                }
+            }
+            return;
+        }
+        let pending = self.with_sessions(|s| s.attempt(origin).cloned());
+        if pending.is_none() {
+            for token in self.platform.portal_page_tokens(origin).await {
+                if let Ok(user) = self.validate(portal, &token).await {
+                    self.signed_in(portal, token, TokenSource::PortalTab, user)
+                        .await;
+                    return;
                 }
             }
         }
+        if may_open_page {
+            self.start_handoff(portal).await;
+        }
     }
 
-    /// The configuration, loaded from storage the first time.
-    async fn config(&self) -> Result<Config, StorageError> {
-        if let Some(config) = self.config.borrow().as_ref() {
-            return Ok(config.clone());
+    async fn start_handoff(&self, portal: &Portal) {
+        let origin = portal.url.origin();
+        let (now, random) = (self.platform.now_ms(), self.platform.random_u32());
+        let start = self.with_sessions(|s| s.begin_sign_in(&portal.url, random, now));
+        let plan = match start {
+            SignInStart::AlreadyPending(tab) => {
+                if let Some(tab) = tab {
+                    let _ = self.platform.focus_tab(tab).await;
+                }
+                return;
+            }
+            SignInStart::Open(plan) => plan,
+        };
+        self.save_sessions().await;
+        let tab = match self.platform.open_tab(&plan.authorize_url).await {
+            Ok(tab) => tab,
+            Err(_) => {
+                self.with_sessions(|s| {
+                    s.fail_sign_in(origin, msg::PORTAL_UNREACHABLE.with([portal.url.host()]))
+                });
+                self.save_sessions().await;
+                return;
+            }
+        };
+        self.with_sessions(|s| s.sign_in_tab_opened(origin, plan.port, tab));
+        let rule =
+            session::handoff_rule(&portal.url, plan.port, tab, &self.platform.extension_base());
+        if self.platform.add_session_rule(rule).await.is_err() {
+            self.platform.close_tab(tab).await;
+            self.with_sessions(|s| s.fail_sign_in(origin, msg::STORAGE_FAILED.text()));
         }
-        let stored = self.storage.get(Config::STORAGE_KEY).await?;
-        let (loaded, _dropped) = Config::from_stored(stored);
-        // Another request may have loaded (and changed) it while this one awaited storage.
-        let mut slot = self.config.borrow_mut();
-        Ok(slot.get_or_insert(loaded).clone())
+        self.save_sessions().await;
+    }
+
+    /// A token reached `handoff.html` in `tab_id`.
+    async fn handoff(&self, url: &str, tab_id: Option<TabId>) -> Result<(), UserText> {
+        let now = self.platform.now_ms();
+        let handoff = self
+            .with_sessions(|s| s.accept_handoff(url, tab_id, now))
+            .map_err(|_| msg::HANDOFF_REFUSED.text())?;
+        if let Some((port, _)) = session::parse_handoff_url(url) {
+            self.platform.remove_session_rule(i32::from(port)).await;
+        }
+        self.save_sessions().await;
+        let config = self.load().await.map_err(|_| msg::STORAGE_FAILED.text())?.0;
+        let Some(portal) = find(&config, &handoff.origin) else {
+            return Err(msg::PORTAL_NOT_FOUND.text());
+        };
+        match self.validate(&portal, &handoff.token).await {
+            Ok(user) => {
+                if let Some(tab) = handoff.tab_id {
+                    self.platform.close_tab(tab).await;
+                }
+                self.signed_in(&portal, handoff.token, TokenSource::Handoff, user)
+                    .await;
+                Ok(())
+            }
+            Err(e) => {
+                let reason = e.user_text(portal.url.host());
+                self.with_sessions(|s| s.fail_sign_in(&handoff.origin, reason.clone()));
+                self.save_sessions().await;
+                Err(reason)
+            }
+        }
+    }
+
+    async fn validate(&self, portal: &Portal, token: &Secret) -> Result<UserInfo, ApiError> {
+        let request = ApiRequest::new(&portal.url, &Endpoint::UserRoleInfo, token);
+        portal_api::parse_user_info(&self.platform.fetch(&request).await)
+    }
+
+    /// After a sign-in: read what the portal enables and its tenants, then resume the work
+    /// that waited.
+    async fn signed_in(&self, portal: &Portal, token: Secret, source: TokenSource, user: UserInfo) {
+        let origin = portal.url.origin();
+        let now = self.platform.now_ms();
+        self.with_sessions(|s| s.activate(origin, token.clone(), source, user, now));
+        self.save_sessions().await;
+        let request = ApiRequest::new(&portal.url, &Endpoint::SystemFeatures, &token);
+        // A portal without the features API still works; its extras stay off.
+        if let Ok(features) =
+            portal_api::parse_system_features(&self.platform.fetch(&request).await)
+        {
+            self.with_sessions(|s| s.set_features(origin, features));
+            self.save_sessions().await;
+        }
+        let waiting = self.with_sessions(|s| s.take_waiting(origin));
+        self.refresh_tenants(portal).await;
+        for work in waiting {
+            match work {
+                // The refresh above already did it.
+                Waiting::RefreshTenants => {}
+            }
+        }
+    }
+
+    /// Reads the tenant list again. A 401 starts one sign-in and resumes the refresh after it.
+    async fn refresh_tenants(&self, portal: &Portal) {
+        let origin = portal.url.origin();
+        let Some(token) = self.with_sessions(|s| s.active(origin).map(|a| a.token.clone())) else {
+            return;
+        };
+        let request = ApiRequest::new(&portal.url, &Endpoint::TenantsForUser, &token);
+        match portal_api::parse_tenants(&self.platform.fetch(&request).await) {
+            Ok(tenants) => {
+                let cache = TenantCache {
+                    fetched_ms: self.platform.now_ms(),
+                    tenants,
+                };
+                let stored = serde_json::to_value(&cache).unwrap_or_default();
+                self.tenants.borrow_mut().insert(origin.to_owned(), cache);
+                let saved = self
+                    .platform
+                    .set(Area::Local, &tenants_key(origin), stored)
+                    .await;
+                let error = saved.err().map(|_| msg::STORAGE_FAILED.text());
+                self.with_sessions(|s| s.set_error(origin, error));
+                self.save_sessions().await;
+            }
+            Err(ApiError::Unauthorized) => {
+                self.unauthorized(portal, &token, Waiting::RefreshTenants)
+                    .await;
+            }
+            Err(e) => {
+                self.with_sessions(|s| s.set_error(origin, Some(e.user_text(portal.url.host()))));
+                self.save_sessions().await;
+            }
+        }
+    }
+
+    /// A call with `token` got 401: sign in again once, and let `work` wait for it.
+    async fn unauthorized(&self, portal: &Portal, token: &Secret, work: Waiting) {
+        let origin = portal.url.origin();
+        let restart = self.with_sessions(|s| {
+            let restart = s.unauthorized(origin, token);
+            let pending = s.attempt(origin).is_some();
+            if restart || pending {
+                s.wait_for_sign_in(origin, work);
+            }
+            restart
+        });
+        self.save_sessions().await;
+        if restart {
+            Box::pin(self.sign_in(portal, true)).await;
+        }
+    }
+
+    // ---- state ---------------------------------------------------------------------------
+
+    async fn load(&self) -> Result<(Config, ()), PlatformError> {
+        if self.config.borrow().is_none() {
+            let stored = self.platform.get(Area::Local, Config::STORAGE_KEY).await?;
+            let (loaded, _dropped) = Config::from_stored(stored);
+            self.config.borrow_mut().get_or_insert(loaded);
+        }
+        if self.sessions.borrow().is_none() {
+            let stored = self.platform.get(Area::Session, SESSIONS_KEY).await?;
+            let loaded: Sessions = stored
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default();
+            self.sessions.borrow_mut().get_or_insert(loaded);
+        }
+        let config = self.config.borrow().clone().unwrap_or_default();
+        Ok((config, ()))
+    }
+
+    fn with_sessions<T>(&self, change: impl FnOnce(&mut Sessions) -> T) -> T {
+        let mut slot = self.sessions.borrow_mut();
+        change(slot.get_or_insert_with(Sessions::default))
+    }
+
+    /// Stores the sessions and keeps the sign-in alarm on the earliest deadline.
+    async fn save_sessions(&self) {
+        let (value, deadline) = self.with_sessions(|s| {
+            (
+                serde_json::to_value(&*s).unwrap_or_default(),
+                s.next_deadline(),
+            )
+        });
+        let _ = self.platform.set(Area::Session, SESSIONS_KEY, value).await;
+        match deadline {
+            Some(at) => self.platform.set_alarm(SIGN_IN_ALARM, at).await,
+            None => self.platform.clear_alarm(SIGN_IN_ALARM).await,
+        }
     }
 
     /// Stores `next`; only once storage took it does the service adopt it.
-    async fn commit(&self, before: Config, next: Config) -> Response {
-        match self
-            .storage
-            .set(Config::STORAGE_KEY, next.to_stored())
+    async fn save_config(&self, next: Config) -> Result<(), UserText> {
+        self.platform
+            .set(Area::Local, Config::STORAGE_KEY, next.to_stored())
             .await
-        {
-            Ok(()) => {
-                let view = StateView::of(&next);
-                *self.config.borrow_mut() = Some(next);
-                Response::State(view)
-            }
-            Err(_) => refuse(msg::STORAGE_FAILED.text(), &before),
+            .map_err(|_| msg::STORAGE_FAILED.text())?;
+        *self.config.borrow_mut() = Some(next);
+        Ok(())
+    }
+
+    async fn forget_session(&self, origin: &str) {
+        let attempt = self.with_sessions(|s| {
+            let attempt = s.attempt(origin).cloned();
+            s.sign_out(origin);
+            attempt
+        });
+        if let Some(attempt) = attempt {
+            self.platform
+                .remove_session_rule(i32::from(attempt.port))
+                .await;
         }
+        self.save_sessions().await;
+    }
+
+    async fn forget_portal(&self, origin: &str) {
+        self.forget_session(origin).await;
+        self.tenants.borrow_mut().remove(origin);
+        let _ = self
+            .platform
+            .remove(Area::Local, &tenants_key(origin))
+            .await;
+    }
+
+    async fn tenant_cache(&self, origin: &str) -> Option<TenantCache> {
+        if let Some(cache) = self.tenants.borrow().get(origin) {
+            return Some(cache.clone());
+        }
+        let stored = self
+            .platform
+            .get(Area::Local, &tenants_key(origin))
+            .await
+            .ok()??;
+        let cache: TenantCache = serde_json::from_value(stored).ok()?;
+        self.tenants
+            .borrow_mut()
+            .insert(origin.to_owned(), cache.clone());
+        Some(cache)
+    }
+
+    /// Everything the pages show. Holds no secret.
+    async fn state_view(&self) -> StateView {
+        let config = self.config.borrow().clone().unwrap_or_default();
+        let mut portals = Vec::with_capacity(config.portals.len());
+        for portal in &config.portals {
+            let origin = portal.url.origin();
+            let state = self.with_sessions(|s| s.get(origin));
+            let session = match &state.session {
+                Session::SignedOut => SessionView::SignedOut,
+                Session::SigningIn(_) => SessionView::SigningIn,
+                Session::Active(active) => {
+                    let features = active.features.clone().unwrap_or_default();
+                    SessionView::Active {
+                        username: active.user.username.clone(),
+                        is_admin: active.user.is_admin,
+                        admin_jit: active.user.is_admin && features.admin_jit,
+                        otp_needed: features.otp_needed,
+                    }
+                }
+            };
+            let tenants = self.tenant_cache(origin).await.map(|cache| {
+                cache
+                    .tenants
+                    .into_iter()
+                    .map(|t| TenantView {
+                        id: t.id,
+                        name: t.name,
+                    })
+                    .collect()
+            });
+            portals.push(PortalView {
+                origin: origin.to_owned(),
+                host: portal.url.host().to_owned(),
+                uses_api_token: portal.api_token.is_some(),
+                session,
+                error: state.error,
+                tenants,
+            });
+        }
+        StateView { portals }
     }
 }
 
-fn refuse(message: UserText, config: &Config) -> Response {
-    Response::Error {
-        message,
-        state: StateView::of(config),
-    }
+fn find(config: &Config, origin: &str) -> Option<Portal> {
+    config
+        .portals
+        .iter()
+        .find(|p| p.url.origin() == origin)
+        .cloned()
+}
+
+/// The portal's page after the user clicked Cancel on the authorization prompt. (The real
+/// portal's behaviour is not documented; the simulator's guess is this query flag.)
+fn is_cancel_page(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| {
+        u.path() == "/app/user/verify-token"
+            && u.query_pairs()
+                .any(|(k, v)| k == "cancelled" && v == "true")
+    })
 }

@@ -1,7 +1,7 @@
 //! Bindings for the few WebExtension APIs used, found on `browser` (Firefox) or `chrome`
 //! (Chrome) at call time. Both return promises in Manifest V3.
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Function, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -9,13 +9,6 @@ use crate::core::text::{Msg, UserText};
 
 #[wasm_bindgen]
 extern "C" {
-    /// `storage.local` / `storage.session`.
-    pub type StorageArea;
-    #[wasm_bindgen(method, catch)]
-    pub async fn get(this: &StorageArea, keys: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    pub async fn set(this: &StorageArea, items: &JsValue) -> Result<JsValue, JsValue>;
-
     /// `runtime`.
     pub type Runtime;
     #[wasm_bindgen(method, catch, js_name = sendMessage)]
@@ -55,7 +48,7 @@ impl From<JsValue> for BrowserError {
 }
 
 /// `browser.<path>` or else `chrome.<path>`.
-fn api<T: JsCast>(path: &[&str]) -> Result<T, BrowserError> {
+pub fn api<T: JsCast>(path: &[&str]) -> Result<T, BrowserError> {
     let global = js_sys::global();
     let root = ["browser", "chrome"]
         .iter()
@@ -70,11 +63,6 @@ fn api<T: JsCast>(path: &[&str]) -> Result<T, BrowserError> {
         }
     }
     Ok(value.unchecked_into())
-}
-
-/// `storage.local`.
-pub fn storage_local() -> Result<StorageArea, BrowserError> {
-    api(&["storage", "local"])
 }
 
 /// `storage.onChanged`.
@@ -112,11 +100,6 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, BrowserError> 
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| BrowserError(e.to_string()))
-}
-
-/// A fresh `{}`.
-pub fn object() -> Object {
-    Object::new()
 }
 
 /// Writes a line to the console, for diagnostics that hold no secret.

@@ -4,7 +4,8 @@
 mod browser;
 mod client;
 mod dom;
+mod handoff;
 mod options;
+mod platform;
 mod popup;
-mod storage;
 mod worker;

@@ -1,18 +1,61 @@
-//! The toolbar popup: one region per portal.
+//! The toolbar popup: one region per portal with its session, problems and tenants.
+//!
+//! It shows the cached state at once, then asks the worker to refresh (stale while
+//! revalidate) and re-renders whenever storage changes, keeping what the user typed in the
+//! filter boxes and where the focus was.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlInputElement;
 
-use super::browser::{self, localize, t};
+use super::browser::{self, localize, t, tf};
 use super::client::ask;
 use super::dom::{self, by_id, El};
-use crate::core::messages::{PortalView, Request, Response};
-use crate::core::text::msg;
+use crate::core::messages::{PortalView, Request, Response, SessionView};
+use crate::core::text::{msg, Msg};
 
-/// Builds the popup, and rebuilds it whenever the stored configuration changes.
+#[derive(Default)]
+struct Popup {
+    /// Filter text per portal origin.
+    filters: BTreeMap<String, String>,
+    /// A render is running; another was asked for meanwhile.
+    rendering: bool,
+    dirty: bool,
+}
+
+thread_local! {
+    static POPUP: RefCell<Popup> = RefCell::default();
+}
+
+/// Builds the popup, refreshes what is stale, and follows storage changes.
 #[wasm_bindgen(js_name = startPopup)]
 pub fn start_popup() {
-    spawn_local(refresh());
+    dom::report(install_listeners());
+    spawn_local(async {
+        refresh().await;
+    });
+    spawn_local(async {
+        // Quietly sign in where no page is needed, and revalidate the tenant lists.
+        let (Response::State(state) | Response::Error { state, .. }) =
+            ask(&Request::GetState).await;
+        for portal in state.portals {
+            let request = match portal.session {
+                SessionView::SignedOut => Request::SignInQuietly {
+                    origin: portal.origin,
+                },
+                SessionView::Active { .. } => Request::Refresh {
+                    origin: portal.origin,
+                },
+                SessionView::SigningIn => continue,
+            };
+            spawn_local(async move {
+                ask(&request).await;
+            });
+        }
+    });
     let on_change = Closure::<dyn FnMut()>::new(|| spawn_local(refresh()));
     match browser::storage_on_changed() {
         Ok(event) => event.add_listener(on_change.as_ref().unchecked_ref()),
@@ -22,14 +65,90 @@ pub fn start_popup() {
     on_change.forget();
 }
 
+/// Renders the worker's current state; coalesces bursts of storage changes into one render
+/// after the running one.
 async fn refresh() {
-    let response = ask(&Request::GetState).await;
-    dom::report(render(&response));
+    let busy = POPUP.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.rendering {
+            p.dirty = true;
+        }
+        std::mem::replace(&mut p.rendering, true)
+    });
+    if busy {
+        return;
+    }
+    loop {
+        let response = ask(&Request::GetState).await;
+        dom::report(render(&response));
+        let again = POPUP.with(|p| std::mem::take(&mut p.borrow_mut().dirty));
+        if !again {
+            break;
+        }
+    }
+    POPUP.with(|p| p.borrow_mut().rendering = false);
+}
+
+/// One delegated listener per event type on the page: buttons carry what they do in
+/// `data-action` and `data-origin`.
+fn install_listeners() -> Result<(), JsValue> {
+    let main = by_id("app")?;
+    dom::on(&main, "click", |event| {
+        let Some(button) = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("button[data-action]").ok().flatten())
+        else {
+            return;
+        };
+        let origin = button.get_attribute("data-origin").unwrap_or_default();
+        let request = match button.get_attribute("data-action").as_deref() {
+            Some("sign-in") => Request::SignIn { origin },
+            Some("sign-out") => Request::SignOut { origin },
+            Some("retry") => Request::Refresh { origin },
+            Some("settings") => {
+                spawn_local(async {
+                    if let Ok(runtime) = browser::runtime() {
+                        if let Err(e) = runtime.open_options_page().await {
+                            browser::log(&browser::BrowserError::from(e).to_string());
+                        }
+                    }
+                });
+                return;
+            }
+            _ => return,
+        };
+        spawn_local(async move {
+            let response = ask(&request).await;
+            if let Response::Error { message, .. } = response {
+                dom::report(dom::show_message("popup-alert", Some(&localize(&message))));
+            }
+        });
+    })?;
+    dom::on(&main, "input", |event| {
+        let Some(input) = event
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(origin) = input.get_attribute("data-origin") else {
+            return;
+        };
+        let text = input.value();
+        POPUP.with(|p| p.borrow_mut().filters.insert(origin.clone(), text.clone()));
+        dom::report(apply_filter(&origin, &text));
+    })?;
+    Ok(())
 }
 
 fn render(response: &Response) -> Result<(), JsValue> {
     dom::document()?.set_title(&t(msg::EXT_NAME));
     let main = by_id("app")?;
+    // Where the focus was, to put it back after the rebuild.
+    let focused = dom::document()?
+        .active_element()
+        .and_then(|e| e.get_attribute("id"));
     let (state, error) = match response {
         Response::State(state) => (state, None),
         Response::Error { message, state } => (state, Some(localize(message))),
@@ -49,43 +168,219 @@ fn render(response: &Response) -> Result<(), JsValue> {
                 .attr("class", "empty")?
                 .text(&t(msg::POPUP_NO_PORTALS))?,
         );
-        children.push(settings_button(msg::OPEN_SETTINGS, "")?);
+        children.push(action_button(msg::OPEN_SETTINGS, "settings", "", "")?);
     } else {
-        for portal in &state.portals {
-            children.push(portal_region(portal)?);
+        for (index, portal) in state.portals.iter().enumerate() {
+            children.push(portal_region(index, portal)?);
         }
-        children.push(El::new("footer")?.child(settings_button(msg::SETTINGS_LINK, "secondary")?)?);
+        children.push(El::new("footer")?.child(action_button(
+            msg::SETTINGS_LINK,
+            "settings",
+            "",
+            "secondary",
+        )?)?);
     }
     dom::replace_children(&main, children)?;
-    dom::on(&by_id("open-settings")?, "click", |_| {
-        spawn_local(async {
-            if let Ok(runtime) = browser::runtime() {
-                if let Err(e) = runtime.open_options_page().await {
-                    browser::log(&browser::BrowserError::from(e).to_string());
-                }
+    for portal in &state.portals {
+        let filter = POPUP.with(|p| p.borrow().filters.get(&portal.origin).cloned());
+        if let Some(filter) = filter {
+            apply_filter(&portal.origin, &filter)?;
+        }
+    }
+    if let Some(id) = focused {
+        if let Ok(element) = by_id(&id) {
+            if let Some(element) = element.dyn_ref::<web_sys::HtmlElement>() {
+                element.focus()?;
             }
-        })
-    })?;
+        }
+    }
     dom::mark_ready(&main)
 }
 
-fn settings_button(label: crate::core::text::Msg, class: &str) -> Result<El, JsValue> {
+fn action_button(label: Msg, action: &str, origin: &str, class: &str) -> Result<El, JsValue> {
     El::new("button")?
         .attr("type", "button")?
-        .attr("id", "open-settings")?
         .attr("class", class)?
+        .attr("data-action", action)?
+        .attr("data-origin", origin)?
         .text(&t(label))
 }
 
-fn portal_region(portal: &PortalView) -> Result<El, JsValue> {
-    let mode = if portal.uses_api_token {
-        msg::USES_API_TOKEN
-    } else {
-        msg::USES_PORTAL_SIGN_IN
-    };
-    El::new("section")?
+fn portal_region(index: usize, portal: &PortalView) -> Result<El, JsValue> {
+    let host = portal.host.as_str();
+    let origin = portal.origin.as_str();
+    let mut region = El::new("section")?
         .attr("class", "portal")?
-        .attr("aria-label", &portal.host)?
-        .child(El::new("h2")?.text(&portal.host)?)?
-        .child(El::new("p")?.attr("class", "mode")?.text(&t(mode))?)
+        .attr("aria-label", host)?
+        .child(El::new("h2")?.text(host)?)?;
+    region = match &portal.session {
+        SessionView::SignedOut => region.child(
+            El::new("button")?
+                .attr("type", "button")?
+                .attr("id", &format!("sign-in-{index}"))?
+                .attr("data-action", "sign-in")?
+                .attr("data-origin", origin)?
+                .text(&tf(msg::SIGN_IN, &[host]))?,
+        )?,
+        SessionView::SigningIn => region
+            .child(
+                El::new("p")?
+                    .attr("class", "mode")?
+                    .attr("role", "status")?
+                    .text(&t(msg::SIGNING_IN))?,
+            )?
+            .child(action_button(
+                msg::SHOW_SIGN_IN_TAB,
+                "sign-in",
+                origin,
+                "secondary",
+            )?)?,
+        SessionView::Active {
+            username, is_admin, ..
+        } => {
+            let mut who = El::new("p")?
+                .attr("class", "mode")?
+                .text(&tf(msg::SIGNED_IN_AS, &[username]))?;
+            if *is_admin {
+                who = who.text(" · ")?.child(
+                    El::new("span")?
+                        .attr("class", "badge")?
+                        .text(&t(msg::ADMINISTRATOR))?,
+                )?;
+            }
+            region.child(
+                El::new("div")?
+                    .attr("class", "session-row")?
+                    .child(who)?
+                    .child(
+                        El::new("button")?
+                            .attr("type", "button")?
+                            .attr("class", "link")?
+                            .attr("data-action", "sign-out")?
+                            .attr("data-origin", origin)?
+                            .attr("aria-label", &tf(msg::SIGN_OUT, &[host]))?
+                            .text(&t(msg::SIGN_OUT_LABEL))?,
+                    )?,
+            )?
+        }
+    };
+    if let Some(error) = &portal.error {
+        let retry = match portal.session {
+            SessionView::Active { .. } => "retry",
+            _ => "sign-in",
+        };
+        region = region.child(
+            El::new("div")?
+                .attr("class", "problem")?
+                .child(
+                    El::new("p")?
+                        .attr("role", "alert")?
+                        .text(&localize(error))?,
+                )?
+                .child(action_button(msg::RETRY, retry, origin, "secondary")?)?,
+        )?;
+    }
+    match (&portal.tenants, &portal.session) {
+        (Some(tenants), _) => region = region.child(tenant_list(index, portal, tenants)?)?,
+        (None, SessionView::Active { .. }) => {
+            region = region.child(
+                El::new("p")?
+                    .attr("class", "empty")?
+                    .text(&t(msg::LOADING_TENANTS))?,
+            )?
+        }
+        (None, _) => {}
+    }
+    Ok(region)
+}
+
+fn tenant_list(
+    index: usize,
+    portal: &PortalView,
+    tenants: &[crate::core::messages::TenantView],
+) -> Result<El, JsValue> {
+    let origin = portal.origin.as_str();
+    let filter = POPUP
+        .with(|p| p.borrow().filters.get(origin).cloned())
+        .unwrap_or_default();
+    let mut list = El::new("ul")?
+        .attr("class", "tenants")?
+        .attr("id", &format!("tenants-{index}"))?
+        .attr("aria-label", &tf(msg::TENANTS_OF, &[&portal.host]))?;
+    for tenant in tenants {
+        list = list.child(
+            El::new("li")?
+                .attr("data-name", &tenant.name.to_lowercase())?
+                .child(
+                    El::new("span")?
+                        .attr("class", "tenant-name")?
+                        .text(&tenant.name)?,
+                )?,
+        )?;
+    }
+    let empty_text = if tenants.is_empty() {
+        msg::NO_TENANTS
+    } else {
+        msg::NO_TENANT_MATCHES
+    };
+    let mut empty = El::new("p")?
+        .attr("class", "empty")?
+        .attr("id", &format!("no-tenants-{index}"))?
+        .text(&t(empty_text))?;
+    if !tenants.is_empty() {
+        empty = empty.attr("hidden", "")?;
+    }
+    El::new("div")?
+        .attr("class", "tenant-block")?
+        .attr("data-list", &format!("tenants-{index}"))?
+        .child(
+            El::new("input")?
+                .attr("type", "search")?
+                .attr("id", &format!("filter-{index}"))?
+                .attr("data-origin", origin)?
+                .attr("data-index", &index.to_string())?
+                .attr("aria-label", &t(msg::FILTER_TENANTS))?
+                .attr("placeholder", &t(msg::FILTER_TENANTS))?
+                .attr("autocomplete", "off")?
+                .attr("spellcheck", "false")?
+                .attr("value", &filter)?,
+        )?
+        .child(list)?
+        .child(empty)
+}
+
+/// Shows only the tenants whose name contains `filter` (case-insensitively).
+fn apply_filter(origin: &str, filter: &str) -> Result<(), JsValue> {
+    let document = dom::document()?;
+    let selector = format!("input[type=search][data-origin=\"{}\"]", css_escape(origin));
+    let Some(input) = document.query_selector(&selector)? else {
+        return Ok(());
+    };
+    let index = input.get_attribute("data-index").unwrap_or_default();
+    let needle = filter.trim().to_lowercase();
+    let items = document.query_selector_all(&format!("#tenants-{index} > li"))?;
+    let mut shown = 0;
+    for i in 0..items.length() {
+        let Some(item) = items
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            continue;
+        };
+        let name = item.get_attribute("data-name").unwrap_or_default();
+        let visible = needle.is_empty() || name.contains(&needle);
+        item.set_hidden(!visible);
+        shown += usize::from(visible);
+    }
+    if let Ok(empty) = by_id(&format!("no-tenants-{index}")) {
+        if let Some(empty) = empty.dyn_ref::<web_sys::HtmlElement>() {
+            empty.set_hidden(shown > 0);
+        }
+    }
+    Ok(())
+}
+
+/// Escapes a value for a CSS attribute selector in double quotes.
+fn css_escape(value: &str) -> String {
+    value.replace('\\', "\\\\").replace('"', "\\\"")
 }

@@ -1,4 +1,5 @@
-//! The service worker's entry point: one message handler for the pages.
+//! The service worker's entry points: the page message handler and the browser events the
+//! JS shell forwards.
 
 use std::rc::Rc;
 
@@ -6,14 +7,22 @@ use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 use super::browser;
-use super::storage::LocalStorage;
+use super::platform::BrowserPlatform;
 use crate::core::messages::{Request, Response, StateView};
 use crate::core::text::msg;
-use crate::service::Service;
+use crate::service::{Sender, Service};
 
 thread_local! {
     // One service per worker life; it reloads its state from storage after a restart.
-    static SERVICE: Rc<Service<LocalStorage>> = Rc::new(Service::new(LocalStorage));
+    static SERVICE: Rc<Service<BrowserPlatform>> = Rc::new(Service::new(BrowserPlatform));
+}
+
+fn service() -> Rc<Service<BrowserPlatform>> {
+    SERVICE.with(Rc::clone)
+}
+
+fn field(value: &JsValue, name: &str) -> JsValue {
+    Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// Answers a [`Request`] from one of this extension's pages. Anything else (another
@@ -23,8 +32,11 @@ pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
     if !from_our_pages(&sender) {
         return JsValue::UNDEFINED;
     }
+    let tab_id = field(&field(&sender, "tab"), "id")
+        .as_f64()
+        .map(|id| id as i32);
     let response = match serde_wasm_bindgen::from_value::<Request>(message) {
-        Ok(request) => SERVICE.with(Rc::clone).handle(request).await,
+        Ok(request) => service().handle(request, Sender { tab_id }).await,
         Err(_) => Response::Error {
             message: msg::WORKER_UNAVAILABLE.text(),
             state: StateView::default(),
@@ -33,19 +45,36 @@ pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
     browser::to_js(&response).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// `tabs.onRemoved`.
+#[wasm_bindgen(js_name = handleTabRemoved)]
+pub async fn handle_tab_removed(tab_id: i32) {
+    service().on_tab_removed(tab_id).await;
+}
+
+/// `tabs.onUpdated` with a new URL.
+#[wasm_bindgen(js_name = handleTabUrl)]
+pub async fn handle_tab_url(tab_id: i32, url: String) {
+    service().on_tab_updated(tab_id, &url).await;
+}
+
+/// `alarms.onAlarm`.
+#[wasm_bindgen(js_name = handleAlarm)]
+pub async fn handle_alarm(name: String) {
+    service().on_alarm(&name).await;
+}
+
 /// Whether the sender is a page of this extension (its id matches and its URL is ours).
 fn from_our_pages(sender: &JsValue) -> bool {
     let Ok(runtime) = browser::runtime() else {
         return false;
     };
-    let field = |name: &str| {
-        Reflect::get(sender, &JsValue::from_str(name))
-            .ok()
-            .and_then(|v| v.as_string())
-    };
     let our_id = runtime.id();
     let our_base = runtime.get_url("");
-    let same_id = field("id").is_some_and(|id| id == our_id);
-    let our_page = field("url").is_some_and(|url| url.starts_with(&our_base));
+    let same_id = field(sender, "id")
+        .as_string()
+        .is_some_and(|id| id == our_id);
+    let our_page = field(sender, "url")
+        .as_string()
+        .is_some_and(|url| url.starts_with(&our_base));
     same_id && our_page && !our_base.is_empty()
 }

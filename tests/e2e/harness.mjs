@@ -143,3 +143,36 @@ export async function launch({ profile, sim, extension = chromeDist, headless = 
 export function newProfile() {
   return mkdtempSync(join(tmpdir(), 'jit-profile-'));
 }
+
+/** Logs the browser in to a simulated portal's web UI (as a user who typed the password). */
+export async function logInToPortal(browser, sim, { portal = 'acme', username = 'alice@acme.io', next = '/app/' } = {}) {
+  const { url } = await sim.control('/login-link', { method: 'POST', body: { portal, username, next } });
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  await page.waitForURL((u) => u.pathname.startsWith(next.split('?')[0]));
+  return page;
+}
+
+/** Adds a portal through the options page, as a user would. */
+export async function addPortal(browser, url, apiToken = '') {
+  const options = await browser.openOptions();
+  await options.getByRole('textbox', { name: 'Portal URL' }).fill(url);
+  await options.getByRole('textbox', { name: 'API token' }).fill(apiToken);
+  await options.getByRole('button', { name: 'Add portal' }).click();
+  const host = new URL(url.includes('://') ? url : `https://${url}`).host;
+  await options.getByRole('button', { name: `Remove ${host}` }).waitFor();
+  await options.close();
+}
+
+/** Waits for a tab whose URL matches `test` to open (or be open already). */
+export async function waitForTab(browser, test, timeout = 15000) {
+  const found = browser.context.pages().find((p) => test(new URL(p.url())));
+  if (found) return found;
+  return browser.context.waitForEvent('page', { predicate: (p) => test(new URL(p.url())), timeout });
+}
+
+/** The simulator's request log entries for `host` (optionally a path prefix). */
+export async function requestsTo(sim, host, pathPrefix = '') {
+  const log = await sim.log();
+  return log.filter((e) => e.host === host && e.path.startsWith(pathPrefix));
+}

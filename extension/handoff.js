@@ -1,0 +1,5 @@
+// The handoff shell: the page is built by the wasm core.
+import init, { startHandoff } from './jit_console.js';
+
+await init();
+startHandoff();

@@ -1,0 +1,373 @@
+//! The DuploCloud portal API, as pure functions: which request to make, and what an answer
+//! means. The transport is someone else's job.
+//!
+//! Answers are read defensively: unknown fields are ignored, a wrong type or malformed JSON
+//! is an error with a sentence (never a panic), and no secret ends up in an error.
+
+use serde::Deserialize;
+
+use super::portal_url::PortalUrl;
+use super::secret::Secret;
+use super::text::{msg, UserText};
+
+/// A portal API endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `GET /admin/GetUserRoleInfo`: the cheapest token check; tells the user and roles.
+    UserRoleInfo,
+    /// `GET /v3/features/system`: OTP, admin JIT, duplo-ops and AWS defaults.
+    SystemFeatures,
+    /// `GET /admin/GetTenantsForUser`: the tenants this user may use.
+    TenantsForUser,
+}
+
+impl Endpoint {
+    /// The path on the portal's origin.
+    pub fn path(&self) -> String {
+        match self {
+            Self::UserRoleInfo => "/admin/GetUserRoleInfo".into(),
+            Self::SystemFeatures => "/v3/features/system".into(),
+            Self::TenantsForUser => "/admin/GetTenantsForUser".into(),
+        }
+    }
+}
+
+/// One HTTP request to a portal: always `GET`, always to the portal's own origin, with the
+/// bearer token as the only credential (no cookies).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiRequest {
+    /// The full URL, on the portal's origin.
+    pub url: String,
+    /// `Authorization: Bearer …`.
+    pub token: Secret,
+    /// `otpcode: …`, for admin calls when the portal needs a one-time code.
+    pub otp: Option<Secret>,
+}
+
+impl ApiRequest {
+    /// The request for `endpoint` on `portal`.
+    pub fn new(portal: &PortalUrl, endpoint: &Endpoint, token: &Secret) -> Self {
+        Self {
+            url: format!("{}{}", portal.origin(), endpoint.path()),
+            token: token.clone(),
+            otp: None,
+        }
+    }
+}
+
+/// What came back, as the transport saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiReply {
+    /// An HTTP answer.
+    Http {
+        /// The status code.
+        status: u16,
+        /// The body, as bytes (it may not be UTF-8).
+        body: Vec<u8>,
+    },
+    /// No HTTP answer: DNS, TCP, TLS, a redirect refused, a time-out.
+    Network(String),
+}
+
+/// Why a portal call did not give what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// 401: the token is invalid or expired.
+    #[error("the portal refused the token (401)")]
+    Unauthorized,
+    /// 403: this user may not do this.
+    #[error("not permitted (403)")]
+    Forbidden,
+    /// 404: this portal version lacks the API (or the thing does not exist).
+    #[error("not found (404)")]
+    NotFound,
+    /// 5xx or another unexpected status.
+    #[error("unexpected status {0}")]
+    Status(u16),
+    /// 2xx with a body that is not what this API answers.
+    #[error("malformed answer: {0}")]
+    Malformed(String),
+    /// No answer at all.
+    #[error("unreachable: {0}")]
+    Unreachable(String),
+}
+
+impl ApiError {
+    /// The sentence the user reads, naming the portal.
+    pub fn user_text(&self, host: &str) -> UserText {
+        match self {
+            Self::Unauthorized => msg::PORTAL_SESSION_EXPIRED.with([host]),
+            Self::Forbidden => msg::PORTAL_FORBIDDEN.with([host]),
+            Self::NotFound | Self::Status(500) => msg::PORTAL_API_MISSING.with([host]),
+            Self::Status(status) => msg::PORTAL_STATUS.with([host.to_owned(), status.to_string()]),
+            Self::Malformed(_) => msg::PORTAL_MALFORMED.with([host]),
+            Self::Unreachable(_) => msg::PORTAL_UNREACHABLE.with([host]),
+        }
+    }
+}
+
+/// Who the token belongs to (read from `GetUserRoleInfo` by [`parse_user_info`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserInfo {
+    /// The portal user name.
+    pub username: String,
+    /// Whether `Roles` contains `Administrator`.
+    pub is_admin: bool,
+}
+
+/// What the portal enables (`/v3/features/system`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct SystemFeatures {
+    /// Admin calls need an `otpcode`.
+    #[serde(rename = "IsOtpNeeded", default)]
+    pub otp_needed: bool,
+    /// "Open AWS console as administrator" is offered.
+    #[serde(rename = "IsAwsAdminJITEnabled", default)]
+    pub admin_jit: bool,
+    /// The duplo-ops role is offered.
+    #[serde(rename = "IsDuploOpsEnabled", default)]
+    pub duplo_ops: bool,
+    /// `aws`, `aws-us-gov` or `aws-cn`.
+    #[serde(rename = "DefaultAwsPartition", default)]
+    pub partition: Option<String>,
+    /// The portal's default region.
+    #[serde(rename = "DefaultAwsRegion", default)]
+    pub region: Option<String>,
+}
+
+/// One tenant the user may use (`GetTenantsForUser`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct Tenant {
+    /// The tenant's id (a UUID).
+    #[serde(rename = "TenantId")]
+    pub id: String,
+    /// The tenant's name, exactly as the portal spells it.
+    #[serde(rename = "AccountName")]
+    pub name: String,
+}
+
+/// The most tenants kept from one answer; beyond it the list is cut (and says so).
+pub const MAX_TENANTS: usize = 100_000;
+/// The longest tenant name or id kept; longer ones are refused as malformed.
+const MAX_FIELD: usize = 1_024;
+
+fn body(reply: &ApiReply) -> Result<&[u8], ApiError> {
+    match reply {
+        ApiReply::Network(detail) => Err(ApiError::Unreachable(detail.clone())),
+        ApiReply::Http {
+            status: 200..=299,
+            body,
+        } => Ok(body),
+        ApiReply::Http { status: 401, .. } => Err(ApiError::Unauthorized),
+        ApiReply::Http { status: 403, .. } => Err(ApiError::Forbidden),
+        ApiReply::Http { status: 404, .. } => Err(ApiError::NotFound),
+        ApiReply::Http { status, .. } => Err(ApiError::Status(*status)),
+    }
+}
+
+fn json<T: serde::de::DeserializeOwned>(reply: &ApiReply) -> Result<T, ApiError> {
+    let bytes = body(reply)?;
+    let text = std::str::from_utf8(bytes).map_err(|_| ApiError::Malformed("not UTF-8".into()))?;
+    // serde_json refuses nesting deeper than 128 levels, so hostile depth cannot overflow.
+    serde_json::from_str(text).map_err(|e| ApiError::Malformed(format!("{e}")))
+}
+
+/// Reads a `GetUserRoleInfo` answer.
+pub fn parse_user_info(reply: &ApiReply) -> Result<UserInfo, ApiError> {
+    #[derive(Deserialize)]
+    struct Raw {
+        #[serde(rename = "Username")]
+        username: String,
+        #[serde(rename = "Roles", default)]
+        roles: Option<Vec<serde_json::Value>>,
+    }
+    let raw: Raw = json(reply)?;
+    let is_admin = raw
+        .roles
+        .unwrap_or_default()
+        .iter()
+        .any(|role| role.as_str() == Some("Administrator"));
+    let username = raw.username;
+    if username.is_empty() || username.len() > MAX_FIELD {
+        return Err(ApiError::Malformed("no usable user name".into()));
+    }
+    Ok(UserInfo { username, is_admin })
+}
+
+/// Reads a `/v3/features/system` answer.
+pub fn parse_system_features(reply: &ApiReply) -> Result<SystemFeatures, ApiError> {
+    json(reply)
+}
+
+/// Reads a `GetTenantsForUser` answer: sorted by name (case-insensitively, then exactly),
+/// entries without an id or name dropped, at most [`MAX_TENANTS`].
+pub fn parse_tenants(reply: &ApiReply) -> Result<Vec<Tenant>, ApiError> {
+    let entries: Vec<serde_json::Value> = json(reply)?;
+    let mut seen = std::collections::HashSet::new();
+    let mut tenants: Vec<Tenant> = entries
+        .into_iter()
+        .filter_map(|entry| serde_json::from_value::<Tenant>(entry).ok())
+        .filter(|t| {
+            !t.id.is_empty()
+                && !t.name.is_empty()
+                && t.id.len() <= MAX_FIELD
+                && t.name.len() <= MAX_FIELD
+        })
+        .filter(|t| seen.insert(t.id.clone()))
+        .take(MAX_TENANTS)
+        .collect();
+    tenants.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    Ok(tenants)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(body: &str) -> ApiReply {
+        ApiReply::Http {
+            status: 200,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn status(code: u16) -> ApiReply {
+        ApiReply::Http {
+            status: code,
+            body: b"{\"Message\":\"nope\"}".to_vec(),
+        }
+    }
+
+    #[test]
+    fn builds_requests_on_the_portal_origin() {
+        let portal = PortalUrl::parse("acme.duplocloud.net").unwrap();
+        let request = ApiRequest::new(&portal, &Endpoint::TenantsForUser, &Secret::new("tok"));
+        assert_eq!(
+            request.url,
+            "https://acme.duplocloud.net/admin/GetTenantsForUser"
+        );
+        assert_eq!(request.token.expose(), "tok");
+        assert!(!format!("{request:?}").contains("tok\""));
+    }
+
+    #[test]
+    fn reads_user_info_and_admin_role() {
+        let admin = parse_user_info(&ok(
+            r#"{"Username":"alice@acme.io","Roles":["User","Administrator"],"IsReadOnly":false,"New":1}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            admin,
+            UserInfo {
+                username: "alice@acme.io".into(),
+                is_admin: true
+            }
+        );
+        let user = parse_user_info(&ok(r#"{"Username":"bob","Roles":[7,"User"]}"#)).unwrap();
+        assert!(!user.is_admin);
+    }
+
+    #[test]
+    fn user_info_survives_storage() {
+        let info = UserInfo {
+            username: "a".into(),
+            is_admin: true,
+        };
+        let stored = serde_json::to_value(&info).unwrap();
+        assert_eq!(serde_json::from_value::<UserInfo>(stored).unwrap(), info);
+    }
+
+    #[test]
+    fn maps_statuses_to_errors() {
+        assert_eq!(parse_user_info(&status(401)), Err(ApiError::Unauthorized));
+        assert_eq!(parse_user_info(&status(403)), Err(ApiError::Forbidden));
+        assert_eq!(parse_user_info(&status(404)), Err(ApiError::NotFound));
+        assert_eq!(parse_user_info(&status(502)), Err(ApiError::Status(502)));
+        assert!(matches!(
+            parse_user_info(&ApiReply::Network("dns".into())),
+            Err(ApiError::Unreachable(_))
+        ));
+    }
+
+    #[test]
+    fn malformed_answers_are_errors_not_panics() {
+        for body in [
+            "",
+            "{",
+            "[]",
+            "{}",
+            "\"x\"",
+            r#"{"Username": 5}"#,
+            r#"{"Username": ""}"#,
+            "null",
+        ] {
+            assert!(
+                matches!(parse_user_info(&ok(body)), Err(ApiError::Malformed(_))),
+                "{body:?}"
+            );
+        }
+        let not_utf8 = ApiReply::Http {
+            status: 200,
+            body: vec![0xff, 0xfe, b'{'],
+        };
+        assert!(matches!(
+            parse_tenants(&not_utf8),
+            Err(ApiError::Malformed(_))
+        ));
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(matches!(
+            parse_tenants(&ok(&deep)),
+            Err(ApiError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn reads_features_ignoring_unknown_fields() {
+        let features = parse_system_features(&ok(
+            r#"{"IsOtpNeeded":true,"IsAwsAdminJITEnabled":true,"DefaultAwsPartition":"aws-us-gov","Brand":"x","AwsRegions":["us-gov-west-1"]}"#,
+        ))
+        .unwrap();
+        assert!(features.otp_needed && features.admin_jit && !features.duplo_ops);
+        assert_eq!(features.partition.as_deref(), Some("aws-us-gov"));
+        assert!(parse_system_features(&ok(r#"{"IsOtpNeeded":"yes"}"#)).is_err());
+    }
+
+    #[test]
+    fn reads_tenants_sorted_keeping_exact_names_and_dropping_junk() {
+        let tenants = parse_tenants(&ok(r#"[{"TenantId":"3","AccountName":"prod","PlanID":"p"},
+                {"TenantId":"1","AccountName":"Dev01"},
+                {"TenantId":"2","AccountName":"<img src=x onerror=alert(1)>"},
+                {"TenantId":"4"},
+                {"AccountName":"no id"},
+                {"TenantId":"5","AccountName":""},
+                42,
+                {"TenantId":"1","AccountName":"Dev01"}]"#))
+        .unwrap();
+        let names: Vec<_> = tenants.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["<img src=x onerror=alert(1)>", "Dev01", "prod"]);
+        assert!(parse_tenants(&ok(r#"{"TenantId":"1"}"#)).is_err());
+    }
+
+    #[test]
+    fn every_error_names_the_portal_in_a_sentence() {
+        for error in [
+            ApiError::Unauthorized,
+            ApiError::Forbidden,
+            ApiError::NotFound,
+            ApiError::Status(500),
+            ApiError::Status(502),
+            ApiError::Malformed("x".into()),
+            ApiError::Unreachable("x".into()),
+        ] {
+            let text = error.user_text("acme.duplocloud.net").english();
+            assert!(text.contains("acme.duplocloud.net"), "{text}");
+            assert!(text.ends_with('.'), "{text}");
+        }
+    }
+}

@@ -1,0 +1,752 @@
+//! Portal sessions: who is signed in to which portal, and the sign-in hand-off.
+//!
+//! Pure: every function takes the time (`now_ms`, milliseconds since the epoch) and what
+//! happened, and changes the state or says what to do. The service performs the I/O.
+//!
+//! The hand-off (after `duplo-jit --interactive`): we open the portal's authorization page
+//! with `localPort=N`; when the user clicks Authorize, the portal sends that tab to
+//! `http://localhost:N/?t=<token>`. A session rule of `declarativeNetRequest`, limited to that
+//! tab and to navigations the portal started, redirects it to our `handoff.html` before it
+//! reaches the network. A token is accepted only while that attempt is pending, from that
+//! tab, before its deadline, and once.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::portal_api::{SystemFeatures, UserInfo};
+use super::portal_url::PortalUrl;
+use super::secret::Secret;
+use super::text::{msg, UserText};
+
+/// How long the user has to authorize (as `duplo-jit`).
+pub const SIGN_IN_TIMEOUT_MS: u64 = 180_000;
+/// The application name the portal shows in its prompt.
+pub const APP_NAME: &str = "JIT Console";
+/// The extension page the hand-off is redirected to.
+pub const HANDOFF_PAGE: &str = "handoff.html";
+/// Hand-off ports are drawn from this range (nothing listens on them: the redirect never
+/// reaches the network).
+pub const PORT_RANGE: std::ops::Range<u32> = 20_000..60_000;
+
+/// A browser tab id.
+pub type TabId = i32;
+
+/// Where the session's token came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TokenSource {
+    /// The portal's authorization page (the hand-off).
+    Handoff,
+    /// Read from an open, logged-in tab of the portal (zero clicks).
+    PortalTab,
+    /// The API token the user configured.
+    ApiToken,
+}
+
+/// A sign-in waiting for the user to click Authorize.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInAttempt {
+    /// The `localPort` given to the portal; also the redirect rule's id.
+    pub port: u16,
+    /// The authorization tab, once opened.
+    pub tab_id: Option<TabId>,
+    /// When the attempt gives up.
+    pub deadline_ms: u64,
+    /// Whether a token already arrived (a second one is refused).
+    pub token_received: bool,
+}
+
+/// A portal session that works.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActiveSession {
+    /// The bearer token.
+    pub token: Secret,
+    /// Where it came from.
+    pub source: TokenSource,
+    /// Who it belongs to.
+    pub user: UserInfo,
+    /// What the portal enables, once read.
+    pub features: Option<SystemFeatures>,
+    /// When it was validated.
+    pub since_ms: u64,
+}
+
+/// One portal's session.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum Session {
+    /// No session.
+    #[default]
+    SignedOut,
+    /// Waiting for the user to authorize in the portal.
+    SigningIn(SignInAttempt),
+    /// Signed in.
+    Active(ActiveSession),
+}
+
+/// Work that waits for a session and resumes after the sign-in, so no click is lost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Waiting {
+    /// Read the tenants again.
+    RefreshTenants,
+}
+
+/// Everything known about one portal's session.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalSession {
+    /// The session.
+    pub session: Session,
+    /// The last problem, for the popup; cleared by success.
+    pub error: Option<UserText>,
+    /// What resumes after the next successful sign-in.
+    pub waiting: Vec<Waiting>,
+}
+
+/// All portals' sessions, by portal origin.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sessions {
+    /// By origin.
+    pub portals: BTreeMap<String, PortalSession>,
+}
+
+/// What to do to start a hand-off sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInPlan {
+    /// The portal's authorization page, to open in a tab.
+    pub authorize_url: String,
+    /// The `localPort` it names.
+    pub port: u16,
+}
+
+/// The result of asking to sign in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInStart {
+    /// Open this page.
+    Open(SignInPlan),
+    /// A sign-in is already pending: show its tab rather than open another.
+    AlreadyPending(Option<TabId>),
+}
+
+/// Why a hand-off was refused. None of these change any state.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HandoffRefusal {
+    /// The URL is not a hand-off URL, or holds no token.
+    #[error("malformed hand-off")]
+    Malformed,
+    /// No sign-in is pending for this port: the extension did not ask for it.
+    #[error("no sign-in pending for that port")]
+    NotPending,
+    /// It arrived in another tab than the authorization tab.
+    #[error("arrived in another tab")]
+    WrongTab,
+    /// A token already arrived for this attempt.
+    #[error("already used")]
+    AlreadyUsed,
+    /// Too late.
+    #[error("expired")]
+    Expired,
+}
+
+/// A token handed off by a portal, accepted for validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handoff {
+    /// The portal it came from.
+    pub origin: String,
+    /// The token to validate.
+    pub token: Secret,
+    /// The authorization tab, to close.
+    pub tab_id: Option<TabId>,
+}
+
+/// The portal's authorization page for a hand-off on `port`.
+pub fn authorize_url(portal: &PortalUrl, port: u16) -> String {
+    format!(
+        "{}/app/user/verify-token?localAppName={}&localPort={port}&redirect=true",
+        portal.origin(),
+        APP_NAME.replace(' ', "%20")
+    )
+}
+
+/// Reads `handoff.html?port=N&t=TOKEN` (the redirected `http://localhost:N/?t=TOKEN`).
+pub fn parse_handoff_url(url: &str) -> Option<(u16, Secret)> {
+    let parsed = url::Url::parse(url).ok()?;
+    if !parsed.path().ends_with(HANDOFF_PAGE) {
+        return None;
+    }
+    let mut port = None;
+    let mut token = None;
+    for (key, value) in parsed.query_pairs() {
+        match key.as_ref() {
+            "port" if port.is_none() => port = value.parse::<u16>().ok(),
+            "t" if token.is_none() => token = Some(value.into_owned()),
+            "port" | "t" => return None,
+            _ => {}
+        }
+    }
+    let token =
+        token.filter(|t| !t.is_empty() && t.len() <= 16_384 && !t.chars().any(char::is_control))?;
+    Some((port?, Secret::new(token)))
+}
+
+/// A token as a portal page keeps it in `localStorage` (possibly JSON-quoted). Anything with
+/// spaces or control characters, or absurdly long, is not a token.
+pub fn normalize_page_token(raw: &str) -> Option<Secret> {
+    let trimmed = raw.trim();
+    let unquoted = serde_json::from_str::<String>(trimmed).unwrap_or_else(|_| trimmed.to_owned());
+    let plausible = !unquoted.is_empty()
+        && unquoted.len() <= 16_384
+        && !unquoted
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control());
+    plausible.then(|| Secret::new(unquoted))
+}
+
+/// The `declarativeNetRequest` session rule that catches the hand-off of one attempt: only
+/// `http://localhost:N/?…` or `http://127.0.0.1:N/?…`, only as a top-level navigation the
+/// portal started, only in the authorization tab.
+pub fn handoff_rule(
+    portal: &PortalUrl,
+    port: u16,
+    tab_id: TabId,
+    extension_base: &str,
+) -> serde_json::Value {
+    let initiator = portal.host().split(':').next().unwrap_or_default();
+    serde_json::json!({
+        "id": i32::from(port),
+        "priority": 1,
+        "action": {
+            "type": "redirect",
+            "redirect": {
+                "regexSubstitution": format!("{extension_base}{HANDOFF_PAGE}?port={port}&\\2")
+            }
+        },
+        "condition": {
+            "regexFilter": format!("^http://(localhost|127\\.0\\.0\\.1):{port}/\\?(.*)$"),
+            "resourceTypes": ["main_frame"],
+            "tabIds": [tab_id],
+            "initiatorDomains": [initiator]
+        }
+    })
+}
+
+impl Sessions {
+    /// The session of `origin` (signed out when unknown).
+    pub fn get(&self, origin: &str) -> PortalSession {
+        self.portals.get(origin).cloned().unwrap_or_default()
+    }
+
+    fn entry(&mut self, origin: &str) -> &mut PortalSession {
+        self.portals.entry(origin.to_owned()).or_default()
+    }
+
+    /// Forgets portals that are no longer configured.
+    pub fn retain_configured<'a>(&mut self, origins: impl IntoIterator<Item = &'a str>) {
+        let keep: std::collections::BTreeSet<&str> = origins.into_iter().collect();
+        self.portals
+            .retain(|origin, _| keep.contains(origin.as_str()));
+    }
+
+    /// The active session's token, if signed in.
+    pub fn active(&self, origin: &str) -> Option<&ActiveSession> {
+        match self.portals.get(origin).map(|p| &p.session) {
+            Some(Session::Active(active)) => Some(active),
+            _ => None,
+        }
+    }
+
+    /// Starts a hand-off sign-in, unless one is pending and still in time. `random` picks
+    /// the port.
+    pub fn begin_sign_in(&mut self, portal: &PortalUrl, random: u32, now_ms: u64) -> SignInStart {
+        let busy_ports: Vec<u16> = self
+            .portals
+            .values()
+            .filter_map(|p| match &p.session {
+                Session::SigningIn(a) => Some(a.port),
+                _ => None,
+            })
+            .collect();
+        let entry = self.entry(portal.origin());
+        if let Session::SigningIn(attempt) = &entry.session {
+            if now_ms < attempt.deadline_ms && !attempt.token_received {
+                return SignInStart::AlreadyPending(attempt.tab_id);
+            }
+        }
+        let span = PORT_RANGE.end - PORT_RANGE.start;
+        let mut port = (PORT_RANGE.start + random % span) as u16;
+        while busy_ports.contains(&port) {
+            port = port.wrapping_add(1).max(PORT_RANGE.start as u16);
+        }
+        entry.session = Session::SigningIn(SignInAttempt {
+            port,
+            tab_id: None,
+            deadline_ms: now_ms + SIGN_IN_TIMEOUT_MS,
+            token_received: false,
+        });
+        entry.error = None;
+        SignInStart::Open(SignInPlan {
+            authorize_url: authorize_url(portal, port),
+            port,
+        })
+    }
+
+    /// Records the authorization tab of the attempt on `port`.
+    pub fn sign_in_tab_opened(&mut self, origin: &str, port: u16, tab_id: TabId) {
+        if let Session::SigningIn(attempt) = &mut self.entry(origin).session {
+            if attempt.port == port {
+                attempt.tab_id = Some(tab_id);
+            }
+        }
+    }
+
+    /// Checks a hand-off that reached `handoff.html` in `tab_id`. On success the attempt is
+    /// marked used, so the same hand-off cannot be replayed.
+    pub fn accept_handoff(
+        &mut self,
+        url: &str,
+        tab_id: Option<TabId>,
+        now_ms: u64,
+    ) -> Result<Handoff, HandoffRefusal> {
+        let (port, token) = parse_handoff_url(url).ok_or(HandoffRefusal::Malformed)?;
+        let (origin, attempt) = self
+            .portals
+            .iter_mut()
+            .find_map(|(origin, p)| match &mut p.session {
+                Session::SigningIn(a) if a.port == port => Some((origin.clone(), a)),
+                _ => None,
+            })
+            .ok_or(HandoffRefusal::NotPending)?;
+        if attempt.tab_id.is_none() || attempt.tab_id != tab_id {
+            return Err(HandoffRefusal::WrongTab);
+        }
+        if attempt.token_received {
+            return Err(HandoffRefusal::AlreadyUsed);
+        }
+        if now_ms >= attempt.deadline_ms {
+            return Err(HandoffRefusal::Expired);
+        }
+        attempt.token_received = true;
+        Ok(Handoff {
+            origin,
+            token,
+            tab_id,
+        })
+    }
+
+    /// A validated token: the portal is signed in.
+    pub fn activate(
+        &mut self,
+        origin: &str,
+        token: Secret,
+        source: TokenSource,
+        user: UserInfo,
+        now_ms: u64,
+    ) {
+        let entry = self.entry(origin);
+        entry.session = Session::Active(ActiveSession {
+            token,
+            source,
+            user,
+            features: None,
+            since_ms: now_ms,
+        });
+        entry.error = None;
+    }
+
+    /// Records what the portal enables.
+    pub fn set_features(&mut self, origin: &str, features: SystemFeatures) {
+        if let Session::Active(active) = &mut self.entry(origin).session {
+            active.features = Some(features);
+        }
+    }
+
+    /// The sign-in failed; says why. What waited for it is dropped.
+    pub fn fail_sign_in(&mut self, origin: &str, reason: UserText) {
+        let entry = self.entry(origin);
+        entry.session = Session::SignedOut;
+        entry.error = Some(reason);
+        entry.waiting.clear();
+    }
+
+    /// A portal call answered 401 with `token`. Marks the session expired and decides
+    /// whether to sign in again: an API token cannot be renewed (the user must replace it);
+    /// a token that is no longer the current one (a newer session exists) changes nothing.
+    /// Returns whether a new sign-in should start.
+    pub fn unauthorized(&mut self, origin: &str, token: &Secret) -> bool {
+        let entry = self.entry(origin);
+        match &entry.session {
+            Session::Active(active) if &active.token == token => {
+                if active.source == TokenSource::ApiToken {
+                    entry.session = Session::SignedOut;
+                    entry.error = Some(msg::API_TOKEN_REJECTED.text());
+                    entry.waiting.clear();
+                    false
+                } else {
+                    entry.session = Session::SignedOut;
+                    true
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// Queues work to resume after the next sign-in (once).
+    pub fn wait_for_sign_in(&mut self, origin: &str, work: Waiting) {
+        let entry = self.entry(origin);
+        if !entry.waiting.contains(&work) {
+            entry.waiting.push(work);
+        }
+    }
+
+    /// Takes the work that waited for the sign-in.
+    pub fn take_waiting(&mut self, origin: &str) -> Vec<Waiting> {
+        std::mem::take(&mut self.entry(origin).waiting)
+    }
+
+    /// Sets or clears the portal's problem.
+    pub fn set_error(&mut self, origin: &str, error: Option<UserText>) {
+        self.entry(origin).error = error;
+    }
+
+    /// Attempts past their deadline fail. Returns their origins, ports and tabs.
+    pub fn expire_attempts(&mut self, now_ms: u64) -> Vec<(String, u16, Option<TabId>)> {
+        let mut expired = Vec::new();
+        for (origin, portal) in &mut self.portals {
+            if let Session::SigningIn(attempt) = &portal.session {
+                if now_ms >= attempt.deadline_ms {
+                    expired.push((origin.clone(), attempt.port, attempt.tab_id));
+                    portal.session = Session::SignedOut;
+                    portal.error = Some(msg::SIGN_IN_TIMED_OUT.text());
+                    portal.waiting.clear();
+                }
+            }
+        }
+        expired
+    }
+
+    /// The authorization tab `tab_id` was closed (or left the portal). Returns the origin
+    /// and port of the attempt it ended.
+    pub fn sign_in_tab_gone(&mut self, tab_id: TabId, reason: UserText) -> Option<(String, u16)> {
+        let (origin, port) = self
+            .portals
+            .iter()
+            .find_map(|(origin, p)| match &p.session {
+                Session::SigningIn(a) if a.tab_id == Some(tab_id) && !a.token_received => {
+                    Some((origin.clone(), a.port))
+                }
+                _ => None,
+            })?;
+        self.fail_sign_in(&origin, reason);
+        Some((origin, port))
+    }
+
+    /// The pending attempt of `origin`, if any.
+    pub fn attempt(&self, origin: &str) -> Option<&SignInAttempt> {
+        match self.portals.get(origin).map(|p| &p.session) {
+            Some(Session::SigningIn(attempt)) => Some(attempt),
+            _ => None,
+        }
+    }
+
+    /// Signs out of `origin`.
+    pub fn sign_out(&mut self, origin: &str) {
+        self.portals.remove(origin);
+    }
+
+    /// The earliest deadline of a pending attempt, for the alarm.
+    pub fn next_deadline(&self) -> Option<u64> {
+        self.portals
+            .values()
+            .filter_map(|p| match &p.session {
+                Session::SigningIn(a) if !a.token_received => Some(a.deadline_ms),
+                _ => None,
+            })
+            .min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: u64 = 1_800_000_000_000;
+
+    fn portal() -> PortalUrl {
+        PortalUrl::parse("acme.duplocloud.net").unwrap()
+    }
+
+    fn user() -> UserInfo {
+        UserInfo {
+            username: "alice@acme.io".into(),
+            is_admin: false,
+        }
+    }
+
+    fn started(sessions: &mut Sessions, tab: TabId) -> u16 {
+        match sessions.begin_sign_in(&portal(), 7, T0) {
+            SignInStart::Open(plan) => {
+                sessions.sign_in_tab_opened(portal().origin(), plan.port, tab);
+                plan.port
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn handoff_url(port: u16, token: &str) -> String {
+        format!("chrome-extension://abc/handoff.html?port={port}&t={token}")
+    }
+
+    #[test]
+    fn page_tokens_are_unquoted_and_checked() {
+        assert_eq!(normalize_page_token("abc").unwrap().expose(), "abc");
+        assert_eq!(normalize_page_token("\"abc\"").unwrap().expose(), "abc");
+        assert_eq!(normalize_page_token("  "), None);
+        assert_eq!(normalize_page_token("null"), Some(Secret::new("null")));
+        assert_eq!(normalize_page_token("a b"), None);
+        assert_eq!(normalize_page_token(&"x".repeat(20_000)), None);
+    }
+
+    #[test]
+    fn authorize_url_follows_duplo_jit() {
+        assert_eq!(
+            authorize_url(&portal(), 41234),
+            "https://acme.duplocloud.net/app/user/verify-token?localAppName=JIT%20Console&localPort=41234&redirect=true"
+        );
+    }
+
+    #[test]
+    fn a_pending_sign_in_is_not_started_twice() {
+        let mut sessions = Sessions::default();
+        started(&mut sessions, 5);
+        assert_eq!(
+            sessions.begin_sign_in(&portal(), 99, T0 + 1_000),
+            SignInStart::AlreadyPending(Some(5))
+        );
+        // After the deadline a new attempt may start.
+        assert!(matches!(
+            sessions.begin_sign_in(&portal(), 99, T0 + SIGN_IN_TIMEOUT_MS),
+            SignInStart::Open(_)
+        ));
+    }
+
+    #[test]
+    fn accepts_the_token_once_from_the_authorization_tab() {
+        let mut sessions = Sessions::default();
+        let port = started(&mut sessions, 5);
+        let url = handoff_url(port, "tok%2Fen%20x");
+        let handoff = sessions.accept_handoff(&url, Some(5), T0 + 10_000).unwrap();
+        assert_eq!(handoff.origin, "https://acme.duplocloud.net");
+        assert_eq!(handoff.token.expose(), "tok/en x");
+        assert_eq!(
+            sessions.accept_handoff(&url, Some(5), T0 + 10_001),
+            Err(HandoffRefusal::AlreadyUsed)
+        );
+    }
+
+    #[test]
+    fn refuses_hand_offs_it_did_not_ask_for() {
+        let mut sessions = Sessions::default();
+        // Nothing pending: a login-CSRF attempt.
+        assert_eq!(
+            sessions.accept_handoff(&handoff_url(41000, "ATTACKER"), Some(1), T0),
+            Err(HandoffRefusal::NotPending)
+        );
+        let port = started(&mut sessions, 5);
+        let before = sessions.clone();
+        for (url, tab, now, refusal) in [
+            (
+                handoff_url(port, "ATTACKER"),
+                Some(6),
+                T0,
+                HandoffRefusal::WrongTab,
+            ),
+            (
+                handoff_url(port, "ATTACKER"),
+                None,
+                T0,
+                HandoffRefusal::WrongTab,
+            ),
+            (
+                handoff_url(port + 1, "ATTACKER"),
+                Some(5),
+                T0,
+                HandoffRefusal::NotPending,
+            ),
+            (
+                handoff_url(port, ""),
+                Some(5),
+                T0,
+                HandoffRefusal::Malformed,
+            ),
+            (
+                format!("chrome-extension://abc/handoff.html?port={port}&t=a&t=b"),
+                Some(5),
+                T0,
+                HandoffRefusal::Malformed,
+            ),
+            (
+                "https://evil.example/?t=x".to_owned(),
+                Some(5),
+                T0,
+                HandoffRefusal::Malformed,
+            ),
+            (
+                handoff_url(port, "LATE"),
+                Some(5),
+                T0 + SIGN_IN_TIMEOUT_MS,
+                HandoffRefusal::Expired,
+            ),
+        ] {
+            assert_eq!(
+                sessions.accept_handoff(&url, tab, now),
+                Err(refusal),
+                "{url}"
+            );
+            assert_eq!(sessions, before, "a refusal changed the state: {url}");
+        }
+    }
+
+    #[test]
+    fn activation_and_a_401_lead_to_one_new_sign_in() {
+        let mut sessions = Sessions::default();
+        let port = started(&mut sessions, 5);
+        let handoff = sessions
+            .accept_handoff(&handoff_url(port, "t1"), Some(5), T0)
+            .unwrap();
+        sessions.activate(
+            &handoff.origin,
+            handoff.token.clone(),
+            TokenSource::Handoff,
+            user(),
+            T0,
+        );
+        assert_eq!(
+            sessions.active(&handoff.origin).unwrap().user.username,
+            "alice@acme.io"
+        );
+
+        // Ten calls fail with 401 at once: only the first one asks for a new sign-in.
+        sessions.wait_for_sign_in(&handoff.origin, Waiting::RefreshTenants);
+        let restarts = (0..10)
+            .filter(|_| sessions.unauthorized(&handoff.origin, &handoff.token))
+            .count();
+        assert_eq!(restarts, 1);
+        assert!(matches!(
+            sessions.begin_sign_in(&portal(), 1, T0),
+            SignInStart::Open(_)
+        ));
+        assert_eq!(
+            sessions.take_waiting(&handoff.origin),
+            vec![Waiting::RefreshTenants]
+        );
+    }
+
+    #[test]
+    fn a_401_with_an_old_token_does_not_end_a_newer_session() {
+        let mut sessions = Sessions::default();
+        let origin = portal().origin().to_owned();
+        sessions.activate(
+            &origin,
+            Secret::new("new"),
+            TokenSource::Handoff,
+            user(),
+            T0,
+        );
+        assert!(!sessions.unauthorized(&origin, &Secret::new("old")));
+        assert!(sessions.active(&origin).is_some());
+    }
+
+    #[test]
+    fn a_rejected_api_token_is_not_renewed_by_a_hand_off() {
+        let mut sessions = Sessions::default();
+        let origin = portal().origin().to_owned();
+        sessions.activate(
+            &origin,
+            Secret::new("api"),
+            TokenSource::ApiToken,
+            user(),
+            T0,
+        );
+        assert!(!sessions.unauthorized(&origin, &Secret::new("api")));
+        assert_eq!(
+            sessions.get(&origin).error,
+            Some(msg::API_TOKEN_REJECTED.text())
+        );
+    }
+
+    #[test]
+    fn attempts_time_out_or_end_with_their_tab() {
+        let mut sessions = Sessions::default();
+        started(&mut sessions, 5);
+        assert_eq!(sessions.next_deadline(), Some(T0 + SIGN_IN_TIMEOUT_MS));
+        assert!(sessions
+            .expire_attempts(T0 + SIGN_IN_TIMEOUT_MS - 1)
+            .is_empty());
+        assert_eq!(sessions.expire_attempts(T0 + SIGN_IN_TIMEOUT_MS).len(), 1);
+        assert_eq!(
+            sessions.get(portal().origin()).error,
+            Some(msg::SIGN_IN_TIMED_OUT.text())
+        );
+        assert_eq!(sessions.next_deadline(), None);
+
+        started(&mut sessions, 8);
+        assert_eq!(
+            sessions.sign_in_tab_gone(9, msg::SIGN_IN_TAB_CLOSED.text()),
+            None
+        );
+        assert!(sessions
+            .sign_in_tab_gone(8, msg::SIGN_IN_TAB_CLOSED.text())
+            .is_some());
+        assert_eq!(sessions.get(portal().origin()).session, Session::SignedOut);
+    }
+
+    #[test]
+    fn two_portals_get_different_ports() {
+        let mut sessions = Sessions::default();
+        let a = PortalUrl::parse("a.duplocloud.net").unwrap();
+        let b = PortalUrl::parse("b.duplocloud.net").unwrap();
+        let (SignInStart::Open(pa), SignInStart::Open(pb)) = (
+            sessions.begin_sign_in(&a, 3, T0),
+            sessions.begin_sign_in(&b, 3, T0),
+        ) else {
+            panic!("not started")
+        };
+        assert_ne!(pa.port, pb.port);
+    }
+
+    #[test]
+    fn the_rule_is_scoped_to_the_tab_and_the_portal() {
+        let rule = handoff_rule(&portal(), 41234, 17, "chrome-extension://abc/");
+        assert_eq!(rule["condition"]["tabIds"], serde_json::json!([17]));
+        assert_eq!(
+            rule["condition"]["initiatorDomains"],
+            serde_json::json!(["acme.duplocloud.net"])
+        );
+        assert_eq!(
+            rule["action"]["redirect"]["regexSubstitution"],
+            "chrome-extension://abc/handoff.html?port=41234&\\2"
+        );
+        assert_eq!(
+            rule["condition"]["regexFilter"],
+            "^http://(localhost|127\\.0\\.0\\.1):41234/\\?(.*)$"
+        );
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let mut sessions = Sessions::default();
+        let origin = portal().origin().to_owned();
+        sessions.activate(
+            &origin,
+            Secret::new("very-secret"),
+            TokenSource::Handoff,
+            user(),
+            T0,
+        );
+        assert!(!format!("{sessions:?}").contains("very-secret"));
+    }
+}

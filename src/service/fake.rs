@@ -1,0 +1,269 @@
+//! An in-memory [`Platform`] for native tests: storage, a controllable clock, tabs, session
+//! rules, alarms, and a small scripted portal that answers like DuploCloud's API.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+
+use super::platform::{Area, Platform, PlatformError};
+use crate::core::portal_api::{ApiReply, ApiRequest};
+use crate::core::secret::Secret;
+use crate::core::session::TabId;
+
+/// A portal user known to the [`FakePortal`].
+#[derive(Debug, Clone)]
+pub struct FakeUser {
+    /// `Username`.
+    pub username: String,
+    /// Whether `Roles` holds `Administrator`.
+    pub admin: bool,
+}
+
+/// Answers portal requests from a table of tokens, tenants and faults.
+#[derive(Debug, Default)]
+pub struct FakePortal {
+    /// Valid tokens and their users.
+    pub tokens: BTreeMap<String, FakeUser>,
+    /// `(TenantId, AccountName)` of every tenant.
+    pub tenants: Vec<(String, String)>,
+    /// `/v3/features/system` body.
+    pub features: Option<serde_json::Value>,
+    /// Replies that replace the normal answer for a path, used once each (front first).
+    pub faults: BTreeMap<String, Vec<ApiReply>>,
+}
+
+impl FakePortal {
+    fn answer(&mut self, request: &ApiRequest) -> ApiReply {
+        let path = request
+            .url
+            .splitn(4, '/')
+            .nth(3)
+            .map(|p| format!("/{p}"))
+            .unwrap_or_default();
+        if let Some(replies) = self.faults.get_mut(&path) {
+            if !replies.is_empty() {
+                return replies.remove(0);
+            }
+        }
+        let Some(user) = self.tokens.get(request.token.expose()) else {
+            return http(401, "");
+        };
+        match path.as_str() {
+            "/admin/GetUserRoleInfo" => {
+                let roles = if user.admin {
+                    r#"["User","Administrator"]"#
+                } else {
+                    r#"["User"]"#
+                };
+                http(
+                    200,
+                    &format!(r#"{{"Username":"{}","Roles":{roles}}}"#, user.username),
+                )
+            }
+            "/v3/features/system" => http(
+                200,
+                &self
+                    .features
+                    .clone()
+                    .unwrap_or_else(
+                        || serde_json::json!({"IsOtpNeeded": false, "IsAwsAdminJITEnabled": true}),
+                    )
+                    .to_string(),
+            ),
+            "/admin/GetTenantsForUser" => {
+                let list: Vec<_> = self
+                    .tenants
+                    .iter()
+                    .map(|(id, name)| serde_json::json!({"TenantId": id, "AccountName": name, "PlanID": "p"}))
+                    .collect();
+                http(200, &serde_json::Value::Array(list).to_string())
+            }
+            _ => http(404, ""),
+        }
+    }
+}
+
+fn http(status: u16, body: &str) -> ApiReply {
+    ApiReply::Http {
+        status,
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+/// The fake browser.
+#[derive(Debug)]
+pub struct FakePlatform {
+    /// The clock (tests move it).
+    pub now: Cell<u64>,
+    /// The next random number.
+    pub random: Cell<u32>,
+    /// Everything stored, by area and key.
+    pub storage: RefCell<BTreeMap<(Area, String), serde_json::Value>>,
+    /// Makes storage writes fail.
+    pub storage_failing: Cell<bool>,
+    /// The portal behind every `fetch`.
+    pub portal: RefCell<FakePortal>,
+    /// Every request made, with its token.
+    pub requests: RefCell<Vec<ApiRequest>>,
+    /// Open tabs and their URLs.
+    pub tabs: RefCell<BTreeMap<TabId, String>>,
+    /// Every tab ever opened, in order.
+    pub opened: RefCell<Vec<String>>,
+    /// The last focused tab.
+    pub focused: Cell<Option<TabId>>,
+    next_tab: Cell<TabId>,
+    /// Session rules by id.
+    pub rules: RefCell<BTreeMap<i32, serde_json::Value>>,
+    /// Alarms by name.
+    pub alarms: RefCell<BTreeMap<String, u64>>,
+    /// Tokens that open portal tabs hold, by origin.
+    pub page_tokens: RefCell<BTreeMap<String, Vec<String>>>,
+}
+
+impl Default for FakePlatform {
+    fn default() -> Self {
+        Self {
+            now: Cell::new(1_800_000_000_000),
+            random: Cell::new(12_345),
+            storage: RefCell::default(),
+            storage_failing: Cell::new(false),
+            portal: RefCell::default(),
+            requests: RefCell::default(),
+            tabs: RefCell::default(),
+            opened: RefCell::default(),
+            focused: Cell::new(None),
+            next_tab: Cell::new(100),
+            rules: RefCell::default(),
+            alarms: RefCell::default(),
+            page_tokens: RefCell::default(),
+        }
+    }
+}
+
+impl FakePlatform {
+    /// Moves the clock.
+    pub fn advance(&self, ms: u64) {
+        self.now.set(self.now.get() + ms);
+    }
+
+    /// Everything stored in `area`.
+    pub fn dump(&self, area: Area) -> BTreeMap<String, serde_json::Value> {
+        self.storage
+            .borrow()
+            .iter()
+            .filter(|((a, _), _)| *a == area)
+            .map(|((_, k), v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// The paths requested so far, in order.
+    pub fn requested_paths(&self) -> Vec<String> {
+        self.requests
+            .borrow()
+            .iter()
+            .map(|r| {
+                r.url
+                    .splitn(4, '/')
+                    .nth(3)
+                    .map(|p| format!("/{p}"))
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+}
+
+impl Platform for FakePlatform {
+    fn now_ms(&self) -> u64 {
+        self.now.get()
+    }
+
+    fn random_u32(&self) -> u32 {
+        let value = self.random.get();
+        self.random
+            .set(value.wrapping_mul(1_103_515_245).wrapping_add(12_345));
+        value
+    }
+
+    fn extension_base(&self) -> String {
+        "chrome-extension://fake/".into()
+    }
+
+    async fn get(&self, area: Area, key: &str) -> Result<Option<serde_json::Value>, PlatformError> {
+        Ok(self.storage.borrow().get(&(area, key.to_owned())).cloned())
+    }
+
+    async fn set(
+        &self,
+        area: Area,
+        key: &str,
+        value: serde_json::Value,
+    ) -> Result<(), PlatformError> {
+        if self.storage_failing.get() {
+            return Err(PlatformError("quota exceeded (simulated)".into()));
+        }
+        self.storage
+            .borrow_mut()
+            .insert((area, key.to_owned()), value);
+        Ok(())
+    }
+
+    async fn remove(&self, area: Area, key: &str) -> Result<(), PlatformError> {
+        self.storage.borrow_mut().remove(&(area, key.to_owned()));
+        Ok(())
+    }
+
+    async fn fetch(&self, request: &ApiRequest) -> ApiReply {
+        self.requests.borrow_mut().push(request.clone());
+        self.portal.borrow_mut().answer(request)
+    }
+
+    async fn open_tab(&self, url: &str) -> Result<TabId, PlatformError> {
+        let id = self.next_tab.get();
+        self.next_tab.set(id + 1);
+        self.tabs.borrow_mut().insert(id, url.to_owned());
+        self.opened.borrow_mut().push(url.to_owned());
+        self.focused.set(Some(id));
+        Ok(id)
+    }
+
+    async fn close_tab(&self, tab_id: TabId) {
+        self.tabs.borrow_mut().remove(&tab_id);
+    }
+
+    async fn focus_tab(&self, tab_id: TabId) -> Result<(), PlatformError> {
+        if self.tabs.borrow().contains_key(&tab_id) {
+            self.focused.set(Some(tab_id));
+            Ok(())
+        } else {
+            Err(PlatformError("no such tab".into()))
+        }
+    }
+
+    async fn add_session_rule(&self, rule: serde_json::Value) -> Result<(), PlatformError> {
+        let id = rule["id"]
+            .as_i64()
+            .and_then(|id| i32::try_from(id).ok())
+            .ok_or_else(|| PlatformError("rule without id".into()))?;
+        self.rules.borrow_mut().insert(id, rule);
+        Ok(())
+    }
+
+    async fn remove_session_rule(&self, id: i32) {
+        self.rules.borrow_mut().remove(&id);
+    }
+
+    async fn portal_page_tokens(&self, origin: &str) -> Vec<Secret> {
+        self.page_tokens
+            .borrow()
+            .get(origin)
+            .map(|tokens| tokens.iter().map(Secret::new).collect())
+            .unwrap_or_default()
+    }
+
+    async fn set_alarm(&self, name: &str, at_ms: u64) {
+        self.alarms.borrow_mut().insert(name.to_owned(), at_ms);
+    }
+
+    async fn clear_alarm(&self, name: &str) {
+        self.alarms.borrow_mut().remove(name);
+    }
+}

@@ -1,0 +1,76 @@
+//! What the service needs from the browser, as one trait: the wasm adapters implement it
+//! over `browser.*`/`fetch`, and [`super::fake::FakePlatform`] implements it in memory for
+//! tests. Methods translate; they decide nothing.
+
+use std::future::Future;
+
+use crate::core::portal_api::{ApiReply, ApiRequest};
+use crate::core::secret::Secret;
+use crate::core::session::TabId;
+
+/// A storage area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Area {
+    /// `storage.local`: on disk, kept across restarts.
+    Local,
+    /// `storage.session`: in memory, gone when the browser closes.
+    Session,
+}
+
+/// A browser API failed; the text is for the log and holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("browser API failed: {0}")]
+pub struct PlatformError(pub String);
+
+/// The browser, as the service sees it.
+pub trait Platform {
+    /// Now, in milliseconds since the epoch.
+    fn now_ms(&self) -> u64;
+    /// A random number (for hand-off ports).
+    fn random_u32(&self) -> u32;
+    /// The extension's base URL (`chrome-extension://<id>/`).
+    fn extension_base(&self) -> String;
+
+    /// The value under `key` in `area`.
+    fn get(
+        &self,
+        area: Area,
+        key: &str,
+    ) -> impl Future<Output = Result<Option<serde_json::Value>, PlatformError>>;
+    /// Stores `value` under `key` in `area`.
+    fn set(
+        &self,
+        area: Area,
+        key: &str,
+        value: serde_json::Value,
+    ) -> impl Future<Output = Result<(), PlatformError>>;
+    /// Removes `key` from `area`.
+    fn remove(&self, area: Area, key: &str) -> impl Future<Output = Result<(), PlatformError>>;
+
+    /// Performs a portal API request (`GET`, bearer token, no cookies, no redirects).
+    fn fetch(&self, request: &ApiRequest) -> impl Future<Output = ApiReply>;
+
+    /// Opens `url` in a new, active tab.
+    fn open_tab(&self, url: &str) -> impl Future<Output = Result<TabId, PlatformError>>;
+    /// Closes a tab (a tab already gone is fine).
+    fn close_tab(&self, tab_id: TabId) -> impl Future<Output = ()>;
+    /// Brings a tab and its window to the front.
+    fn focus_tab(&self, tab_id: TabId) -> impl Future<Output = Result<(), PlatformError>>;
+
+    /// Adds a `declarativeNetRequest` session rule.
+    fn add_session_rule(
+        &self,
+        rule: serde_json::Value,
+    ) -> impl Future<Output = Result<(), PlatformError>>;
+    /// Removes the session rule `id` (a rule already gone is fine).
+    fn remove_session_rule(&self, id: i32) -> impl Future<Output = ()>;
+
+    /// The session tokens that open tabs of the portal at exactly `origin` hold in their
+    /// `localStorage` (`g_authToken`). Reads no other site.
+    fn portal_page_tokens(&self, origin: &str) -> impl Future<Output = Vec<Secret>>;
+
+    /// Schedules (or moves) the alarm `name` to `at_ms`.
+    fn set_alarm(&self, name: &str, at_ms: u64) -> impl Future<Output = ()>;
+    /// Cancels the alarm `name`.
+    fn clear_alarm(&self, name: &str) -> impl Future<Output = ()>;
+}

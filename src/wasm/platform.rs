@@ -1,0 +1,287 @@
+//! [`Platform`] over the real browser: `storage`, `fetch`, `tabs`, `declarativeNetRequest`,
+//! `scripting` and `alarms`. Each method translates; none decides.
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use serde_json::json;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::browser::{self, api, to_js, BrowserError};
+use crate::core::portal_api::{ApiReply, ApiRequest};
+use crate::core::secret::Secret;
+use crate::core::session::TabId;
+use crate::service::{Area, Platform, PlatformError};
+
+/// How long a portal request may take before it counts as unreachable.
+const FETCH_TIMEOUT_MS: u32 = 30_000;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(url: &str, init: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(js_namespace = AbortSignal, js_name = timeout)]
+    fn abort_after(ms: u32) -> JsValue;
+
+    type AsyncApi;
+    #[wasm_bindgen(method, catch, js_name = call)]
+    async fn call1(this: &AsyncApi, that: &JsValue, arg: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = call)]
+    async fn call2(
+        this: &AsyncApi,
+        that: &JsValue,
+        a: &JsValue,
+        b: &JsValue,
+    ) -> Result<JsValue, JsValue>;
+}
+
+impl From<BrowserError> for PlatformError {
+    fn from(value: BrowserError) -> Self {
+        PlatformError(value.0)
+    }
+}
+
+/// Calls `namespace.method(args…)` (e.g. `tabs.create`) and awaits its promise.
+async fn call(
+    namespace: &[&str],
+    method: &str,
+    args: &[JsValue],
+) -> Result<JsValue, PlatformError> {
+    let object: JsValue = api(namespace)?;
+    let function: AsyncApi = Reflect::get(&object, &JsValue::from_str(method))
+        .map_err(BrowserError::from)?
+        .unchecked_into();
+    let result = match args {
+        [a] => function.call1(&object, a).await,
+        [a, b] => function.call2(&object, a, b).await,
+        _ => return Err(PlatformError(format!("{method}: unsupported arity"))),
+    };
+    result.map_err(|e| BrowserError::from(e).into())
+}
+
+fn area_path(area: Area) -> [&'static str; 2] {
+    match area {
+        Area::Local => ["storage", "local"],
+        Area::Session => ["storage", "session"],
+    }
+}
+
+fn field(value: &JsValue, name: &str) -> JsValue {
+    Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn tab_id_of(tab: &JsValue) -> Result<TabId, PlatformError> {
+    field(tab, "id")
+        .as_f64()
+        .map(|id| id as TabId)
+        .ok_or_else(|| PlatformError("tab without id".into()))
+}
+
+/// The browser as the service's platform.
+pub struct BrowserPlatform;
+
+impl Platform for BrowserPlatform {
+    fn now_ms(&self) -> u64 {
+        js_sys::Date::now() as u64
+    }
+
+    fn random_u32(&self) -> u32 {
+        (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+    }
+
+    fn extension_base(&self) -> String {
+        browser::runtime()
+            .map(|r| r.get_url(""))
+            .unwrap_or_default()
+    }
+
+    async fn get(&self, area: Area, key: &str) -> Result<Option<serde_json::Value>, PlatformError> {
+        let found = call(&area_path(area), "get", &[JsValue::from_str(key)]).await?;
+        let value = field(&found, key);
+        if value.is_undefined() {
+            return Ok(None);
+        }
+        serde_wasm_bindgen::from_value(value)
+            .map(Some)
+            .map_err(|e| PlatformError(e.to_string()))
+    }
+
+    async fn set(
+        &self,
+        area: Area,
+        key: &str,
+        value: serde_json::Value,
+    ) -> Result<(), PlatformError> {
+        let items = Object::new();
+        Reflect::set(&items, &JsValue::from_str(key), &to_js(&value)?)
+            .map_err(BrowserError::from)?;
+        call(&area_path(area), "set", &[items.into()])
+            .await
+            .map(drop)
+    }
+
+    async fn remove(&self, area: Area, key: &str) -> Result<(), PlatformError> {
+        call(&area_path(area), "remove", &[JsValue::from_str(key)])
+            .await
+            .map(drop)
+    }
+
+    async fn fetch(&self, request: &ApiRequest) -> ApiReply {
+        match fetch(request).await {
+            Ok(reply) => reply,
+            Err(detail) => ApiReply::Network(detail),
+        }
+    }
+
+    async fn open_tab(&self, url: &str) -> Result<TabId, PlatformError> {
+        let tab = call(
+            &["tabs"],
+            "create",
+            &[to_js(&json!({"url": url, "active": true}))?],
+        )
+        .await?;
+        tab_id_of(&tab)
+    }
+
+    async fn close_tab(&self, tab_id: TabId) {
+        let _ = call(&["tabs"], "remove", &[JsValue::from(tab_id)]).await;
+    }
+
+    async fn focus_tab(&self, tab_id: TabId) -> Result<(), PlatformError> {
+        let tab = call(
+            &["tabs"],
+            "update",
+            &[JsValue::from(tab_id), to_js(&json!({"active": true}))?],
+        )
+        .await?;
+        if let Some(window) = field(&tab, "windowId").as_f64() {
+            let _ = call(
+                &["windows"],
+                "update",
+                &[JsValue::from(window), to_js(&json!({"focused": true}))?],
+            )
+            .await;
+        }
+        Ok(())
+    }
+
+    async fn add_session_rule(&self, rule: serde_json::Value) -> Result<(), PlatformError> {
+        let id = rule["id"].clone();
+        let change = json!({"removeRuleIds": [id], "addRules": [rule]});
+        call(
+            &["declarativeNetRequest"],
+            "updateSessionRules",
+            &[to_js(&change)?],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn remove_session_rule(&self, id: i32) {
+        if let Ok(change) = to_js(&json!({"removeRuleIds": [id]})) {
+            let _ = call(&["declarativeNetRequest"], "updateSessionRules", &[change]).await;
+        }
+    }
+
+    async fn portal_page_tokens(&self, origin: &str) -> Vec<Secret> {
+        portal_page_tokens(origin).await.unwrap_or_default()
+    }
+
+    async fn set_alarm(&self, name: &str, at_ms: u64) {
+        if let Ok(info) = to_js(&json!({"when": at_ms})) {
+            let _ = call(&["alarms"], "create", &[JsValue::from_str(name), info]).await;
+        }
+    }
+
+    async fn clear_alarm(&self, name: &str) {
+        let _ = call(&["alarms"], "clear", &[JsValue::from_str(name)]).await;
+    }
+}
+
+/// `GET` with the bearer token (and `otpcode`), no cookies, no redirects followed (a portal
+/// API never redirects; following one could carry the token elsewhere), a time limit.
+async fn fetch(request: &ApiRequest) -> Result<ApiReply, String> {
+    let headers = Object::new();
+    let set = |name: &str, value: &str| {
+        Reflect::set(
+            &headers,
+            &JsValue::from_str(name),
+            &JsValue::from_str(value),
+        )
+    };
+    set(
+        "Authorization",
+        &format!("Bearer {}", request.token.expose()),
+    )
+    .map_err(|_| "headers")?;
+    set("Accept", "application/json").map_err(|_| "headers")?;
+    if let Some(otp) = &request.otp {
+        set("otpcode", otp.expose()).map_err(|_| "headers")?;
+    }
+    let init = Object::new();
+    for (name, value) in [
+        ("method", JsValue::from_str("GET")),
+        ("credentials", JsValue::from_str("omit")),
+        ("redirect", JsValue::from_str("error")),
+        ("cache", JsValue::from_str("no-store")),
+        ("headers", headers.into()),
+        ("signal", abort_after(FETCH_TIMEOUT_MS)),
+    ] {
+        Reflect::set(&init, &JsValue::from_str(name), &value).map_err(|_| "init")?;
+    }
+    let response: web_sys::Response = JsFuture::from(global_fetch(&request.url, &init))
+        .await
+        .map_err(|e| BrowserError::from(e).0)?
+        .dyn_into()
+        .map_err(|_| "not a response")?;
+    let buffer = JsFuture::from(
+        response
+            .array_buffer()
+            .map_err(|e| BrowserError::from(e).0)?,
+    )
+    .await
+    .map_err(|e| BrowserError::from(e).0)?;
+    Ok(ApiReply::Http {
+        status: response.status(),
+        body: Uint8Array::new(&buffer).to_vec(),
+    })
+}
+
+/// Reads `localStorage.g_authToken` in the open tabs whose origin is exactly `origin`.
+async fn portal_page_tokens(origin: &str) -> Result<Vec<Secret>, PlatformError> {
+    let url = url::Url::parse(origin).map_err(|e| PlatformError(e.to_string()))?;
+    let host = url.host_str().unwrap_or_default();
+    let pattern = format!("{}://{host}/*", url.scheme());
+    let tabs = call(&["tabs"], "query", &[to_js(&json!({"url": pattern}))?]).await?;
+    let mut tokens = Vec::new();
+    for tab in Array::from(&tabs).iter() {
+        let tab_url = field(&tab, "url").as_string().unwrap_or_default();
+        // Match patterns ignore ports: check the exact origin before reading anything.
+        let same_origin =
+            url::Url::parse(&tab_url).is_ok_and(|u| u.origin().ascii_serialization() == origin);
+        if !same_origin {
+            continue;
+        }
+        let Ok(tab_id) = tab_id_of(&tab) else {
+            continue;
+        };
+        let injection =
+            to_js(&json!({"target": {"tabId": tab_id}, "files": ["read-portal-token.js"]}))?;
+        let Ok(results) = call(&["scripting"], "executeScript", &[injection]).await else {
+            continue;
+        };
+        for result in Array::from(&results).iter() {
+            if let Some(token) = field(&result, "result")
+                .as_string()
+                .and_then(|t| crate::core::session::normalize_page_token(&t))
+            {
+                if !tokens
+                    .iter()
+                    .any(|known: &Secret| known.expose() == token.expose())
+                {
+                    tokens.push(token);
+                }
+            }
+        }
+    }
+    Ok(tokens)
+}

@@ -1,0 +1,272 @@
+// Issue 4: reusing the logged-in DuploCloud session, in Chromium against the simulator.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, startSim, logInToPortal, addPortal, waitForTab, requestsTo } from './harness.mjs';
+
+const ACME = 'acme.duplocloud.net';
+const TENANTS = [{ name: 'dev01' }, { name: 'prod' }, { name: 'QA-Team' }, { name: '<img src=x onerror=alert(1)>' }];
+
+function config(overrides = {}) {
+  return {
+    portals: [{
+      name: 'acme',
+      users: [
+        { username: 'alice@acme.io', password: 'pw', admin: true, tenants: ['*'], api_tokens: ['api-token-alice'] },
+      ],
+      tenants: TENANTS.map((t) => ({ ...t })),
+      ...overrides,
+    }],
+  };
+}
+
+let sim;
+before(async () => { sim = await startSim(config()); });
+after(async () => { await sim?.close(); });
+
+async function fresh(overrides) {
+  await sim.control('/config', { method: 'PUT', body: config(overrides) });
+  await sim.control('/log', { method: 'DELETE' });
+  await sim.control('/faults', { method: 'DELETE' });
+  return launch({ sim });
+}
+
+async function tenantNames(region) {
+  const list = region.getByRole('list', { name: `Tenants of ${ACME}` });
+  await list.waitFor();
+  return list.getByRole('listitem').allInnerTexts();
+}
+
+/** Clicks "Sign in", authorizes in the portal tab the extension opens, returns its port. */
+async function signInWithHandoff(browser, popup) {
+  const region = popup.getByRole('region', { name: ACME });
+  await region.getByRole('button', { name: `Sign in to ${ACME}` }).click();
+  const portalTab = await waitForTab(browser, (u) => u.host === ACME && u.pathname === '/app/user/verify-token');
+  await portalTab.getByText('The JIT Console application on your computer wants to access your Duplo credentials').waitFor();
+  const port = new URL(portalTab.url()).searchParams.get('localPort');
+  await portalTab.getByRole('button', { name: 'Authorize' }).click();
+  await portalTab.waitForEvent('close');
+  return port;
+}
+
+for (const handoffHost of ['localhost', '127.0.0.1']) {
+  test(`sign-in through the portal's authorization page (hand-off to ${handoffHost})`, { timeout: 90000 }, async () => {
+    const browser = await fresh({ handoff_host: handoffHost, token_in_local_storage: false });
+    try {
+      await logInToPortal(browser, sim);
+      await addPortal(browser, ACME);
+      const popup = await browser.openPopup();
+      await signInWithHandoff(browser, popup);
+      const region = popup.getByRole('region', { name: ACME });
+      await region.getByText('Signed in as alice@acme.io').waitFor();
+      // Sorted by name as the portal spells them; the hostile name is text, not markup.
+      assert.deepEqual(await tenantNames(region), ['<img src=x onerror=alert(1)>', 'dev01', 'prod', 'QA-Team']);
+      assert.equal(await popup.locator('img').count(), 0);
+      await region.getByRole('searchbox', { name: 'Filter tenants' }).fill('qa');
+      await region.getByRole('listitem').filter({ hasText: 'QA-Team' }).waitFor();
+      assert.deepEqual(await region.getByRole('listitem').filter({ visible: true }).allInnerTexts(), ['QA-Team']);
+
+      const calls = await requestsTo(sim, ACME, '/admin/GetUserRoleInfo');
+      assert.ok(calls.length >= 1 && calls.every((c) => c.token), 'the token was validated with GetUserRoleInfo');
+      // Only the portal's origin and nothing else was contacted by the extension.
+      const hosts = new Set((await sim.log()).map((e) => e.host));
+      assert.deepEqual([...hosts], [ACME]);
+      assert.deepEqual(browser.problems, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+test('zero clicks when an open portal tab is logged in', { timeout: 60000 }, async () => {
+  const browser = await fresh({ token_in_local_storage: true });
+  try {
+    await logInToPortal(browser, sim);
+    await addPortal(browser, ACME);
+    const popup = await browser.openPopup();
+    const region = popup.getByRole('region', { name: ACME });
+    await region.getByText('Signed in as alice@acme.io').waitFor();
+    assert.deepEqual(await tenantNames(region), ['<img src=x onerror=alert(1)>', 'dev01', 'prod', 'QA-Team']);
+    assert.equal((await requestsTo(sim, ACME, '/app/user/verify-token')).length, 0, 'no authorization page');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('API-token mode signs in without the portal page', { timeout: 60000 }, async () => {
+  const browser = await fresh({ token_in_local_storage: false });
+  try {
+    await addPortal(browser, ACME, 'api-token-alice');
+    const popup = await browser.openPopup();
+    const region = popup.getByRole('region', { name: ACME });
+    await region.getByText('Signed in as alice@acme.io').waitFor();
+    assert.equal((await requestsTo(sim, ACME, '/app/')).length, 0);
+    const calls = await requestsTo(sim, ACME, '/admin/');
+    assert.ok(calls.every((c) => c.token === 'api-token-alice'));
+    // The token typed in the options page is kept, because the user chose it.
+    const stored = await browser.worker.evaluate(() => chrome.storage.local.get('config'));
+    assert.equal(stored.config.portals[0].apiToken, 'api-token-alice');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a hand-off the extension did not ask for changes nothing (login CSRF)', { timeout: 90000 }, async () => {
+  const browser = await fresh({ token_in_local_storage: false });
+  try {
+    await logInToPortal(browser, sim);
+    await addPortal(browser, ACME);
+    const popup = await browser.openPopup();
+    const region = popup.getByRole('region', { name: ACME });
+    await region.getByRole('button', { name: `Sign in to ${ACME}` }).click();
+    const portalTab = await waitForTab(browser, (u) => u.host === ACME && u.pathname === '/app/user/verify-token');
+    const port = new URL(portalTab.url()).searchParams.get('localPort');
+
+    // A foreign page sends the browser to the hand-off address with the attacker's token.
+    const attack = await browser.context.newPage();
+    const target = `http://localhost:${port}/?t=ATTACKER`;
+    await attack.goto(`https://foreign.example/navigate?to=${encodeURIComponent(target)}`).catch(() => {});
+    await attack.waitForURL((u) => !u.href.startsWith('https://foreign.example/'), { timeout: 10000 }).catch(() => {});
+    assert.ok(!attack.url().startsWith('chrome-extension://'), `the foreign navigation was not caught: ${attack.url()}`);
+    // Even straight to the hand-off page, in another tab.
+    const direct = await browser.context.newPage();
+    await direct.goto(browser.url(`handoff.html?port=${port}&t=ATTACKER`));
+    await direct.getByRole('alert').filter({ hasText: 'was not started by JIT Console' }).waitFor();
+    assert.ok(!direct.url().includes('ATTACKER'), 'the token is scrubbed from the address bar');
+
+    await region.getByText('Waiting for you to authorize').waitFor();
+    const log = await sim.log();
+    assert.ok(log.every((e) => e.token !== 'ATTACKER'), 'the attacker token was never used');
+
+    // The genuine authorization still completes.
+    await portalTab.getByRole('button', { name: 'Authorize' }).click();
+    await region.getByText('Signed in as alice@acme.io').waitFor();
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a 401 in the middle of work opens one authorization tab, then resumes', { timeout: 90000 }, async () => {
+  const browser = await fresh({ token_in_local_storage: false });
+  try {
+    await logInToPortal(browser, sim);
+    await addPortal(browser, ACME);
+    let popup = await browser.openPopup();
+    await signInWithHandoff(browser, popup);
+    await popup.getByRole('region', { name: ACME }).getByText('Signed in as alice@acme.io').waitFor();
+    await popup.close();
+
+    // The portal ends the extension's session (the token it handed off); new tenants appear.
+    const [{ token }] = (await requestsTo(sim, ACME, '/admin/GetTenantsForUser')).slice(-1);
+    await sim.control('/revoke', { method: 'POST', body: { token } });
+    const changed = config({ token_in_local_storage: false });
+    changed.portals[0].tenants.push({ name: 'new-tenant' });
+    await sim.control('/config', { method: 'PUT', body: changed });
+
+    await sim.control('/log', { method: 'DELETE' });
+    const opened = [];
+    browser.context.on('page', (p) => opened.push(p));
+    // Three popups open at once: each refreshes, each gets 401.
+    const popups = await Promise.all([browser.openPopup(), browser.openPopup(), browser.openPopup()]);
+    const portalTab = await waitForTab(browser, (u) => u.host === ACME && u.pathname === '/app/user/verify-token');
+    await portalTab.getByRole('button', { name: 'Authorize' }).click();
+    popup = popups[0];
+    const region = popup.getByRole('region', { name: ACME });
+    await region.getByRole('listitem').filter({ hasText: 'new-tenant' }).waitFor();
+    const authorizationTabs = opened.filter((p) => p.url().includes('/app/user/verify-token') || p.isClosed());
+    const verifyRequests = (await requestsTo(sim, ACME, '/app/user/verify-token')).filter((e) => e.method === 'GET' && !e.query.includes('success'));
+    assert.equal(verifyRequests.length, 1, `one authorization page, not ${verifyRequests.length}`);
+    assert.ok(authorizationTabs.length <= 1);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('two portals side by side, each with its own session', { timeout: 90000 }, async () => {
+  const both = config({ token_in_local_storage: false });
+  both.portals.push({ name: 'beta', users: [{ username: 'bob@beta.io', password: 'pw', api_tokens: ['api-token-bob'] }], tenants: [{ name: 'beta-dev' }] });
+  await sim.control('/config', { method: 'PUT', body: both });
+  const browser = await launch({ sim });
+  try {
+    await logInToPortal(browser, sim);
+    await addPortal(browser, ACME);
+    await addPortal(browser, 'beta.duplocloud.net', 'api-token-bob');
+    const popup = await browser.openPopup();
+    const beta = popup.getByRole('region', { name: 'beta.duplocloud.net' });
+    await beta.getByText('Signed in as bob@beta.io').waitFor();
+    const acme = popup.getByRole('region', { name: ACME });
+    await acme.getByRole('button', { name: `Sign in to ${ACME}` }).waitFor();
+    await signInWithHandoff(browser, popup);
+    await acme.getByText('Signed in as alice@acme.io').waitFor();
+    assert.deepEqual(await beta.getByRole('listitem').allInnerTexts(), ['beta-dev']);
+    await acme.getByRole('button', { name: `Sign out of ${ACME}` }).click();
+    await acme.getByRole('button', { name: `Sign in to ${ACME}` }).waitFor();
+    await beta.getByText('Signed in as bob@beta.io').waitFor();
+  } finally {
+    await browser.close();
+  }
+});
+
+test('portal errors are sentences, keep what was shown, and offer a retry', { timeout: 90000 }, async () => {
+  const browser = await fresh({ token_in_local_storage: false });
+  try {
+    await addPortal(browser, ACME, 'api-token-alice');
+    const popup = await browser.openPopup();
+    const region = popup.getByRole('region', { name: ACME });
+    await region.getByText('Signed in as alice@acme.io').waitFor({ timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${await region.innerText()}\n${JSON.stringify(await sim.log())}\n${e.message}`); });
+    const faults = [
+      [{ status: 500 }, /does not offer this feature/],
+      [{ status: 403 }, /does not allow your user/],
+      [{ status: 404 }, /does not offer this feature/],
+      [{ status: 502 }, /answered with an error \(HTTP 502\)/],
+      [{ kind: 'malformed' }, /cannot read/],
+      [{ kind: 'non_utf8' }, /cannot read/],
+      [{ kind: 'drop' }, /Cannot reach acme\.duplocloud\.net/],
+    ];
+    for (const [fault, sentence] of faults) {
+      await sim.control('/faults', { method: 'DELETE' });
+      // Until cleared: Chromium retries an idempotent GET once on a reset connection.
+      await sim.control('/faults', { method: 'POST', body: [{ path_prefix: '/admin/GetTenantsForUser', ...fault }] });
+      await region.getByRole('button', { name: 'Try again' }).or(region.getByRole('searchbox')).first().waitFor();
+      await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'refresh', origin: 'https://acme.duplocloud.net' }));
+      await region.getByRole('alert').filter({ hasText: sentence }).waitFor({ timeout: 8000 })
+        .catch(async (e) => { throw new Error(`${JSON.stringify(fault)}: ${await region.innerText()}\n${e.message}`); });
+      assert.equal((await region.getByRole('listitem').allInnerTexts()).length, 4, 'the tenants stay');
+    }
+    await sim.control('/faults', { method: 'DELETE' });
+    await region.getByRole('button', { name: 'Try again' }).click();
+    await region.getByRole('alert').waitFor({ state: 'detached' });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('an unreachable portal and an authorization that is cancelled or abandoned are explained', { timeout: 90000 }, async () => {
+  const browser = await fresh({ token_in_local_storage: false });
+  try {
+    await logInToPortal(browser, sim);
+    await addPortal(browser, ACME);
+    const popup = await browser.openPopup();
+    const region = popup.getByRole('region', { name: ACME });
+
+    await region.getByRole('button', { name: `Sign in to ${ACME}` }).click();
+    let portalTab = await waitForTab(browser, (u) => u.pathname === '/app/user/verify-token');
+    await portalTab.getByRole('button', { name: 'Cancel' }).click();
+    await region.getByRole('alert').filter({ hasText: 'You cancelled the authorization' }).waitFor();
+    await portalTab.close();
+
+    await region.getByRole('button', { name: `Sign in to ${ACME}` }).click();
+    portalTab = await waitForTab(browser, (u) => u.pathname === '/app/user/verify-token' && !u.search.includes('cancelled'));
+    await portalTab.close();
+    await region.getByRole('alert').filter({ hasText: 'authorization tab was closed' }).waitFor();
+
+    await addPortal(browser, 'https://nowhere.foreign.example');
+    // (foreign.example answers, but not as a portal: its API paths are plain pages.)
+    await addPortal(browser, 'https://unreachable.invalid');
+    const fresh2 = await browser.openPopup();
+    const dead = fresh2.getByRole('region', { name: 'unreachable.invalid' });
+    await dead.getByRole('button', { name: 'Sign in to unreachable.invalid' }).waitFor();
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,598 @@
+//! Portal sessions end to end over the fake browser and portal: the hand-off, zero-click
+//! reuse, API tokens, 401 recovery, time-outs, errors, several portals, worker restarts.
+#![allow(clippy::unwrap_used)]
+
+use futures_executor::block_on;
+use jit_console::core::messages::{PortalView, Request, Response, SessionView};
+use jit_console::core::portal_api::ApiReply;
+use jit_console::core::session::SIGN_IN_TIMEOUT_MS;
+use jit_console::core::text::msg;
+use jit_console::service::fake::{FakePlatform, FakeUser};
+use jit_console::service::{Area, Sender, Service, SIGN_IN_ALARM};
+
+const ACME: &str = "https://acme.duplocloud.net";
+
+fn service_with_portal(url: &str, api_token: Option<&str>) -> Service<FakePlatform> {
+    let service = Service::new(FakePlatform::default());
+    {
+        let mut portal = service.platform().portal.borrow_mut();
+        portal.tokens.insert(
+            "good".into(),
+            FakeUser {
+                username: "alice@acme.io".into(),
+                admin: true,
+            },
+        );
+        portal.tenants = vec![
+            ("t-2".into(), "prod".into()),
+            ("t-1".into(), "dev01".into()),
+        ];
+    }
+    run(
+        &service,
+        Request::AddPortal {
+            url: url.into(),
+            api_token: api_token.map(Into::into),
+        },
+    );
+    service
+}
+
+fn run(service: &Service<FakePlatform>, request: Request) -> Response {
+    block_on(service.handle(request, Sender::default()))
+}
+
+fn run_in_tab(service: &Service<FakePlatform>, request: Request, tab: i32) -> Response {
+    block_on(service.handle(request, Sender { tab_id: Some(tab) }))
+}
+
+fn portal(response: &Response, origin: &str) -> PortalView {
+    let state = match response {
+        Response::State(state) | Response::Error { state, .. } => state,
+    };
+    state
+        .portals
+        .iter()
+        .find(|p| p.origin == origin)
+        .cloned()
+        .unwrap()
+}
+
+fn sign_in(service: &Service<FakePlatform>, origin: &str) -> Response {
+    run(
+        service,
+        Request::SignIn {
+            origin: origin.into(),
+        },
+    )
+}
+
+/// The authorization tab the extension opened: (tab id, localPort).
+fn authorization_tab(service: &Service<FakePlatform>) -> (i32, u16) {
+    let tabs = service.platform().tabs.borrow();
+    let (tab, url) = tabs
+        .iter()
+        .find(|(_, url)| url.contains("/app/user/verify-token"))
+        .unwrap();
+    let port = url
+        .split("localPort=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    (*tab, port)
+}
+
+fn handoff_url(port: u16, token: &str) -> String {
+    format!("chrome-extension://fake/handoff.html?port={port}&t={token}")
+}
+
+fn tenant_names(view: &PortalView) -> Vec<String> {
+    view.tenants
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|t| t.name.clone())
+        .collect()
+}
+
+#[test]
+fn the_hand_off_signs_in_and_reads_the_tenants() {
+    let service = service_with_portal(ACME, None);
+    let state = sign_in(&service, ACME);
+    assert_eq!(portal(&state, ACME).session, SessionView::SigningIn);
+    let opened = service.platform().opened.borrow().clone();
+    assert_eq!(opened.len(), 1);
+    assert!(opened[0].starts_with(
+        "https://acme.duplocloud.net/app/user/verify-token?localAppName=JIT%20Console&localPort="
+    ));
+    assert!(opened[0].ends_with("&redirect=true"));
+
+    let (tab, port) = authorization_tab(&service);
+    let rule = service
+        .platform()
+        .rules
+        .borrow()
+        .get(&i32::from(port))
+        .cloned()
+        .unwrap();
+    assert_eq!(rule["condition"]["tabIds"], serde_json::json!([tab]));
+    assert_eq!(
+        rule["condition"]["initiatorDomains"],
+        serde_json::json!(["acme.duplocloud.net"])
+    );
+    assert!(service
+        .platform()
+        .alarms
+        .borrow()
+        .contains_key(SIGN_IN_ALARM));
+
+    let state = run_in_tab(
+        &service,
+        Request::Handoff {
+            url: handoff_url(port, "good"),
+        },
+        tab,
+    );
+    let view = portal(&state, ACME);
+    assert_eq!(
+        view.session,
+        SessionView::Active {
+            username: "alice@acme.io".into(),
+            is_admin: true,
+            admin_jit: true,
+            otp_needed: false
+        }
+    );
+    assert_eq!(tenant_names(&view), ["dev01", "prod"]);
+    assert!(
+        service.platform().tabs.borrow().is_empty(),
+        "the authorization tab is closed"
+    );
+    assert!(
+        service.platform().rules.borrow().is_empty(),
+        "the redirect rule is removed"
+    );
+    assert!(!service
+        .platform()
+        .alarms
+        .borrow()
+        .contains_key(SIGN_IN_ALARM));
+    assert_eq!(
+        service.platform().requested_paths(),
+        [
+            "/admin/GetUserRoleInfo",
+            "/v3/features/system",
+            "/admin/GetTenantsForUser"
+        ]
+    );
+    // The session is in memory-only storage; nothing secret went to disk.
+    let local = serde_json::to_string(&service.platform().dump(Area::Local)).unwrap();
+    assert!(!local.contains("good"));
+    assert!(
+        serde_json::to_string(&service.platform().dump(Area::Session))
+            .unwrap()
+            .contains("good")
+    );
+}
+
+#[test]
+fn a_hand_off_the_extension_did_not_ask_for_changes_nothing() {
+    let service = service_with_portal(ACME, None);
+    service.platform().portal.borrow_mut().tokens.insert(
+        "ATTACKER".into(),
+        FakeUser {
+            username: "mallory".into(),
+            admin: false,
+        },
+    );
+
+    // Nothing pending: login CSRF.
+    let refused = run_in_tab(
+        &service,
+        Request::Handoff {
+            url: handoff_url(41_000, "ATTACKER"),
+        },
+        7,
+    );
+    assert!(
+        matches!(&refused, Response::Error { message, .. } if *message == msg::HANDOFF_REFUSED.text())
+    );
+
+    sign_in(&service, ACME);
+    let (tab, port) = authorization_tab(&service);
+    // The right port, but another tab (a page opened elsewhere).
+    let refused = run_in_tab(
+        &service,
+        Request::Handoff {
+            url: handoff_url(port, "ATTACKER"),
+        },
+        tab + 50,
+    );
+    assert!(
+        matches!(&refused, Response::Error { message, .. } if *message == msg::HANDOFF_REFUSED.text())
+    );
+    assert_eq!(portal(&refused, ACME).session, SessionView::SigningIn);
+    assert!(
+        service
+            .platform()
+            .requests
+            .borrow()
+            .iter()
+            .all(|r| r.token.expose() != "ATTACKER"),
+        "the attacker's token is never used"
+    );
+
+    // The genuine hand-off still works, and only once.
+    let state = run_in_tab(
+        &service,
+        Request::Handoff {
+            url: handoff_url(port, "good"),
+        },
+        tab,
+    );
+    assert!(matches!(
+        portal(&state, ACME).session,
+        SessionView::Active { .. }
+    ));
+    let replay = run_in_tab(
+        &service,
+        Request::Handoff {
+            url: handoff_url(port, "ATTACKER"),
+        },
+        tab,
+    );
+    assert!(matches!(replay, Response::Error { .. }));
+    assert!(
+        matches!(portal(&replay, ACME).session, SessionView::Active { ref username, .. } if username == "alice@acme.io")
+    );
+}
+
+#[test]
+fn an_open_portal_tab_signs_in_with_zero_clicks() {
+    let service = service_with_portal(ACME, None);
+    service
+        .platform()
+        .page_tokens
+        .borrow_mut()
+        .insert(ACME.into(), vec!["stale".into(), "good".into()]);
+    let state = sign_in(&service, ACME);
+    assert!(matches!(
+        portal(&state, ACME).session,
+        SessionView::Active { .. }
+    ));
+    assert!(
+        service.platform().opened.borrow().is_empty(),
+        "no authorization page"
+    );
+}
+
+#[test]
+fn a_quiet_sign_in_never_opens_a_page() {
+    let service = service_with_portal(ACME, None);
+    let state = run(
+        &service,
+        Request::SignInQuietly {
+            origin: ACME.into(),
+        },
+    );
+    assert_eq!(portal(&state, ACME).session, SessionView::SignedOut);
+    assert!(service.platform().opened.borrow().is_empty());
+    service
+        .platform()
+        .page_tokens
+        .borrow_mut()
+        .insert(ACME.into(), vec!["good".into()]);
+    let state = run(
+        &service,
+        Request::SignInQuietly {
+            origin: ACME.into(),
+        },
+    );
+    assert!(matches!(
+        portal(&state, ACME).session,
+        SessionView::Active { .. }
+    ));
+}
+
+#[test]
+fn a_stale_portal_tab_token_falls_back_to_the_hand_off() {
+    let service = service_with_portal(ACME, None);
+    service
+        .platform()
+        .page_tokens
+        .borrow_mut()
+        .insert(ACME.into(), vec!["stale".into()]);
+    let state = sign_in(&service, ACME);
+    assert_eq!(portal(&state, ACME).session, SessionView::SigningIn);
+    assert_eq!(service.platform().opened.borrow().len(), 1);
+}
+
+#[test]
+fn an_api_token_signs_in_without_the_portal_page() {
+    let service = service_with_portal(ACME, Some("good"));
+    let state = sign_in(&service, ACME);
+    assert!(matches!(
+        portal(&state, ACME).session,
+        SessionView::Active { .. }
+    ));
+    assert!(service.platform().opened.borrow().is_empty());
+
+    let bad = service_with_portal("beta.duplocloud.net", Some("revoked"));
+    let state = sign_in(&bad, "https://beta.duplocloud.net");
+    let view = portal(&state, "https://beta.duplocloud.net");
+    assert_eq!(view.session, SessionView::SignedOut);
+    assert_eq!(view.error, Some(msg::API_TOKEN_REJECTED.text()));
+    assert!(
+        bad.platform().opened.borrow().is_empty(),
+        "an API token portal never opens the hand-off"
+    );
+}
+
+#[test]
+fn a_401_opens_one_authorization_tab_and_resumes_the_refresh() {
+    // Signed in with an open portal tab's token, which the portal then revokes.
+    let service = service_with_portal(ACME, None);
+    service
+        .platform()
+        .page_tokens
+        .borrow_mut()
+        .insert(ACME.into(), vec!["good".into()]);
+    sign_in(&service, ACME);
+    service.platform().page_tokens.borrow_mut().clear();
+    service.platform().portal.borrow_mut().tokens.remove("good");
+
+    for _ in 0..10 {
+        run(
+            &service,
+            Request::Refresh {
+                origin: ACME.into(),
+            },
+        );
+    }
+    assert_eq!(
+        service.platform().opened.borrow().len(),
+        1,
+        "one authorization tab, not ten"
+    );
+    let (tab, port) = authorization_tab(&service);
+
+    service.platform().portal.borrow_mut().tokens.insert(
+        "fresh".into(),
+        FakeUser {
+            username: "alice@acme.io".into(),
+            admin: false,
+        },
+    );
+    service
+        .platform()
+        .portal
+        .borrow_mut()
+        .tenants
+        .push(("t-3".into(), "qa".into()));
+    let state = run_in_tab(
+        &service,
+        Request::Handoff {
+            url: handoff_url(port, "fresh"),
+        },
+        tab,
+    );
+    assert_eq!(tenant_names(&portal(&state, ACME)), ["dev01", "prod", "qa"]);
+}
+
+#[test]
+fn a_sign_in_ends_on_time_out_closed_tab_or_cancel() {
+    let service = service_with_portal(ACME, None);
+    sign_in(&service, ACME);
+    let (_, port) = authorization_tab(&service);
+    service.platform().advance(SIGN_IN_TIMEOUT_MS);
+    block_on(service.on_alarm(SIGN_IN_ALARM));
+    let view = portal(&run(&service, Request::GetState), ACME);
+    assert_eq!(view.session, SessionView::SignedOut);
+    assert_eq!(view.error, Some(msg::SIGN_IN_TIMED_OUT.text()));
+    assert!(!service
+        .platform()
+        .rules
+        .borrow()
+        .contains_key(&i32::from(port)));
+    assert!(
+        service.platform().tabs.borrow().is_empty(),
+        "the dead prompt's tab is closed"
+    );
+    let late = run_in_tab(
+        &service,
+        Request::Handoff {
+            url: handoff_url(port, "good"),
+        },
+        100,
+    );
+    assert!(matches!(late, Response::Error { .. }));
+
+    sign_in(&service, ACME);
+    let (tab, _) = authorization_tab(&service);
+    block_on(service.on_tab_removed(tab + 1000));
+    assert_eq!(
+        portal(&run(&service, Request::GetState), ACME).session,
+        SessionView::SigningIn
+    );
+    block_on(service.on_tab_removed(tab));
+    assert_eq!(
+        portal(&run(&service, Request::GetState), ACME).error,
+        Some(msg::SIGN_IN_TAB_CLOSED.text())
+    );
+    assert!(service.platform().rules.borrow().is_empty());
+
+    service.platform().tabs.borrow_mut().clear();
+    sign_in(&service, ACME);
+    let (tab, port) = authorization_tab(&service);
+    block_on(service.on_tab_updated(tab, &format!("{ACME}/app/user/verify-token?localAppName=JIT%20Console&localPort={port}&cancelled=true")));
+    assert_eq!(
+        portal(&run(&service, Request::GetState), ACME).error,
+        Some(msg::SIGN_IN_CANCELLED.text())
+    );
+}
+
+#[test]
+fn a_second_click_shows_the_pending_tab_instead_of_opening_another() {
+    let service = service_with_portal(ACME, None);
+    sign_in(&service, ACME);
+    let (tab, _) = authorization_tab(&service);
+    service.platform().focused.set(None);
+    sign_in(&service, ACME);
+    assert_eq!(service.platform().opened.borrow().len(), 1);
+    assert_eq!(service.platform().focused.get(), Some(tab));
+}
+
+#[test]
+fn portal_errors_are_sentences_and_keep_the_cached_tenants() {
+    let service = service_with_portal(ACME, Some("good"));
+    sign_in(&service, ACME);
+    let cases = [
+        (
+            ApiReply::Http {
+                status: 403,
+                body: vec![],
+            },
+            msg::PORTAL_FORBIDDEN,
+        ),
+        (
+            ApiReply::Http {
+                status: 404,
+                body: vec![],
+            },
+            msg::PORTAL_API_MISSING,
+        ),
+        (
+            ApiReply::Http {
+                status: 500,
+                body: vec![],
+            },
+            msg::PORTAL_API_MISSING,
+        ),
+        (
+            ApiReply::Http {
+                status: 200,
+                body: b"{not json".to_vec(),
+            },
+            msg::PORTAL_MALFORMED,
+        ),
+        (
+            ApiReply::Network("connection refused".into()),
+            msg::PORTAL_UNREACHABLE,
+        ),
+    ];
+    for (reply, expected) in cases {
+        service
+            .platform()
+            .portal
+            .borrow_mut()
+            .faults
+            .insert("/admin/GetTenantsForUser".into(), vec![reply]);
+        let view = portal(
+            &run(
+                &service,
+                Request::Refresh {
+                    origin: ACME.into(),
+                },
+            ),
+            ACME,
+        );
+        assert_eq!(view.error, Some(expected.with(["acme.duplocloud.net"])));
+        assert_eq!(
+            tenant_names(&view),
+            ["dev01", "prod"],
+            "what was there stays"
+        );
+        assert!(matches!(view.session, SessionView::Active { .. }));
+    }
+    let view = portal(
+        &run(
+            &service,
+            Request::Refresh {
+                origin: ACME.into(),
+            },
+        ),
+        ACME,
+    );
+    assert_eq!(view.error, None, "a success clears the problem");
+}
+
+#[test]
+fn two_portals_have_their_own_sessions() {
+    let service = service_with_portal(ACME, Some("good"));
+    run(
+        &service,
+        Request::AddPortal {
+            url: "beta.duplocloud.net".into(),
+            api_token: None,
+        },
+    );
+    sign_in(&service, ACME);
+    let state = sign_in(&service, "https://beta.duplocloud.net");
+    assert!(matches!(
+        portal(&state, ACME).session,
+        SessionView::Active { .. }
+    ));
+    assert_eq!(
+        portal(&state, "https://beta.duplocloud.net").session,
+        SessionView::SigningIn
+    );
+    run(
+        &service,
+        Request::SignOut {
+            origin: ACME.into(),
+        },
+    );
+    let state = run(&service, Request::GetState);
+    assert_eq!(portal(&state, ACME).session, SessionView::SignedOut);
+    assert_eq!(
+        portal(&state, "https://beta.duplocloud.net").session,
+        SessionView::SigningIn
+    );
+}
+
+#[test]
+fn a_restarted_worker_finishes_the_pending_sign_in() {
+    let service = service_with_portal(ACME, None);
+    sign_in(&service, ACME);
+    let (tab, port) = authorization_tab(&service);
+    // The browser stopped the worker; a new one starts over the same storage and browser.
+    let platform = FakePlatform::default();
+    *platform.storage.borrow_mut() = service.platform().storage.borrow().clone();
+    *platform.tabs.borrow_mut() = service.platform().tabs.borrow().clone();
+    platform.portal.borrow_mut().tokens = service.platform().portal.borrow().tokens.clone();
+    let restarted = Service::new(platform);
+    let state = run_in_tab(
+        &restarted,
+        Request::Handoff {
+            url: handoff_url(port, "good"),
+        },
+        tab,
+    );
+    assert!(matches!(
+        portal(&state, ACME).session,
+        SessionView::Active { .. }
+    ));
+}
+
+#[test]
+fn removing_a_portal_forgets_its_session_and_tenants() {
+    let service = service_with_portal(ACME, Some("good"));
+    sign_in(&service, ACME);
+    run(
+        &service,
+        Request::RemovePortal {
+            origin: ACME.into(),
+        },
+    );
+    assert!(!service
+        .platform()
+        .dump(Area::Local)
+        .keys()
+        .any(|k| k.starts_with("tenants:")));
+    let sessions = serde_json::to_string(&service.platform().dump(Area::Session)).unwrap();
+    assert!(!sessions.contains("good"));
+}
