@@ -1,46 +1,82 @@
-// `make demo`: shows the extension working. With a display, opens a Chromium window with
-// the extension loaded and leaves it to the user; without one, walks through the features
-// headless, saves screenshots under out/demo/ and prints where they are.
+// `make demo`: shows the extension working against the built-in DuploCloud simulator.
+//
+// It starts the simulator with its demo portal (demo.duplocloud.net: tenants dev01, qa,
+// staging, prod; user admin@demo.io / demo), launches Chromium with dist/chrome loaded and the
+// real host names mapped to the simulator, and adds the demo portal in the options page.
+// - With a display (and DEMO_HEADLESS unset) it leaves the window to you: click the toolbar
+//   button, "Sign in to demo.duplocloud.net", log in as admin@demo.io / demo, Authorize.
+// - Without one it walks through the same steps headless, saves a screenshot of each under
+//   out/demo/ and prints where they are.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, root } from '../tests/e2e/harness.mjs';
+import { launch, root, startSim, waitForTab } from '../tests/e2e/harness.mjs';
 
 const outDir = join(root, 'out/demo');
 mkdirSync(outDir, { recursive: true });
 const headed = Boolean(process.env.DISPLAY) && process.env.DEMO_HEADLESS !== '1';
-const DEMO_PORTAL = 'https://demo.duplocloud.net';
+const HOST = 'demo.duplocloud.net';
 
-const browser = await launch({ headless: !headed });
+const sim = await startSim();
+const browser = await launch({ sim, headless: !headed });
 const shots = [];
 async function shot(page, name, note) {
   const file = join(outDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   shots.push([file, note]);
 }
-
-const options = await browser.openOptions();
-await options.getByRole('textbox', { name: 'Portal URL' }).fill(DEMO_PORTAL);
-await options.getByRole('button', { name: 'Add portal' }).click();
-await options.getByRole('button', { name: 'Remove demo.duplocloud.net' }).waitFor();
-await options.getByRole('textbox', { name: 'Portal URL' }).fill('http://acme.duplocloud.net');
-await options.getByRole('button', { name: 'Add portal' }).click();
-await options.getByRole('alert').waitFor();
-await shot(options, '1-options', 'the options page: the demo portal added, and a refused http:// address explained');
-
-const popup = await browser.openPopup();
-await popup.setViewportSize({ width: 380, height: 300 });
-await popup.getByRole('region', { name: 'demo.duplocloud.net' }).waitFor();
-await shot(popup, '2-popup', 'the popup: one region per configured portal');
-
-console.log(`Extension ${browser.extensionId} loaded from dist/chrome.`);
-for (const [file, note] of shots) console.log(`  ${file}\n    ${note}`);
-if (browser.problems.length) {
-  console.error('Problems seen:', browser.problems);
-  process.exitCode = 1;
+function step(text) {
+  console.log(`- ${text}`);
 }
-if (headed) {
-  console.log('The browser stays open; close it or press Ctrl-C to end the demo.');
-  await new Promise((resolve) => browser.context.on('close', resolve));
-} else {
-  await browser.close();
+
+try {
+  step(`options page: add https://${HOST}`);
+  const options = await browser.openOptions();
+  await options.getByRole('textbox', { name: 'Portal URL' }).fill(`https://${HOST}`);
+  await options.getByRole('button', { name: 'Add portal' }).click();
+  await options.getByRole('button', { name: `Remove ${HOST}` }).waitFor();
+  await options.getByRole('textbox', { name: 'Portal URL' }).fill('http://acme.duplocloud.net');
+  await options.getByRole('button', { name: 'Add portal' }).click();
+  await options.getByRole('alert').waitFor();
+  await shot(options, '1-options', 'options: the demo portal added; a plain-http address refused with the reason');
+
+  if (headed) {
+    console.log(`\nChromium is open with the extension and ${HOST} configured (simulated).`);
+    console.log('Open the extension from the toolbar, sign in as admin@demo.io / demo, and Authorize.');
+    console.log('Close the browser or press Ctrl-C to end the demo.');
+    await new Promise((resolve) => browser.context.on('close', resolve));
+  } else {
+    const popup = await browser.openPopup();
+    await popup.setViewportSize({ width: 380, height: 520 });
+    const region = popup.getByRole('region', { name: HOST });
+    await region.getByRole('button', { name: `Sign in to ${HOST}` }).waitFor();
+    await shot(popup, '2-popup-signed-out', 'popup: the portal, not signed in yet');
+
+    step('sign in: the portal asks to log in, then to authorize the extension');
+    await region.getByRole('button', { name: `Sign in to ${HOST}` }).click();
+    const portalTab = await waitForTab(browser, (u) => u.host === HOST);
+    await portalTab.getByLabel('Username').fill('admin@demo.io');
+    await portalTab.getByLabel('Password').fill('demo');
+    await portalTab.getByRole('button', { name: 'Log in' }).click();
+    await portalTab.getByRole('button', { name: 'Authorize' }).waitFor();
+    await shot(portalTab, '3-portal-authorize', "the portal's own authorization prompt, opened by the extension");
+    await portalTab.getByRole('button', { name: 'Authorize' }).click();
+    await portalTab.waitForEvent('close');
+
+    step('signed in: the popup lists the tenants');
+    await region.getByText('Signed in as admin@demo.io').waitFor();
+    await region.getByRole('listitem').filter({ hasText: 'staging' }).waitFor();
+    await shot(popup, '4-popup-tenants', 'popup: signed in through the hand-off, tenants listed');
+    await region.getByRole('searchbox', { name: 'Filter tenants' }).fill('pro');
+    await shot(popup, '5-popup-filter', 'popup: filtering tenants as you type');
+
+    console.log(`\nExtension ${browser.extensionId} (dist/chrome) against the simulator. Screenshots:`);
+    for (const [file, note] of shots) console.log(`  ${file}\n    ${note}`);
+  }
+  if (browser.problems.length) {
+    console.error('Problems seen:', browser.problems);
+    process.exitCode = 1;
+  }
+} finally {
+  await browser.close().catch(() => {});
+  await sim.close();
 }

@@ -579,6 +579,62 @@ fn a_restarted_worker_finishes_the_pending_sign_in() {
 }
 
 #[test]
+fn staying_signed_in_moves_the_session_to_disk_and_back() {
+    use jit_console::core::config::Settings;
+    let service = service_with_portal(ACME, None);
+    service
+        .platform()
+        .page_tokens
+        .borrow_mut()
+        .insert(ACME.into(), vec!["good".into()]);
+    sign_in(&service, ACME);
+    let on_disk = |s: &Service<FakePlatform>| {
+        serde_json::to_string(&s.platform().dump(Area::Local))
+            .unwrap()
+            .contains("good")
+    };
+    assert!(!on_disk(&service));
+    let state = run(
+        &service,
+        Request::SetSettings(Settings {
+            stay_signed_in: true,
+        }),
+    );
+    assert!(matches!(&state, Response::State(s) if s.settings.stay_signed_in));
+    assert!(on_disk(&service));
+    assert!(!service
+        .platform()
+        .dump(Area::Session)
+        .contains_key("sessions"));
+
+    // A browser restart: memory storage is gone, the new worker finds the session on disk.
+    let platform = FakePlatform::default();
+    *platform.storage.borrow_mut() = service
+        .platform()
+        .dump(Area::Local)
+        .into_iter()
+        .map(|(k, v)| ((Area::Local, k), v))
+        .collect();
+    let restarted = Service::new(platform);
+    assert!(matches!(
+        portal(&run(&restarted, Request::GetState), ACME).session,
+        SessionView::Active { .. }
+    ));
+
+    run(
+        &restarted,
+        Request::SetSettings(Settings {
+            stay_signed_in: false,
+        }),
+    );
+    assert!(!on_disk(&restarted));
+    assert!(matches!(
+        portal(&run(&restarted, Request::GetState), ACME).session,
+        SessionView::Active { .. }
+    ));
+}
+
+#[test]
 fn removing_a_portal_forgets_its_session_and_tenants() {
     let service = service_with_portal(ACME, Some("good"));
     sign_in(&service, ACME);

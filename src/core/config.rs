@@ -26,6 +26,17 @@ pub struct Portal {
 pub struct Config {
     /// The portals, in the order the user added them.
     pub portals: Vec<Portal>,
+    /// Everything else the user chose.
+    pub settings: Settings,
+}
+
+/// The user's choices.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// Keep portal sessions in `storage.local` (on disk) so they survive a browser restart.
+    /// Off by default: sessions live in `storage.session`, in memory only.
+    pub stay_signed_in: bool,
 }
 
 /// Why a portal was not added.
@@ -59,6 +70,8 @@ struct Stored {
     version: u32,
     #[serde(default)]
     portals: Vec<serde_json::Value>,
+    #[serde(default)]
+    settings: serde_json::Value,
 }
 
 impl Config {
@@ -99,6 +112,7 @@ impl Config {
         serde_json::json!({
             "version": Self::VERSION,
             "portals": self.portals,
+            "settings": self.settings,
         })
     }
 
@@ -111,7 +125,11 @@ impl Config {
         let Ok(stored) = serde_json::from_value::<Stored>(value) else {
             return (Self::default(), 1);
         };
-        let mut config = Self::default();
+        let mut config = Self {
+            // Unreadable settings fall back to the defaults rather than losing the portals.
+            settings: serde_json::from_value(stored.settings).unwrap_or_default(),
+            ..Self::default()
+        };
         let mut dropped = 0;
         for entry in stored.portals {
             match serde_json::from_value::<Portal>(entry) {

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::config::Settings;
 use super::text::UserText;
 
 /// What a page asks the worker.
@@ -48,6 +49,8 @@ pub enum Request {
         /// The portal's origin.
         origin: String,
     },
+    /// Change the user's settings.
+    SetSettings(Settings),
     /// `handoff.html` received the portal's redirect; `url` is its own address.
     Handoff {
         /// The hand-off page's URL (`…/handoff.html?port=N&t=…`).
@@ -80,6 +83,8 @@ pub enum Response {
 pub struct StateView {
     /// The configured portals, in the user's order.
     pub portals: Vec<PortalView>,
+    /// The user's settings.
+    pub settings: Settings,
 }
 
 /// One portal as the pages show it.

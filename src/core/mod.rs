@@ -1,6 +1,9 @@
 //! The pure core: no browser, no network, no clock.
 
+pub mod arn;
+pub mod aws;
 pub mod config;
+pub mod copy;
 pub mod messages;
 pub mod portal_api;
 pub mod portal_url;

@@ -166,7 +166,7 @@ fn body(reply: &ApiReply) -> Result<&[u8], ApiError> {
     }
 }
 
-fn json<T: serde::de::DeserializeOwned>(reply: &ApiReply) -> Result<T, ApiError> {
+pub(crate) fn json<T: serde::de::DeserializeOwned>(reply: &ApiReply) -> Result<T, ApiError> {
     let bytes = body(reply)?;
     let text = std::str::from_utf8(bytes).map_err(|_| ApiError::Malformed("not UTF-8".into()))?;
     // serde_json refuses nesting deeper than 128 levels, so hostile depth cannot overflow.

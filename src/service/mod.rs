@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::config::{Config, Portal};
+use crate::core::config::{Config, Portal, Settings};
 use crate::core::messages::{PortalView, Request, Response, SessionView, StateView, TenantView};
 use crate::core::portal_api::{self, ApiError, ApiRequest, Endpoint, Tenant, UserInfo};
 use crate::core::secret::Secret;
@@ -118,6 +118,7 @@ impl<P: Platform> Service<P> {
                 }
                 None => Err(msg::PORTAL_NOT_FOUND.text()),
             },
+            Request::SetSettings(settings) => self.set_settings(&config, settings).await,
             Request::Handoff { url } => self.handoff(&url, sender.tab_id).await,
         };
         let state = self.state_view().await;
@@ -380,7 +381,8 @@ impl<P: Platform> Service<P> {
             self.config.borrow_mut().get_or_insert(loaded);
         }
         if self.sessions.borrow().is_none() {
-            let stored = self.platform.get(Area::Session, SESSIONS_KEY).await?;
+            let area = self.sessions_area();
+            let stored = self.platform.get(area, SESSIONS_KEY).await?;
             let loaded: Sessions = stored
                 .and_then(|v| serde_json::from_value(v).ok())
                 .unwrap_or_default();
@@ -403,11 +405,42 @@ impl<P: Platform> Service<P> {
                 s.next_deadline(),
             )
         });
-        let _ = self.platform.set(Area::Session, SESSIONS_KEY, value).await;
+        let _ = self
+            .platform
+            .set(self.sessions_area(), SESSIONS_KEY, value)
+            .await;
         match deadline {
             Some(at) => self.platform.set_alarm(SIGN_IN_ALARM, at).await,
             None => self.platform.clear_alarm(SIGN_IN_ALARM).await,
         }
+    }
+
+    /// Where sessions are kept: in memory unless the user chose to stay signed in.
+    fn sessions_area(&self) -> Area {
+        let stay = self
+            .config
+            .borrow()
+            .as_ref()
+            .is_some_and(|c| c.settings.stay_signed_in);
+        if stay {
+            Area::Local
+        } else {
+            Area::Session
+        }
+    }
+
+    /// Applies new settings; moves the sessions to the area the choice implies.
+    async fn set_settings(&self, config: &Config, settings: Settings) -> Result<(), UserText> {
+        let before = self.sessions_area();
+        let mut next = config.clone();
+        next.settings = settings;
+        self.save_config(next).await?;
+        let after = self.sessions_area();
+        if before != after {
+            self.save_sessions().await;
+            let _ = self.platform.remove(before, SESSIONS_KEY).await;
+        }
+        Ok(())
     }
 
     /// Stores `next`; only once storage took it does the service adopt it.
@@ -498,7 +531,10 @@ impl<P: Platform> Service<P> {
                 tenants,
             });
         }
-        StateView { portals }
+        StateView {
+            portals,
+            settings: config.settings,
+        }
     }
 }
 

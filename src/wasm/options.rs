@@ -7,6 +7,7 @@ use web_sys::HtmlInputElement;
 use super::browser::{localize, t, tf};
 use super::client::ask;
 use super::dom::{self, by_id, El};
+use crate::core::config::Settings;
 use crate::core::messages::{PortalView, Request, Response, StateView};
 use crate::core::text::msg;
 
@@ -75,8 +76,12 @@ fn build() -> Result<(), JsValue> {
                         .attr("hidden", "")?
                         .text(&t(msg::NO_PORTALS_YET))?,
                 )?,
+            settings_section()?,
         ],
     )?;
+    dom::on(&by_id("stay-signed-in")?, "change", |_| {
+        spawn_local(async { dom::report(save_settings().await) });
+    })?;
 
     dom::on(&by_id("add-portal")?, "submit", |event| {
         event.prevent_default();
@@ -103,6 +108,37 @@ fn build() -> Result<(), JsValue> {
         dom::report(show(&response, None).and_then(|()| dom::mark_ready(&main)));
     });
     Ok(())
+}
+
+fn settings_section() -> Result<El, JsValue> {
+    El::new("section")?
+        .attr("aria-labelledby", "settings-heading")?
+        .child(
+            El::new("h2")?
+                .attr("id", "settings-heading")?
+                .text(&t(msg::SETTINGS_HEADING))?,
+        )?
+        .child(
+            El::new("div")?
+                .attr("class", "check")?
+                .child(
+                    El::new("input")?
+                        .attr("type", "checkbox")?
+                        .attr("id", "stay-signed-in")?
+                        .attr("aria-describedby", "stay-signed-in-hint")?,
+                )?
+                .child(
+                    El::new("label")?
+                        .attr("for", "stay-signed-in")?
+                        .text(&t(msg::STAY_SIGNED_IN))?,
+                )?,
+        )?
+        .child(
+            El::new("p")?
+                .attr("id", "stay-signed-in-hint")?
+                .attr("class", "hint")?
+                .text(&t(msg::STAY_SIGNED_IN_HINT))?,
+        )
 }
 
 fn field(id: &str, kind: &str, label: String, hint: String) -> Result<El, JsValue> {
@@ -158,6 +194,14 @@ async fn add_portal() -> Result<(), JsValue> {
     Ok(())
 }
 
+async fn save_settings() -> Result<(), JsValue> {
+    let settings = Settings {
+        stay_signed_in: input("stay-signed-in")?.checked(),
+    };
+    let response = ask(&Request::SetSettings(settings)).await;
+    show(&response, Some(t(msg::SETTINGS_SAVED)))
+}
+
 async fn remove_portal(origin: String, host: String) -> Result<(), JsValue> {
     let response = ask(&Request::RemovePortal { origin }).await;
     show(&response, Some(tf(msg::PORTAL_REMOVED, &[&host])))
@@ -168,6 +212,7 @@ fn show(response: &Response, success: Option<String>) -> Result<(), JsValue> {
     match response {
         Response::State(state) => {
             render_list(state)?;
+            input("stay-signed-in")?.set_checked(state.settings.stay_signed_in);
             dom::show_message(ALERT, None)?;
             by_id(STATUS)?.set_text_content(success.as_deref());
         }

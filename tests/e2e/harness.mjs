@@ -34,7 +34,7 @@ export async function startSim(config) {
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run make build-sim`);
   const args = ['--exit-on-stdin-close'];
   let configDir;
-  if (config) {
+  if (config !== undefined) {
     configDir = mkdtempSync(join(tmpdir(), 'jit-sim-'));
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(configDir, 'config.json'), JSON.stringify(config));
@@ -164,11 +164,15 @@ export async function addPortal(browser, url, apiToken = '') {
   await options.close();
 }
 
-/** Waits for a tab whose URL matches `test` to open (or be open already). */
+/** Waits for a tab whose URL matches `test` (already open, or opened or navigated later). */
 export async function waitForTab(browser, test, timeout = 15000) {
-  const found = browser.context.pages().find((p) => test(new URL(p.url())));
-  if (found) return found;
-  return browser.context.waitForEvent('page', { predicate: (p) => test(new URL(p.url())), timeout });
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const found = browser.context.pages().find((p) => !p.isClosed() && test(new URL(p.url())));
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no tab matching ${test} within ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** The simulator's request log entries for `host` (optionally a path prefix). */

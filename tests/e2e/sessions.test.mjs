@@ -1,7 +1,8 @@
 // Issue 4: reusing the logged-in DuploCloud session, in Chromium against the simulator.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startSim, logInToPortal, addPortal, waitForTab, requestsTo } from './harness.mjs';
+import { rmSync } from 'node:fs';
+import { launch, newProfile, startSim, logInToPortal, addPortal, waitForTab, requestsTo } from './harness.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const TENANTS = [{ name: 'dev01' }, { name: 'prod' }, { name: 'QA-Team' }, { name: '<img src=x onerror=alert(1)>' }];
@@ -268,5 +269,48 @@ test('an unreachable portal and an authorization that is cancelled or abandoned 
     await dead.getByRole('button', { name: 'Sign in to unreachable.invalid' }).waitFor();
   } finally {
     await browser.close();
+  }
+});
+
+test('sessions end with the browser unless the user chose to stay signed in', { timeout: 120000 }, async () => {
+  await sim.control('/config', { method: 'PUT', body: config({ token_in_local_storage: false }) });
+  const profile = newProfile();
+  let browser;
+  try {
+    browser = await launch({ sim, profile });
+    await logInToPortal(browser, sim);
+    await addPortal(browser, ACME);
+    let popup = await browser.openPopup();
+    await signInWithHandoff(browser, popup);
+    await popup.getByRole('region', { name: ACME }).getByText('Signed in as alice@acme.io').waitFor();
+    const secrets = await sim.control('/secrets');
+    const onDisk = async () => JSON.stringify(await browser.worker.evaluate(() => chrome.storage.local.get(null)));
+    const local = await onDisk();
+    assert.ok(secrets.portal_tokens.every((t) => !local.includes(t)), 'no portal token on disk by default');
+    await browser.close();
+
+    browser = await launch({ sim, profile });
+    popup = await browser.openPopup();
+    let region = popup.getByRole('region', { name: ACME });
+    await region.getByRole('button', { name: `Sign in to ${ACME}` }).waitFor();
+
+    // The portal's own login cookie ended with the browser too.
+    await logInToPortal(browser, sim);
+    const options = await browser.openOptions();
+    await options.getByRole('checkbox', { name: 'Stay signed in after the browser restarts' }).check();
+    await options.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
+    await signInWithHandoff(browser, popup);
+    await region.getByText('Signed in as alice@acme.io').waitFor();
+    await browser.close();
+
+    browser = await launch({ sim, profile });
+    popup = await browser.openPopup();
+    region = popup.getByRole('region', { name: ACME });
+    await region.getByText('Signed in as alice@acme.io').waitFor();
+    const options2 = await browser.openOptions();
+    assert.ok(await options2.getByRole('checkbox', { name: 'Stay signed in after the browser restarts' }).isChecked());
+  } finally {
+    await browser?.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
   }
 });
