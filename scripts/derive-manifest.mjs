@@ -2,6 +2,9 @@
 // the keys that browser ignores (and would warn about):
 //   chrome:  background.scripts, browser_specific_settings
 //   firefox: background.service_worker, key, minimum_chrome_version
+// and adding the permissions of the API that isolates console identities there:
+//   chrome:  tabGroups (a named, coloured group per tenant)
+//   firefox: contextualIdentities + cookies (a container per tenant)
 // Usage: node scripts/derive-manifest.mjs chrome|firefox OUT_FILE
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -10,10 +13,12 @@ const manifest = JSON.parse(readFileSync(new URL('../manifest.json', import.meta
 if (browser === 'chrome') {
   delete manifest.background.scripts;
   delete manifest.browser_specific_settings;
+  manifest.permissions.push('tabGroups');
 } else if (browser === 'firefox') {
   delete manifest.background.service_worker;
   delete manifest.key;
   delete manifest.minimum_chrome_version;
+  manifest.permissions.push('contextualIdentities', 'cookies');
 } else {
   console.error(`unknown browser ${browser}`);
   process.exit(2);

@@ -16,9 +16,7 @@ fn add(url: &str, token: Option<&str>) -> Request {
 }
 
 fn state(response: &Response) -> &StateView {
-    match response {
-        Response::State(state) | Response::Error { state, .. } => state,
-    }
+    response.state()
 }
 
 fn hosts(response: &Response) -> Vec<String> {

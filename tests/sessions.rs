@@ -47,10 +47,8 @@ fn run_in_tab(service: &Service<FakePlatform>, request: Request, tab: i32) -> Re
 }
 
 fn portal(response: &Response, origin: &str) -> PortalView {
-    let state = match response {
-        Response::State(state) | Response::Error { state, .. } => state,
-    };
-    state
+    response
+        .state()
         .portals
         .iter()
         .find(|p| p.origin == origin)
@@ -144,6 +142,7 @@ fn the_hand_off_signs_in_and_reads_the_tenants() {
             username: "alice@acme.io".into(),
             is_admin: true,
             admin_jit: true,
+            duplo_ops: false,
             otp_needed: false
         }
     );
@@ -598,6 +597,7 @@ fn staying_signed_in_moves_the_session_to_disk_and_back() {
         &service,
         Request::SetSettings(Settings {
             stay_signed_in: true,
+            ..Settings::default()
         }),
     );
     assert!(matches!(&state, Response::State(s) if s.settings.stay_signed_in));
@@ -625,6 +625,7 @@ fn staying_signed_in_moves_the_session_to_disk_and_back() {
         &restarted,
         Request::SetSettings(Settings {
             stay_signed_in: false,
+            ..Settings::default()
         }),
     );
     assert!(!on_disk(&restarted));

@@ -37,6 +37,8 @@ pub struct Settings {
     /// Keep portal sessions in `storage.local` (on disk) so they survive a browser restart.
     /// Off by default: sessions live in `storage.session`, in memory only.
     pub stay_signed_in: bool,
+    /// How the AWS Console keeps identities (detected by default).
+    pub console_mode: super::consoles::ConsoleModeSetting,
 }
 
 /// Why a portal was not added.

@@ -5,6 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::Settings;
+use super::consoles::{ConsoleKey, OpenConsole};
+use super::copy::CopyFormat;
+use super::secret::Secret;
 use super::text::UserText;
 
 /// What a page asks the worker.
@@ -49,6 +52,29 @@ pub enum Request {
         /// The portal's origin.
         origin: String,
     },
+    /// Open (or focus) a console.
+    OpenConsole {
+        /// What to open.
+        open: OpenConsole,
+        /// A one-time code, for admin consoles of portals that need one.
+        otp: Option<String>,
+    },
+    /// Get new credentials now.
+    RefreshCredentials {
+        /// Whose.
+        key: ConsoleKey,
+        /// A one-time code, for admin roles.
+        otp: Option<String>,
+    },
+    /// The credentials as text for the command line.
+    CopyCredentials {
+        /// Whose.
+        key: ConsoleKey,
+        /// In which form.
+        format: CopyFormat,
+        /// A one-time code, for admin roles.
+        otp: Option<String>,
+    },
     /// Change the user's settings.
     SetSettings(Settings),
     /// `handoff.html` received the portal's redirect; `url` is its own address.
@@ -68,6 +94,13 @@ pub enum Request {
 pub enum Response {
     /// The state after the request.
     State(StateView),
+    /// Text to put on the clipboard (the user asked for it), and the state.
+    Copied {
+        /// The text; secret.
+        text: Secret,
+        /// The state.
+        state: StateView,
+    },
     /// The request was refused or failed; nothing changed.
     Error {
         /// The sentence for the user.
@@ -75,6 +108,15 @@ pub enum Response {
         /// The state, unchanged, so the page can keep rendering.
         state: StateView,
     },
+}
+
+impl Response {
+    /// The state every answer carries.
+    pub fn state(&self) -> &StateView {
+        match self {
+            Self::State(state) | Self::Copied { state, .. } | Self::Error { state, .. } => state,
+        }
+    }
 }
 
 /// Everything a page shows. Holds no secret.
@@ -126,6 +168,8 @@ pub enum SessionView {
         is_admin: bool,
         /// Whether "Open AWS console as administrator" is offered.
         admin_jit: bool,
+        /// Whether the duplo-ops console is offered.
+        duplo_ops: bool,
         /// Whether admin actions need a one-time code.
         otp_needed: bool,
     },
@@ -139,6 +183,12 @@ pub struct TenantView {
     pub id: String,
     /// Its name, exactly as the portal spells it.
     pub name: String,
+    /// When its live credentials expire, if it has any.
+    pub expires_ms: Option<u64>,
+    /// Whether a console tab of it is open.
+    pub console_open: bool,
+    /// Whether it holds the (single-session) AWS console now.
+    pub holds_console: bool,
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 pub mod arn;
 pub mod aws;
 pub mod config;
+pub mod consoles;
 pub mod copy;
 pub mod messages;
 pub mod portal_api;

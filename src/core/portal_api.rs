@@ -19,6 +19,14 @@ pub enum Endpoint {
     SystemFeatures,
     /// `GET /admin/GetTenantsForUser`: the tenants this user may use.
     TenantsForUser,
+    /// `GET /subscriptions/{TenantId}/GetAwsConsoleTokenUrl`: a tenant's JIT credentials.
+    TenantCredentials(String),
+    /// `GET /v3/admin/aws/jitAccess/admin`: admin JIT credentials.
+    AdminCredentials,
+    /// `GET /adminproxy/GetJITAwsConsoleAccessUrl`: the older admin endpoint.
+    AdminCredentialsLegacy,
+    /// `GET /v3/admin/aws/jitAccess/duplo-ops`: the duplo-ops role's credentials.
+    DuploOpsCredentials,
 }
 
 impl Endpoint {
@@ -28,6 +36,18 @@ impl Endpoint {
             Self::UserRoleInfo => "/admin/GetUserRoleInfo".into(),
             Self::SystemFeatures => "/v3/features/system".into(),
             Self::TenantsForUser => "/admin/GetTenantsForUser".into(),
+            Self::TenantCredentials(id) => {
+                // The id comes from the portal: encoded as one path segment, whatever it holds.
+                let segment: String = url::form_urlencoded::byte_serialize(id.as_bytes())
+                    .collect::<String>()
+                    .replace('+', "%20")
+                    // `..` alone would be resolved away by URL normalisation.
+                    .replace('.', "%2E");
+                format!("/subscriptions/{segment}/GetAwsConsoleTokenUrl")
+            }
+            Self::AdminCredentials => "/v3/admin/aws/jitAccess/admin".into(),
+            Self::AdminCredentialsLegacy => "/adminproxy/GetJITAwsConsoleAccessUrl".into(),
+            Self::DuploOpsCredentials => "/v3/admin/aws/jitAccess/duplo-ops".into(),
         }
     }
 }
@@ -254,6 +274,22 @@ mod tests {
         );
         assert_eq!(request.token.expose(), "tok");
         assert!(!format!("{request:?}").contains("tok\""));
+    }
+
+    #[test]
+    fn tenant_ids_stay_one_path_segment() {
+        assert_eq!(
+            Endpoint::TenantCredentials("3f7c-01".into()).path(),
+            "/subscriptions/3f7c-01/GetAwsConsoleTokenUrl"
+        );
+        assert_eq!(
+            Endpoint::TenantCredentials("../admin/x?y#z w".into()).path(),
+            "/subscriptions/%2E%2E%2Fadmin%2Fx%3Fy%23z%20w/GetAwsConsoleTokenUrl"
+        );
+        assert_eq!(
+            Endpoint::TenantCredentials("..".into()).path(),
+            "/subscriptions/%2E%2E/GetAwsConsoleTokenUrl"
+        );
     }
 
     #[test]

@@ -93,6 +93,8 @@ pub enum Session {
 pub enum Waiting {
     /// Read the tenants again.
     RefreshTenants,
+    /// Open a console (the user's click).
+    OpenConsole(Box<super::consoles::OpenConsole>),
 }
 
 /// Everything known about one portal's session.

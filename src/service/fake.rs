@@ -4,7 +4,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
-use super::platform::{Area, Platform, PlatformError};
+use super::platform::{Area, ConsolePlacement, Platform, PlatformError};
 use crate::core::portal_api::{ApiReply, ApiRequest};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
@@ -29,9 +29,31 @@ pub struct FakePortal {
     pub features: Option<serde_json::Value>,
     /// Replies that replace the normal answer for a path, used once each (front first).
     pub faults: BTreeMap<String, Vec<ApiReply>>,
+    /// The one-time code admin calls need, when OTP is on.
+    pub otp: Option<String>,
+    /// `Validity` of issued credentials.
+    pub validity: Option<i64>,
+    /// `ConsoleUrl` of issued credentials.
+    pub console_url: Option<String>,
+    /// How many credentials were issued.
+    pub issued: Cell<u32>,
 }
 
 impl FakePortal {
+    fn jit(&self) -> ApiReply {
+        let n = self.issued.get() + 1;
+        self.issued.set(n);
+        let body = serde_json::json!({
+            "AccessKeyId": format!("ASIAFAKE{n:08}"),
+            "SecretAccessKey": format!("secret/{n}+key"),
+            "SessionToken": format!("session-token-{n}"),
+            "Region": "us-west-2",
+            "Validity": self.validity,
+            "ConsoleUrl": self.console_url.clone().unwrap_or_default(),
+        });
+        http(200, &body.to_string())
+    }
+
     fn answer(&mut self, request: &ApiRequest) -> ApiReply {
         let path = request
             .url
@@ -69,6 +91,30 @@ impl FakePortal {
                     )
                     .to_string(),
             ),
+            path if path.starts_with("/subscriptions/")
+                && path.ends_with("/GetAwsConsoleTokenUrl") =>
+            {
+                let id = path
+                    .trim_start_matches("/subscriptions/")
+                    .trim_end_matches("/GetAwsConsoleTokenUrl");
+                match self.tenants.iter().find(|(tid, _)| tid == id) {
+                    Some(_) => self.jit(),
+                    None => http(404, ""),
+                }
+            }
+            "/v3/admin/aws/jitAccess/admin" | "/adminproxy/GetJITAwsConsoleAccessUrl"
+                if user.admin =>
+            {
+                if let Some(code) = &self.otp {
+                    if request.otp.as_ref().map(Secret::expose) != Some(code.as_str()) {
+                        return http(403, r#"{"Message":"OTP code is invalid."}"#);
+                    }
+                }
+                self.jit()
+            }
+            "/v3/admin/aws/jitAccess/admin" | "/adminproxy/GetJITAwsConsoleAccessUrl" => {
+                http(403, "")
+            }
             "/admin/GetTenantsForUser" => {
                 let list: Vec<_> = self
                     .tenants
@@ -78,6 +124,25 @@ impl FakePortal {
                 http(200, &serde_json::Value::Array(list).to_string())
             }
             _ => http(404, ""),
+        }
+    }
+}
+
+/// A future that is pending once, so concurrent callers interleave as over a network.
+struct YieldOnce(bool);
+
+impl std::future::Future for YieldOnce {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            std::task::Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
         }
     }
 }
@@ -117,6 +182,15 @@ pub struct FakePlatform {
     pub alarms: RefCell<BTreeMap<String, u64>>,
     /// Tokens that open portal tabs hold, by origin.
     pub page_tokens: RefCell<BTreeMap<String, Vec<String>>>,
+    /// Every AWS sign-in request made.
+    pub aws_requests: RefCell<Vec<String>>,
+    /// What AWS sign-in answers (a fresh sign-in token by default).
+    pub aws_faults: RefCell<Vec<ApiReply>>,
+    /// Console tabs: tab → (placement, group).
+    pub console_tabs: RefCell<BTreeMap<TabId, (ConsolePlacement, Option<i32>)>>,
+    /// Whether the fake browser has containers.
+    pub containers: Cell<bool>,
+    next_group: Cell<i32>,
 }
 
 impl Default for FakePlatform {
@@ -135,6 +209,11 @@ impl Default for FakePlatform {
             rules: RefCell::default(),
             alarms: RefCell::default(),
             page_tokens: RefCell::default(),
+            aws_requests: RefCell::default(),
+            aws_faults: RefCell::default(),
+            console_tabs: RefCell::default(),
+            containers: Cell::new(false),
+            next_group: Cell::new(1),
         }
     }
 }
@@ -213,7 +292,54 @@ impl Platform for FakePlatform {
 
     async fn fetch(&self, request: &ApiRequest) -> ApiReply {
         self.requests.borrow_mut().push(request.clone());
+        // Like a real network, the answer comes later: other tasks run meanwhile.
+        YieldOnce(false).await;
         self.portal.borrow_mut().answer(request)
+    }
+
+    async fn fetch_aws(&self, url: &Secret) -> ApiReply {
+        self.aws_requests.borrow_mut().push(url.expose().to_owned());
+        let mut faults = self.aws_faults.borrow_mut();
+        if !faults.is_empty() {
+            return faults.remove(0);
+        }
+        let n = self.aws_requests.borrow().len();
+        http(200, &format!(r#"{{"SigninToken":"signin-token-{n}"}}"#))
+    }
+
+    fn isolates_identities(&self) -> bool {
+        self.containers.get()
+    }
+
+    async fn open_console_tab(
+        &self,
+        url: &Secret,
+        placement: &ConsolePlacement,
+    ) -> Result<(TabId, Option<i32>), PlatformError> {
+        let tab = self.open_tab(url.expose()).await?;
+        let group = if self.containers.get() {
+            None
+        } else {
+            Some(placement.group.unwrap_or_else(|| {
+                let g = self.next_group.get();
+                self.next_group.set(g + 1);
+                g
+            }))
+        };
+        self.console_tabs
+            .borrow_mut()
+            .insert(tab, (placement.clone(), group));
+        Ok((tab, group))
+    }
+
+    async fn navigate_tab(&self, tab_id: TabId, url: &Secret) -> Result<(), PlatformError> {
+        match self.tabs.borrow_mut().get_mut(&tab_id) {
+            Some(current) => {
+                *current = url.expose().to_owned();
+                Ok(())
+            }
+            None => Err(PlatformError("no such tab".into())),
+        }
     }
 
     async fn open_tab(&self, url: &str) -> Result<TabId, PlatformError> {

@@ -6,6 +6,7 @@
 //! `storage.session` (memory only; gone when the browser closes). The in-memory copies are
 //! caches, filled on first use.
 
+mod consoles;
 pub mod fake;
 pub mod platform;
 
@@ -15,16 +16,18 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::core::config::{Config, Portal, Settings};
+use crate::core::consoles::{ConsoleKey, Consoles, Role};
 use crate::core::messages::{PortalView, Request, Response, SessionView, StateView, TenantView};
 use crate::core::portal_api::{self, ApiError, ApiRequest, Endpoint, Tenant, UserInfo};
 use crate::core::secret::Secret;
 use crate::core::session::{self, Session, Sessions, SignInStart, TabId, TokenSource, Waiting};
 use crate::core::text::{msg, UserText};
-pub use platform::{Area, Platform, PlatformError};
+pub use platform::{Area, ConsolePlacement, Platform, PlatformError};
 
 /// The alarm that ends sign-in attempts at their deadline.
 pub const SIGN_IN_ALARM: &str = "sign-in-deadline";
 const SESSIONS_KEY: &str = "sessions";
+const CONSOLES_KEY: &str = "consoles";
 
 /// Who sent a request: the worker passes what the browser says about the sender.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,6 +55,9 @@ pub struct Service<P> {
     platform: P,
     config: RefCell<Option<Config>>,
     sessions: RefCell<Option<Sessions>>,
+    consoles: RefCell<Option<Consoles>>,
+    flights: RefCell<BTreeMap<String, std::rc::Rc<consoles::Flight>>>,
+    opening: RefCell<std::collections::BTreeSet<String>>,
     tenants: RefCell<BTreeMap<String, TenantCache>>,
 }
 
@@ -62,6 +68,9 @@ impl<P: Platform> Service<P> {
             platform,
             config: RefCell::new(None),
             sessions: RefCell::new(None),
+            consoles: RefCell::new(None),
+            flights: RefCell::new(BTreeMap::new()),
+            opening: RefCell::new(std::collections::BTreeSet::new()),
             tenants: RefCell::new(BTreeMap::new()),
         }
     }
@@ -118,6 +127,24 @@ impl<P: Platform> Service<P> {
                 }
                 None => Err(msg::PORTAL_NOT_FOUND.text()),
             },
+            Request::OpenConsole { open, otp } => match find(&config, &open.key.origin) {
+                Some(portal) => self.open_console(&portal, open, otp).await,
+                None => Err(msg::PORTAL_NOT_FOUND.text()),
+            },
+            Request::RefreshCredentials { key, otp } => match find(&config, &key.origin) {
+                Some(portal) => self.refresh_credentials(&portal, key, otp).await,
+                None => Err(msg::PORTAL_NOT_FOUND.text()),
+            },
+            Request::CopyCredentials { key, format, otp } => match find(&config, &key.origin) {
+                Some(portal) => match self.copy_credentials(&portal, key, format, otp).await {
+                    Ok(text) => {
+                        let state = self.state_view().await;
+                        return Response::Copied { text, state };
+                    }
+                    Err(e) => Err(e),
+                },
+                None => Err(msg::PORTAL_NOT_FOUND.text()),
+            },
             Request::SetSettings(settings) => self.set_settings(&config, settings).await,
             Request::Handoff { url } => self.handoff(&url, sender.tab_id).await,
         };
@@ -133,6 +160,7 @@ impl<P: Platform> Service<P> {
         if self.load().await.is_err() {
             return;
         }
+        self.console_tab_closed(tab_id).await;
         let ended =
             self.with_sessions(|s| s.sign_in_tab_gone(tab_id, msg::SIGN_IN_TAB_CLOSED.text()));
         if let Some((_, port)) = ended {
@@ -143,7 +171,11 @@ impl<P: Platform> Service<P> {
 
     /// A tab moved to `url`: the portal's "cancelled" page ends a pending sign-in in it.
     pub async fn on_tab_updated(&self, tab_id: TabId, url: &str) {
-        if !is_cancel_page(url) || self.load().await.is_err() {
+        if self.load().await.is_err() {
+            return;
+        }
+        self.console_tab_moved(tab_id, url).await;
+        if !is_cancel_page(url) {
             return;
         }
         let ended =
@@ -317,6 +349,7 @@ impl<P: Platform> Service<P> {
             match work {
                 // The refresh above already did it.
                 Waiting::RefreshTenants => {}
+                Waiting::OpenConsole(open) => self.resume_open(*open).await,
             }
         }
     }
@@ -388,6 +421,7 @@ impl<P: Platform> Service<P> {
                 .unwrap_or_default();
             self.sessions.borrow_mut().get_or_insert(loaded);
         }
+        self.load_consoles().await;
         let config = self.config.borrow().clone().unwrap_or_default();
         Ok((config, ()))
     }
@@ -454,6 +488,8 @@ impl<P: Platform> Service<P> {
     }
 
     async fn forget_session(&self, origin: &str) {
+        self.with_consoles(|c| c.forget_portal(origin));
+        self.save_consoles().await;
         let attempt = self.with_sessions(|s| {
             let attempt = s.attempt(origin).cloned();
             s.sign_out(origin);
@@ -508,19 +544,40 @@ impl<P: Platform> Service<P> {
                         username: active.user.username.clone(),
                         is_admin: active.user.is_admin,
                         admin_jit: active.user.is_admin && features.admin_jit,
+                        duplo_ops: active.user.is_admin && features.duplo_ops,
                         otp_needed: features.otp_needed,
                     }
                 }
             };
+            let now = self.platform.now_ms();
             let tenants = self.tenant_cache(origin).await.map(|cache| {
-                cache
-                    .tenants
-                    .into_iter()
-                    .map(|t| TenantView {
-                        id: t.id,
-                        name: t.name,
-                    })
-                    .collect()
+                self.with_consoles(|consoles| {
+                    cache
+                        .tenants
+                        .into_iter()
+                        .map(|t| {
+                            let key = ConsoleKey {
+                                origin: origin.to_owned(),
+                                role: Role::Tenant {
+                                    id: t.id.clone(),
+                                    name: t.name.clone(),
+                                },
+                            };
+                            let expires_ms = consoles
+                                .credentials
+                                .get(&key.id())
+                                .map(|c| c.expiry_ms)
+                                .filter(|e| *e > now);
+                            TenantView {
+                                expires_ms,
+                                console_open: consoles.open_tab(&key).is_some(),
+                                holds_console: consoles.holds_console(&key),
+                                id: t.id,
+                                name: t.name,
+                            }
+                        })
+                        .collect()
+                })
             });
             portals.push(PortalView {
                 origin: origin.to_owned(),

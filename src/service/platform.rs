@@ -22,6 +22,21 @@ pub enum Area {
 #[error("browser API failed: {0}")]
 pub struct PlatformError(pub String);
 
+/// Where a console tab goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsolePlacement {
+    /// The container or tab group name (`acme.duplocloud.net · dev01`).
+    pub name: String,
+    /// Its title in a tab group (the tenant's name).
+    pub title: String,
+    /// Its colour (a tab group colour, or a container colour where containers are used).
+    pub colour: String,
+    /// The tab group to reuse.
+    pub group: Option<i32>,
+    /// Whether the tab comes to the front.
+    pub active: bool,
+}
+
 /// The browser, as the service sees it.
 pub trait Platform {
     /// Now, in milliseconds since the epoch.
@@ -49,6 +64,28 @@ pub trait Platform {
 
     /// Performs a portal API request (`GET`, bearer token, no cookies, no redirects).
     fn fetch(&self, request: &ApiRequest) -> impl Future<Output = ApiReply>;
+
+    /// `GET` to an AWS sign-in host: no credentials, no cookies, no redirects.
+    fn fetch_aws(&self, url: &Secret) -> impl Future<Output = ApiReply>;
+
+    /// Whether the browser keeps each console identity's cookies apart (Firefox containers).
+    fn isolates_identities(&self) -> bool;
+
+    /// Opens a console tab for one identity: in its container where the browser has them,
+    /// else in its tab group (`group`: the group to reuse, if it still exists). Returns the
+    /// tab and the group it is in.
+    fn open_console_tab(
+        &self,
+        url: &Secret,
+        placement: &ConsolePlacement,
+    ) -> impl Future<Output = Result<(TabId, Option<i32>), PlatformError>>;
+
+    /// Sends an existing tab to `url`.
+    fn navigate_tab(
+        &self,
+        tab_id: TabId,
+        url: &Secret,
+    ) -> impl Future<Output = Result<(), PlatformError>>;
 
     /// Opens `url` in a new, active tab.
     fn open_tab(&self, url: &str) -> impl Future<Output = Result<TabId, PlatformError>>;

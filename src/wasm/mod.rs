@@ -3,6 +3,7 @@
 
 mod browser;
 mod client;
+mod console_ui;
 mod dom;
 mod handoff;
 mod options;

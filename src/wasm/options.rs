@@ -8,6 +8,7 @@ use super::browser::{localize, t, tf};
 use super::client::ask;
 use super::dom::{self, by_id, El};
 use crate::core::config::Settings;
+use crate::core::consoles::ConsoleModeSetting;
 use crate::core::messages::{PortalView, Request, Response, StateView};
 use crate::core::text::msg;
 
@@ -79,9 +80,11 @@ fn build() -> Result<(), JsValue> {
             settings_section()?,
         ],
     )?;
-    dom::on(&by_id("stay-signed-in")?, "change", |_| {
-        spawn_local(async { dom::report(save_settings().await) });
-    })?;
+    for control in ["stay-signed-in", "console-mode"] {
+        dom::on(&by_id(control)?, "change", |_| {
+            spawn_local(async { dom::report(save_settings().await) });
+        })?;
+    }
 
     dom::on(&by_id("add-portal")?, "submit", |event| {
         event.prevent_default();
@@ -138,7 +141,49 @@ fn settings_section() -> Result<El, JsValue> {
                 .attr("id", "stay-signed-in-hint")?
                 .attr("class", "hint")?
                 .text(&t(msg::STAY_SIGNED_IN_HINT))?,
+        )?
+        .child(
+            El::new("div")?
+                .attr("class", "field")?
+                .child(
+                    El::new("label")?
+                        .attr("for", "console-mode")?
+                        .text(&t(msg::CONSOLE_MODE_LABEL))?,
+                )?
+                .child(
+                    El::new("select")?
+                        .attr("id", "console-mode")?
+                        .child(
+                            El::new("option")?
+                                .attr("value", "auto")?
+                                .text(&t(msg::CONSOLE_MODE_AUTO))?,
+                        )?
+                        .child(
+                            El::new("option")?
+                                .attr("value", "single")?
+                                .text(&t(msg::CONSOLE_MODE_SINGLE))?,
+                        )?
+                        .child(
+                            El::new("option")?
+                                .attr("value", "multi")?
+                                .text(&t(msg::CONSOLE_MODE_MULTI))?,
+                        )?,
+                )?,
         )
+}
+
+fn console_mode_select() -> Result<web_sys::HtmlSelectElement, JsValue> {
+    by_id("console-mode")?
+        .dyn_into::<web_sys::HtmlSelectElement>()
+        .map_err(|_| JsValue::from_str("not a select"))
+}
+
+fn mode_name(mode: ConsoleModeSetting) -> &'static str {
+    match mode {
+        ConsoleModeSetting::Auto => "auto",
+        ConsoleModeSetting::Single => "single",
+        ConsoleModeSetting::Multi => "multi",
+    }
 }
 
 fn field(id: &str, kind: &str, label: String, hint: String) -> Result<El, JsValue> {
@@ -197,6 +242,11 @@ async fn add_portal() -> Result<(), JsValue> {
 async fn save_settings() -> Result<(), JsValue> {
     let settings = Settings {
         stay_signed_in: input("stay-signed-in")?.checked(),
+        console_mode: match console_mode_select()?.value().as_str() {
+            "single" => ConsoleModeSetting::Single,
+            "multi" => ConsoleModeSetting::Multi,
+            _ => ConsoleModeSetting::Auto,
+        },
     };
     let response = ask(&Request::SetSettings(settings)).await;
     show(&response, Some(t(msg::SETTINGS_SAVED)))
@@ -210,7 +260,8 @@ async fn remove_portal(origin: String, host: String) -> Result<(), JsValue> {
 /// Renders a response: the list, and either the success status or the alert.
 fn show(response: &Response, success: Option<String>) -> Result<(), JsValue> {
     match response {
-        Response::State(state) => {
+        Response::State(state) | Response::Copied { state, .. } => {
+            console_mode_select()?.set_value(mode_name(state.settings.console_mode));
             render_list(state)?;
             input("stay-signed-in")?.set_checked(state.settings.stay_signed_in);
             dom::show_message(ALERT, None)?;

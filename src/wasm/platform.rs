@@ -10,6 +10,7 @@ use super::browser::{self, api, to_js, BrowserError};
 use crate::core::portal_api::{ApiReply, ApiRequest};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
+use crate::service::platform::ConsolePlacement;
 use crate::service::{Area, Platform, PlatformError};
 
 /// How long a portal request may take before it counts as unreachable.
@@ -126,10 +127,93 @@ impl Platform for BrowserPlatform {
     }
 
     async fn fetch(&self, request: &ApiRequest) -> ApiReply {
-        match fetch(request).await {
+        let mut headers = vec![
+            (
+                "Authorization",
+                format!("Bearer {}", request.token.expose()),
+            ),
+            ("Accept", "application/json".to_owned()),
+        ];
+        if let Some(otp) = &request.otp {
+            headers.push(("otpcode", otp.expose().to_owned()));
+        }
+        match http_get(&request.url, &headers).await {
             Ok(reply) => reply,
             Err(detail) => ApiReply::Network(detail),
         }
+    }
+
+    async fn fetch_aws(&self, url: &Secret) -> ApiReply {
+        match http_get(url.expose(), &[]).await {
+            Ok(reply) => reply,
+            Err(detail) => ApiReply::Network(detail),
+        }
+    }
+
+    fn isolates_identities(&self) -> bool {
+        api::<JsValue>(&["contextualIdentities"]).is_ok()
+    }
+
+    async fn open_console_tab(
+        &self,
+        url: &Secret,
+        placement: &ConsolePlacement,
+    ) -> Result<(TabId, Option<i32>), PlatformError> {
+        if self.isolates_identities() {
+            let store = container(placement).await?;
+            let tab = call(&["tabs"], "create", &[to_js(&json!({"url": url.expose(), "active": placement.active, "cookieStoreId": store}))?]).await?;
+            return Ok((tab_id_of(&tab)?, None));
+        }
+        let tab = tab_id_of(
+            &call(
+                &["tabs"],
+                "create",
+                &[to_js(
+                    &json!({"url": url.expose(), "active": placement.active}),
+                )?],
+            )
+            .await?,
+        )?;
+        if api::<JsValue>(&["tabGroups"]).is_err() {
+            return Ok((tab, None));
+        }
+        let grouped = match placement.group {
+            Some(group) => {
+                call(
+                    &["tabs"],
+                    "group",
+                    &[to_js(&json!({"tabIds": [tab], "groupId": group}))?],
+                )
+                .await
+            }
+            None => Err(PlatformError("no group yet".into())),
+        };
+        // The remembered group may have been closed: make a new one.
+        let group = match grouped {
+            Ok(group) => group,
+            Err(_) => call(&["tabs"], "group", &[to_js(&json!({"tabIds": [tab]}))?]).await?,
+        };
+        let group_id = group.as_f64().map(|g| g as i32);
+        if let Some(group_id) = group_id {
+            let style = json!({"title": placement.title, "color": placement.colour});
+            let _ = call(
+                &["tabGroups"],
+                "update",
+                &[JsValue::from(group_id), to_js(&style)?],
+            )
+            .await;
+        }
+        Ok((tab, group_id))
+    }
+
+    async fn navigate_tab(&self, tab_id: TabId, url: &Secret) -> Result<(), PlatformError> {
+        call(
+            &["tabs"],
+            "update",
+            &[JsValue::from(tab_id), to_js(&json!({"url": url.expose()}))?],
+        )
+        .await
+        .map(drop)
     }
 
     async fn open_tab(&self, url: &str) -> Result<TabId, PlatformError> {
@@ -197,25 +281,38 @@ impl Platform for BrowserPlatform {
     }
 }
 
-/// `GET` with the bearer token (and `otpcode`), no cookies, no redirects followed (a portal
-/// API never redirects; following one could carry the token elsewhere), a time limit.
-async fn fetch(request: &ApiRequest) -> Result<ApiReply, String> {
+/// The container of one identity (Firefox): found by name, else created with its colour.
+async fn container(placement: &ConsolePlacement) -> Result<String, PlatformError> {
+    let found = call(
+        &["contextualIdentities"],
+        "query",
+        &[to_js(&json!({"name": placement.name}))?],
+    )
+    .await?;
+    let existing = Array::from(&found).get(0);
+    let identity = if existing.is_object() {
+        existing
+    } else {
+        let spec = json!({"name": placement.name, "color": placement.colour, "icon": "briefcase"});
+        call(&["contextualIdentities"], "create", &[to_js(&spec)?]).await?
+    };
+    field(&identity, "cookieStoreId")
+        .as_string()
+        .ok_or_else(|| PlatformError("container without cookieStoreId".into()))
+}
+
+/// `GET` with the given headers, no cookies, no redirects followed (neither a portal API nor
+/// AWS's `getSigninToken` redirects; following one could carry a secret elsewhere), a time
+/// limit.
+async fn http_get(url: &str, header_list: &[(&str, String)]) -> Result<ApiReply, String> {
     let headers = Object::new();
-    let set = |name: &str, value: &str| {
+    for (name, value) in header_list {
         Reflect::set(
             &headers,
             &JsValue::from_str(name),
             &JsValue::from_str(value),
         )
-    };
-    set(
-        "Authorization",
-        &format!("Bearer {}", request.token.expose()),
-    )
-    .map_err(|_| "headers")?;
-    set("Accept", "application/json").map_err(|_| "headers")?;
-    if let Some(otp) = &request.otp {
-        set("otpcode", otp.expose()).map_err(|_| "headers")?;
+        .map_err(|_| "headers")?;
     }
     let init = Object::new();
     for (name, value) in [
@@ -228,7 +325,7 @@ async fn fetch(request: &ApiRequest) -> Result<ApiReply, String> {
     ] {
         Reflect::set(&init, &JsValue::from_str(name), &value).map_err(|_| "init")?;
     }
-    let response: web_sys::Response = JsFuture::from(global_fetch(&request.url, &init))
+    let response: web_sys::Response = JsFuture::from(global_fetch(url, &init))
         .await
         .map_err(|e| BrowserError::from(e).0)?
         .dyn_into()

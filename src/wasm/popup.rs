@@ -13,6 +13,7 @@ use web_sys::HtmlInputElement;
 
 use super::browser::{self, localize, t, tf};
 use super::client::ask;
+use super::console_ui;
 use super::dom::{self, by_id, El};
 use crate::core::messages::{PortalView, Request, Response, SessionView};
 use crate::core::text::{msg, Msg};
@@ -39,9 +40,8 @@ pub fn start_popup() {
     });
     spawn_local(async {
         // Quietly sign in where no page is needed, and revalidate the tenant lists.
-        let (Response::State(state) | Response::Error { state, .. }) =
-            ask(&Request::GetState).await;
-        for portal in state.portals {
+        let response = ask(&Request::GetState).await;
+        for portal in response.state().portals.clone() {
             let request = match portal.session {
                 SessionView::SignedOut => Request::SignInQuietly {
                     origin: portal.origin,
@@ -56,6 +56,15 @@ pub fn start_popup() {
             });
         }
     });
+    // The time left is recomputed from absolute expiry times at every render.
+    let tick = Closure::<dyn FnMut()>::new(|| spawn_local(refresh()));
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+            tick.as_ref().unchecked_ref(),
+            20_000,
+        );
+    }
+    tick.forget();
     let on_change = Closure::<dyn FnMut()>::new(|| spawn_local(refresh()));
     match browser::storage_on_changed() {
         Ok(event) => event.add_listener(on_change.as_ref().unchecked_ref()),
@@ -101,8 +110,16 @@ fn install_listeners() -> Result<(), JsValue> {
         else {
             return;
         };
+        let action = button.get_attribute("data-action").unwrap_or_default();
+        if console_ui::ACTIONS.contains(&action.as_str()) {
+            let modifier = event
+                .dyn_ref::<web_sys::MouseEvent>()
+                .is_some_and(|m| m.ctrl_key() || m.meta_key() || m.shift_key());
+            dom::report(console_ui::on_click(&action, &button, modifier));
+            return;
+        }
         let origin = button.get_attribute("data-origin").unwrap_or_default();
-        let request = match button.get_attribute("data-action").as_deref() {
+        let request = match Some(action.as_str()) {
             Some("sign-in") => Request::SignIn { origin },
             Some("sign-out") => Request::SignOut { origin },
             Some("retry") => Request::Refresh { origin },
@@ -149,8 +166,9 @@ fn render(response: &Response) -> Result<(), JsValue> {
     let focused = dom::document()?
         .active_element()
         .and_then(|e| e.get_attribute("id"));
+    let kept = console_ui::snapshot(&main)?;
     let (state, error) = match response {
-        Response::State(state) => (state, None),
+        Response::State(state) | Response::Copied { state, .. } => (state, None),
         Response::Error { message, state } => (state, Some(localize(message))),
     };
     let mut children = vec![El::new("h1")?.text(&t(msg::EXT_NAME))?];
@@ -162,6 +180,11 @@ fn render(response: &Response) -> Result<(), JsValue> {
         None => alert = alert.attr("hidden", "")?,
     }
     children.push(alert);
+    children.push(
+        El::new("p")?
+            .attr("id", "popup-status")?
+            .attr("role", "status")?,
+    );
     if state.portals.is_empty() && error.is_none() {
         children.push(
             El::new("p")?
@@ -181,6 +204,7 @@ fn render(response: &Response) -> Result<(), JsValue> {
         )?)?);
     }
     dom::replace_children(&main, children)?;
+    console_ui::restore(&main, &kept)?;
     for portal in &state.portals {
         let filter = POPUP.with(|p| p.borrow().filters.get(&portal.origin).cloned());
         if let Some(filter) = filter {
@@ -280,6 +304,9 @@ fn portal_region(index: usize, portal: &PortalView) -> Result<El, JsValue> {
                 .child(action_button(msg::RETRY, retry, origin, "secondary")?)?,
         )?;
     }
+    if let Some(roles) = console_ui::role_entries(portal)? {
+        region = region.child(roles)?;
+    }
     match (&portal.tenants, &portal.session) {
         (Some(tenants), _) => region = region.child(tenant_list(index, portal, tenants)?)?,
         (None, SessionView::Active { .. }) => {
@@ -307,16 +334,9 @@ fn tenant_list(
         .attr("class", "tenants")?
         .attr("id", &format!("tenants-{index}"))?
         .attr("aria-label", &tf(msg::TENANTS_OF, &[&portal.host]))?;
+    let now = js_sys::Date::now() as u64;
     for tenant in tenants {
-        list = list.child(
-            El::new("li")?
-                .attr("data-name", &tenant.name.to_lowercase())?
-                .child(
-                    El::new("span")?
-                        .attr("class", "tenant-name")?
-                        .text(&tenant.name)?,
-                )?,
-        )?;
+        list = list.child(console_ui::tenant_item(origin, tenant, now)?)?;
     }
     let empty_text = if tenants.is_empty() {
         msg::NO_TENANTS

@@ -180,3 +180,11 @@ export async function requestsTo(sim, host, pathPrefix = '') {
   const log = await sim.log();
   return log.filter((e) => e.host === host && e.path.startsWith(pathPrefix));
 }
+
+/** The tenant names a popup list (or region) shows, from their "Open AWS console as" buttons. */
+export async function tenantsIn(scope, { visibleOnly = false } = {}) {
+  let buttons = scope.getByRole('button', { name: /^Open AWS console as / });
+  if (visibleOnly) buttons = buttons.filter({ visible: true });
+  const labels = await buttons.evaluateAll((all) => all.filter((b) => b.dataset.role === 'tenant').map((b) => b.dataset.name));
+  return labels;
+}

@@ -1,0 +1,695 @@
+//! AWS consoles per tenant: which credentials are live, which tab shows whom, and how to
+//! sign a tab in (single- or multi-session console). Pure: time is passed in.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::arn::Arn;
+use super::aws::{self, AwsService, JitCredentials, Partition};
+use super::session::TabId;
+use super::text::{msg, UserText};
+
+/// Whose console: a tenant's, the administrator's, or duplo-ops'.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Role {
+    /// A tenant, by id (and its name, for labels).
+    Tenant {
+        /// The tenant's id.
+        id: String,
+        /// The tenant's name as the portal spells it.
+        name: String,
+    },
+    /// The portal's admin AWS access.
+    Admin,
+    /// The "duplo-ops" role.
+    DuploOps,
+}
+
+/// One console identity: a role on a portal.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleKey {
+    /// The portal's origin.
+    pub origin: String,
+    /// The role.
+    pub role: Role,
+}
+
+impl ConsoleKey {
+    /// A stable id for storage and maps.
+    pub fn id(&self) -> String {
+        match &self.role {
+            Role::Tenant { id, .. } => format!("{}|tenant:{id}", self.origin),
+            Role::Admin => format!("{}|admin", self.origin),
+            Role::DuploOps => format!("{}|duplo-ops", self.origin),
+        }
+    }
+
+    /// The name shown to the user (tab group titles, container names).
+    pub fn label(&self) -> String {
+        match &self.role {
+            Role::Tenant { name, .. } => name.clone(),
+            Role::Admin => "administrator".into(),
+            Role::DuploOps => "duplo-ops".into(),
+        }
+    }
+}
+
+/// Credentials that were handed out, with when they stop working.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveCredentials {
+    /// The STS credentials (and the portal's `ConsoleUrl`).
+    pub credentials: JitCredentials,
+    /// Their partition.
+    pub partition: Partition,
+    /// When they arrived.
+    pub received_ms: u64,
+    /// When they expire (receipt + `Validity`).
+    pub expiry_ms: u64,
+    /// Whether the portal's `ConsoleUrl` (single use) was spent already.
+    pub console_url_used: bool,
+}
+
+/// The most margin kept before expiry: credentials this close to the end are renewed first.
+pub const MAX_SAFETY_MARGIN_MS: u64 = 5 * 60_000;
+
+impl LiveCredentials {
+    /// The safety margin: five minutes, or a quarter of a short lifetime.
+    pub fn margin_ms(&self) -> u64 {
+        MAX_SAFETY_MARGIN_MS.min(self.expiry_ms.saturating_sub(self.received_ms) / 4)
+    }
+
+    /// Whether a new console may still be opened with them.
+    pub fn usable(&self, now_ms: u64) -> bool {
+        now_ms + self.margin_ms() < self.expiry_ms
+    }
+
+    /// The region to land in.
+    pub fn region(&self, fallback: Option<&str>) -> String {
+        self.credentials
+            .region
+            .clone()
+            .or_else(|| {
+                fallback
+                    .filter(|r| aws::is_valid_region(r))
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| self.partition.default_region().to_owned())
+    }
+}
+
+/// Where a console should land.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Destination {
+    /// The console home of the credentials' region.
+    Home,
+    /// A service's page, in a region (the credentials' when absent).
+    Service {
+        /// The service's short name (`s3`, `ec2`, ...).
+        service: String,
+        /// The region.
+        region: Option<String>,
+    },
+    /// The page of the resource an ARN names.
+    Arn {
+        /// The ARN text.
+        arn: String,
+    },
+    /// A console page (the same page as another tenant's tab, or a renewed tab's page).
+    Url {
+        /// The console URL.
+        url: String,
+    },
+}
+
+impl Destination {
+    /// The console URL this destination means, or why it cannot be opened.
+    pub fn url(&self, partition: Partition, region: &str) -> Result<String, UserText> {
+        match self {
+            Self::Home => Ok(aws::console_home(partition, region)),
+            Self::Service {
+                service,
+                region: wanted,
+            } => {
+                let service = AwsService::parse(service)
+                    .ok_or_else(|| msg::UNKNOWN_SERVICE.with([service.as_str()]))?;
+                let region = wanted
+                    .as_deref()
+                    .filter(|r| aws::is_valid_region(r))
+                    .unwrap_or(region);
+                Ok(aws::service_url(partition, service, region))
+            }
+            Self::Arn { arn } => {
+                let arn = Arn::parse(arn).map_err(|e| e.user_text())?;
+                arn.check_partition(partition).map_err(|e| e.user_text())?;
+                Ok(arn.console_url(region))
+            }
+            Self::Url { url } => {
+                let parsed = url::Url::parse(url).map_err(|_| msg::CONSOLE_PAGE_INVALID.text())?;
+                let host = parsed.host_str().unwrap_or_default();
+                if parsed.scheme() == "https" && aws::is_console_host(host, partition) {
+                    Ok(same_page(&parsed))
+                } else {
+                    Err(msg::CONSOLE_PAGE_INVALID.text())
+                }
+            }
+        }
+    }
+}
+
+/// A console page as a federation `Destination`: a multi-session host
+/// (`{account}-{id}.{region}.console…`) belongs to one identity, so the page is moved to the
+/// plain regional host and the new identity gets its own.
+fn same_page(url: &url::Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match aws::multi_session_host(host) {
+        Some((_, _, region)) => {
+            let base = host.splitn(3, '.').nth(2).unwrap_or_default();
+            let mut moved = url.clone();
+            if moved.set_host(Some(&format!("{region}.{base}"))).is_err() {
+                return url.to_string();
+            }
+            moved.to_string()
+        }
+        None => url.to_string(),
+    }
+}
+
+/// A console to open, as a page asked for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenConsole {
+    /// Whose console.
+    pub key: ConsoleKey,
+    /// Where it lands.
+    pub destination: Destination,
+    /// Open another tab even when one is open already.
+    #[serde(default)]
+    pub new_tab: bool,
+}
+
+/// How the console keeps identities.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ConsoleModeSetting {
+    /// Detect it from where sign-ins land.
+    #[default]
+    Auto,
+    /// One identity per browser profile: sign out before signing in as someone else.
+    Single,
+    /// AWS's multi-session mode: several identities at once; never sign out.
+    Multi,
+}
+
+/// What the console turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ConsoleMode {
+    /// Single-session.
+    Single,
+    /// Multi-session.
+    Multi,
+}
+
+/// How to sign a new console tab in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInRoute {
+    /// This identity holds the console already: open the page itself.
+    Direct,
+    /// Federation login.
+    Login {
+        /// Send the tab through AWS's logout first (single-session console held by someone
+        /// else).
+        logout_first: bool,
+    },
+}
+
+/// All console state of the browser. Holds secrets: kept in `storage.session` only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Consoles {
+    /// Live credentials by [`ConsoleKey::id`].
+    pub credentials: BTreeMap<String, LiveCredentials>,
+    /// The identities seen, by id.
+    pub keys: BTreeMap<String, ConsoleKey>,
+    /// Console tabs opened by the extension, and whose they are.
+    pub tabs: BTreeMap<TabId, String>,
+    /// Chrome tab groups by key id.
+    pub groups: BTreeMap<String, i32>,
+    /// Per partition, the identity that holds the single-session console.
+    pub holders: BTreeMap<String, String>,
+    /// What the console was seen to be.
+    pub detected_mode: Option<ConsoleMode>,
+}
+
+/// Tab group colours (Chrome), for a stable colour per identity.
+pub const GROUP_COLOURS: &[&str] = &[
+    "blue", "red", "yellow", "green", "pink", "purple", "cyan", "orange", "grey",
+];
+/// Container colours (Firefox).
+pub const CONTAINER_COLOURS: &[&str] = &[
+    "blue",
+    "turquoise",
+    "green",
+    "yellow",
+    "orange",
+    "red",
+    "pink",
+    "purple",
+];
+
+/// A stable pick from `choices` for `key` (FNV-1a of its id): the same tenant always gets
+/// the same colour, in every browser and after every restart.
+pub fn colour_for<'a>(key: &ConsoleKey, choices: &[&'a str]) -> &'a str {
+    let hash = key.id().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    choices
+        .get((hash % choices.len().max(1) as u64) as usize)
+        .copied()
+        .unwrap_or("blue")
+}
+
+/// "expires in N min" (N whole minutes, rounded down; "<1" under a minute), or None once
+/// expired.
+pub fn expires_text(expiry_ms: u64, now_ms: u64) -> Option<UserText> {
+    let left = expiry_ms.checked_sub(now_ms).filter(|l| *l > 0)?;
+    let minutes = left / 60_000;
+    Some(if minutes == 0 {
+        msg::EXPIRES_UNDER_A_MINUTE.text()
+    } else {
+        msg::EXPIRES_IN_MINUTES.with([minutes.to_string()])
+    })
+}
+
+impl Consoles {
+    /// The credentials of `key` if a new console may still be opened with them.
+    pub fn live(&self, key: &ConsoleKey, now_ms: u64) -> Option<&LiveCredentials> {
+        self.credentials.get(&key.id()).filter(|c| c.usable(now_ms))
+    }
+
+    /// Keeps freshly received credentials.
+    pub fn store(
+        &mut self,
+        key: &ConsoleKey,
+        credentials: JitCredentials,
+        partition: Partition,
+        now_ms: u64,
+    ) -> &LiveCredentials {
+        let expiry_ms = aws::expiry_ms(now_ms, credentials.validity_secs);
+        let id = key.id();
+        self.keys.insert(id.clone(), key.clone());
+        self.credentials.insert(
+            id.clone(),
+            LiveCredentials {
+                credentials,
+                partition,
+                received_ms: now_ms,
+                expiry_ms,
+                console_url_used: false,
+            },
+        );
+        &self.credentials[&id]
+    }
+
+    /// Drops credentials (a forced refresh, or the portal signed out).
+    pub fn forget_credentials(&mut self, key: &ConsoleKey) {
+        self.credentials.remove(&key.id());
+    }
+
+    /// Drops every credential of a portal.
+    pub fn forget_portal(&mut self, origin: &str) {
+        let prefix = format!("{origin}|");
+        self.credentials.retain(|id, _| !id.starts_with(&prefix));
+    }
+
+    /// Marks the portal's single-use `ConsoleUrl` as spent.
+    pub fn spend_console_url(&mut self, key: &ConsoleKey) {
+        if let Some(live) = self.credentials.get_mut(&key.id()) {
+            live.console_url_used = true;
+        }
+    }
+
+    /// A console tab of `key` that is open, if any.
+    pub fn open_tab(&self, key: &ConsoleKey) -> Option<TabId> {
+        let id = key.id();
+        self.tabs
+            .iter()
+            .find(|(_, k)| **k == id)
+            .map(|(tab, _)| *tab)
+    }
+
+    /// Records a console tab of `key`.
+    pub fn register_tab(&mut self, tab: TabId, key: &ConsoleKey) {
+        self.keys.insert(key.id(), key.clone());
+        self.tabs.insert(tab, key.id());
+    }
+
+    /// A tab closed.
+    pub fn tab_closed(&mut self, tab: TabId) -> bool {
+        self.tabs.remove(&tab).is_some()
+    }
+
+    /// The identity of a console tab.
+    pub fn key_of_tab(&self, tab: TabId) -> Option<&ConsoleKey> {
+        self.tabs.get(&tab).and_then(|id| self.keys.get(id))
+    }
+
+    /// The mode in force: the user's choice, or what was detected.
+    pub fn mode(&self, setting: ConsoleModeSetting) -> Option<ConsoleMode> {
+        match setting {
+            ConsoleModeSetting::Single => Some(ConsoleMode::Single),
+            ConsoleModeSetting::Multi => Some(ConsoleMode::Multi),
+            ConsoleModeSetting::Auto => self.detected_mode,
+        }
+    }
+
+    /// How to sign a new tab of `key` in. `isolated` is true where the browser keeps each
+    /// identity's cookies apart (Firefox containers): no sign-out is ever needed there.
+    pub fn route(
+        &self,
+        key: &ConsoleKey,
+        partition: Partition,
+        setting: ConsoleModeSetting,
+        isolated: bool,
+        now_ms: u64,
+    ) -> SignInRoute {
+        if isolated || self.mode(setting) == Some(ConsoleMode::Multi) {
+            return SignInRoute::Login {
+                logout_first: false,
+            };
+        }
+        let holder = self.holders.get(partition.name());
+        let holder_live = holder
+            .and_then(|id| self.credentials.get(id))
+            .is_some_and(|c| now_ms < c.expiry_ms);
+        match holder {
+            Some(id) if *id == key.id() && holder_live => SignInRoute::Direct,
+            // Someone else (or an expired session) holds the console: AWS refuses a
+            // federation login over it, so sign out first.
+            Some(_) => SignInRoute::Login { logout_first: true },
+            // Nothing known: a user-chosen single mode signs out to be safe; auto signs in
+            // directly and learns the mode from where the tab lands.
+            None => SignInRoute::Login {
+                logout_first: self.mode(setting) == Some(ConsoleMode::Single),
+            },
+        }
+    }
+
+    /// A console tab of ours arrived at `url`: learn the mode and who holds the console.
+    pub fn landed(&mut self, tab: TabId, url: &str) {
+        let Some(id) = self.tabs.get(&tab).cloned() else {
+            return;
+        };
+        let Ok(parsed) = url::Url::parse(url) else {
+            return;
+        };
+        let host = parsed.host_str().unwrap_or_default();
+        for partition in Partition::ALL {
+            if !aws::is_console_host(host, *partition) {
+                continue;
+            }
+            if aws::multi_session_host(host).is_some() {
+                self.detected_mode = Some(ConsoleMode::Multi);
+            } else {
+                if self.detected_mode.is_none() {
+                    self.detected_mode = Some(ConsoleMode::Single);
+                }
+                self.holders.insert(partition.name().to_owned(), id.clone());
+            }
+        }
+    }
+
+    /// Whether `key`'s identity holds the single-session console of its partition.
+    pub fn holds_console(&self, key: &ConsoleKey) -> bool {
+        let id = key.id();
+        self.holders.values().any(|holder| *holder == id)
+            && self.detected_mode != Some(ConsoleMode::Multi)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::secret::Secret;
+
+    const T0: u64 = 1_800_000_000_000;
+
+    fn key(name: &str) -> ConsoleKey {
+        ConsoleKey {
+            origin: "https://acme.duplocloud.net".into(),
+            role: Role::Tenant {
+                id: format!("id-{name}"),
+                name: name.into(),
+            },
+        }
+    }
+
+    fn creds(validity: Option<i64>) -> JitCredentials {
+        JitCredentials {
+            access_key_id: "ASIAEXAMPLEEXAMPLE".into(),
+            secret_access_key: Secret::new("secret"),
+            session_token: Secret::new("token"),
+            region: Some("us-west-2".into()),
+            console_url: None,
+            validity_secs: validity,
+        }
+    }
+
+    #[test]
+    fn credentials_are_usable_until_the_margin_before_expiry() {
+        let mut consoles = Consoles::default();
+        consoles.store(&key("dev"), creds(Some(3600)), Partition::Aws, T0);
+        assert!(consoles
+            .live(&key("dev"), T0 + 3_600_000 - MAX_SAFETY_MARGIN_MS - 1)
+            .is_some());
+        assert!(consoles
+            .live(&key("dev"), T0 + 3_600_000 - MAX_SAFETY_MARGIN_MS)
+            .is_none());
+        // A 15-minute validity keeps a quarter, not five minutes.
+        consoles.store(&key("qa"), creds(Some(900)), Partition::Aws, T0);
+        assert_eq!(consoles.credentials[&key("qa").id()].margin_ms(), 225_000);
+        // Absent validity means an hour.
+        consoles.store(&key("x"), creds(None), Partition::Aws, T0);
+        assert_eq!(
+            consoles.credentials[&key("x").id()].expiry_ms,
+            T0 + 3_600_000
+        );
+        assert!(consoles.live(&key("other"), T0).is_none());
+    }
+
+    #[test]
+    fn single_session_signs_out_before_another_identity_and_not_before_its_own() {
+        let mut consoles = Consoles::default();
+        let (dev, qa) = (key("dev"), key("qa"));
+        let auto = ConsoleModeSetting::Auto;
+        assert_eq!(
+            consoles.route(&dev, Partition::Aws, auto, false, T0),
+            SignInRoute::Login {
+                logout_first: false
+            }
+        );
+        consoles.store(&dev, creds(Some(3600)), Partition::Aws, T0);
+        consoles.register_tab(1, &dev);
+        consoles.landed(
+            1,
+            "https://us-west-2.console.aws.amazon.com/console/home?region=us-west-2",
+        );
+        assert_eq!(consoles.detected_mode, Some(ConsoleMode::Single));
+        assert!(consoles.holds_console(&dev));
+        assert_eq!(
+            consoles.route(&dev, Partition::Aws, auto, false, T0),
+            SignInRoute::Direct
+        );
+        assert_eq!(
+            consoles.route(&qa, Partition::Aws, auto, false, T0),
+            SignInRoute::Login { logout_first: true }
+        );
+        // Containers keep identities apart: never sign out there.
+        assert_eq!(
+            consoles.route(&qa, Partition::Aws, auto, true, T0),
+            SignInRoute::Login {
+                logout_first: false
+            }
+        );
+        // Another partition's console is held by nobody known; the console is single-session,
+        // so signing out first is the safe way in.
+        assert_eq!(
+            consoles.route(&qa, Partition::AwsUsGov, auto, false, T0),
+            SignInRoute::Login { logout_first: true }
+        );
+        // After expiry the holder's own session is gone: sign in again (through logout).
+        assert_eq!(
+            consoles.route(&dev, Partition::Aws, auto, false, T0 + 3_600_000),
+            SignInRoute::Login { logout_first: true }
+        );
+    }
+
+    #[test]
+    fn multi_session_is_detected_and_never_signs_out() {
+        let mut consoles = Consoles::default();
+        let (dev, qa) = (key("dev"), key("qa"));
+        consoles.register_tab(1, &dev);
+        consoles.landed(
+            1,
+            "https://123456789012-abcd1234.us-west-2.console.aws.amazon.com/console/home",
+        );
+        assert_eq!(consoles.detected_mode, Some(ConsoleMode::Multi));
+        assert_eq!(
+            consoles.route(&qa, Partition::Aws, ConsoleModeSetting::Auto, false, T0),
+            SignInRoute::Login {
+                logout_first: false
+            }
+        );
+        assert!(!consoles.holds_console(&dev));
+        // The user's setting wins over detection.
+        assert_eq!(
+            consoles.route(&qa, Partition::Aws, ConsoleModeSetting::Single, false, T0),
+            SignInRoute::Login { logout_first: true }
+        );
+    }
+
+    #[test]
+    fn tabs_are_tracked_per_identity() {
+        let mut consoles = Consoles::default();
+        consoles.register_tab(7, &key("dev"));
+        assert_eq!(consoles.open_tab(&key("dev")), Some(7));
+        assert_eq!(consoles.open_tab(&key("qa")), None);
+        assert_eq!(consoles.key_of_tab(7), Some(&key("dev")));
+        assert!(consoles.tab_closed(7));
+        assert_eq!(consoles.open_tab(&key("dev")), None);
+        // A tab that is not a console of ours teaches nothing.
+        consoles.landed(
+            99,
+            "https://123456789012-abcd1234.us-west-2.console.aws.amazon.com/",
+        );
+        assert_eq!(consoles.detected_mode, None);
+    }
+
+    #[test]
+    fn destinations_stay_on_console_hosts_of_the_partition() {
+        assert_eq!(
+            Destination::Home.url(Partition::Aws, "us-west-2").unwrap(),
+            "https://us-west-2.console.aws.amazon.com/console/home?region=us-west-2"
+        );
+        let s3 = Destination::Service {
+            service: "s3".into(),
+            region: None,
+        }
+        .url(Partition::Aws, "us-west-2")
+        .unwrap();
+        assert!(s3.starts_with("https://s3.console.aws.amazon.com/"), "{s3}");
+        let iam = Destination::Service {
+            service: "IAM".into(),
+            region: Some("eu-west-1".into()),
+        }
+        .url(Partition::Aws, "us-west-2")
+        .unwrap();
+        assert!(!iam.contains("region="), "{iam}");
+        assert!(Destination::Service {
+            service: "nope".into(),
+            region: None
+        }
+        .url(Partition::Aws, "us-west-2")
+        .is_err());
+        let arn = Destination::Arn {
+            arn: "arn:aws:lambda:us-east-1:123456789012:function:api".into(),
+        }
+        .url(Partition::Aws, "us-west-2")
+        .unwrap();
+        assert!(
+            arn.starts_with("https://us-east-1.console.aws.amazon.com/lambda/"),
+            "{arn}"
+        );
+        assert_eq!(
+            Destination::Arn {
+                arn: "arn:aws-cn:s3:::b".into()
+            }
+            .url(Partition::Aws, "us-west-2"),
+            Err(msg::ARN_WRONG_PARTITION.with(["aws-cn", "aws"]))
+        );
+        for bad in [
+            "https://evil.example/",
+            "http://us-west-2.console.aws.amazon.com/",
+            "javascript:alert(1)",
+            "https://console.amazonaws.cn/",
+        ] {
+            assert!(
+                Destination::Url { url: bad.into() }
+                    .url(Partition::Aws, "us-west-2")
+                    .is_err(),
+                "{bad}"
+            );
+        }
+        let moved = Destination::Url { url: "https://123456789012-abcd1234.us-west-2.console.aws.amazon.com/s3/buckets?region=us-west-2".into() }
+            .url(Partition::Aws, "us-west-2")
+            .unwrap();
+        assert_eq!(
+            moved,
+            "https://us-west-2.console.aws.amazon.com/s3/buckets?region=us-west-2"
+        );
+    }
+
+    #[test]
+    fn colours_are_stable_and_valid() {
+        let first = colour_for(&key("dev01"), GROUP_COLOURS);
+        assert_eq!(first, colour_for(&key("dev01"), GROUP_COLOURS));
+        assert!(GROUP_COLOURS.contains(&first));
+        let used: std::collections::BTreeSet<_> = (0..50)
+            .map(|i| colour_for(&key(&format!("t{i}")), CONTAINER_COLOURS))
+            .collect();
+        assert!(used.len() > 4, "colours spread: {used:?}");
+    }
+
+    #[test]
+    fn expiry_text_rounds_down() {
+        assert_eq!(
+            expires_text(T0 + 61 * 60_000 - 1, T0),
+            Some(msg::EXPIRES_IN_MINUTES.with(["60"]))
+        );
+        assert_eq!(
+            expires_text(T0 + 60_000, T0),
+            Some(msg::EXPIRES_IN_MINUTES.with(["1"]))
+        );
+        assert_eq!(
+            expires_text(T0 + 59_999, T0),
+            Some(msg::EXPIRES_UNDER_A_MINUTE.text())
+        );
+        assert_eq!(expires_text(T0, T0), None);
+        assert_eq!(expires_text(T0 - 5, T0), None);
+        assert_eq!(
+            msg::EXPIRES_IN_MINUTES.with(["7"]).english(),
+            "expires in 7 min"
+        );
+    }
+
+    #[test]
+    fn keys_are_distinct_per_role_and_portal() {
+        let admin = ConsoleKey {
+            origin: "https://acme.duplocloud.net".into(),
+            role: Role::Admin,
+        };
+        let ops = ConsoleKey {
+            origin: "https://acme.duplocloud.net".into(),
+            role: Role::DuploOps,
+        };
+        let other = ConsoleKey {
+            origin: "https://beta.duplocloud.net".into(),
+            role: Role::Admin,
+        };
+        let ids: std::collections::BTreeSet<_> =
+            [admin.id(), ops.id(), other.id(), key("dev").id()]
+                .into_iter()
+                .collect();
+        assert_eq!(ids.len(), 4);
+        assert!(!format!("{:?}", Consoles::default()).is_empty());
+    }
+}

@@ -1,0 +1,418 @@
+//! Opening AWS consoles: credentials (cached, merged), the sign-in URL, and the tab.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use super::{find, Area, Platform, Service, CONSOLES_KEY};
+use crate::core::aws::{self, JitCredentials, Partition};
+use crate::core::config::Portal;
+use crate::core::consoles::{
+    self, ConsoleKey, Consoles, Destination, LiveCredentials, OpenConsole, Role, SignInRoute,
+};
+use crate::core::copy::{self, CopyFormat};
+use crate::core::portal_api::{ApiError, ApiReply, ApiRequest, Endpoint};
+use crate::core::secret::Secret;
+use crate::core::session::Waiting;
+use crate::core::text::{msg, UserText};
+use crate::service::platform::ConsolePlacement;
+
+/// One credential request in flight, which later callers for the same identity await instead
+/// of asking the portal again.
+#[derive(Default)]
+pub(super) struct Flight {
+    result: RefCell<Option<Result<Option<LiveCredentials>, UserText>>>,
+    wakers: RefCell<Vec<Waker>>,
+}
+
+struct Landing(Rc<Flight>);
+
+impl Future for Landing {
+    type Output = Result<Option<LiveCredentials>, UserText>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.0.result.borrow().as_ref() {
+            Some(result) => Poll::Ready(result.clone()),
+            None => {
+                self.0.wakers.borrow_mut().push(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+
+fn is_otp_refusal(reply: &ApiReply) -> bool {
+    matches!(reply, ApiReply::Http { status: 403, body } if String::from_utf8_lossy(body).contains("OTP"))
+}
+
+impl<P: Platform> Service<P> {
+    pub(super) fn with_consoles<T>(&self, change: impl FnOnce(&mut Consoles) -> T) -> T {
+        let mut slot = self.consoles.borrow_mut();
+        change(slot.get_or_insert_with(Consoles::default))
+    }
+
+    pub(super) async fn load_consoles(&self) {
+        if self.consoles.borrow().is_some() {
+            return;
+        }
+        let stored = self
+            .platform
+            .get(Area::Session, CONSOLES_KEY)
+            .await
+            .ok()
+            .flatten();
+        let loaded: Consoles = stored
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        self.consoles.borrow_mut().get_or_insert(loaded);
+    }
+
+    /// Console state holds AWS secrets: memory-only storage, always.
+    pub(super) async fn save_consoles(&self) {
+        let value = self.with_consoles(|c| serde_json::to_value(&*c).unwrap_or_default());
+        let _ = self.platform.set(Area::Session, CONSOLES_KEY, value).await;
+    }
+
+    /// Opens (or focuses) a console. Without a portal session, signs in first and opens it
+    /// afterwards: the click is not lost. Repeated clicks while one is opening open one tab.
+    pub(super) async fn open_console(
+        &self,
+        portal: &Portal,
+        open: OpenConsole,
+        otp: Option<String>,
+    ) -> Result<(), UserText> {
+        if open.new_tab {
+            return self.open_console_now(portal, open, otp).await;
+        }
+        let id = open.key.id();
+        if !self.opening.borrow_mut().insert(id.clone()) {
+            return Ok(());
+        }
+        let result = self.open_console_now(portal, open, otp).await;
+        self.opening.borrow_mut().remove(&id);
+        result
+    }
+
+    async fn open_console_now(
+        &self,
+        portal: &Portal,
+        open: OpenConsole,
+        otp: Option<String>,
+    ) -> Result<(), UserText> {
+        let now = self.platform.now_ms();
+        let origin = portal.url.origin();
+        let Some(token) = self.with_sessions(|s| s.active(origin).map(|a| a.token.clone())) else {
+            self.with_sessions(|s| {
+                s.wait_for_sign_in(origin, Waiting::OpenConsole(Box::new(open.clone())))
+            });
+            self.save_sessions().await;
+            Box::pin(self.sign_in(portal, true)).await;
+            return Ok(());
+        };
+        if !open.new_tab && open.destination == Destination::Home {
+            let open_tab =
+                self.with_consoles(|c| c.live(&open.key, now).and(c.open_tab(&open.key)));
+            if let Some(tab) = open_tab {
+                if self.platform.focus_tab(tab).await.is_ok() {
+                    return Ok(());
+                }
+                self.with_consoles(|c| c.tab_closed(tab));
+            }
+        }
+        let Some(live) = self.credentials(portal, &open, &token, otp).await? else {
+            // A 401: the sign-in started, and this open waits for it.
+            return Ok(());
+        };
+        let region = live.region(None);
+        let destination = open.destination.url(live.partition, &region)?;
+        let setting = self
+            .config
+            .borrow()
+            .as_ref()
+            .map(|c| c.settings.console_mode)
+            .unwrap_or_default();
+        let route = self.with_consoles(|c| {
+            c.route(
+                &open.key,
+                live.partition,
+                setting,
+                self.platform.isolates_identities(),
+                now,
+            )
+        });
+        let url = match route {
+            SignInRoute::Direct => Secret::new(destination),
+            SignInRoute::Login { logout_first } => {
+                let login = self.login_url(portal, &open, &live, &destination).await?;
+                if logout_first {
+                    Secret::new(aws::logout_url(live.partition, login.expose()))
+                } else {
+                    login
+                }
+            }
+        };
+        let placement = ConsolePlacement {
+            name: format!("{} · {}", portal.url.host(), open.key.label()),
+            title: open.key.label(),
+            colour: consoles::colour_for(
+                &open.key,
+                if self.platform.isolates_identities() {
+                    consoles::CONTAINER_COLOURS
+                } else {
+                    consoles::GROUP_COLOURS
+                },
+            )
+            .to_owned(),
+            group: self.with_consoles(|c| c.groups.get(&open.key.id()).copied()),
+            active: true,
+        };
+        let (tab, group) = self
+            .platform
+            .open_console_tab(&url, &placement)
+            .await
+            .map_err(|_| msg::CONSOLE_TAB_FAILED.text())?;
+        self.with_consoles(|c| {
+            c.register_tab(tab, &open.key);
+            if let Some(group) = group {
+                c.groups.insert(open.key.id(), group);
+            }
+        });
+        self.save_consoles().await;
+        Ok(())
+    }
+
+    /// The sign-in URL: the portal's own `ConsoleUrl` when it is fresh, unused, safe and the
+    /// console home is wanted; else a federation login built from the credentials.
+    async fn login_url(
+        &self,
+        portal: &Portal,
+        open: &OpenConsole,
+        live: &LiveCredentials,
+        destination: &str,
+    ) -> Result<Secret, UserText> {
+        let host = portal.url.host();
+        if let Some(console_url) = &live.credentials.console_url {
+            let fresh =
+                !live.console_url_used && self.platform.now_ms() < live.received_ms + 14 * 60_000;
+            let safe = aws::is_safe_console_url(console_url.expose(), live.partition);
+            if safe && fresh && open.destination == Destination::Home {
+                self.with_consoles(|c| c.spend_console_url(&open.key));
+                return Ok(console_url.clone());
+            }
+        }
+        let reply = self
+            .platform
+            .fetch_aws(&aws::get_signin_token_url(
+                live.partition,
+                &live.credentials,
+            ))
+            .await;
+        let signin_token =
+            aws::parse_signin_token(&reply).map_err(|_| aws::signin_token_error_text(host))?;
+        Ok(aws::login_url(
+            live.partition,
+            portal.url.origin(),
+            destination,
+            &signin_token,
+        ))
+    }
+
+    /// Live credentials for the identity: cached, or one request to the portal however many
+    /// callers ask at once. `Ok(None)` means the portal session expired and a sign-in started.
+    async fn credentials(
+        &self,
+        portal: &Portal,
+        open: &OpenConsole,
+        token: &Secret,
+        otp: Option<String>,
+    ) -> Result<Option<LiveCredentials>, UserText> {
+        let id = open.key.id();
+        if let Some(live) =
+            self.with_consoles(|c| c.live(&open.key, self.platform.now_ms()).cloned())
+        {
+            return Ok(Some(live));
+        }
+        let existing = self.flights.borrow().get(&id).cloned();
+        if let Some(flight) = existing {
+            return Landing(flight).await;
+        }
+        let flight = Rc::new(Flight::default());
+        self.flights.borrow_mut().insert(id.clone(), flight.clone());
+        let result = self.fetch_credentials(portal, open, token, otp).await;
+        self.flights.borrow_mut().remove(&id);
+        *flight.result.borrow_mut() = Some(result.clone());
+        for waker in flight.wakers.borrow_mut().drain(..) {
+            waker.wake();
+        }
+        result
+    }
+
+    async fn fetch_credentials(
+        &self,
+        portal: &Portal,
+        open: &OpenConsole,
+        token: &Secret,
+        otp: Option<String>,
+    ) -> Result<Option<LiveCredentials>, UserText> {
+        let host = portal.url.host();
+        let endpoint = match &open.key.role {
+            Role::Tenant { id, .. } => Endpoint::TenantCredentials(id.clone()),
+            Role::Admin => Endpoint::AdminCredentials,
+            Role::DuploOps => Endpoint::DuploOpsCredentials,
+        };
+        let request = |endpoint: &Endpoint| {
+            let mut request = ApiRequest::new(&portal.url, endpoint, token);
+            // Only admin calls take a one-time code; tenant calls never need one.
+            if !matches!(open.key.role, Role::Tenant { .. }) {
+                request.otp = otp.clone().map(Secret::new);
+            }
+            request
+        };
+        let mut reply = self.platform.fetch(&request(&endpoint)).await;
+        if open.key.role == Role::Admin && matches!(reply, ApiReply::Http { status: 404, .. }) {
+            // Older portals only have the proxy endpoint.
+            reply = self
+                .platform
+                .fetch(&request(&Endpoint::AdminCredentialsLegacy))
+                .await;
+        }
+        if is_otp_refusal(&reply) {
+            return Err(if otp.is_some() {
+                msg::OTP_REJECTED.with([host])
+            } else {
+                msg::OTP_REQUIRED.with([host])
+            });
+        }
+        match aws::parse_jit_credentials(&reply) {
+            Ok(credentials) => {
+                let partition = self.partition_of(portal, &credentials);
+                let now = self.platform.now_ms();
+                let live =
+                    self.with_consoles(|c| c.store(&open.key, credentials, partition, now).clone());
+                self.save_consoles().await;
+                Ok(Some(live))
+            }
+            Err(ApiError::Unauthorized) => {
+                self.unauthorized(portal, token, Waiting::OpenConsole(Box::new(open.clone())))
+                    .await;
+                Ok(None)
+            }
+            Err(e) => Err(aws::credentials_error_text(&e, host)),
+        }
+    }
+
+    /// The partition: the portal's default when it says, else the credentials' region's.
+    fn partition_of(&self, portal: &Portal, credentials: &JitCredentials) -> Partition {
+        let declared = self.with_sessions(|s| {
+            s.active(portal.url.origin())
+                .and_then(|a| a.features.as_ref())
+                .and_then(|f| f.partition.clone())
+        });
+        declared
+            .as_deref()
+            .and_then(Partition::from_name)
+            .or_else(|| credentials.region.as_deref().map(Partition::from_region))
+            .unwrap_or(Partition::Aws)
+    }
+
+    /// New credentials now (`duplo-jit --no-cache`).
+    pub(super) async fn refresh_credentials(
+        &self,
+        portal: &Portal,
+        key: ConsoleKey,
+        otp: Option<String>,
+    ) -> Result<(), UserText> {
+        self.with_consoles(|c| c.forget_credentials(&key));
+        let origin = portal.url.origin();
+        let Some(token) = self.with_sessions(|s| s.active(origin).map(|a| a.token.clone())) else {
+            return Err(msg::PORTAL_SESSION_EXPIRED.with([portal.url.host()]));
+        };
+        let open = OpenConsole {
+            key,
+            destination: Destination::Home,
+            new_tab: false,
+        };
+        self.credentials(portal, &open, &token, otp).await.map(drop)
+    }
+
+    /// The credentials as text for the command line.
+    pub(super) async fn copy_credentials(
+        &self,
+        portal: &Portal,
+        key: ConsoleKey,
+        format: CopyFormat,
+        otp: Option<String>,
+    ) -> Result<Secret, UserText> {
+        let origin = portal.url.origin();
+        let Some(token) = self.with_sessions(|s| s.active(origin).map(|a| a.token.clone())) else {
+            return Err(msg::PORTAL_SESSION_EXPIRED.with([portal.url.host()]));
+        };
+        let open = OpenConsole {
+            key,
+            destination: Destination::Home,
+            new_tab: false,
+        };
+        let live = self
+            .credentials(portal, &open, &token, otp)
+            .await?
+            .ok_or_else(|| msg::PORTAL_SESSION_EXPIRED.with([portal.url.host()]))?;
+        let region = live.region(None);
+        let link = if format == CopyFormat::ConsoleLink {
+            let destination = aws::console_home(live.partition, &region);
+            Some(
+                self.login_url(
+                    portal,
+                    &OpenConsole {
+                        destination: Destination::Url {
+                            url: destination.clone(),
+                        },
+                        ..open
+                    },
+                    &live,
+                    &destination,
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
+        copy::format(
+            format,
+            &live.credentials,
+            &region,
+            live.expiry_ms,
+            link.as_ref(),
+        )
+        .ok_or_else(|| msg::CREDENTIALS_MALFORMED.with([portal.url.host()]))
+    }
+
+    /// A console tab moved: learn the console mode and who holds it.
+    pub(super) async fn console_tab_moved(&self, tab: i32, url: &str) {
+        self.load_consoles().await;
+        let ours = self.with_consoles(|c| c.key_of_tab(tab).is_some());
+        if ours {
+            self.with_consoles(|c| c.landed(tab, url));
+            self.save_consoles().await;
+        }
+    }
+
+    /// A tab closed: forget it if it was a console of ours.
+    pub(super) async fn console_tab_closed(&self, tab: i32) {
+        self.load_consoles().await;
+        if self.with_consoles(|c| c.tab_closed(tab)) {
+            self.save_consoles().await;
+        }
+    }
+
+    /// Resumes an open that waited for the sign-in.
+    pub(super) async fn resume_open(&self, open: OpenConsole) {
+        let config = self.config.borrow().clone().unwrap_or_default();
+        if let Some(portal) = find(&config, &open.key.origin) {
+            if let Err(problem) = Box::pin(self.open_console(&portal, open, None)).await {
+                self.with_sessions(|s| s.set_error(portal.url.origin(), Some(problem)));
+                self.save_sessions().await;
+            }
+        }
+    }
+}

@@ -1,0 +1,555 @@
+//! The popup's console controls: a tenant's row, the administrator entries, the "More"
+//! panel (built when opened), the one-time-code prompt, and what their buttons do.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Element, HtmlInputElement};
+
+use super::browser::{localize, t, tf};
+use super::client::ask;
+use super::dom::{self, El};
+use crate::core::aws::AwsService;
+use crate::core::consoles::{self, ConsoleKey, Destination, OpenConsole, Role};
+use crate::core::copy::CopyFormat;
+use crate::core::messages::{PortalView, Request, Response, SessionView, TenantView};
+use crate::core::text::msg;
+
+/// The actions this module handles (`data-action` of its buttons).
+pub const ACTIONS: &[&str] = &[
+    "open",
+    "more",
+    "open-new",
+    "refresh-creds",
+    "open-service",
+    "open-arn",
+    "copy",
+    "otp-submit",
+];
+
+/// Sets the attributes that name a console identity on a button.
+fn keyed(button: El, key: &ConsoleKey) -> Result<El, JsValue> {
+    let (role, id, name) = match &key.role {
+        Role::Tenant { id, name } => ("tenant", id.as_str(), name.as_str()),
+        Role::Admin => ("admin", "", ""),
+        Role::DuploOps => ("duplo-ops", "", ""),
+    };
+    button
+        .attr("data-origin", &key.origin)?
+        .attr("data-role", role)?
+        .attr("data-id", id)?
+        .attr("data-name", name)
+}
+
+/// The identity a button names.
+fn key_of(button: &Element) -> Option<ConsoleKey> {
+    let origin = button.get_attribute("data-origin")?;
+    let role = match button.get_attribute("data-role")?.as_str() {
+        "tenant" => Role::Tenant {
+            id: button.get_attribute("data-id")?,
+            name: button.get_attribute("data-name")?,
+        },
+        "admin" => Role::Admin,
+        "duplo-ops" => Role::DuploOps,
+        _ => return None,
+    };
+    Some(ConsoleKey { origin, role })
+}
+
+fn action_button(action: &str, key: &ConsoleKey, label: &str, class: &str) -> Result<El, JsValue> {
+    keyed(
+        El::new("button")?
+            .attr("type", "button")?
+            .attr("class", class)?
+            .attr("data-action", action)?,
+        key,
+    )?
+    .text(label)
+}
+
+/// A tenant's row: its open button (named "Open AWS console as <name>"), the time left, the
+/// console markers, and the "More" disclosure.
+pub fn tenant_item(origin: &str, tenant: &TenantView, now_ms: u64) -> Result<El, JsValue> {
+    let key = ConsoleKey {
+        origin: origin.to_owned(),
+        role: Role::Tenant {
+            id: tenant.id.clone(),
+            name: tenant.name.clone(),
+        },
+    };
+    let open = action_button("open", &key, &tenant.name, "tenant-open")?
+        .attr("aria-label", &tf(msg::OPEN_CONSOLE_AS, &[&tenant.name]))?;
+    let mut state = El::new("span")?.attr("class", "tenant-state")?;
+    if let Some(text) = tenant
+        .expires_ms
+        .and_then(|e| consoles::expires_text(e, now_ms))
+    {
+        state = state.child(
+            El::new("span")?
+                .attr("class", "expires")?
+                .text(&localize(&text))?,
+        )?;
+    }
+    if tenant.holds_console {
+        state = state.child(
+            El::new("span")?
+                .attr("class", "marker holder")?
+                .text(&t(msg::HOLDS_CONSOLE))?,
+        )?;
+    } else if tenant.console_open {
+        state = state.child(
+            El::new("span")?
+                .attr("class", "marker")?
+                .text(&t(msg::CONSOLE_OPEN))?,
+        )?;
+    }
+    let more = action_button("more", &key, "⋯", "more secondary")?
+        .attr("aria-label", &tf(msg::MORE_FOR, &[&tenant.name]))?
+        .attr("aria-expanded", "false")?;
+    El::new("li")?
+        .attr("data-name", &tenant.name.to_lowercase())?
+        .child(
+            El::new("div")?
+                .attr("class", "tenant-row")?
+                .child(open)?
+                .child(state)?
+                .child(more)?,
+        )?
+        .child(
+            El::new("div")?
+                .attr("class", "more-panel")?
+                .attr("hidden", "")?,
+        )
+}
+
+/// The administrator (and duplo-ops) entries of a portal, where offered.
+pub fn role_entries(portal: &PortalView) -> Result<Option<El>, JsValue> {
+    let SessionView::Active {
+        admin_jit,
+        duplo_ops,
+        otp_needed,
+        ..
+    } = &portal.session
+    else {
+        return Ok(None);
+    };
+    if !admin_jit && !duplo_ops {
+        return Ok(None);
+    }
+    let mut row = El::new("div")?.attr("class", "roles")?;
+    for (offered, role, label) in [
+        (*admin_jit, Role::Admin, msg::OPEN_CONSOLE_AS_ADMIN),
+        (*duplo_ops, Role::DuploOps, msg::OPEN_CONSOLE_AS_DUPLO_OPS),
+    ] {
+        if offered {
+            let key = ConsoleKey {
+                origin: portal.origin.clone(),
+                role,
+            };
+            row = row.child(
+                action_button("open", &key, &t(label), "secondary")?
+                    .attr("data-otp", if *otp_needed { "true" } else { "" })?,
+            )?;
+        }
+    }
+    Ok(Some(row.child(
+        El::new("div")?.attr("class", "otp")?.attr("hidden", "")?,
+    )?))
+}
+
+fn services() -> Result<El, JsValue> {
+    let mut select = El::new("select")?.attr("class", "service")?;
+    for service in AwsService::ALL {
+        select = select.child(
+            El::new("option")?
+                .attr("value", service.name())?
+                .text(service.label())?,
+        )?;
+    }
+    Ok(select)
+}
+
+fn labelled(id: &str, label: &str, control: El) -> Result<El, JsValue> {
+    El::new("div")?
+        .attr("class", "field")?
+        .child(El::new("label")?.attr("for", id)?.text(label)?)?
+        .child(control.attr("id", id)?)
+}
+
+/// The "More" panel of one identity.
+fn more_panel(key: &ConsoleKey, suffix: &str) -> Result<Vec<El>, JsValue> {
+    let name = key.label();
+    let mut children = vec![
+        action_button(
+            "open-new",
+            key,
+            &tf(msg::OPEN_NEW_TAB, &[&name]),
+            "secondary",
+        )?,
+        action_button(
+            "refresh-creds",
+            key,
+            &tf(msg::REFRESH_CREDENTIALS, &[&name]),
+            "secondary",
+        )?,
+        El::new("div")?
+            .attr("class", "inline")?
+            .child(labelled(
+                &format!("service-{suffix}"),
+                &t(msg::SERVICE_LABEL),
+                services()?,
+            )?)?
+            .child(labelled(
+                &format!("region-{suffix}"),
+                &t(msg::REGION_LABEL),
+                El::new("input")?
+                    .attr("type", "text")?
+                    .attr("class", "region")?
+                    .attr("placeholder", "us-west-2")?
+                    .attr("spellcheck", "false")?,
+            )?)?
+            .child(action_button(
+                "open-service",
+                key,
+                &tf(msg::OPEN_SERVICE, &[&name]),
+                "secondary",
+            )?)?,
+        El::new("div")?
+            .attr("class", "inline")?
+            .child(labelled(
+                &format!("arn-{suffix}"),
+                &t(msg::ARN_LABEL),
+                El::new("input")?
+                    .attr("type", "text")?
+                    .attr("class", "arn")?
+                    .attr("placeholder", "arn:aws:s3:::my-bucket")?
+                    .attr("spellcheck", "false")?,
+            )?)?
+            .child(action_button(
+                "open-arn",
+                key,
+                &tf(msg::OPEN_ARN, &[&name]),
+                "secondary",
+            )?)?,
+    ];
+    let mut copies = El::new("div")?.attr("class", "copies")?;
+    for format in CopyFormat::ALL {
+        let label = t(format.label());
+        copies = copies.child(
+            action_button("copy", key, &label, "secondary")?
+                .attr("data-format", copy_format_name(*format))?
+                .attr("aria-label", &tf(msg::COPY_AS, &[&label, &name]))?,
+        )?;
+    }
+    children.push(copies);
+    Ok(children)
+}
+
+fn copy_format_name(format: CopyFormat) -> &'static str {
+    match format {
+        CopyFormat::Bash => "bash",
+        CopyFormat::Fish => "fish",
+        CopyFormat::PowerShell => "powerShell",
+        CopyFormat::CredentialProcess => "credentialProcess",
+        CopyFormat::ConsoleLink => "consoleLink",
+    }
+}
+
+fn copy_format_of(name: &str) -> Option<CopyFormat> {
+    CopyFormat::ALL
+        .iter()
+        .copied()
+        .find(|f| copy_format_name(*f) == name)
+}
+
+/// The value of the control with `class` inside the same row/panel as `button`.
+fn sibling_value(button: &Element, container: &str, class: &str) -> Option<String> {
+    let scope = button.closest(container).ok().flatten()?;
+    let control = scope.query_selector(&format!(".{class}")).ok().flatten()?;
+    if let Some(input) = control.dyn_ref::<HtmlInputElement>() {
+        return Some(input.value());
+    }
+    control
+        .dyn_ref::<web_sys::HtmlSelectElement>()
+        .map(|s| s.value())
+}
+
+/// Runs a console action of `button`. `new_tab` is a modifier key held during the click.
+pub fn on_click(action: &str, button: &Element, new_tab: bool) -> Result<(), JsValue> {
+    let Some(key) = key_of(button) else {
+        return Ok(());
+    };
+    let open =
+        |destination: Destination, new_tab: bool, otp: Option<String>| Request::OpenConsole {
+            open: OpenConsole {
+                key: key.clone(),
+                destination,
+                new_tab,
+            },
+            otp,
+        };
+    let request = match action {
+        "open" if button.get_attribute("data-otp").as_deref() == Some("true") => {
+            return show_otp_prompt(button, &key, new_tab);
+        }
+        "open" => open(Destination::Home, new_tab, None),
+        "otp-submit" => {
+            let code = sibling_value(button, ".otp", "otp-code").unwrap_or_default();
+            open(
+                Destination::Home,
+                button.get_attribute("data-new-tab").is_some(),
+                Some(code.trim().to_owned()),
+            )
+        }
+        "more" => return toggle_more(button, &key),
+        "open-new" => open(Destination::Home, true, None),
+        "refresh-creds" => Request::RefreshCredentials {
+            key: key.clone(),
+            otp: None,
+        },
+        "open-service" => {
+            let service = sibling_value(button, ".more-panel", "service").unwrap_or_default();
+            let region = sibling_value(button, ".more-panel", "region")
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty());
+            open(Destination::Service { service, region }, true, None)
+        }
+        "open-arn" => {
+            let arn = sibling_value(button, ".more-panel", "arn").unwrap_or_default();
+            open(
+                Destination::Arn {
+                    arn: arn.trim().to_owned(),
+                },
+                true,
+                None,
+            )
+        }
+        "copy" => {
+            let Some(format) = button
+                .get_attribute("data-format")
+                .as_deref()
+                .and_then(copy_format_of)
+            else {
+                return Ok(());
+            };
+            Request::CopyCredentials {
+                key: key.clone(),
+                format,
+                otp: None,
+            }
+        }
+        _ => return Ok(()),
+    };
+    let label = button.text_content().unwrap_or_default();
+    let name = key.label();
+    spawn_local(async move {
+        let response = ask(&request).await;
+        dom::report(answered(response, &label, &name).await);
+    });
+    Ok(())
+}
+
+async fn answered(response: Response, label: &str, name: &str) -> Result<(), JsValue> {
+    match response {
+        Response::Error { message, .. } => {
+            dom::show_message("popup-alert", Some(&localize(&message)))
+        }
+        Response::Copied { text, .. } => {
+            let clipboard = web_sys::window()
+                .ok_or_else(|| JsValue::from_str("no window"))?
+                .navigator()
+                .clipboard();
+            match wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text.expose())).await {
+                Ok(_) => {
+                    dom::show_message("popup-alert", None)?;
+                    dom::by_id("popup-status")?
+                        .set_text_content(Some(&tf(msg::COPIED, &[label, name])));
+                    Ok(())
+                }
+                Err(_) => dom::show_message("popup-alert", Some(&t(msg::COPY_FAILED))),
+            }
+        }
+        Response::State(_) => dom::show_message("popup-alert", None),
+    }
+}
+
+fn toggle_more(button: &Element, key: &ConsoleKey) -> Result<(), JsValue> {
+    let Some(item) = button.closest("li").ok().flatten() else {
+        return Ok(());
+    };
+    let Some(panel) = item.query_selector(".more-panel")? else {
+        return Ok(());
+    };
+    let open = button.get_attribute("aria-expanded").as_deref() == Some("true");
+    if !open && panel.child_element_count() == 0 {
+        let suffix = format!("{:x}", fnv(&key.id()));
+        dom::replace_children(&panel, more_panel(key, &suffix)?)?;
+    }
+    button.set_attribute("aria-expanded", if open { "false" } else { "true" })?;
+    if open {
+        panel.set_attribute("hidden", "")
+    } else {
+        panel.remove_attribute("hidden")
+    }
+}
+
+fn show_otp_prompt(button: &Element, key: &ConsoleKey, new_tab: bool) -> Result<(), JsValue> {
+    let Some(row) = button.closest(".roles").ok().flatten() else {
+        return Ok(());
+    };
+    let Some(prompt) = row.query_selector(".otp")? else {
+        return Ok(());
+    };
+    let host = url::Url::parse(&key.origin)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    let id = format!("otp-{:x}", fnv(&key.id()));
+    let mut submit = action_button("otp-submit", key, &t(msg::OTP_SUBMIT), "")?;
+    if new_tab {
+        submit = submit.attr("data-new-tab", "")?;
+    }
+    dom::replace_children(
+        &prompt,
+        [
+            El::new("p")?
+                .attr("class", "hint")?
+                .text(&tf(msg::OTP_REQUIRED, &[&host]))?,
+            labelled(
+                &id,
+                &tf(msg::OTP_LABEL, &[&host]),
+                El::new("input")?
+                    .attr("type", "text")?
+                    .attr("class", "otp-code")?
+                    .attr("inputmode", "numeric")?
+                    .attr("autocomplete", "one-time-code")?,
+            )?,
+            submit,
+        ],
+    )?;
+    prompt.remove_attribute("hidden")?;
+    if let Some(input) = dom::document()?
+        .get_element_by_id(&id)
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+    {
+        input.focus()?;
+    }
+    Ok(())
+}
+
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// What the user had open or typed in the popup, kept across a re-render.
+#[derive(Default)]
+pub struct Snapshot {
+    /// Expanded "More" panels: (origin, button label).
+    expanded: Vec<(String, String)>,
+    /// Open one-time-code prompts: (origin, role).
+    otp: Vec<(String, String)>,
+    /// Values of fields with an id.
+    values: Vec<(String, String)>,
+    /// The status line.
+    status: Option<String>,
+}
+
+fn each(main: &Element, selector: &str, mut visit: impl FnMut(Element)) -> Result<(), JsValue> {
+    let found = main.query_selector_all(selector)?;
+    for i in 0..found.length() {
+        if let Some(element) = found.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            visit(element);
+        }
+    }
+    Ok(())
+}
+
+/// Records what a re-render would lose.
+pub fn snapshot(main: &Element) -> Result<Snapshot, JsValue> {
+    let mut snap = Snapshot::default();
+    each(main, "button[data-action=more][aria-expanded=true]", |b| {
+        if let (Some(origin), Some(label)) = (
+            b.get_attribute("data-origin"),
+            b.get_attribute("aria-label"),
+        ) {
+            snap.expanded.push((origin, label));
+        }
+    })?;
+    each(
+        main,
+        ".otp:not([hidden]) button[data-action=otp-submit]",
+        |b| {
+            if let (Some(origin), Some(role)) =
+                (b.get_attribute("data-origin"), b.get_attribute("data-role"))
+            {
+                snap.otp.push((origin, role));
+            }
+        },
+    )?;
+    each(main, "input[id], select[id]", |e| {
+        let value = e
+            .dyn_ref::<HtmlInputElement>()
+            .map(HtmlInputElement::value)
+            .or_else(|| {
+                e.dyn_ref::<web_sys::HtmlSelectElement>()
+                    .map(web_sys::HtmlSelectElement::value)
+            });
+        if let Some(value) = value {
+            snap.values.push((e.id(), value));
+        }
+    })?;
+    snap.status = dom::by_id("popup-status")
+        .ok()
+        .and_then(|s| s.text_content())
+        .filter(|s| !s.is_empty());
+    Ok(snap)
+}
+
+fn attr_selector(name: &str, value: &str) -> String {
+    format!(
+        "[{name}=\"{}\"]",
+        value.replace('\\', "\\\\").replace('"', "\\\"")
+    )
+}
+
+/// Puts back what [`snapshot`] recorded.
+pub fn restore(main: &Element, snap: &Snapshot) -> Result<(), JsValue> {
+    for (origin, label) in &snap.expanded {
+        let selector = format!(
+            "button[data-action=more]{}{}",
+            attr_selector("data-origin", origin),
+            attr_selector("aria-label", label)
+        );
+        if let Some(button) = main.query_selector(&selector)? {
+            if let Some(key) = key_of(&button) {
+                toggle_more(&button, &key)?;
+            }
+        }
+    }
+    for (origin, role) in &snap.otp {
+        let selector = format!(
+            "button[data-action=open][data-otp=true]{}{}",
+            attr_selector("data-origin", origin),
+            attr_selector("data-role", role)
+        );
+        if let Some(button) = main.query_selector(&selector)? {
+            if let Some(key) = key_of(&button) {
+                show_otp_prompt(&button, &key, false)?;
+            }
+        }
+    }
+    for (id, value) in &snap.values {
+        if let Some(element) = dom::document()?.get_element_by_id(id) {
+            if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
+                input.set_value(value);
+            } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
+                select.set_value(value);
+            }
+        }
+    }
+    if let Some(status) = &snap.status {
+        dom::by_id("popup-status")?.set_text_content(Some(status));
+    }
+    Ok(())
+}
