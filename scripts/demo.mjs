@@ -3,6 +3,7 @@
 // It starts the simulator with its demo portal (demo.duplocloud.net: tenants dev01, qa,
 // staging, prod; user admin@demo.io / demo), launches Chromium with dist/chrome loaded and the
 // real host names mapped to the simulator, and adds the demo portal in the options page.
+// The headless walk-through ends by opening the AWS console as tenant "staging".
 // - With a display (and DEMO_HEADLESS unset) it leaves the window to you: click the toolbar
 //   button, "Sign in to demo.duplocloud.net", log in as admin@demo.io / demo, Authorize.
 // - Without one it walks through the same steps headless, saves a screenshot of each under
@@ -68,6 +69,16 @@ try {
     await shot(popup, '4-popup-tenants', 'popup: signed in through the hand-off, tenants listed');
     await region.getByRole('searchbox', { name: 'Filter tenants' }).fill('pro');
     await shot(popup, '5-popup-filter', 'popup: filtering tenants as you type');
+    await region.getByRole('searchbox', { name: 'Filter tenants' }).fill('');
+
+    step('open the AWS console as staging: JIT credentials, federation sign-in, its own tab group');
+    await region.getByRole('button', { name: 'Open AWS console as staging' }).click();
+    const consoleTab = await waitForTab(browser, (u) => u.hostname.endsWith('console.aws.amazon.com'));
+    await consoleTab.locator('#identity').filter({ hasText: 'duploservices-staging' }).waitFor();
+    await shot(consoleTab, '6-console-staging', 'the AWS console (simulated), signed in as tenant staging');
+    await region.getByText(/expires in \d+ min/).first().waitFor();
+    await region.getByRole('button', { name: 'More for staging' }).click();
+    await shot(popup, '7-popup-console-open', 'popup: staging holds the console, time left, and its More panel');
 
     console.log(`\nExtension ${browser.extensionId} (dist/chrome) against the simulator. Screenshots:`);
     for (const [file, note] of shots) console.log(`  ${file}\n    ${note}`);

@@ -316,3 +316,51 @@ export async function fill(page, name, value) {
   if (value) await box.type(value);
   return box;
 }
+
+/**
+ * The top-level tabs of every container, straight from WebDriver BiDi (puppeteer only
+ * tracks the user contexts it knew at launch, so tabs opened in a container made later are
+ * not among browser.pages()). Each is { context, url, userContext } ("default" outside
+ * containers).
+ */
+export async function allTabs(firefox) {
+  const { result } = await firefox.browser.connection.send('browsingContext.getTree', { maxDepth: 0 });
+  return result.contexts.map(({ context, url, userContext }) => ({ context, url, userContext }));
+}
+
+/**
+ * Evaluates `expression` (awaited) in the document of the BiDi tab `context` and returns
+ * its value, which must survive JSON.stringify.
+ */
+export async function evaluateInTab(firefox, context, expression) {
+  const { result } = await firefox.browser.connection.send('script.evaluate', {
+    target: { context },
+    expression: `(async () => JSON.stringify(await (${expression})))()`,
+    awaitPromise: true,
+    resultOwnership: 'none',
+  });
+  if (result.type === 'exception') throw new Error(`evaluation failed: ${result.exceptionDetails.text}`);
+  return result.result.type === 'string' ? JSON.parse(result.result.value) : undefined;
+}
+
+/** Reloads the BiDi tab `context` without waiting for it (poll the new document). */
+export async function reloadTab(firefox, context) {
+  await firefox.browser.connection.send('browsingContext.reload', { context, wait: 'none' });
+}
+
+/**
+ * Like fill, for any text field named `name`, whatever its ARIA role: Firefox gives a
+ * password field (e.g. "API token") no textbox role, so fill cannot find it.
+ */
+export async function fillField(page, name, value) {
+  const box = await waitUntil(async () => {
+    for (const handle of await page.$$(`::-p-aria([name=${JSON.stringify(name)}])`)) {
+      if (await handle.evaluate((element) => element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement)) return handle;
+    }
+    return null;
+  }, { message: `text field "${name}"` });
+  await box.evaluate((element) => { element.focus(); element.select(); });
+  await page.keyboard.press('Backspace');
+  if (value) await box.type(value);
+  return box;
+}

@@ -72,7 +72,9 @@ test('a refused portal URL says why and saves nothing', { timeout: 120000 }, asy
     assert.equal(await options.getByRole('listitem').count(), 1);
 
     const stored = await browser.worker.evaluate(() => chrome.storage.local.get(null));
-    assert.deepEqual(stored, { config: { version: 1, portals: [{ url: 'https://acme.duplocloud.net' }] } });
+    assert.deepEqual(stored, {
+      config: { version: 1, portals: [{ url: 'https://acme.duplocloud.net' }], settings: { staySignedIn: false, consoleMode: 'auto' } },
+    });
     assert.deepEqual(browser.problems, []);
   } finally {
     await browser.close();
@@ -102,7 +104,7 @@ test('the message handler answers only this extension\'s pages', { timeout: 6000
     assert.equal(answers.otherExtension, undefined);
     assert.equal(answers.noSender, undefined);
     assert.equal(answers.malformed.type, 'error');
-    assert.deepEqual(answers.genuine, { type: 'state', portals: [] });
+    assert.deepEqual(answers.genuine, { type: 'state', portals: [], settings: { staySignedIn: false, consoleMode: 'auto' } });
     const stored = await browser.worker.evaluate(() => chrome.storage.local.get(null));
     assert.deepEqual(stored, {});
   } finally {
