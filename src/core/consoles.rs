@@ -409,6 +409,14 @@ impl Consoles {
         let Some(id) = self.tabs.get(&tab).cloned() else {
             return;
         };
+        // The user took the tab elsewhere: it no longer shows this identity's console.
+        if !Partition::ALL
+            .iter()
+            .any(|p| aws::is_safe_console_url(url, *p))
+        {
+            self.tabs.remove(&tab);
+            return;
+        }
         let Ok(parsed) = url::Url::parse(url) else {
             return;
         };
@@ -565,6 +573,12 @@ mod tests {
         assert_eq!(consoles.open_tab(&key("qa")), None);
         assert_eq!(consoles.key_of_tab(7), Some(&key("dev")));
         assert!(consoles.tab_closed(7));
+        assert_eq!(consoles.open_tab(&key("dev")), None);
+        // Sign-in pages keep the tab; leaving AWS releases it.
+        consoles.register_tab(8, &key("dev"));
+        consoles.landed(8, "https://signin.aws.amazon.com/oauth?Action=logout");
+        assert_eq!(consoles.open_tab(&key("dev")), Some(8));
+        consoles.landed(8, "https://news.example/");
         assert_eq!(consoles.open_tab(&key("dev")), None);
         // A tab that is not a console of ours teaches nothing.
         consoles.landed(

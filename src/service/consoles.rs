@@ -102,7 +102,7 @@ impl<P: Platform> Service<P> {
     ) -> Result<(), UserText> {
         let now = self.platform.now_ms();
         let origin = portal.url.origin();
-        let Some(token) = self.with_sessions(|s| s.active(origin).map(|a| a.token.clone())) else {
+        let Some(token) = self.active_token(origin) else {
             self.with_sessions(|s| {
                 s.wait_for_sign_in(origin, Waiting::OpenConsole(Box::new(open.clone())))
             });
@@ -316,6 +316,28 @@ impl<P: Platform> Service<P> {
             .unwrap_or(Partition::Aws)
     }
 
+    /// The live credentials of `key`, for actions that need a session already (no sign-in
+    /// is started for them: the user sees why).
+    async fn credentials_for(
+        &self,
+        portal: &Portal,
+        key: ConsoleKey,
+        otp: Option<String>,
+    ) -> Result<(OpenConsole, LiveCredentials), UserText> {
+        let expired = || msg::PORTAL_SESSION_EXPIRED.with([portal.url.host()]);
+        let token = self.active_token(portal.url.origin()).ok_or_else(expired)?;
+        let open = OpenConsole {
+            key,
+            destination: Destination::Home,
+            new_tab: false,
+        };
+        let live = self
+            .credentials(portal, &open, &token, otp)
+            .await?
+            .ok_or_else(expired)?;
+        Ok((open, live))
+    }
+
     /// New credentials now (`duplo-jit --no-cache`).
     pub(super) async fn refresh_credentials(
         &self,
@@ -323,17 +345,11 @@ impl<P: Platform> Service<P> {
         key: ConsoleKey,
         otp: Option<String>,
     ) -> Result<(), UserText> {
-        self.with_consoles(|c| c.forget_credentials(&key));
-        let origin = portal.url.origin();
-        let Some(token) = self.with_sessions(|s| s.active(origin).map(|a| a.token.clone())) else {
+        if self.active_token(portal.url.origin()).is_none() {
             return Err(msg::PORTAL_SESSION_EXPIRED.with([portal.url.host()]));
-        };
-        let open = OpenConsole {
-            key,
-            destination: Destination::Home,
-            new_tab: false,
-        };
-        self.credentials(portal, &open, &token, otp).await.map(drop)
+        }
+        self.with_consoles(|c| c.forget_credentials(&key));
+        self.credentials_for(portal, key, otp).await.map(drop)
     }
 
     /// The credentials as text for the command line.
@@ -344,19 +360,7 @@ impl<P: Platform> Service<P> {
         format: CopyFormat,
         otp: Option<String>,
     ) -> Result<Secret, UserText> {
-        let origin = portal.url.origin();
-        let Some(token) = self.with_sessions(|s| s.active(origin).map(|a| a.token.clone())) else {
-            return Err(msg::PORTAL_SESSION_EXPIRED.with([portal.url.host()]));
-        };
-        let open = OpenConsole {
-            key,
-            destination: Destination::Home,
-            new_tab: false,
-        };
-        let live = self
-            .credentials(portal, &open, &token, otp)
-            .await?
-            .ok_or_else(|| msg::PORTAL_SESSION_EXPIRED.with([portal.url.host()]))?;
+        let (open, live) = self.credentials_for(portal, key, otp).await?;
         let region = live.region(None);
         let link = if format == CopyFormat::ConsoleLink {
             let destination = aws::console_home(live.partition, &region);

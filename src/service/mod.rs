@@ -357,7 +357,7 @@ impl<P: Platform> Service<P> {
     /// Reads the tenant list again. A 401 starts one sign-in and resumes the refresh after it.
     async fn refresh_tenants(&self, portal: &Portal) {
         let origin = portal.url.origin();
-        let Some(token) = self.with_sessions(|s| s.active(origin).map(|a| a.token.clone())) else {
+        let Some(token) = self.active_token(origin) else {
             return;
         };
         let request = ApiRequest::new(&portal.url, &Endpoint::TenantsForUser, &token);
@@ -424,6 +424,11 @@ impl<P: Platform> Service<P> {
         self.load_consoles().await;
         let config = self.config.borrow().clone().unwrap_or_default();
         Ok((config, ()))
+    }
+
+    /// The token of the portal's active session, if signed in.
+    fn active_token(&self, origin: &str) -> Option<Secret> {
+        self.with_sessions(|s| s.active(origin).map(|a| a.token.clone()))
     }
 
     fn with_sessions<T>(&self, change: impl FnOnce(&mut Sessions) -> T) -> T {
