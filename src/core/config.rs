@@ -31,7 +31,7 @@ pub struct Config {
 }
 
 /// The user's choices.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     /// Keep portal sessions in `storage.local` (on disk) so they survive a browser restart.
@@ -39,6 +39,24 @@ pub struct Settings {
     pub stay_signed_in: bool,
     /// How the AWS Console keeps identities (detected by default).
     pub console_mode: super::consoles::ConsoleModeSetting,
+    /// Sign open consoles in again before their credentials expire (on by default).
+    pub auto_renew: bool,
+    /// Minutes before expiry to notify, when a session will not be renewed by itself.
+    pub notify_minutes: u32,
+    /// Identities ([`super::consoles::ConsoleKey::id`]) renewed even without an open tab.
+    pub keep_alive: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            stay_signed_in: false,
+            console_mode: super::consoles::ConsoleModeSetting::default(),
+            auto_renew: true,
+            notify_minutes: 5,
+            keep_alive: Vec::new(),
+        }
+    }
 }
 
 /// Why a portal was not added.

@@ -196,6 +196,15 @@ pub struct OpenConsole {
     pub new_tab: bool,
 }
 
+/// Whether `url` is an `https` page on a console host of `partition`.
+pub fn is_console_page(url: &str, partition: Partition) -> bool {
+    url::Url::parse(url).is_ok_and(|u| {
+        u.scheme() == "https"
+            && u.host_str()
+                .is_some_and(|h| aws::is_console_host(h, partition))
+    })
+}
+
 /// How the console keeps identities.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -8,6 +8,7 @@ pub mod copy;
 pub mod messages;
 pub mod portal_api;
 pub mod portal_url;
+pub mod renewal;
 pub mod secret;
 pub mod session;
 pub mod text;

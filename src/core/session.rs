@@ -95,6 +95,8 @@ pub enum Waiting {
     RefreshTenants,
     /// Open a console (the user's click).
     OpenConsole(Box<super::consoles::OpenConsole>),
+    /// Renew an identity's credentials and sign its console tabs in again.
+    Renew(super::consoles::ConsoleKey),
 }
 
 /// Everything known about one portal's session.

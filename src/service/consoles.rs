@@ -184,7 +184,7 @@ impl<P: Platform> Service<P> {
 
     /// The sign-in URL: the portal's own `ConsoleUrl` when it is fresh, unused, safe and the
     /// console home is wanted; else a federation login built from the credentials.
-    async fn login_url(
+    pub(super) async fn login_url(
         &self,
         portal: &Portal,
         open: &OpenConsole,
@@ -227,6 +227,20 @@ impl<P: Platform> Service<P> {
         token: &Secret,
         otp: Option<String>,
     ) -> Result<Option<LiveCredentials>, UserText> {
+        let work = Waiting::OpenConsole(Box::new(open.clone()));
+        self.credentials_waiting(portal, open, token, otp, work)
+            .await
+    }
+
+    /// As [`Self::credentials`], with `work` as what waits if the portal session expired.
+    pub(super) async fn credentials_waiting(
+        &self,
+        portal: &Portal,
+        open: &OpenConsole,
+        token: &Secret,
+        otp: Option<String>,
+        work: Waiting,
+    ) -> Result<Option<LiveCredentials>, UserText> {
         let id = open.key.id();
         if let Some(live) =
             self.with_consoles(|c| c.live(&open.key, self.platform.now_ms()).cloned())
@@ -239,7 +253,7 @@ impl<P: Platform> Service<P> {
         }
         let flight = Rc::new(Flight::default());
         self.flights.borrow_mut().insert(id.clone(), flight.clone());
-        let result = self.fetch_credentials(portal, open, token, otp).await;
+        let result = self.fetch_credentials(portal, open, token, otp, work).await;
         self.flights.borrow_mut().remove(&id);
         *flight.result.borrow_mut() = Some(result.clone());
         for waker in flight.wakers.borrow_mut().drain(..) {
@@ -254,6 +268,7 @@ impl<P: Platform> Service<P> {
         open: &OpenConsole,
         token: &Secret,
         otp: Option<String>,
+        work: Waiting,
     ) -> Result<Option<LiveCredentials>, UserText> {
         let host = portal.url.host();
         let endpoint = match &open.key.role {
@@ -294,8 +309,7 @@ impl<P: Platform> Service<P> {
                 Ok(Some(live))
             }
             Err(ApiError::Unauthorized) => {
-                self.unauthorized(portal, token, Waiting::OpenConsole(Box::new(open.clone())))
-                    .await;
+                self.unauthorized(portal, token, work).await;
                 Ok(None)
             }
             Err(e) => Err(aws::credentials_error_text(&e, host)),

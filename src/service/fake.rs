@@ -4,7 +4,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
-use super::platform::{Area, ConsolePlacement, Platform, PlatformError};
+use super::platform::{Area, ConsolePlacement, Platform, PlatformError, TabInfo};
 use crate::core::portal_api::{ApiReply, ApiRequest};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
@@ -190,6 +190,10 @@ pub struct FakePlatform {
     pub console_tabs: RefCell<BTreeMap<TabId, (ConsolePlacement, Option<i32>)>>,
     /// Whether the fake browser has containers.
     pub containers: Cell<bool>,
+    /// The badge: (text, urgent).
+    pub badge: RefCell<(String, bool)>,
+    /// Tab group titles.
+    pub group_titles: RefCell<BTreeMap<i32, String>>,
     next_group: Cell<i32>,
 }
 
@@ -213,6 +217,8 @@ impl Default for FakePlatform {
             aws_faults: RefCell::default(),
             console_tabs: RefCell::default(),
             containers: Cell::new(false),
+            badge: RefCell::default(),
+            group_titles: RefCell::default(),
             next_group: Cell::new(1),
         }
     }
@@ -330,6 +336,24 @@ impl Platform for FakePlatform {
             .borrow_mut()
             .insert(tab, (placement.clone(), group));
         Ok((tab, group))
+    }
+
+    async fn tab_info(&self, tab_id: TabId) -> Option<TabInfo> {
+        let url = self.tabs.borrow().get(&tab_id).cloned()?;
+        Some(TabInfo {
+            url,
+            active: self.focused.get() == Some(tab_id),
+        })
+    }
+
+    async fn set_badge(&self, text: &str, urgent: bool) {
+        *self.badge.borrow_mut() = (text.to_owned(), urgent);
+    }
+
+    async fn set_group_title(&self, group: i32, title: &str) {
+        self.group_titles
+            .borrow_mut()
+            .insert(group, title.to_owned());
     }
 
     async fn navigate_tab(&self, tab_id: TabId, url: &Secret) -> Result<(), PlatformError> {

@@ -9,6 +9,7 @@
 mod consoles;
 pub mod fake;
 pub mod platform;
+mod renewal;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -22,7 +23,8 @@ use crate::core::portal_api::{self, ApiError, ApiRequest, Endpoint, Tenant, User
 use crate::core::secret::Secret;
 use crate::core::session::{self, Session, Sessions, SignInStart, TabId, TokenSource, Waiting};
 use crate::core::text::{msg, UserText};
-pub use platform::{Area, ConsolePlacement, Platform, PlatformError};
+pub use platform::{Area, ConsolePlacement, Platform, PlatformError, TabInfo};
+pub use renewal::RENEWAL_ALARM;
 
 /// The alarm that ends sign-in attempts at their deadline.
 pub const SIGN_IN_ALARM: &str = "sign-in-deadline";
@@ -91,6 +93,10 @@ impl<P: Platform> Service<P> {
                 }
             }
         };
+        let mutates = !matches!(
+            request,
+            Request::GetState | Request::Refresh { .. } | Request::CopyCredentials { .. }
+        );
         let outcome = match request {
             Request::GetState => Ok(()),
             Request::AddPortal { url, api_token } => {
@@ -148,10 +154,21 @@ impl<P: Platform> Service<P> {
             Request::SetSettings(settings) => self.set_settings(&config, settings).await,
             Request::Handoff { url } => self.handoff(&url, sender.tab_id).await,
         };
+        if mutates {
+            self.schedule().await;
+        }
         let state = self.state_view().await;
         match outcome {
             Ok(()) => Response::State(state),
             Err(message) => Response::Error { message, state },
+        }
+    }
+
+    /// The worker started (after a browser or worker restart): rebuild the schedule from
+    /// storage.
+    pub async fn on_startup(&self) {
+        if self.load().await.is_ok() {
+            self.schedule().await;
         }
     }
 
@@ -161,6 +178,7 @@ impl<P: Platform> Service<P> {
             return;
         }
         self.console_tab_closed(tab_id).await;
+        self.schedule().await;
         let ended =
             self.with_sessions(|s| s.sign_in_tab_gone(tab_id, msg::SIGN_IN_TAB_CLOSED.text()));
         if let Some((_, port)) = ended {
@@ -172,6 +190,10 @@ impl<P: Platform> Service<P> {
     /// A tab moved to `url`: the portal's "cancelled" page ends a pending sign-in in it.
     pub async fn on_tab_updated(&self, tab_id: TabId, url: &str) {
         if self.load().await.is_err() {
+            return;
+        }
+        if self.expired_tab(tab_id, url).await {
+            self.schedule().await;
             return;
         }
         self.console_tab_moved(tab_id, url).await;
@@ -188,7 +210,14 @@ impl<P: Platform> Service<P> {
 
     /// An alarm fired.
     pub async fn on_alarm(&self, name: &str) {
-        if name != SIGN_IN_ALARM || self.load().await.is_err() {
+        if self.load().await.is_err() {
+            return;
+        }
+        if name == RENEWAL_ALARM {
+            self.schedule().await;
+            return;
+        }
+        if name != SIGN_IN_ALARM {
             return;
         }
         let now = self.platform.now_ms();
@@ -350,6 +379,7 @@ impl<P: Platform> Service<P> {
                 // The refresh above already did it.
                 Waiting::RefreshTenants => {}
                 Waiting::OpenConsole(open) => self.resume_open(*open).await,
+                Waiting::Renew(key) => self.renew(&key).await,
             }
         }
     }

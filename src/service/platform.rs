@@ -37,6 +37,15 @@ pub struct ConsolePlacement {
     pub active: bool,
 }
 
+/// A tab as the service needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabInfo {
+    /// Its address.
+    pub url: String,
+    /// Whether it is the tab its window shows (the one the user may be working in).
+    pub active: bool,
+}
+
 /// The browser, as the service sees it.
 pub trait Platform {
     /// Now, in milliseconds since the epoch.
@@ -79,6 +88,15 @@ pub trait Platform {
         url: &Secret,
         placement: &ConsolePlacement,
     ) -> impl Future<Output = Result<(TabId, Option<i32>), PlatformError>>;
+
+    /// What a tab shows now, or None when it is gone.
+    fn tab_info(&self, tab_id: TabId) -> impl Future<Output = Option<TabInfo>>;
+
+    /// Sets the toolbar badge (empty text clears it).
+    fn set_badge(&self, text: &str, urgent: bool) -> impl Future<Output = ()>;
+
+    /// Renames a tab group (Chrome).
+    fn set_group_title(&self, group: i32, title: &str) -> impl Future<Output = ()>;
 
     /// Sends an existing tab to `url`.
     fn navigate_tab(

@@ -13,6 +13,10 @@ use crate::core::messages::{PortalView, Request, Response, StateView};
 use crate::core::text::msg;
 
 const ALERT: &str = "options-alert";
+
+thread_local! {
+    static LAST_SETTINGS: std::cell::RefCell<Settings> = std::cell::RefCell::default();
+}
 const STATUS: &str = "options-status";
 
 /// Builds the options page.
@@ -80,7 +84,7 @@ fn build() -> Result<(), JsValue> {
             settings_section()?,
         ],
     )?;
-    for control in ["stay-signed-in", "console-mode"] {
+    for control in ["stay-signed-in", "console-mode", "auto-renew"] {
         dom::on(&by_id(control)?, "change", |_| {
             spawn_local(async { dom::report(save_settings().await) });
         })?;
@@ -141,6 +145,27 @@ fn settings_section() -> Result<El, JsValue> {
                 .attr("id", "stay-signed-in-hint")?
                 .attr("class", "hint")?
                 .text(&t(msg::STAY_SIGNED_IN_HINT))?,
+        )?
+        .child(
+            El::new("div")?
+                .attr("class", "check")?
+                .child(
+                    El::new("input")?
+                        .attr("type", "checkbox")?
+                        .attr("id", "auto-renew")?
+                        .attr("aria-describedby", "auto-renew-hint")?,
+                )?
+                .child(
+                    El::new("label")?
+                        .attr("for", "auto-renew")?
+                        .text(&t(msg::AUTO_RENEW))?,
+                )?,
+        )?
+        .child(
+            El::new("p")?
+                .attr("id", "auto-renew-hint")?
+                .attr("class", "hint")?
+                .text(&t(msg::AUTO_RENEW_HINT))?,
         )?
         .child(
             El::new("div")?
@@ -242,11 +267,14 @@ async fn add_portal() -> Result<(), JsValue> {
 async fn save_settings() -> Result<(), JsValue> {
     let settings = Settings {
         stay_signed_in: input("stay-signed-in")?.checked(),
+        auto_renew: input("auto-renew")?.checked(),
         console_mode: match console_mode_select()?.value().as_str() {
             "single" => ConsoleModeSetting::Single,
             "multi" => ConsoleModeSetting::Multi,
             _ => ConsoleModeSetting::Auto,
         },
+        // What this page does not show stays as it was.
+        ..LAST_SETTINGS.with(|s| s.borrow().clone())
     };
     let response = ask(&Request::SetSettings(settings)).await;
     show(&response, Some(t(msg::SETTINGS_SAVED)))
@@ -262,6 +290,8 @@ fn show(response: &Response, success: Option<String>) -> Result<(), JsValue> {
     match response {
         Response::State(state) | Response::Copied { state, .. } => {
             console_mode_select()?.set_value(mode_name(state.settings.console_mode));
+            input("auto-renew")?.set_checked(state.settings.auto_renew);
+            LAST_SETTINGS.with(|s| *s.borrow_mut() = state.settings.clone());
             render_list(state)?;
             input("stay-signed-in")?.set_checked(state.settings.stay_signed_in);
             dom::show_message(ALERT, None)?;

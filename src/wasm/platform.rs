@@ -10,7 +10,7 @@ use super::browser::{self, api, to_js, BrowserError};
 use crate::core::portal_api::{ApiReply, ApiRequest};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
-use crate::service::platform::ConsolePlacement;
+use crate::service::platform::{ConsolePlacement, TabInfo};
 use crate::service::{Area, Platform, PlatformError};
 
 /// How long a portal request may take before it counts as unreachable.
@@ -204,6 +204,34 @@ impl Platform for BrowserPlatform {
             .await;
         }
         Ok((tab, group_id))
+    }
+
+    async fn tab_info(&self, tab_id: TabId) -> Option<TabInfo> {
+        let tab = call(&["tabs"], "get", &[JsValue::from(tab_id)])
+            .await
+            .ok()?;
+        Some(TabInfo {
+            url: field(&tab, "url").as_string().unwrap_or_default(),
+            active: field(&tab, "active").as_bool().unwrap_or(false),
+        })
+    }
+
+    async fn set_badge(&self, text: &str, urgent: bool) {
+        let colour = if urgent { "#c5221f" } else { "#1f2a44" };
+        if let Ok(details) = to_js(&json!({"text": text})) {
+            let _ = call(&["action"], "setBadgeText", &[details]).await;
+        }
+        if let Ok(details) = to_js(&json!({"color": colour})) {
+            let _ = call(&["action"], "setBadgeBackgroundColor", &[details]).await;
+        }
+    }
+
+    async fn set_group_title(&self, group: i32, title: &str) {
+        if api::<JsValue>(&["tabGroups"]).is_ok() {
+            if let Ok(change) = to_js(&json!({"title": title})) {
+                let _ = call(&["tabGroups"], "update", &[JsValue::from(group), change]).await;
+            }
+        }
     }
 
     async fn navigate_tab(&self, tab_id: TabId, url: &Secret) -> Result<(), PlatformError> {

@@ -45,6 +45,12 @@ pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
     browser::to_js(&response).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// The worker started: rebuild the renewal schedule from storage.
+#[wasm_bindgen(js_name = handleStartup)]
+pub async fn handle_startup() {
+    service().on_startup().await;
+}
+
 /// `tabs.onRemoved`.
 #[wasm_bindgen(js_name = handleTabRemoved)]
 pub async fn handle_tab_removed(tab_id: i32) {

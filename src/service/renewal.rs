@@ -1,0 +1,291 @@
+//! Renewing consoles before their credentials run out, in place, and keeping the badge and
+//! the tab group titles true. Driven by one alarm; rebuilt from storage on every start.
+
+use std::collections::BTreeSet;
+
+use super::{find, Platform, Service};
+use crate::core::aws;
+use crate::core::config::Portal;
+use crate::core::consoles::{
+    self, ConsoleKey, ConsoleMode, Destination, LiveCredentials, OpenConsole,
+};
+use crate::core::renewal;
+use crate::core::secret::Secret;
+use crate::core::session::{TabId, Waiting};
+
+/// The alarm that wakes the worker for renewals and badge updates.
+pub const RENEWAL_ALARM: &str = "renewal";
+
+/// Whether `url` is a sign-in page the console sent an expired tab to: AWS's `/signin`
+/// page, or the `/session-expired` page (the simulator's stand-in for AWS's expiry page).
+/// Our own federation and logout steps are not.
+fn expired_page(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed.host_str()?;
+    let signin = aws::Partition::ALL
+        .iter()
+        .any(|p| host == p.signin_host() || host.ends_with(&format!(".{}", p.signin_host())));
+    if !signin || !matches!(parsed.path(), "/session-expired" | "/signin") {
+        return None;
+    }
+    parsed
+        .query_pairs()
+        .find(|(k, _)| k == "redirect_uri")
+        .map(|(_, v)| v.into_owned())
+}
+
+impl<P: Platform> Service<P> {
+    /// Plans from what is stored: renews what is due, sets the next alarm, the badge and
+    /// the group titles. Safe to call at any time, as often as wanted.
+    pub(super) async fn schedule(&self) {
+        let settings = self
+            .config
+            .borrow()
+            .as_ref()
+            .map(|c| c.settings.clone())
+            .unwrap_or_default();
+        let now = self.platform.now_ms();
+        let plan = self.with_consoles(|c| renewal::plan(c, &settings, &BTreeSet::new(), now));
+        for key in &plan.renew {
+            self.renew(key).await;
+        }
+        // Renewals changed the expiry times: plan again for the alarm and the badge.
+        let now = self.platform.now_ms();
+        let plan = self.with_consoles(|c| renewal::plan(c, &settings, &BTreeSet::new(), now));
+        match plan.next_wakeup_ms {
+            Some(at) => self.platform.set_alarm(RENEWAL_ALARM, at).await,
+            None => self.platform.clear_alarm(RENEWAL_ALARM).await,
+        }
+        match &plan.badge {
+            Some(badge) => self.platform.set_badge(&badge.text(), badge.urgent).await,
+            None => self.platform.set_badge("", false).await,
+        }
+        let groups: Vec<(i32, String, u64)> = self.with_consoles(|c| {
+            c.groups
+                .iter()
+                .filter_map(|(id, group)| {
+                    let key = c.keys.get(id)?;
+                    let live = c.credentials.get(id)?;
+                    Some((*group, key.label(), live.expiry_ms))
+                })
+                .collect()
+        });
+        for (group, label, expiry) in groups {
+            let title = match expiry.checked_sub(now).filter(|l| *l > 0) {
+                Some(left) if left < 60_000 => format!("{label} · <1m"),
+                Some(left) => format!("{label} · {}m", left / 60_000),
+                None => label,
+            };
+            self.platform.set_group_title(group, &title).await;
+        }
+    }
+
+    /// New credentials for `key`, and its console tabs signed in again where they are — but
+    /// not the tab the user is looking at: that one is renewed when the console sends it to
+    /// the expired page.
+    pub(super) async fn renew(&self, key: &ConsoleKey) {
+        let config = self.config.borrow().clone().unwrap_or_default();
+        let Some(portal) = find(&config, &key.origin) else {
+            self.with_consoles(|c| c.forget_credentials(key));
+            return;
+        };
+        if !self.renews_in_place(key) {
+            return;
+        }
+        let Some(live) = self.fresh_credentials(&portal, key).await else {
+            return;
+        };
+        let tabs: Vec<TabId> = self.with_consoles(|c| {
+            c.tabs
+                .iter()
+                .filter(|(_, k)| **k == key.id())
+                .map(|(t, _)| *t)
+                .collect()
+        });
+        for tab in tabs {
+            match self.platform.tab_info(tab).await {
+                None => {
+                    self.with_consoles(|c| c.tab_closed(tab));
+                }
+                Some(info) if info.active => {}
+                Some(info) => self.sign_tab_in(&portal, key, &live, tab, &info.url).await,
+            }
+        }
+        self.save_consoles().await;
+    }
+
+    /// In a single-session console only the identity that holds it is renewed: signing in
+    /// another would sign the holder out.
+    fn renews_in_place(&self, key: &ConsoleKey) -> bool {
+        let setting = self
+            .config
+            .borrow()
+            .as_ref()
+            .map(|c| c.settings.console_mode)
+            .unwrap_or_default();
+        let isolated = self.platform.isolates_identities();
+        self.with_consoles(|c| {
+            isolated
+                || c.mode(setting) == Some(ConsoleMode::Multi)
+                || c.holders.is_empty()
+                || c.holds_console(key)
+        })
+    }
+
+    /// Replaces `key`'s credentials. Without a portal session, one sign-in starts (or the
+    /// pending one is waited for) and the renewal resumes after it.
+    async fn fresh_credentials(
+        &self,
+        portal: &Portal,
+        key: &ConsoleKey,
+    ) -> Option<LiveCredentials> {
+        let origin = portal.url.origin();
+        let work = Waiting::Renew(key.clone());
+        let Some(token) = self.active_token(origin) else {
+            let pending = self.with_sessions(|s| {
+                s.wait_for_sign_in(origin, work);
+                s.attempt(origin).is_some()
+            });
+            self.save_sessions().await;
+            if !pending {
+                Box::pin(self.sign_in(portal, true)).await;
+            }
+            return None;
+        };
+        self.with_consoles(|c| c.forget_credentials(key));
+        let open = OpenConsole {
+            key: key.clone(),
+            destination: Destination::Home,
+            new_tab: false,
+        };
+        match self
+            .credentials_waiting(portal, &open, &token, None, work)
+            .await
+        {
+            Ok(live) => live,
+            Err(problem) => {
+                self.with_sessions(|s| s.set_error(origin, Some(problem)));
+                self.save_sessions().await;
+                None
+            }
+        }
+    }
+
+    /// Signs `tab` in again as `key`, landing on the page it shows (`current_url`).
+    async fn sign_tab_in(
+        &self,
+        portal: &Portal,
+        key: &ConsoleKey,
+        live: &LiveCredentials,
+        tab: TabId,
+        current_url: &str,
+    ) {
+        let destination = Destination::Url {
+            url: current_url.to_owned(),
+        };
+        let destination_url = destination
+            .url(live.partition, &live.region(None))
+            .unwrap_or_else(|_| aws::console_home(live.partition, &live.region(None)));
+        let open = OpenConsole {
+            key: key.clone(),
+            destination,
+            new_tab: false,
+        };
+        let Ok(login) = self.login_url(portal, &open, live, &destination_url).await else {
+            return;
+        };
+        let setting = self
+            .config
+            .borrow()
+            .as_ref()
+            .map(|c| c.settings.console_mode)
+            .unwrap_or_default();
+        let single = !self.platform.isolates_identities()
+            && self.with_consoles(|c| c.mode(setting)) != Some(ConsoleMode::Multi);
+        // The identity's own session is still live in the cookie jar, and AWS refuses a
+        // federation login over a live session: sign out first in a single-session console.
+        let url = if single {
+            Secret::new(aws::logout_url(live.partition, login.expose()))
+        } else {
+            login
+        };
+        let _ = self.platform.navigate_tab(tab, &url).await;
+    }
+
+    /// A tab of ours reached the console's expired page: sign it in again, back where it was.
+    pub(super) async fn expired_tab(&self, tab: TabId, url: &str) -> bool {
+        let Some(back_to) = expired_page(url) else {
+            return false;
+        };
+        let Some(key) = self.with_consoles(|c| c.key_of_tab(tab).cloned()) else {
+            return false;
+        };
+        let auto = self
+            .config
+            .borrow()
+            .as_ref()
+            .is_none_or(|c| c.settings.auto_renew);
+        if !auto {
+            return true;
+        }
+        let config = self.config.borrow().clone().unwrap_or_default();
+        let Some(portal) = find(&config, &key.origin) else {
+            return true;
+        };
+        let now = self.platform.now_ms();
+        let live = match self.with_consoles(|c| c.live(&key, now).cloned()) {
+            Some(live) => Some(live),
+            None => self.fresh_credentials(&portal, &key).await,
+        };
+        if let Some(live) = live {
+            let page = if consoles::is_console_page(&back_to, live.partition) {
+                back_to
+            } else {
+                aws::console_home(live.partition, &live.region(None))
+            };
+            self.sign_tab_in(&portal, &key, &live, tab, &page).await;
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expired_page;
+
+    #[test]
+    fn recognises_the_expired_pages_and_not_our_own_steps() {
+        let back = "https://us-west-2.console.aws.amazon.com/s3/buckets?region=us-west-2";
+        let enc = url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>();
+        assert_eq!(
+            expired_page(&format!(
+                "https://signin.aws.amazon.com/session-expired?redirect_uri={enc}"
+            ))
+            .as_deref(),
+            Some(back)
+        );
+        assert_eq!(
+            expired_page(&format!(
+                "https://us-east-1.signin.aws.amazon.com/signin?redirect_uri={enc}"
+            ))
+            .as_deref(),
+            Some(back)
+        );
+        assert_eq!(
+            expired_page(&format!(
+                "https://signin.aws.amazon.com/oauth?Action=logout&redirect_uri={enc}"
+            )),
+            None
+        );
+        assert_eq!(
+            expired_page("https://signin.aws.amazon.com/federation?Action=login"),
+            None
+        );
+        assert_eq!(
+            expired_page(&format!(
+                "https://signin.aws.amazon.com.evil.example/signin?redirect_uri={enc}"
+            )),
+            None
+        );
+    }
+}

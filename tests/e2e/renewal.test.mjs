@@ -1,0 +1,140 @@
+// Issue 6: expiry tracking and renewal in place, in Chromium against the simulator, with
+// 40-second credentials (renewal is due a quarter before expiry, at 30 s).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, startSim, addPortal, waitForTab, logInToPortal } from './harness.mjs';
+
+const ACME = 'acme.duplocloud.net';
+const VALIDITY = 40;
+const PAGE = 'https://us-west-2.console.aws.amazon.com/s3/buckets/logs?region=us-west-2';
+
+function config({ portal = {}, ...top } = {}) {
+  return {
+    ...top,
+    portals: [{
+      name: 'acme',
+      token_in_local_storage: false,
+      users: [{ username: 'alice@acme.io', password: 'pw', admin: false, tenants: ['*'], api_tokens: ['api-token-alice'] }],
+      tenants: [{ name: 'dev01', validity: VALIDITY }, { name: 'prod', validity: VALIDITY }, { name: 'qa', validity: VALIDITY }],
+      ...portal,
+    }],
+  };
+}
+
+let sim;
+before(async () => { sim = await startSim(config()); });
+after(async () => { await sim?.close(); });
+
+async function fresh(cfg = config()) {
+  await sim.control('/config', { method: 'PUT', body: cfg });
+  await sim.control('/log', { method: 'DELETE' });
+  return launch({ sim });
+}
+
+const consoleTabs = (browser) => browser.context.pages().filter((p) => !p.isClosed() && new URL(p.url()).hostname.endsWith('console.aws.amazon.com'));
+
+/** Opens `tenant`'s console from the popup and sends it to PAGE; returns the tab and its expiry text. */
+async function openOn(browser, region, tenant) {
+  const before = new Set(consoleTabs(browser));
+  await region.getByRole('button', { name: `Open AWS console as ${tenant}` }).click();
+  let tab;
+  for (let i = 0; i < 200 && !tab; i++) {
+    tab = consoleTabs(browser).find((p) => !before.has(p));
+    if (!tab) await region.page().waitForTimeout(50);
+  }
+  await tab.locator('#identity').filter({ hasText: `duploservices-${tenant}` }).waitFor();
+  await tab.goto(PAGE);
+  await tab.locator('#location').filter({ hasText: '/s3/buckets/logs' }).waitFor();
+  return { tab, expires: await tab.locator('#expires').innerText() };
+}
+
+/** Waits until `tab` shows `tenant` signed in with an expiry other than `old`, on PAGE. */
+async function renewedInPlace(tab, tenant, old, timeout = 45000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const shown = await tab.evaluate(() => ({
+      identity: document.querySelector('#identity')?.textContent ?? '',
+      expires: document.querySelector('#expires')?.textContent ?? '',
+      location: document.querySelector('#location')?.textContent ?? '',
+    })).catch(() => null);
+    if (shown && shown.identity.includes(`duploservices-${tenant}`) && shown.expires && shown.expires !== old) return shown;
+    if (Date.now() > deadline) throw new Error(`${tenant} not renewed: ${JSON.stringify(shown)} at ${tab.url()}`);
+    await tab.waitForTimeout(250);
+  }
+}
+
+test('a background console is renewed in place, on the same page, through a worker restart', { timeout: 120000 }, async () => {
+  const browser = await fresh();
+  try {
+    await addPortal(browser, ACME, 'api-token-alice');
+    const popup = await browser.openPopup();
+    const region = popup.getByRole('region', { name: ACME });
+    const { tab, expires } = await openOn(browser, region, 'dev01');
+    await popup.bringToFront();
+    const item = region.getByRole('listitem').filter({ has: popup.getByRole('button', { name: 'Open AWS console as dev01' }) });
+    await item.getByText('expires in <1 min').waitFor();
+    assert.equal(await browser.worker.evaluate(() => chrome.action.getBadgeText({})), '<1');
+
+    // The browser stops the worker; the alarm must wake a new one for the renewal.
+    const cdp = await browser.context.newCDPSession(popup);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+
+    const shown = await renewedInPlace(tab, 'dev01', expires);
+    assert.match(shown.location, /^\/s3\/buckets\/logs\?region=us-west-2/, 'back on the page it showed');
+    const jit = (await sim.log()).filter((e) => e.path.includes('GetAwsConsoleTokenUrl'));
+    assert.equal(jit.length, 2, 'one renewal request');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the tab in use is renewed when the console shows its expired page', { timeout: 120000 }, async () => {
+  const browser = await fresh();
+  try {
+    await addPortal(browser, ACME, 'api-token-alice');
+    const popup = await browser.openPopup();
+    const region = popup.getByRole('region', { name: ACME });
+    const { tab, expires } = await openOn(browser, region, 'prod');
+    await tab.bringToFront();
+    // Not yanked at the renewal time (30 s): it is the tab the user looks at.
+    await tab.waitForTimeout(32000);
+    assert.equal(await tab.locator('#expires').innerText(), expires);
+    // At expiry the console sends it to the expired page; the extension signs it in again.
+    const shown = await renewedInPlace(tab, 'prod', expires, 30000);
+    assert.match(shown.location, /^\/s3\/buckets\/logs/);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('an expired portal session opens one authorization tab, then every waiting renewal completes', { timeout: 150000 }, async () => {
+  const browser = await fresh(config({ console_mode: 'multi' }));
+  try {
+    await logInToPortal(browser, sim);
+    await addPortal(browser, ACME);
+    const popup = await browser.openPopup();
+    const region = popup.getByRole('region', { name: ACME });
+    await region.getByRole('button', { name: `Sign in to ${ACME}` }).click();
+    let auth = await waitForTab(browser, (u) => u.pathname === '/app/user/verify-token');
+    await auth.getByRole('button', { name: 'Authorize' }).click();
+    await region.getByText('Signed in as alice@acme.io').waitFor();
+    const dev = await openOn(browser, region, 'dev01');
+    const qa = await openOn(browser, region, 'qa');
+    await popup.bringToFront();
+
+    // The portal ends the extension's session before the renewals are due.
+    const [{ token }] = (await sim.log()).filter((e) => e.path === '/admin/GetTenantsForUser').slice(-1);
+    await sim.control('/revoke', { method: 'POST', body: { token } });
+    await sim.control('/log', { method: 'DELETE' });
+
+    auth = await waitForTab(browser, (u) => u.pathname === '/app/user/verify-token', 45000);
+    await auth.getByRole('button', { name: 'Authorize' }).click();
+    await renewedInPlace(dev.tab, 'dev01', dev.expires);
+    await renewedInPlace(qa.tab, 'qa', qa.expires);
+    const pages = (await sim.log()).filter((e) => e.method === 'GET' && e.path === '/app/user/verify-token' && !e.query.includes('success'));
+    assert.equal(pages.length, 1, 'one authorization page for both renewals');
+  } finally {
+    await browser.close();
+  }
+});

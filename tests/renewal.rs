@@ -1,0 +1,260 @@
+//! Renewal in place over the fake browser and portal, with the fake clock.
+#![allow(clippy::unwrap_used)]
+
+use futures_executor::block_on;
+use jit_console::core::consoles::{ConsoleKey, Destination, OpenConsole, Role};
+use jit_console::core::messages::Request;
+use jit_console::service::fake::{FakePlatform, FakeUser};
+use jit_console::service::{Sender, Service, RENEWAL_ALARM};
+
+const ACME: &str = "https://acme.duplocloud.net";
+const PAGE: &str = "https://us-west-2.console.aws.amazon.com/s3/buckets/logs?region=us-west-2";
+
+fn dev01() -> ConsoleKey {
+    ConsoleKey {
+        origin: ACME.into(),
+        role: Role::Tenant {
+            id: "t-1".into(),
+            name: "dev01".into(),
+        },
+    }
+}
+
+/// Signed in (portal-tab token "good", so a 401 can be recovered by the hand-off), dev01's
+/// console open on PAGE, validity 15 minutes.
+fn with_console() -> (Service<FakePlatform>, i32) {
+    let service = Service::new(FakePlatform::default());
+    {
+        let mut portal = service.platform().portal.borrow_mut();
+        portal.tokens.insert(
+            "good".into(),
+            FakeUser {
+                username: "alice@acme.io".into(),
+                admin: false,
+            },
+        );
+        portal.tenants = vec![("t-1".into(), "dev01".into())];
+        portal.validity = Some(900);
+    }
+    service
+        .platform()
+        .page_tokens
+        .borrow_mut()
+        .insert(ACME.into(), vec!["good".into()]);
+    run(
+        &service,
+        Request::AddPortal {
+            url: ACME.into(),
+            api_token: None,
+        },
+    );
+    run(
+        &service,
+        Request::SignIn {
+            origin: ACME.into(),
+        },
+    );
+    service.platform().page_tokens.borrow_mut().clear();
+    run(
+        &service,
+        Request::OpenConsole {
+            open: OpenConsole {
+                key: dev01(),
+                destination: Destination::Home,
+                new_tab: false,
+            },
+            otp: None,
+        },
+    );
+    let tab = *service
+        .platform()
+        .console_tabs
+        .borrow()
+        .keys()
+        .next()
+        .unwrap();
+    service
+        .platform()
+        .tabs
+        .borrow_mut()
+        .insert(tab, PAGE.into());
+    block_on(service.on_tab_updated(tab, PAGE));
+    (service, tab)
+}
+
+fn run(service: &Service<FakePlatform>, request: Request) -> jit_console::core::messages::Response {
+    block_on(service.handle(request, Sender::default()))
+}
+
+fn jit_requests(service: &Service<FakePlatform>) -> usize {
+    service
+        .platform()
+        .requested_paths()
+        .iter()
+        .filter(|p| p.contains("GetAwsConsoleTokenUrl"))
+        .count()
+}
+
+fn alarm(service: &Service<FakePlatform>) -> u64 {
+    *service
+        .platform()
+        .alarms
+        .borrow()
+        .get(RENEWAL_ALARM)
+        .unwrap()
+}
+
+fn query(url: &str, name: &str) -> Option<String> {
+    url::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+#[test]
+fn a_background_console_is_renewed_in_place_before_expiry() {
+    let (service, tab) = with_console();
+    let opened_at = service.platform().now.get();
+    // Due a quarter of 15 minutes before expiry; the badge wakes the worker every minute.
+    assert!(alarm(&service) <= opened_at + 675_000);
+    assert_eq!(service.platform().badge.borrow().0, "15m");
+    service.platform().focused.set(None);
+    service.platform().now.set(opened_at + 675_000);
+    block_on(service.on_alarm(RENEWAL_ALARM));
+    assert_eq!(jit_requests(&service), 2, "new credentials");
+    let url = service.platform().tabs.borrow()[&tab].clone();
+    assert!(
+        url.starts_with("https://signin.aws.amazon.com/oauth?Action=logout&"),
+        "{url}"
+    );
+    let login = query(&url, "redirect_uri").unwrap();
+    assert_eq!(
+        query(&login, "Destination").as_deref(),
+        Some(PAGE),
+        "back on the page it showed"
+    );
+    // The next renewal is scheduled from the new expiry; the badge shows the new time.
+    assert!(alarm(&service) > opened_at + 675_000);
+    assert_eq!(service.platform().badge.borrow().0, "15m");
+}
+
+#[test]
+fn the_tab_in_use_waits_for_the_expired_page() {
+    let (service, tab) = with_console();
+    service.platform().focused.set(Some(tab));
+    service.platform().advance(675_000);
+    block_on(service.on_alarm(RENEWAL_ALARM));
+    assert_eq!(service.platform().tabs.borrow()[&tab], PAGE, "not yanked");
+    // The console sends it to the expired page: renewed, back where it was.
+    let expired = format!(
+        "https://signin.aws.amazon.com/session-expired?redirect_uri={}",
+        url::form_urlencoded::byte_serialize(PAGE.as_bytes()).collect::<String>()
+    );
+    service
+        .platform()
+        .tabs
+        .borrow_mut()
+        .insert(tab, expired.clone());
+    service.platform().advance(300_000);
+    block_on(service.on_tab_updated(tab, &expired));
+    let url = service.platform().tabs.borrow()[&tab].clone();
+    let login = query(&url, "redirect_uri").unwrap_or(url.clone());
+    assert_eq!(query(&login, "Destination").as_deref(), Some(PAGE), "{url}");
+}
+
+#[test]
+fn an_expired_portal_session_opens_one_authorization_tab_and_renewals_resume() {
+    let (service, tab) = with_console();
+    service.platform().focused.set(None);
+    service.platform().portal.borrow_mut().tokens.remove("good");
+    service.platform().advance(675_000);
+    block_on(service.on_alarm(RENEWAL_ALARM));
+    block_on(service.on_alarm(RENEWAL_ALARM));
+    let authorizations: Vec<_> = service
+        .platform()
+        .opened
+        .borrow()
+        .iter()
+        .filter(|u| u.contains("/app/user/verify-token"))
+        .cloned()
+        .collect();
+    assert_eq!(authorizations.len(), 1, "one authorization tab");
+    let (auth_tab, port) = {
+        let tabs = service.platform().tabs.borrow();
+        let (t, u) = tabs
+            .iter()
+            .find(|(_, u)| u.contains("/app/user/verify-token"))
+            .map(|(t, u)| (*t, u.clone()))
+            .unwrap();
+        (
+            t,
+            u.split("localPort=")
+                .nth(1)
+                .unwrap()
+                .split('&')
+                .next()
+                .unwrap()
+                .parse::<u16>()
+                .unwrap(),
+        )
+    };
+    service.platform().portal.borrow_mut().tokens.insert(
+        "fresh".into(),
+        FakeUser {
+            username: "alice@acme.io".into(),
+            admin: false,
+        },
+    );
+    block_on(service.handle(
+        Request::Handoff {
+            url: format!("chrome-extension://fake/handoff.html?port={port}&t=fresh"),
+        },
+        Sender {
+            tab_id: Some(auth_tab),
+        },
+    ));
+    let url = service.platform().tabs.borrow()[&tab].clone();
+    assert!(
+        url.contains("Action=logout"),
+        "renewed after the sign-in: {url}"
+    );
+}
+
+#[test]
+fn a_restarted_worker_rebuilds_the_schedule_from_storage() {
+    let (service, _) = with_console();
+    let due = alarm(&service);
+    let platform = FakePlatform::default();
+    *platform.storage.borrow_mut() = service.platform().storage.borrow().clone();
+    platform.now.set(service.platform().now.get());
+    let restarted = Service::new(platform);
+    block_on(restarted.on_startup());
+    assert_eq!(alarm(&restarted), due);
+    assert_eq!(restarted.platform().badge.borrow().0, "15m");
+}
+
+#[test]
+fn renewal_off_leaves_tabs_alone() {
+    let (service, tab) = with_console();
+    let settings = jit_console::core::config::Settings {
+        auto_renew: false,
+        ..Default::default()
+    };
+    run(&service, Request::SetSettings(settings));
+    service.platform().focused.set(None);
+    service.platform().advance(675_000);
+    block_on(service.on_alarm(RENEWAL_ALARM));
+    assert_eq!(jit_requests(&service), 1);
+    assert_eq!(service.platform().tabs.borrow()[&tab], PAGE);
+}
+
+#[test]
+fn the_group_title_carries_the_time_left() {
+    let (service, _) = with_console();
+    let titles = service.platform().group_titles.borrow().clone();
+    assert_eq!(
+        titles.values().next().map(String::as_str),
+        Some("dev01 · 15m")
+    );
+}
