@@ -637,3 +637,34 @@ fn signing_out_forgets_the_aws_credentials() {
     let memory = serde_json::to_string(&service.platform().dump(Area::Session)).unwrap();
     assert!(!memory.contains("session-token-1"));
 }
+
+#[test]
+fn a_tab_that_landed_before_it_was_registered_still_counts() {
+    let service = signed_in(false);
+    *service.platform().lands_at.borrow_mut() =
+        Some("https://us-west-2.console.aws.amazon.com/console/home".into());
+    open(&service, tenant("dev01"), Destination::Home, false);
+    let state = run(&service, Request::GetState);
+    let dev = state.state().portals[0]
+        .tenants
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|t| t.name == "dev01")
+        .cloned()
+        .unwrap();
+    assert!(dev.holds_console, "learned from where the tab already is");
+    // A tab still loading (blank) is not taken for one that left AWS.
+    *service.platform().lands_at.borrow_mut() = Some(String::new());
+    open(&service, tenant("prod"), Destination::Home, true);
+    let state = run(&service, Request::GetState);
+    let prod = state.state().portals[0]
+        .tenants
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|t| t.name == "prod")
+        .cloned()
+        .unwrap();
+    assert!(prod.console_open);
+}

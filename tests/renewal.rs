@@ -258,3 +258,72 @@ fn the_group_title_carries_the_time_left() {
         Some("dev01 · 15m")
     );
 }
+
+#[test]
+fn with_renewal_off_a_notification_offers_to_renew() {
+    let (service, tab) = with_console();
+    let settings = jit_console::core::config::Settings {
+        auto_renew: false,
+        notify_minutes: 5,
+        ..Default::default()
+    };
+    run(&service, Request::SetSettings(settings));
+    assert!(
+        service.platform().notifications.borrow().is_empty(),
+        "not yet: 15 minutes left"
+    );
+    service.platform().advance(10 * 60_000);
+    block_on(service.on_alarm(RENEWAL_ALARM));
+    let shown = service.platform().notifications.borrow().clone();
+    assert_eq!(shown.len(), 1);
+    let (id, (title, message)) = shown.into_iter().next().unwrap();
+    assert_eq!(title, "AWS console session ending");
+    assert_eq!(
+        message,
+        "dev01 on acme.duplocloud.net expires in 5 min and will not be renewed automatically."
+    );
+    // Only once for these credentials.
+    service.platform().notifications.borrow_mut().clear();
+    service.platform().advance(60_000);
+    block_on(service.on_alarm(RENEWAL_ALARM));
+    assert!(service.platform().notifications.borrow().is_empty());
+
+    // "Renew" renews now, the tab in use included; "Dismiss" does nothing more.
+    service.platform().focused.set(Some(tab));
+    block_on(service.on_notification(&id, Some(1)));
+    assert_eq!(jit_requests(&service), 1);
+    block_on(service.on_notification(&id, Some(0)));
+    assert_eq!(jit_requests(&service), 2);
+    assert!(service.platform().tabs.borrow()[&tab].contains("Action=logout"));
+}
+
+#[test]
+fn auto_renewal_sends_no_notification() {
+    let (service, _) = with_console();
+    service.platform().focused.set(None);
+    for _ in 0..20 {
+        service.platform().advance(60_000);
+        block_on(service.on_alarm(RENEWAL_ALARM));
+    }
+    assert!(service.platform().notifications.borrow().is_empty());
+    assert!(jit_requests(&service) >= 2);
+}
+
+#[test]
+fn kept_alive_identities_renew_without_tabs() {
+    let (service, tab) = with_console();
+    run(
+        &service,
+        Request::SetKeepAlive {
+            key: dev01(),
+            keep: true,
+        },
+    );
+    block_on(service.on_tab_removed(tab));
+    service.platform().tabs.borrow_mut().remove(&tab);
+    service.platform().advance(675_000);
+    block_on(service.on_alarm(RENEWAL_ALARM));
+    assert_eq!(jit_requests(&service), 2);
+    let state = run(&service, Request::GetState);
+    assert!(state.state().portals[0].tenants.as_ref().unwrap()[0].keep_alive);
+}

@@ -257,6 +257,8 @@ pub struct Consoles {
     pub holders: BTreeMap<String, String>,
     /// What the console was seen to be.
     pub detected_mode: Option<ConsoleMode>,
+    /// Identities already notified about their current credentials' end.
+    pub notified: std::collections::BTreeSet<String>,
 }
 
 /// Tab group colours (Chrome), for a stable colour per identity.
@@ -315,6 +317,7 @@ impl Consoles {
     ) -> &LiveCredentials {
         let expiry_ms = aws::expiry_ms(now_ms, credentials.validity_secs);
         let id = key.id();
+        self.notified.remove(&id);
         self.keys.insert(id.clone(), key.clone());
         self.credentials.insert(
             id.clone(),

@@ -75,6 +75,18 @@ pub enum Request {
         /// A one-time code, for admin roles.
         otp: Option<String>,
     },
+    /// Renew an identity's consoles now, the tab in use included.
+    RenewNow {
+        /// Whose.
+        key: ConsoleKey,
+    },
+    /// Renew an identity even without open console tabs (or stop doing so).
+    SetKeepAlive {
+        /// Whose.
+        key: ConsoleKey,
+        /// Keep it alive.
+        keep: bool,
+    },
     /// Change the user's settings.
     SetSettings(Settings),
     /// `handoff.html` received the portal's redirect; `url` is its own address.
@@ -189,6 +201,8 @@ pub struct TenantView {
     pub console_open: bool,
     /// Whether it holds the (single-session) AWS console now.
     pub holds_console: bool,
+    /// Whether it is renewed even without open tabs.
+    pub keep_alive: bool,
 }
 
 #[cfg(test)]

@@ -178,6 +178,18 @@ impl<P: Platform> Service<P> {
                 c.groups.insert(open.key.id(), group);
             }
         });
+        // The tab may have landed before it was registered (its redirects are fast, our
+        // bookkeeping awaits the browser): learn from where it is now as well.
+        // (Only a console page teaches anything here: a tab still loading may report an empty
+        // or blank address, which must not count as the user leaving AWS.)
+        if let Some(info) = self.platform.tab_info(tab).await {
+            if aws::Partition::ALL
+                .iter()
+                .any(|p| consoles::is_console_page(&info.url, *p))
+            {
+                self.with_consoles(|c| c.landed(tab, &info.url));
+            }
+        }
         self.save_consoles().await;
         Ok(())
     }

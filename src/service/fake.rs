@@ -190,10 +190,15 @@ pub struct FakePlatform {
     pub console_tabs: RefCell<BTreeMap<TabId, (ConsolePlacement, Option<i32>)>>,
     /// Whether the fake browser has containers.
     pub containers: Cell<bool>,
+    /// Where a new console tab has already landed when `open_console_tab` returns (its
+    /// redirects beat the extension's bookkeeping), if set.
+    pub lands_at: RefCell<Option<String>>,
     /// The badge: (text, urgent).
     pub badge: RefCell<(String, bool)>,
     /// Tab group titles.
     pub group_titles: RefCell<BTreeMap<i32, String>>,
+    /// System notifications shown, by id: (title, message) in English.
+    pub notifications: RefCell<BTreeMap<String, (String, String)>>,
     next_group: Cell<i32>,
 }
 
@@ -217,8 +222,10 @@ impl Default for FakePlatform {
             aws_faults: RefCell::default(),
             console_tabs: RefCell::default(),
             containers: Cell::new(false),
+            lands_at: RefCell::default(),
             badge: RefCell::default(),
             group_titles: RefCell::default(),
+            notifications: RefCell::default(),
             next_group: Cell::new(1),
         }
     }
@@ -323,6 +330,9 @@ impl Platform for FakePlatform {
         placement: &ConsolePlacement,
     ) -> Result<(TabId, Option<i32>), PlatformError> {
         let tab = self.open_tab(url.expose()).await?;
+        if let Some(landed) = self.lands_at.borrow().clone() {
+            self.tabs.borrow_mut().insert(tab, landed);
+        }
         let group = if self.containers.get() {
             None
         } else {
@@ -348,6 +358,21 @@ impl Platform for FakePlatform {
 
     async fn set_badge(&self, text: &str, urgent: bool) {
         *self.badge.borrow_mut() = (text.to_owned(), urgent);
+    }
+
+    async fn notify(
+        &self,
+        id: &str,
+        title: &crate::core::text::UserText,
+        message: &crate::core::text::UserText,
+    ) {
+        self.notifications
+            .borrow_mut()
+            .insert(id.to_owned(), (title.english(), message.english()));
+    }
+
+    async fn clear_notification(&self, id: &str) {
+        self.notifications.borrow_mut().remove(id);
     }
 
     async fn set_group_title(&self, group: i32, title: &str) {

@@ -151,6 +151,18 @@ impl<P: Platform> Service<P> {
                 },
                 None => Err(msg::PORTAL_NOT_FOUND.text()),
             },
+            Request::RenewNow { key } => {
+                self.renew(&key, true).await;
+                Ok(())
+            }
+            Request::SetKeepAlive { key, keep } => {
+                let mut settings = config.settings.clone();
+                settings.keep_alive.retain(|id| *id != key.id());
+                if keep {
+                    settings.keep_alive.push(key.id());
+                }
+                self.set_settings(&config, settings).await
+            }
             Request::SetSettings(settings) => self.set_settings(&config, settings).await,
             Request::Handoff { url } => self.handoff(&url, sender.tab_id).await,
         };
@@ -169,6 +181,13 @@ impl<P: Platform> Service<P> {
     pub async fn on_startup(&self) {
         if self.load().await.is_ok() {
             self.schedule().await;
+        }
+    }
+
+    /// A notification was clicked: `button` 0 renews, 1 dismisses; None (the body) renews.
+    pub async fn on_notification(&self, id: &str, button: Option<u32>) {
+        if self.load().await.is_ok() {
+            self.notification_clicked(id, button).await;
         }
     }
 
@@ -379,7 +398,7 @@ impl<P: Platform> Service<P> {
                 // The refresh above already did it.
                 Waiting::RefreshTenants => {}
                 Waiting::OpenConsole(open) => self.resume_open(*open).await,
-                Waiting::Renew(key) => self.renew(&key).await,
+                Waiting::Renew(key) => self.renew(&key, false).await,
             }
         }
     }
@@ -607,6 +626,7 @@ impl<P: Platform> Service<P> {
                                 expires_ms,
                                 console_open: consoles.open_tab(&key).is_some(),
                                 holds_console: consoles.holds_console(&key),
+                                keep_alive: config.settings.keep_alive.contains(&key.id()),
                                 id: t.id,
                                 name: t.name,
                             }

@@ -7,6 +7,7 @@ use std::future::Future;
 use crate::core::portal_api::{ApiReply, ApiRequest};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
+use crate::core::text::UserText;
 
 /// A storage area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -94,6 +95,12 @@ pub trait Platform {
 
     /// Sets the toolbar badge (empty text clears it).
     fn set_badge(&self, text: &str, urgent: bool) -> impl Future<Output = ()>;
+
+    /// Shows (or replaces) the system notification `id`, with Renew and Dismiss buttons.
+    fn notify(&self, id: &str, title: &UserText, message: &UserText) -> impl Future<Output = ()>;
+
+    /// Removes the system notification `id`.
+    fn clear_notification(&self, id: &str) -> impl Future<Output = ()>;
 
     /// Renames a tab group (Chrome).
     fn set_group_title(&self, group: i32, title: &str) -> impl Future<Output = ()>;

@@ -1,8 +1,6 @@
 //! Renewing consoles before their credentials run out, in place, and keeping the badge and
 //! the tab group titles true. Driven by one alarm; rebuilt from storage on every start.
 
-use std::collections::BTreeSet;
-
 use super::{find, Platform, Service};
 use crate::core::aws;
 use crate::core::config::Portal;
@@ -12,6 +10,7 @@ use crate::core::consoles::{
 use crate::core::renewal;
 use crate::core::secret::Secret;
 use crate::core::session::{TabId, Waiting};
+use crate::core::text::msg;
 
 /// The alarm that wakes the worker for renewals and badge updates.
 pub const RENEWAL_ALARM: &str = "renewal";
@@ -45,13 +44,16 @@ impl<P: Platform> Service<P> {
             .map(|c| c.settings.clone())
             .unwrap_or_default();
         let now = self.platform.now_ms();
-        let plan = self.with_consoles(|c| renewal::plan(c, &settings, &BTreeSet::new(), now));
+        let plan = self.with_consoles(|c| renewal::plan(c, &settings, &c.notified, now));
         for key in &plan.renew {
-            self.renew(key).await;
+            self.renew(key, false).await;
+        }
+        for key in &plan.notify {
+            self.notify_ending(key).await;
         }
         // Renewals changed the expiry times: plan again for the alarm and the badge.
         let now = self.platform.now_ms();
-        let plan = self.with_consoles(|c| renewal::plan(c, &settings, &BTreeSet::new(), now));
+        let plan = self.with_consoles(|c| renewal::plan(c, &settings, &c.notified, now));
         match plan.next_wakeup_ms {
             Some(at) => self.platform.set_alarm(RENEWAL_ALARM, at).await,
             None => self.platform.clear_alarm(RENEWAL_ALARM).await,
@@ -80,10 +82,42 @@ impl<P: Platform> Service<P> {
         }
     }
 
-    /// New credentials for `key`, and its console tabs signed in again where they are — but
-    /// not the tab the user is looking at: that one is renewed when the console sends it to
-    /// the expired page.
-    pub(super) async fn renew(&self, key: &ConsoleKey) {
+    /// A system notification that `key`'s session ends soon and will not renew by itself.
+    async fn notify_ending(&self, key: &ConsoleKey) {
+        let host = url::Url::parse(&key.origin)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        let now = self.platform.now_ms();
+        let minutes = self
+            .with_consoles(|c| {
+                c.credentials
+                    .get(&key.id())
+                    .map(|l| l.expiry_ms.saturating_sub(now) / 60_000)
+            })
+            .unwrap_or(0);
+        let message = msg::NOTIFICATION_MESSAGE.with([key.label(), host, minutes.to_string()]);
+        self.platform
+            .notify(&key.id(), &msg::NOTIFICATION_TITLE.text(), &message)
+            .await;
+        self.with_consoles(|c| c.notified.insert(key.id()));
+        self.save_consoles().await;
+    }
+
+    /// A notification's button (0: Renew, 1: Dismiss) or body (None: Renew) was clicked.
+    pub(super) async fn notification_clicked(&self, id: &str, button: Option<u32>) {
+        self.platform.clear_notification(id).await;
+        let key = self.with_consoles(|c| c.keys.get(id).cloned());
+        if let (Some(key), None | Some(0)) = (key, button) {
+            self.renew(&key, true).await;
+            self.schedule().await;
+        }
+    }
+
+    /// New credentials for `key`, and its console tabs signed in again where they are — but,
+    /// unless the user asked (`asked`), not the tab the user is looking at: that one is
+    /// renewed when the console sends it to the expired page.
+    pub(super) async fn renew(&self, key: &ConsoleKey, asked: bool) {
         let config = self.config.borrow().clone().unwrap_or_default();
         let Some(portal) = find(&config, &key.origin) else {
             self.with_consoles(|c| c.forget_credentials(key));
@@ -107,7 +141,7 @@ impl<P: Platform> Service<P> {
                 None => {
                     self.with_consoles(|c| c.tab_closed(tab));
                 }
-                Some(info) if info.active => {}
+                Some(info) if info.active && !asked => {}
                 Some(info) => self.sign_tab_in(&portal, key, &live, tab, &info.url).await,
             }
         }

@@ -20,6 +20,8 @@ pub const ACTIONS: &[&str] = &[
     "more",
     "open-new",
     "refresh-creds",
+    "renew-now",
+    "keep-alive",
     "open-service",
     "open-arn",
     "copy",
@@ -102,9 +104,12 @@ pub fn tenant_item(origin: &str, tenant: &TenantView, now_ms: u64) -> Result<El,
                 .text(&t(msg::CONSOLE_OPEN))?,
         )?;
     }
-    let more = action_button("more", &key, "⋯", "more secondary")?
+    let mut more = action_button("more", &key, "⋯", "more secondary")?
         .attr("aria-label", &tf(msg::MORE_FOR, &[&tenant.name]))?
         .attr("aria-expanded", "false")?;
+    if tenant.keep_alive {
+        more = more.attr("data-keep-alive", "")?;
+    }
     El::new("li")?
         .attr("data-name", &tenant.name.to_lowercase())?
         .child(
@@ -176,7 +181,7 @@ fn labelled(id: &str, label: &str, control: El) -> Result<El, JsValue> {
 }
 
 /// The "More" panel of one identity.
-fn more_panel(key: &ConsoleKey, suffix: &str) -> Result<Vec<El>, JsValue> {
+fn more_panel(key: &ConsoleKey, suffix: &str, keep_alive: bool) -> Result<Vec<El>, JsValue> {
     let name = key.label();
     let mut children = vec![
         action_button(
@@ -191,6 +196,14 @@ fn more_panel(key: &ConsoleKey, suffix: &str) -> Result<Vec<El>, JsValue> {
             &tf(msg::REFRESH_CREDENTIALS, &[&name]),
             "secondary",
         )?,
+        action_button("renew-now", key, &tf(msg::RENEW_NOW, &[&name]), "secondary")?,
+        action_button(
+            "keep-alive",
+            key,
+            &tf(msg::KEEP_ALIVE, &[&name]),
+            "secondary toggle",
+        )?
+        .attr("aria-pressed", if keep_alive { "true" } else { "false" })?,
         El::new("div")?
             .attr("class", "inline")?
             .child(labelled(
@@ -302,6 +315,11 @@ pub fn on_click(action: &str, button: &Element, new_tab: bool) -> Result<(), JsV
         }
         "more" => return toggle_more(button, &key),
         "open-new" => open(Destination::Home, true, None),
+        "renew-now" => Request::RenewNow { key: key.clone() },
+        "keep-alive" => Request::SetKeepAlive {
+            key: key.clone(),
+            keep: button.get_attribute("aria-pressed").as_deref() != Some("true"),
+        },
         "refresh-creds" => Request::RefreshCredentials {
             key: key.clone(),
             otp: None,
@@ -382,7 +400,8 @@ fn toggle_more(button: &Element, key: &ConsoleKey) -> Result<(), JsValue> {
     let open = button.get_attribute("aria-expanded").as_deref() == Some("true");
     if !open && panel.child_element_count() == 0 {
         let suffix = format!("{:x}", fnv(&key.id()));
-        dom::replace_children(&panel, more_panel(key, &suffix)?)?;
+        let keep_alive = button.get_attribute("data-keep-alive").is_some();
+        dom::replace_children(&panel, more_panel(key, &suffix, keep_alive)?)?;
     }
     button.set_attribute("aria-expanded", if open { "false" } else { "true" })?;
     if open {

@@ -84,7 +84,12 @@ fn build() -> Result<(), JsValue> {
             settings_section()?,
         ],
     )?;
-    for control in ["stay-signed-in", "console-mode", "auto-renew"] {
+    for control in [
+        "stay-signed-in",
+        "console-mode",
+        "auto-renew",
+        "notify-minutes",
+    ] {
         dom::on(&by_id(control)?, "change", |_| {
             spawn_local(async { dom::report(save_settings().await) });
         })?;
@@ -167,6 +172,15 @@ fn settings_section() -> Result<El, JsValue> {
                 .attr("class", "hint")?
                 .text(&t(msg::AUTO_RENEW_HINT))?,
         )?
+        .child(field_control(
+            "notify-minutes",
+            t(msg::NOTIFY_MINUTES_LABEL),
+            El::new("input")?
+                .attr("type", "number")?
+                .attr("min", "1")?
+                .attr("max", "60")?
+                .attr("step", "1")?,
+        )?)?
         .child(
             El::new("div")?
                 .attr("class", "field")?
@@ -195,6 +209,13 @@ fn settings_section() -> Result<El, JsValue> {
                         )?,
                 )?,
         )
+}
+
+fn field_control(id: &str, label: String, control: El) -> Result<El, JsValue> {
+    El::new("div")?
+        .attr("class", "field")?
+        .child(El::new("label")?.attr("for", id)?.text(&label)?)?
+        .child(control.attr("id", id)?)
 }
 
 fn console_mode_select() -> Result<web_sys::HtmlSelectElement, JsValue> {
@@ -268,6 +289,11 @@ async fn save_settings() -> Result<(), JsValue> {
     let settings = Settings {
         stay_signed_in: input("stay-signed-in")?.checked(),
         auto_renew: input("auto-renew")?.checked(),
+        notify_minutes: input("notify-minutes")?
+            .value()
+            .trim()
+            .parse::<u32>()
+            .map_or(5, |m| m.clamp(1, 60)),
         console_mode: match console_mode_select()?.value().as_str() {
             "single" => ConsoleModeSetting::Single,
             "multi" => ConsoleModeSetting::Multi,
@@ -291,6 +317,7 @@ fn show(response: &Response, success: Option<String>) -> Result<(), JsValue> {
         Response::State(state) | Response::Copied { state, .. } => {
             console_mode_select()?.set_value(mode_name(state.settings.console_mode));
             input("auto-renew")?.set_checked(state.settings.auto_renew);
+            input("notify-minutes")?.set_value(&state.settings.notify_minutes.to_string());
             LAST_SETTINGS.with(|s| *s.borrow_mut() = state.settings.clone());
             render_list(state)?;
             input("stay-signed-in")?.set_checked(state.settings.stay_signed_in);

@@ -10,6 +10,7 @@ use super::browser::{self, api, to_js, BrowserError};
 use crate::core::portal_api::{ApiReply, ApiRequest};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
+use crate::core::text::{msg, UserText};
 use crate::service::platform::{ConsolePlacement, TabInfo};
 use crate::service::{Area, Platform, PlatformError};
 
@@ -224,6 +225,34 @@ impl Platform for BrowserPlatform {
         if let Ok(details) = to_js(&json!({"color": colour})) {
             let _ = call(&["action"], "setBadgeBackgroundColor", &[details]).await;
         }
+    }
+
+    async fn notify(&self, id: &str, title: &UserText, message: &UserText) {
+        let mut options = json!({
+            "type": "basic",
+            "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
+            "title": browser::localize(title),
+            "message": browser::localize(message),
+        });
+        // Firefox shows no buttons (and refuses the key); a click on the body renews there.
+        if api::<JsValue>(&["contextualIdentities"]).is_err() {
+            options["buttons"] = json!([
+                {"title": browser::t(msg::NOTIFICATION_RENEW)},
+                {"title": browser::t(msg::NOTIFICATION_DISMISS)}
+            ]);
+        }
+        if let Ok(options) = to_js(&options) {
+            let _ = call(
+                &["notifications"],
+                "create",
+                &[JsValue::from_str(id), options],
+            )
+            .await;
+        }
+    }
+
+    async fn clear_notification(&self, id: &str) {
+        let _ = call(&["notifications"], "clear", &[JsValue::from_str(id)]).await;
     }
 
     async fn set_group_title(&self, group: i32, title: &str) {

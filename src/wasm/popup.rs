@@ -24,6 +24,8 @@ struct Popup {
     filters: BTreeMap<String, String>,
     /// A render is running; another was asked for meanwhile.
     rendering: bool,
+    /// The state last rendered (its JSON), to skip identical renders.
+    shown: Option<String>,
     dirty: bool,
 }
 
@@ -57,14 +59,14 @@ pub fn start_popup() {
         }
     });
     // The time left is recomputed from absolute expiry times at every render.
-    let tick = Closure::<dyn FnMut()>::new(|| spawn_local(refresh()));
+    let ticker = Closure::<dyn FnMut()>::new(|| spawn_local(tick()));
     if let Some(window) = web_sys::window() {
         let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
-            tick.as_ref().unchecked_ref(),
+            ticker.as_ref().unchecked_ref(),
             20_000,
         );
     }
-    tick.forget();
+    ticker.forget();
     let on_change = Closure::<dyn FnMut()>::new(|| spawn_local(refresh()));
     match browser::storage_on_changed() {
         Ok(event) => event.add_listener(on_change.as_ref().unchecked_ref()),
@@ -75,8 +77,18 @@ pub fn start_popup() {
 }
 
 /// Renders the worker's current state; coalesces bursts of storage changes into one render
-/// after the running one.
+/// after the running one, and skips a render when nothing shown changed: every rebuild could
+/// swallow a click that lands on a button being replaced.
 async fn refresh() {
+    render_state(false).await;
+}
+
+/// As [`refresh`], but renders even an unchanged state (the countdown moved on).
+async fn tick() {
+    render_state(true).await;
+}
+
+async fn render_state(force: bool) {
     let busy = POPUP.with(|p| {
         let mut p = p.borrow_mut();
         if p.rendering {
@@ -89,7 +101,12 @@ async fn refresh() {
     }
     loop {
         let response = ask(&Request::GetState).await;
-        dom::report(render(&response));
+        let shown = serde_json::to_string(&response).ok();
+        let unchanged = !force && shown.is_some() && POPUP.with(|p| p.borrow().shown == shown);
+        if !unchanged {
+            dom::report(render(&response));
+            POPUP.with(|p| p.borrow_mut().shown = shown);
+        }
         let again = POPUP.with(|p| std::mem::take(&mut p.borrow_mut().dirty));
         if !again {
             break;

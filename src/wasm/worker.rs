@@ -51,6 +51,12 @@ pub async fn handle_startup() {
     service().on_startup().await;
 }
 
+/// `notifications.onButtonClicked` (`button` set) and `notifications.onClicked`.
+#[wasm_bindgen(js_name = handleNotification)]
+pub async fn handle_notification(id: String, button: Option<u32>) {
+    service().on_notification(&id, button).await;
+}
+
 /// `tabs.onRemoved`.
 #[wasm_bindgen(js_name = handleTabRemoved)]
 pub async fn handle_tab_removed(tab_id: i32) {

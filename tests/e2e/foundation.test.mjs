@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { launch, newProfile } from './harness.mjs';
 
+const DEFAULT_SETTINGS = { staySignedIn: false, consoleMode: 'auto', autoRenew: true, notifyMinutes: 5, keepAlive: [] };
+
 test('portals added in the options page show in the popup and survive a browser restart', { timeout: 120000 }, async () => {
   const profile = newProfile();
   try {
@@ -73,7 +75,7 @@ test('a refused portal URL says why and saves nothing', { timeout: 120000 }, asy
 
     const stored = await browser.worker.evaluate(() => chrome.storage.local.get(null));
     assert.deepEqual(stored, {
-      config: { version: 1, portals: [{ url: 'https://acme.duplocloud.net' }], settings: { staySignedIn: false, consoleMode: 'auto' } },
+      config: { version: 1, portals: [{ url: 'https://acme.duplocloud.net' }], settings: DEFAULT_SETTINGS },
     });
     assert.deepEqual(browser.problems, []);
   } finally {
@@ -104,7 +106,7 @@ test('the message handler answers only this extension\'s pages', { timeout: 6000
     assert.equal(answers.otherExtension, undefined);
     assert.equal(answers.noSender, undefined);
     assert.equal(answers.malformed.type, 'error');
-    assert.deepEqual(answers.genuine, { type: 'state', portals: [], settings: { staySignedIn: false, consoleMode: 'auto' } });
+    assert.deepEqual(answers.genuine, { type: 'state', portals: [], settings: DEFAULT_SETTINGS });
     const stored = await browser.worker.evaluate(() => chrome.storage.local.get(null));
     assert.deepEqual(stored, {});
   } finally {
