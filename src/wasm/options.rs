@@ -10,7 +10,7 @@ use super::dom::{self, by_id, El};
 use crate::core::config::Settings;
 use crate::core::consoles::ConsoleModeSetting;
 use crate::core::messages::{PortalView, Request, Response, StateView};
-use crate::core::text::msg;
+use crate::core::text::{msg, Msg};
 
 const ALERT: &str = "options-alert";
 
@@ -130,48 +130,16 @@ fn settings_section() -> Result<El, JsValue> {
                 .attr("id", "settings-heading")?
                 .text(&t(msg::SETTINGS_HEADING))?,
         )?
-        .child(
-            El::new("div")?
-                .attr("class", "check")?
-                .child(
-                    El::new("input")?
-                        .attr("type", "checkbox")?
-                        .attr("id", "stay-signed-in")?
-                        .attr("aria-describedby", "stay-signed-in-hint")?,
-                )?
-                .child(
-                    El::new("label")?
-                        .attr("for", "stay-signed-in")?
-                        .text(&t(msg::STAY_SIGNED_IN))?,
-                )?,
-        )?
-        .child(
-            El::new("p")?
-                .attr("id", "stay-signed-in-hint")?
-                .attr("class", "hint")?
-                .text(&t(msg::STAY_SIGNED_IN_HINT))?,
-        )?
-        .child(
-            El::new("div")?
-                .attr("class", "check")?
-                .child(
-                    El::new("input")?
-                        .attr("type", "checkbox")?
-                        .attr("id", "auto-renew")?
-                        .attr("aria-describedby", "auto-renew-hint")?,
-                )?
-                .child(
-                    El::new("label")?
-                        .attr("for", "auto-renew")?
-                        .text(&t(msg::AUTO_RENEW))?,
-                )?,
-        )?
-        .child(
-            El::new("p")?
-                .attr("id", "auto-renew-hint")?
-                .attr("class", "hint")?
-                .text(&t(msg::AUTO_RENEW_HINT))?,
-        )?
+        .child(checkbox(
+            "stay-signed-in",
+            msg::STAY_SIGNED_IN,
+            msg::STAY_SIGNED_IN_HINT,
+        )?)?
+        .child(checkbox(
+            "auto-renew",
+            msg::AUTO_RENEW,
+            msg::AUTO_RENEW_HINT,
+        )?)?
         .child(field_control(
             "notify-minutes",
             t(msg::NOTIFY_MINUTES_LABEL),
@@ -208,6 +176,29 @@ fn settings_section() -> Result<El, JsValue> {
                                 .text(&t(msg::CONSOLE_MODE_MULTI))?,
                         )?,
                 )?,
+        )
+}
+
+/// A checkbox with its label and the hint that describes it.
+fn checkbox(id: &str, label: Msg, hint: Msg) -> Result<El, JsValue> {
+    let hint_id = format!("{id}-hint");
+    El::new("div")?
+        .child(
+            El::new("div")?
+                .attr("class", "check")?
+                .child(
+                    El::new("input")?
+                        .attr("type", "checkbox")?
+                        .attr("id", id)?
+                        .attr("aria-describedby", &hint_id)?,
+                )?
+                .child(El::new("label")?.attr("for", id)?.text(&t(label))?)?,
+        )?
+        .child(
+            El::new("p")?
+                .attr("id", &hint_id)?
+                .attr("class", "hint")?
+                .text(&t(hint))?,
         )
 }
 
