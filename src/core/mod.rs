@@ -11,6 +11,7 @@ pub mod portal_url;
 pub mod renewal;
 pub mod secret;
 pub mod session;
+pub mod tenant_list;
 pub mod text;
 
 /// Facts read from `manifest.json` at build time (see `build.rs`).

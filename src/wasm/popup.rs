@@ -16,6 +16,7 @@ use super::client::ask;
 use super::console_ui;
 use super::dom::{self, by_id, El};
 use crate::core::messages::{PortalView, Request, Response, SessionView};
+use crate::core::tenant_list;
 use crate::core::text::{msg, Msg};
 
 #[derive(Default)]
@@ -26,6 +27,8 @@ struct Popup {
     rendering: bool,
     /// The state last rendered (its JSON), to skip identical renders.
     shown: Option<String>,
+    /// The state last rendered, to fill tenant lists as the user types.
+    last: Option<crate::core::messages::StateView>,
     dirty: bool,
 }
 
@@ -221,13 +224,12 @@ fn render(response: &Response) -> Result<(), JsValue> {
         )?)?);
     }
     dom::replace_children(&main, children)?;
-    console_ui::restore(&main, &kept)?;
+    POPUP.with(|p| p.borrow_mut().last = Some(state.clone()));
     for portal in &state.portals {
         let filter = POPUP.with(|p| p.borrow().filters.get(&portal.origin).cloned());
-        if let Some(filter) = filter {
-            apply_filter(&portal.origin, &filter)?;
-        }
+        apply_filter(&portal.origin, &filter.unwrap_or_default())?;
     }
+    console_ui::restore(&main, &kept)?;
     if let Some(id) = focused {
         if let Ok(element) = by_id(&id) {
             if let Some(element) = element.dyn_ref::<web_sys::HtmlElement>() {
@@ -325,7 +327,7 @@ fn portal_region(index: usize, portal: &PortalView) -> Result<El, JsValue> {
         region = region.child(roles)?;
     }
     match (&portal.tenants, &portal.session) {
-        (Some(tenants), _) => region = region.child(tenant_list(index, portal, tenants)?)?,
+        (Some(_), _) => region = region.child(tenant_list(index, portal)?)?,
         (None, SessionView::Active { .. }) => {
             region = region.child(
                 El::new("p")?
@@ -338,38 +340,17 @@ fn portal_region(index: usize, portal: &PortalView) -> Result<El, JsValue> {
     Ok(region)
 }
 
-fn tenant_list(
-    index: usize,
-    portal: &PortalView,
-    tenants: &[crate::core::messages::TenantView],
-) -> Result<El, JsValue> {
+fn tenant_list(index: usize, portal: &PortalView) -> Result<El, JsValue> {
     let origin = portal.origin.as_str();
     let filter = POPUP
         .with(|p| p.borrow().filters.get(origin).cloned())
         .unwrap_or_default();
-    let mut list = El::new("ul")?
+    let list = El::new("ul")?
         .attr("class", "tenants")?
         .attr("id", &format!("tenants-{index}"))?
         .attr("aria-label", &tf(msg::TENANTS_OF, &[&portal.host]))?;
-    let now = js_sys::Date::now() as u64;
-    for tenant in tenants {
-        list = list.child(console_ui::tenant_item(origin, tenant, now)?)?;
-    }
-    let empty_text = if tenants.is_empty() {
-        msg::NO_TENANTS
-    } else {
-        msg::NO_TENANT_MATCHES
-    };
-    let mut empty = El::new("p")?
-        .attr("class", "empty")?
-        .attr("id", &format!("no-tenants-{index}"))?
-        .text(&t(empty_text))?;
-    if !tenants.is_empty() {
-        empty = empty.attr("hidden", "")?;
-    }
-    El::new("div")?
+    let block = El::new("div")?
         .attr("class", "tenant-block")?
-        .attr("data-list", &format!("tenants-{index}"))?
         .child(
             El::new("input")?
                 .attr("type", "search")?
@@ -383,10 +364,16 @@ fn tenant_list(
                 .attr("value", &filter)?,
         )?
         .child(list)?
-        .child(empty)
+        .child(
+            El::new("p")?
+                .attr("class", "empty")?
+                .attr("id", &format!("count-{index}"))?,
+        )?;
+    Ok(block)
 }
 
-/// Shows only the tenants whose name contains `filter` (case-insensitively).
+/// Fills a portal's tenant list with the tenants matching `filter` (at most a page of them)
+/// and says how many match.
 fn apply_filter(origin: &str, filter: &str) -> Result<(), JsValue> {
     let document = dom::document()?;
     let selector = format!("input[type=search][data-origin=\"{}\"]", css_escape(origin));
@@ -394,27 +381,37 @@ fn apply_filter(origin: &str, filter: &str) -> Result<(), JsValue> {
         return Ok(());
     };
     let index = input.get_attribute("data-index").unwrap_or_default();
-    let needle = filter.trim().to_lowercase();
-    let items = document.query_selector_all(&format!("#tenants-{index} > li"))?;
-    let mut shown = 0;
-    for i in 0..items.length() {
-        let Some(item) = items
-            .item(i)
-            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-        else {
-            continue;
-        };
-        let name = item.get_attribute("data-name").unwrap_or_default();
-        let visible = needle.is_empty() || name.contains(&needle);
-        item.set_hidden(!visible);
-        shown += usize::from(visible);
-    }
-    if let Ok(empty) = by_id(&format!("no-tenants-{index}")) {
-        if let Some(empty) = empty.dyn_ref::<web_sys::HtmlElement>() {
-            empty.set_hidden(shown > 0);
-        }
-    }
-    Ok(())
+    let tenants = POPUP.with(|p| {
+        p.borrow().last.as_ref().and_then(|s| {
+            s.portals
+                .iter()
+                .find(|p| p.origin == origin)
+                .and_then(|p| p.tenants.clone())
+        })
+    });
+    let Some(tenants) = tenants else {
+        return Ok(());
+    };
+    let (shown, total) = tenant_list::matching(&tenants, filter);
+    let now = js_sys::Date::now() as u64;
+    let items = shown
+        .iter()
+        .map(|tenant| console_ui::tenant_item(origin, tenant, now))
+        .collect::<Result<Vec<_>, _>>()?;
+    dom::replace_children(&by_id(&format!("tenants-{index}"))?, items)?;
+    let count = if tenants.is_empty() {
+        Some(t(msg::NO_TENANTS))
+    } else if total == 0 {
+        Some(t(msg::NO_TENANT_MATCHES))
+    } else if total > shown.len() {
+        Some(tf(
+            msg::TENANTS_SHOWN,
+            &[&shown.len().to_string(), &total.to_string()],
+        ))
+    } else {
+        None
+    };
+    dom::show_message(&format!("count-{index}"), count.as_deref())
 }
 
 /// Escapes a value for a CSS attribute selector in double quotes.

@@ -314,3 +314,25 @@ test('sessions end with the browser unless the user chose to stay signed in', { 
     rmSync(profile, { recursive: true, force: true });
   }
 });
+
+test('a portal with 2,000 tenants lists a page of them and finds any one as you type', { timeout: 90000 }, async () => {
+  await sim.control('/config', { method: 'PUT', body: config({ token_in_local_storage: false, generate_tenants: { count: 2000, prefix: 'tenant' } }) });
+  const browser = await launch({ sim });
+  try {
+    await addPortal(browser, ACME, 'api-token-alice');
+    const popup = await browser.openPopup();
+    const region = popup.getByRole('region', { name: ACME });
+    await region.getByText('Showing 200 of 2004 tenants. Type to narrow the list.').waitFor();
+    assert.equal((await tenantNames(region)).length, 200);
+    const filter = region.getByRole('searchbox', { name: 'Filter tenants' });
+    await filter.fill('tenant1999');
+    await region.getByRole('button', { name: 'Open AWS console as tenant1999' }).waitFor();
+    assert.deepEqual(await tenantNames(region), ['tenant1999']);
+    await region.getByText(/^Showing \d+ of/).waitFor({ state: 'hidden' });
+    await filter.fill('no such tenant');
+    await region.getByText('No tenant matches.').waitFor();
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
