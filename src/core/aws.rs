@@ -261,7 +261,7 @@ fn is_region_of(prefix: &str, partition: Partition) -> bool {
 }
 
 /// Whether `host` (already lower-case) is `partition`'s sign-in host or a regional one.
-fn is_signin_host(host: &str, partition: Partition) -> bool {
+pub fn is_signin_host(host: &str, partition: Partition) -> bool {
     host == partition.signin_host()
         || host
             .strip_suffix(partition.signin_host())

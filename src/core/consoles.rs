@@ -277,12 +277,17 @@ pub const CONTAINER_COLOURS: &[&str] = &[
     "purple",
 ];
 
+/// FNV-1a of `text`: a stable, cheap hash (the same in every browser and every release).
+pub fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// A stable pick from `choices` for `key` (FNV-1a of its id): the same tenant always gets
 /// the same colour, in every browser and after every restart.
 pub fn colour_for<'a>(key: &ConsoleKey, choices: &[&'a str]) -> &'a str {
-    let hash = key.id().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash = fnv1a(&key.id());
     choices
         .get((hash % choices.len().max(1) as u64) as usize)
         .copied()

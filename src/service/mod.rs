@@ -84,7 +84,7 @@ impl<P: Platform> Service<P> {
 
     /// Runs one request from a page.
     pub async fn handle(&self, request: Request, sender: Sender) -> Response {
-        let (config, _) = match self.load().await {
+        let config = match self.load().await {
             Ok(loaded) => loaded,
             Err(_) => {
                 return Response::Error {
@@ -349,7 +349,7 @@ impl<P: Platform> Service<P> {
             self.platform.remove_session_rule(i32::from(port)).await;
         }
         self.save_sessions().await;
-        let config = self.load().await.map_err(|_| msg::STORAGE_FAILED.text())?.0;
+        let config = self.load().await.map_err(|_| msg::STORAGE_FAILED.text())?;
         let Some(portal) = find(&config, &handoff.origin) else {
             return Err(msg::PORTAL_NOT_FOUND.text());
         };
@@ -456,7 +456,7 @@ impl<P: Platform> Service<P> {
 
     // ---- state ---------------------------------------------------------------------------
 
-    async fn load(&self) -> Result<(Config, ()), PlatformError> {
+    async fn load(&self) -> Result<Config, PlatformError> {
         if self.config.borrow().is_none() {
             let stored = self.platform.get(Area::Local, Config::STORAGE_KEY).await?;
             let (loaded, _dropped) = Config::from_stored(stored);
@@ -471,8 +471,7 @@ impl<P: Platform> Service<P> {
             self.sessions.borrow_mut().get_or_insert(loaded);
         }
         self.load_consoles().await;
-        let config = self.config.borrow().clone().unwrap_or_default();
-        Ok((config, ()))
+        Ok(self.config.borrow().clone().unwrap_or_default())
     }
 
     /// The token of the portal's active session, if signed in.

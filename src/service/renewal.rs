@@ -23,7 +23,7 @@ fn expired_page(url: &str) -> Option<String> {
     let host = parsed.host_str()?;
     let signin = aws::Partition::ALL
         .iter()
-        .any(|p| host == p.signin_host() || host.ends_with(&format!(".{}", p.signin_host())));
+        .any(|p| aws::is_signin_host(host, *p));
     if !signin || !matches!(parsed.path(), "/session-expired" | "/signin") {
         return None;
     }

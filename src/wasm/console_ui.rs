@@ -173,13 +173,6 @@ fn services() -> Result<El, JsValue> {
     Ok(select)
 }
 
-fn labelled(id: &str, label: &str, control: El) -> Result<El, JsValue> {
-    El::new("div")?
-        .attr("class", "field")?
-        .child(El::new("label")?.attr("for", id)?.text(label)?)?
-        .child(control.attr("id", id)?)
-}
-
 /// The "More" panel of one identity.
 fn more_panel(key: &ConsoleKey, suffix: &str, keep_alive: bool) -> Result<Vec<El>, JsValue> {
     let name = key.label();
@@ -206,12 +199,12 @@ fn more_panel(key: &ConsoleKey, suffix: &str, keep_alive: bool) -> Result<Vec<El
         .attr("aria-pressed", if keep_alive { "true" } else { "false" })?,
         El::new("div")?
             .attr("class", "inline")?
-            .child(labelled(
+            .child(dom::labelled(
                 &format!("service-{suffix}"),
                 &t(msg::SERVICE_LABEL),
                 services()?,
             )?)?
-            .child(labelled(
+            .child(dom::labelled(
                 &format!("region-{suffix}"),
                 &t(msg::REGION_LABEL),
                 El::new("input")?
@@ -228,7 +221,7 @@ fn more_panel(key: &ConsoleKey, suffix: &str, keep_alive: bool) -> Result<Vec<El
             )?)?,
         El::new("div")?
             .attr("class", "inline")?
-            .child(labelled(
+            .child(dom::labelled(
                 &format!("arn-{suffix}"),
                 &t(msg::ARN_LABEL),
                 El::new("input")?
@@ -399,7 +392,7 @@ fn toggle_more(button: &Element, key: &ConsoleKey) -> Result<(), JsValue> {
     };
     let open = button.get_attribute("aria-expanded").as_deref() == Some("true");
     if !open && panel.child_element_count() == 0 {
-        let suffix = format!("{:x}", fnv(&key.id()));
+        let suffix = format!("{:x}", consoles::fnv1a(&key.id()));
         let keep_alive = button.get_attribute("data-keep-alive").is_some();
         dom::replace_children(&panel, more_panel(key, &suffix, keep_alive)?)?;
     }
@@ -422,7 +415,7 @@ fn show_otp_prompt(button: &Element, key: &ConsoleKey, new_tab: bool) -> Result<
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
         .unwrap_or_default();
-    let id = format!("otp-{:x}", fnv(&key.id()));
+    let id = format!("otp-{:x}", consoles::fnv1a(&key.id()));
     let mut submit = action_button("otp-submit", key, &t(msg::OTP_SUBMIT), "")?;
     if new_tab {
         submit = submit.attr("data-new-tab", "")?;
@@ -433,7 +426,7 @@ fn show_otp_prompt(button: &Element, key: &ConsoleKey, new_tab: bool) -> Result<
             El::new("p")?
                 .attr("class", "hint")?
                 .text(&tf(msg::OTP_REQUIRED, &[&host]))?,
-            labelled(
+            dom::labelled(
                 &id,
                 &tf(msg::OTP_LABEL, &[&host]),
                 El::new("input")?
@@ -453,12 +446,6 @@ fn show_otp_prompt(button: &Element, key: &ConsoleKey, new_tab: bool) -> Result<
         input.focus()?;
     }
     Ok(())
-}
-
-fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// What the user had open or typed in the popup, kept across a re-render.
@@ -525,20 +512,13 @@ pub fn snapshot(main: &Element) -> Result<Snapshot, JsValue> {
     Ok(snap)
 }
 
-fn attr_selector(name: &str, value: &str) -> String {
-    format!(
-        "[{name}=\"{}\"]",
-        value.replace('\\', "\\\\").replace('"', "\\\"")
-    )
-}
-
 /// Puts back what [`snapshot`] recorded.
 pub fn restore(main: &Element, snap: &Snapshot) -> Result<(), JsValue> {
     for (origin, label) in &snap.expanded {
         let selector = format!(
             "button[data-action=more]{}{}",
-            attr_selector("data-origin", origin),
-            attr_selector("aria-label", label)
+            dom::attr_selector("data-origin", origin),
+            dom::attr_selector("aria-label", label)
         );
         if let Some(button) = main.query_selector(&selector)? {
             if let Some(key) = key_of(&button) {
@@ -549,8 +529,8 @@ pub fn restore(main: &Element, snap: &Snapshot) -> Result<(), JsValue> {
     for (origin, role) in &snap.otp {
         let selector = format!(
             "button[data-action=open][data-otp=true]{}{}",
-            attr_selector("data-origin", origin),
-            attr_selector("data-role", role)
+            dom::attr_selector("data-origin", origin),
+            dom::attr_selector("data-role", role)
         );
         if let Some(button) = main.query_selector(&selector)? {
             if let Some(key) = key_of(&button) {

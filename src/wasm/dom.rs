@@ -94,3 +94,19 @@ pub fn report(result: Result<(), JsValue>) {
         super::browser::log(&format!("page error: {e:?}"));
     }
 }
+
+/// An attribute selector `[name="value"]`, the value escaped.
+pub fn attr_selector(name: &str, value: &str) -> String {
+    format!(
+        "[{name}=\"{}\"]",
+        value.replace('\\', "\\\\").replace('"', "\\\"")
+    )
+}
+
+/// A labelled form control: `<div class="field"><label for=id>label</label>control</div>`.
+pub fn labelled(id: &str, label: &str, control: El) -> Result<El, JsValue> {
+    El::new("div")?
+        .attr("class", "field")?
+        .child(El::new("label")?.attr("for", id)?.text(label)?)?
+        .child(control.attr("id", id)?)
+}

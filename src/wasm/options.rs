@@ -140,9 +140,9 @@ fn settings_section() -> Result<El, JsValue> {
             msg::AUTO_RENEW,
             msg::AUTO_RENEW_HINT,
         )?)?
-        .child(field_control(
+        .child(dom::labelled(
             "notify-minutes",
-            t(msg::NOTIFY_MINUTES_LABEL),
+            &t(msg::NOTIFY_MINUTES_LABEL),
             El::new("input")?
                 .attr("type", "number")?
                 .attr("min", "1")?
@@ -200,13 +200,6 @@ fn checkbox(id: &str, label: Msg, hint: Msg) -> Result<El, JsValue> {
                 .attr("class", "hint")?
                 .text(&t(hint))?,
         )
-}
-
-fn field_control(id: &str, label: String, control: El) -> Result<El, JsValue> {
-    El::new("div")?
-        .attr("class", "field")?
-        .child(El::new("label")?.attr("for", id)?.text(&label)?)?
-        .child(control.attr("id", id)?)
 }
 
 fn console_mode_select() -> Result<web_sys::HtmlSelectElement, JsValue> {

@@ -42,11 +42,14 @@ pub fn start_popup() {
     dom::report(install_listeners());
     spawn_local(async {
         refresh().await;
-    });
-    spawn_local(async {
-        // Quietly sign in where no page is needed, and revalidate the tenant lists.
-        let response = ask(&Request::GetState).await;
-        for portal in response.state().portals.clone() {
+        // Quietly sign in where no page is needed, and revalidate the tenant lists, from the
+        // state just shown (asked for again only if that render was coalesced away).
+        let shown = POPUP.with(|p| p.borrow().last.clone());
+        let state = match shown {
+            Some(state) => state,
+            None => ask(&Request::GetState).await.state().clone(),
+        };
+        for portal in state.portals {
             let request = match portal.session {
                 SessionView::SignedOut => Request::SignInQuietly {
                     origin: portal.origin,
@@ -376,7 +379,10 @@ fn tenant_list(index: usize, portal: &PortalView) -> Result<El, JsValue> {
 /// and says how many match.
 fn apply_filter(origin: &str, filter: &str) -> Result<(), JsValue> {
     let document = dom::document()?;
-    let selector = format!("input[type=search][data-origin=\"{}\"]", css_escape(origin));
+    let selector = format!(
+        "input[type=search]{}",
+        dom::attr_selector("data-origin", origin)
+    );
     let Some(input) = document.query_selector(&selector)? else {
         return Ok(());
     };
@@ -412,9 +418,4 @@ fn apply_filter(origin: &str, filter: &str) -> Result<(), JsValue> {
         None
     };
     dom::show_message(&format!("count-{index}"), count.as_deref())
-}
-
-/// Escapes a value for a CSS attribute selector in double quotes.
-fn css_escape(value: &str) -> String {
-    value.replace('\\', "\\\\").replace('"', "\\\"")
 }
