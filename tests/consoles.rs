@@ -2,6 +2,9 @@
 //! sign-in URLs, single/multi-session, focusing, deep links, copy, the lost click.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{authorization_tab, first_console_tab, handoff_url, jit_requests, query, run};
 use futures_executor::block_on;
 use jit_console::core::consoles::{ConsoleKey, Destination, OpenConsole, Role};
 use jit_console::core::copy::CopyFormat;
@@ -45,10 +48,6 @@ fn signed_in(admin: bool) -> Service<FakePlatform> {
     service
 }
 
-fn run(service: &Service<FakePlatform>, request: Request) -> Response {
-    block_on(service.handle(request, Sender::default()))
-}
-
 fn tenant(name: &str) -> ConsoleKey {
     let id = if name == "dev01" { "t-1" } else { "t-2" };
     ConsoleKey {
@@ -79,29 +78,8 @@ fn open(
     )
 }
 
-fn jit_requests(service: &Service<FakePlatform>) -> usize {
-    service
-        .platform()
-        .requested_paths()
-        .iter()
-        .filter(|p| {
-            p.contains("GetAwsConsoleTokenUrl")
-                || p.contains("jitAccess")
-                || p.contains("adminproxy")
-        })
-        .count()
-}
-
 fn last_opened(service: &Service<FakePlatform>) -> String {
     service.platform().opened.borrow().last().cloned().unwrap()
-}
-
-fn query(url: &str, name: &str) -> Option<String> {
-    url::Url::parse(url)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
 }
 
 #[test]
@@ -160,13 +138,7 @@ fn opens_a_tenant_console_through_a_federation_login() {
 fn cached_credentials_cost_no_portal_request_and_an_open_tab_is_focused() {
     let service = signed_in(false);
     open(&service, tenant("dev01"), Destination::Home, false);
-    let tab = *service
-        .platform()
-        .console_tabs
-        .borrow()
-        .keys()
-        .next()
-        .unwrap();
+    let tab = first_console_tab(&service);
     service.platform().focused.set(None);
     open(&service, tenant("dev01"), Destination::Home, false);
     assert_eq!(jit_requests(&service), 1);
@@ -314,13 +286,7 @@ fn a_safe_console_url_is_used_once_and_a_foreign_one_never() {
 fn single_session_signs_out_before_switching_identity_and_multi_session_never() {
     let service = signed_in(false);
     open(&service, tenant("dev01"), Destination::Home, false);
-    let first = *service
-        .platform()
-        .console_tabs
-        .borrow()
-        .keys()
-        .next()
-        .unwrap();
+    let first = first_console_tab(&service);
     block_on(service.on_tab_updated(
         first,
         "https://us-west-2.console.aws.amazon.com/console/home?region=us-west-2",
@@ -345,13 +311,7 @@ fn single_session_signs_out_before_switching_identity_and_multi_session_never() 
     // Multi-session detected: no logout.
     let service = signed_in(false);
     open(&service, tenant("dev01"), Destination::Home, false);
-    let first = *service
-        .platform()
-        .console_tabs
-        .borrow()
-        .keys()
-        .next()
-        .unwrap();
+    let first = first_console_tab(&service);
     block_on(service.on_tab_updated(
         first,
         "https://123456789012-abcd1234.us-west-2.console.aws.amazon.com/console/home",
@@ -367,13 +327,7 @@ fn containers_need_no_sign_out() {
     let service = signed_in(false);
     service.platform().containers.set(true);
     open(&service, tenant("dev01"), Destination::Home, false);
-    let first = *service
-        .platform()
-        .console_tabs
-        .borrow()
-        .keys()
-        .next()
-        .unwrap();
+    let first = first_console_tab(&service);
     block_on(service.on_tab_updated(
         first,
         "https://us-west-2.console.aws.amazon.com/console/home",
@@ -551,24 +505,10 @@ fn a_click_while_signed_out_opens_the_console_after_the_sign_in() {
     open(&service, tenant("dev01"), Destination::Home, false);
     let auth = service.platform().opened.borrow()[0].clone();
     assert!(auth.contains("/app/user/verify-token"));
-    let (tab, port) = {
-        let tabs = service.platform().tabs.borrow();
-        let (tab, url) = tabs.iter().next().map(|(t, u)| (*t, u.clone())).unwrap();
-        (
-            tab,
-            url.split("localPort=")
-                .nth(1)
-                .unwrap()
-                .split('&')
-                .next()
-                .unwrap()
-                .parse::<u16>()
-                .unwrap(),
-        )
-    };
+    let (tab, port) = authorization_tab(&service);
     block_on(service.handle(
         Request::Handoff {
-            url: format!("chrome-extension://fake/handoff.html?port={port}&t=good"),
+            url: handoff_url(port, "good"),
         },
         Sender { tab_id: Some(tab) },
     ));

@@ -1,6 +1,9 @@
 //! Renewal in place over the fake browser and portal, with the fake clock.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{authorization_tab, first_console_tab, handoff_url, jit_requests, query, run};
 use futures_executor::block_on;
 use jit_console::core::consoles::{ConsoleKey, Destination, OpenConsole, Role};
 use jit_console::core::messages::Request;
@@ -66,13 +69,7 @@ fn with_console() -> (Service<FakePlatform>, i32) {
             otp: None,
         },
     );
-    let tab = *service
-        .platform()
-        .console_tabs
-        .borrow()
-        .keys()
-        .next()
-        .unwrap();
+    let tab = first_console_tab(&service);
     service
         .platform()
         .tabs
@@ -82,19 +79,6 @@ fn with_console() -> (Service<FakePlatform>, i32) {
     (service, tab)
 }
 
-fn run(service: &Service<FakePlatform>, request: Request) -> jit_console::core::messages::Response {
-    block_on(service.handle(request, Sender::default()))
-}
-
-fn jit_requests(service: &Service<FakePlatform>) -> usize {
-    service
-        .platform()
-        .requested_paths()
-        .iter()
-        .filter(|p| p.contains("GetAwsConsoleTokenUrl"))
-        .count()
-}
-
 fn alarm(service: &Service<FakePlatform>) -> u64 {
     *service
         .platform()
@@ -102,14 +86,6 @@ fn alarm(service: &Service<FakePlatform>) -> u64 {
         .borrow()
         .get(RENEWAL_ALARM)
         .unwrap()
-}
-
-fn query(url: &str, name: &str) -> Option<String> {
-    url::Url::parse(url)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
 }
 
 #[test]
@@ -180,25 +156,7 @@ fn an_expired_portal_session_opens_one_authorization_tab_and_renewals_resume() {
         .cloned()
         .collect();
     assert_eq!(authorizations.len(), 1, "one authorization tab");
-    let (auth_tab, port) = {
-        let tabs = service.platform().tabs.borrow();
-        let (t, u) = tabs
-            .iter()
-            .find(|(_, u)| u.contains("/app/user/verify-token"))
-            .map(|(t, u)| (*t, u.clone()))
-            .unwrap();
-        (
-            t,
-            u.split("localPort=")
-                .nth(1)
-                .unwrap()
-                .split('&')
-                .next()
-                .unwrap()
-                .parse::<u16>()
-                .unwrap(),
-        )
-    };
+    let (auth_tab, port) = authorization_tab(&service);
     service.platform().portal.borrow_mut().tokens.insert(
         "fresh".into(),
         FakeUser {
@@ -208,7 +166,7 @@ fn an_expired_portal_session_opens_one_authorization_tab_and_renewals_resume() {
     );
     block_on(service.handle(
         Request::Handoff {
-            url: format!("chrome-extension://fake/handoff.html?port={port}&t=fresh"),
+            url: handoff_url(port, "fresh"),
         },
         Sender {
             tab_id: Some(auth_tab),

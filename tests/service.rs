@@ -1,12 +1,14 @@
 //! The worker's request handling against the in-memory fake browser and portal.
 #![allow(clippy::unwrap_used)]
 
-use futures_executor::block_on;
+mod common;
+
+use common::run;
 use jit_console::core::config::Config;
 use jit_console::core::messages::{Request, Response, StateView};
 use jit_console::core::text::msg;
 use jit_console::service::fake::FakePlatform;
-use jit_console::service::{Area, Sender, Service};
+use jit_console::service::{Area, Service};
 
 fn add(url: &str, token: Option<&str>) -> Request {
     Request::AddPortal {
@@ -25,10 +27,6 @@ fn hosts(response: &Response) -> Vec<String> {
         .iter()
         .map(|p| p.host.clone())
         .collect()
-}
-
-fn run(service: &Service<FakePlatform>, request: Request) -> Response {
-    block_on(service.handle(request, Sender::default()))
 }
 
 #[test]

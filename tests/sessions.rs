@@ -2,13 +2,16 @@
 //! reuse, API tokens, 401 recovery, time-outs, errors, several portals, worker restarts.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{authorization_tab, handoff_url, run, run_in_tab};
 use futures_executor::block_on;
 use jit_console::core::messages::{PortalView, Request, Response, SessionView};
 use jit_console::core::portal_api::ApiReply;
 use jit_console::core::session::SIGN_IN_TIMEOUT_MS;
 use jit_console::core::text::msg;
 use jit_console::service::fake::{FakePlatform, FakeUser};
-use jit_console::service::{Area, Sender, Service, SIGN_IN_ALARM};
+use jit_console::service::{Area, Service, SIGN_IN_ALARM};
 
 const ACME: &str = "https://acme.duplocloud.net";
 
@@ -38,14 +41,6 @@ fn service_with_portal(url: &str, api_token: Option<&str>) -> Service<FakePlatfo
     service
 }
 
-fn run(service: &Service<FakePlatform>, request: Request) -> Response {
-    block_on(service.handle(request, Sender::default()))
-}
-
-fn run_in_tab(service: &Service<FakePlatform>, request: Request, tab: i32) -> Response {
-    block_on(service.handle(request, Sender { tab_id: Some(tab) }))
-}
-
 fn portal(response: &Response, origin: &str) -> PortalView {
     response
         .state()
@@ -63,29 +58,6 @@ fn sign_in(service: &Service<FakePlatform>, origin: &str) -> Response {
             origin: origin.into(),
         },
     )
-}
-
-/// The authorization tab the extension opened: (tab id, localPort).
-fn authorization_tab(service: &Service<FakePlatform>) -> (i32, u16) {
-    let tabs = service.platform().tabs.borrow();
-    let (tab, url) = tabs
-        .iter()
-        .find(|(_, url)| url.contains("/app/user/verify-token"))
-        .unwrap();
-    let port = url
-        .split("localPort=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    (*tab, port)
-}
-
-fn handoff_url(port: u16, token: &str) -> String {
-    format!("chrome-extension://fake/handoff.html?port={port}&t={token}")
 }
 
 fn tenant_names(view: &PortalView) -> Vec<String> {

@@ -1,0 +1,67 @@
+//! Helpers shared by the native integration tests over the fake browser and portal.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use futures_executor::block_on;
+use jit_console::core::messages::{Request, Response};
+use jit_console::service::fake::FakePlatform;
+use jit_console::service::{Sender, Service};
+
+/// Runs a request from a page that is not in a tab (the toolbar popup).
+pub fn run(service: &Service<FakePlatform>, request: Request) -> Response {
+    block_on(service.handle(request, Sender::default()))
+}
+
+/// Runs a request from a page in `tab`.
+pub fn run_in_tab(service: &Service<FakePlatform>, request: Request, tab: i32) -> Response {
+    block_on(service.handle(request, Sender { tab_id: Some(tab) }))
+}
+
+/// The query parameter `name` of `url`, decoded.
+pub fn query(url: &str, name: &str) -> Option<String> {
+    url::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// How many JIT credential requests reached the portal.
+pub fn jit_requests(service: &Service<FakePlatform>) -> usize {
+    service
+        .platform()
+        .requested_paths()
+        .iter()
+        .filter(|p| {
+            p.contains("GetAwsConsoleTokenUrl")
+                || p.contains("jitAccess")
+                || p.contains("adminproxy")
+        })
+        .count()
+}
+
+/// The open authorization tab the extension opened: (tab id, localPort).
+pub fn authorization_tab(service: &Service<FakePlatform>) -> (i32, u16) {
+    let tabs = service.platform().tabs.borrow();
+    let (tab, url) = tabs
+        .iter()
+        .find(|(_, url)| url.contains("/app/user/verify-token"))
+        .unwrap();
+    let port = query(url, "localPort").unwrap().parse().unwrap();
+    (*tab, port)
+}
+
+/// The address `handoff.html` has after the portal's redirect to `localhost:port`.
+pub fn handoff_url(port: u16, token: &str) -> String {
+    format!("chrome-extension://fake/handoff.html?port={port}&t={token}")
+}
+
+/// The first console tab the extension opened.
+pub fn first_console_tab(service: &Service<FakePlatform>) -> i32 {
+    *service
+        .platform()
+        .console_tabs
+        .borrow()
+        .keys()
+        .next()
+        .unwrap()
+}
