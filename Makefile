@@ -7,13 +7,16 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 CARGO ?= cargo
 
-.PHONY: setup setup-build build build-sim demo test lint test-rust test-e2e clean
+.PHONY: setup setup-build setup-demo build build-sim demo test lint test-rust test-e2e clean
 
 setup:
 	scripts/setup.sh test
 
 setup-build:
 	scripts/setup.sh build
+
+setup-demo:
+	scripts/setup.sh demo
 
 ## build: dist/chrome, dist/firefox and their .zip files (release wasm, size-optimised)
 build: setup-build
@@ -24,7 +27,8 @@ build-sim:
 	$(CARGO) build -p duplo-sim
 
 ## demo: build, start the simulator, and show the extension working in Chromium
-demo: setup build build-sim
+##       (headless: also writes the README's screenshots to docs/screenshots/)
+demo: setup-demo build build-sim
 	node scripts/demo.mjs
 
 ## lint: formatting, clippy (native and wasm32, warnings are errors), web-ext lint

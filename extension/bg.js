@@ -1,18 +1,34 @@
 // The service worker shell: load the wasm core and register every listener synchronously
 // at top level (Manifest V3 restarts the worker at will). All logic is in Rust.
-import init, { handleMessage, handleStartup, handleTabRemoved, handleTabUrl, handleAlarm, handleNotification } from './jit_console.js';
+import init, * as core from './jit_console.js';
 
 const ext = globalThis.browser ?? globalThis.chrome;
 const ready = init();
-const later = (run) => { ready.then(run).catch(() => {}); };
-later(() => handleStartup());
+const later = (run) => ready.then(run).catch(() => {});
+later(() => core.handleStartup());
 
 ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  ready.then(() => handleMessage(message, sender)).then(sendResponse, () => sendResponse(undefined));
+  ready.then(() => core.handleMessage(message, sender)).then(sendResponse, () => sendResponse(undefined));
   return true;
 });
-ext.tabs.onRemoved.addListener((tabId) => later(() => handleTabRemoved(tabId)));
-ext.tabs.onUpdated.addListener((tabId, change) => { if (change.url) later(() => handleTabUrl(tabId, change.url)); });
-ext.alarms.onAlarm.addListener((alarm) => later(() => handleAlarm(alarm.name)));
-ext.notifications.onButtonClicked?.addListener((id, button) => later(() => handleNotification(id, button)));
-ext.notifications.onClicked.addListener((id) => later(() => handleNotification(id, undefined)));
+ext.tabs.onRemoved.addListener((tabId) => later(() => core.handleTabRemoved(tabId)));
+ext.tabs.onUpdated.addListener((tabId, change) => { if (change.url) later(() => core.handleTabUrl(tabId, change.url)); });
+ext.alarms.onAlarm.addListener((alarm) => later(() => core.handleAlarm(alarm.name)));
+ext.notifications.onButtonClicked?.addListener((id, button) => later(() => core.handleNotification(id, button)));
+ext.notifications.onClicked.addListener((id) => later(() => core.handleNotification(id, undefined)));
+// Chrome formats omnibox suggestions with XML markup; Firefox shows the text as it is.
+const markup = !ext.runtime.getBrowserInfo;
+// The listeners of the menu, keyboard and omnibox are named, and kept on `globalThis` so the
+// end-to-end tests call exactly what the browser calls (native menus cannot be clicked).
+const surfaces = globalThis.jitConsoleSurfaces = {
+  menuClicked: (info, tab) => later(() => core.handleMenuClick(info, tab)),
+  command: (name) => later(() => core.handleCommand(name)),
+  omniboxInput: (text, suggest) => later(() => core.handleOmniboxInput(text, markup)).then(suggest),
+  omniboxEntered: (text, disposition) => later(() => core.handleOmniboxEnter(text, disposition)),
+};
+ext.contextMenus.onClicked.addListener(surfaces.menuClicked);
+ext.commands.onCommand.addListener(surfaces.command);
+ext.storage.onChanged.addListener((_, area) => { if (area === 'managed') later(() => core.handlePolicyChanged()); });
+ext.omnibox.setDefaultSuggestion({ description: ext.i18n.getMessage('omniboxDefault') });
+ext.omnibox.onInputChanged.addListener(surfaces.omniboxInput);
+ext.omnibox.onInputEntered.addListener(surfaces.omniboxEntered);

@@ -7,23 +7,68 @@
 // - With a display (and DEMO_HEADLESS unset) it leaves the window to you: click the toolbar
 //   button, "Sign in to demo.duplocloud.net", log in as admin@demo.io / demo, Authorize.
 // - Without one it walks through the same steps headless, saves a screenshot of each under
-//   out/demo/ and prints where they are.
-import { mkdirSync } from 'node:fs';
+//   out/demo/ and prints where they are. It also writes the README's screenshots to
+//   docs/screenshots/: the popup in the light and the dark theme, the options page, and (in
+//   a virtual X display, since headless Chromium draws no tab strip) the consoles' tab groups.
+import { mkdirSync, copyFileSync, existsSync, rmSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { launch, root, startSim, waitForTab } from '../tests/e2e/harness.mjs';
+import { launch, root, startSim, waitForTab, addPortal, logInToPortal } from '../tests/e2e/harness.mjs';
 
 const outDir = join(root, 'out/demo');
+const readmeDir = join(root, 'docs/screenshots');
 mkdirSync(outDir, { recursive: true });
+mkdirSync(readmeDir, { recursive: true });
 const headed = Boolean(process.env.DISPLAY) && process.env.DEMO_HEADLESS !== '1';
 const HOST = 'demo.duplocloud.net';
 
 const sim = await startSim();
 const browser = await launch({ sim, headless: !headed });
 const shots = [];
-async function shot(page, name, note) {
+async function shot(page, name, note, readmeName) {
   const file = join(outDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   shots.push([file, note]);
+  if (readmeName) copyFileSync(file, join(readmeDir, readmeName));
+}
+
+/** The consoles' tab groups, photographed in a virtual X display (Xvfb + xwd). */
+async function tabGroupShot() {
+  if (!existsSync('/usr/bin/Xvfb') || !existsSync('/usr/bin/xwd')) {
+    console.log('  (Xvfb or xwd missing: no tab group screenshot; `make demo` installs them)');
+    return;
+  }
+  const display = `:${90 + (process.pid % 9)}`;
+  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+  const windowed = await (async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return launch({ sim, headless: false, env: { ...process.env, DISPLAY: display } });
+  })();
+  try {
+    await addPortal(windowed, `https://${HOST}`);
+    await logInToPortal(windowed, sim, { portal: 'demo', username: 'admin@demo.io' });
+    const popup = await windowed.openPopup();
+    const region = popup.getByRole('region', { name: HOST });
+    for (const tenant of ['dev01', 'staging']) {
+      await region.getByRole('button', { name: `Open AWS console as ${tenant}` }).click();
+      await region.getByRole('listitem').filter({ hasText: tenant }).getByText(/expires in/).waitFor({ timeout: 20000 });
+    }
+    const tab = await waitForTab(windowed, (u) => u.hostname.endsWith('console.aws.amazon.com'));
+    await tab.bringToFront();
+    await tab.locator('#identity').waitFor();
+    await popup.close();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const raw = join(outDir, '11-tab-groups.xwd');
+    execFileSync('xwd', ['-root', '-silent', '-display', display, '-out', raw]);
+    const file = join(outDir, '11-tab-groups.png');
+    execFileSync('convert', [`xwd:${raw}`, '-crop', '1280x360+0+0', file]);
+    rmSync(raw, { force: true });
+    shots.push([file, 'the browser: each tenant console in its own tab group, titled with the time left']);
+    copyFileSync(file, join(readmeDir, 'tab-groups.png'));
+  } finally {
+    await windowed.close().catch(() => {});
+    xvfb.kill();
+  }
 }
 function step(text) {
   console.log(`- ${text}`);
@@ -77,8 +122,25 @@ try {
     await consoleTab.locator('#identity').filter({ hasText: 'duploservices-staging' }).waitFor();
     await shot(consoleTab, '6-console-staging', 'the AWS console (simulated), signed in as tenant staging');
     await region.getByText(/expires in \d+ min/).first().waitFor();
+    await region.getByRole('button', { name: 'Favourite prod' }).click();
+    await region.getByRole('button', { name: 'Favourite prod', pressed: true }).waitFor();
+    await popup.bringToFront();
+    await popup.setViewportSize({ width: 380, height: 440 });
+    await shot(popup, '7-popup-light', 'popup (light): prod pinned, staging holds the console with its time left', 'popup-light.png');
+    await popup.emulateMedia({ colorScheme: 'dark' });
+    await shot(popup, '8-popup-dark', 'popup (dark theme, from the system setting)', 'popup-dark.png');
+    await popup.emulateMedia({ colorScheme: 'light' });
+    await popup.setViewportSize({ width: 380, height: 520 });
     await region.getByRole('button', { name: 'More for staging' }).click();
-    await shot(popup, '7-popup-console-open', 'popup: staging holds the console, time left, and its More panel');
+    await shot(popup, '9-popup-more', 'popup: the More panel of staging (another tab, services, ARNs, copy)');
+
+    step('options page: portals, settings, configuration file, reset');
+    await options.reload();
+    await options.locator('main[aria-busy="false"]').waitFor();
+    await shot(options, '10-options', 'options: the portal, settings, export/import and reset', 'options.png');
+
+    step('tab groups: the consoles in the browser window (virtual display)');
+    await tabGroupShot();
 
     console.log(`\nExtension ${browser.extensionId} (dist/chrome) against the simulator. Screenshots:`);
     for (const [file, note] of shots) console.log(`  ${file}\n    ${note}`);

@@ -1,7 +1,8 @@
 // Writes one browser's manifest.json from the single source manifest.json, dropping only
 // the keys that browser ignores (and would warn about):
 //   chrome:  background.scripts, browser_specific_settings
-//   firefox: background.service_worker, key, minimum_chrome_version
+//   firefox: background.service_worker, key, minimum_chrome_version, storage.managed_schema
+//            (Firefox reads managed storage from its `3rdparty` policy instead)
 // and adding the permissions of the API that isolates console identities there:
 //   chrome:  tabGroups (a named, coloured group per tenant)
 //   firefox: contextualIdentities + cookies (a container per tenant)
@@ -18,6 +19,7 @@ if (browser === 'chrome') {
   delete manifest.background.service_worker;
   delete manifest.key;
   delete manifest.minimum_chrome_version;
+  delete manifest.storage;
   manifest.permissions.push('contextualIdentities', 'cookies');
 } else {
   console.error(`unknown browser ${browser}`);

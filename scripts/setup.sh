@@ -28,7 +28,7 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/web-ext ] \
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ "$want" = test ]; then
+if [ "$want" = test ] || [ "$want" = demo ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Chromium and chromedriver from Debian's packages"
     sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
@@ -41,7 +41,7 @@ say "ready"
 # --- Firefox end-to-end (tests/e2e/firefox.test.mjs) ------------------------------------
 # Debian's Firefox ESR (unsigned add-ons are allowed on ESR), driven by puppeteer-core from
 # package-lock.json over WebDriver BiDi. Nothing is downloaded at test time.
-if [ "$want" = test ]; then
+if [ "$want" = test ] || [ "$want" = demo ]; then
   if [ ! -d node_modules/puppeteer-core ]; then
     say "installing npm tooling from package-lock.json (puppeteer-core)"
     npm ci --no-audit --no-fund --loglevel=error
@@ -55,3 +55,15 @@ if [ "$want" = test ]; then
   say "Firefox ready: $(firefox-esr --version 2>/dev/null)"
 fi
 # --- end Firefox end-to-end --------------------------------------------------------------
+
+# --- Demo screenshots of the browser's own tab strip (scripts/demo.mjs) -------------------
+# Headless Chromium draws no tab strip; the demo photographs tab groups in a virtual X
+# display instead (Xvfb, and xwd to read the screen), both from Debian's packages.
+if [ "$want" = demo ]; then
+  if ! command -v Xvfb >/dev/null || ! command -v xwd >/dev/null; then
+    say "installing Xvfb and xwd from Debian's packages (for the tab group screenshot)"
+    sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq xvfb x11-apps >/dev/null
+  fi
+fi

@@ -19,15 +19,158 @@ pub struct Portal {
     /// A long-lived DuploCloud API token (`duplo-jit --token` mode), when the user gave one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_token: Option<Secret>,
+    /// The name the user gave it (shown instead of the host), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its colour: the popup's accent for it and its tab groups and containers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<Colour>,
+    /// Where its API answers, when not at the portal's own origin (local development:
+    /// the UI on one port, the API on another).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_host: Option<PortalUrl>,
+    /// Pushed by the administrator's policy: shown as such, not removable by the user, never
+    /// stored in `storage.local`.
+    #[serde(skip)]
+    pub managed: bool,
+}
+
+impl Portal {
+    /// A portal at `url` with nothing else set.
+    pub fn new(url: PortalUrl) -> Self {
+        Self {
+            url,
+            api_token: None,
+            name: None,
+            colour: None,
+            api_host: None,
+            managed: false,
+        }
+    }
+
+    /// The origin its API calls go to: the API host when one is set, else its own.
+    pub fn api_url(&self) -> &PortalUrl {
+        self.api_host.as_ref().unwrap_or(&self.url)
+    }
+
+    /// Its name for the user: the one given, else the host.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(self.url.host())
+    }
+}
+
+/// The colours a portal can have: Chrome's tab group colours (Firefox's containers get the
+/// nearest of theirs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Colour {
+    /// Grey.
+    Grey,
+    /// Blue.
+    Blue,
+    /// Red.
+    Red,
+    /// Yellow.
+    Yellow,
+    /// Green.
+    Green,
+    /// Pink.
+    Pink,
+    /// Purple.
+    Purple,
+    /// Cyan.
+    Cyan,
+    /// Orange.
+    Orange,
+}
+
+impl Colour {
+    /// Every colour, in the order the options page offers them.
+    pub const ALL: [Colour; 9] = [
+        Colour::Grey,
+        Colour::Blue,
+        Colour::Red,
+        Colour::Yellow,
+        Colour::Green,
+        Colour::Pink,
+        Colour::Purple,
+        Colour::Cyan,
+        Colour::Orange,
+    ];
+
+    /// Its name: a Chrome tab group colour, and the stored form.
+    pub fn name(self) -> &'static str {
+        match self {
+            Colour::Grey => "grey",
+            Colour::Blue => "blue",
+            Colour::Red => "red",
+            Colour::Yellow => "yellow",
+            Colour::Green => "green",
+            Colour::Pink => "pink",
+            Colour::Purple => "purple",
+            Colour::Cyan => "cyan",
+            Colour::Orange => "orange",
+        }
+    }
+
+    /// The colour with this name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The nearest Firefox container colour.
+    pub fn container_name(self) -> &'static str {
+        match self {
+            Colour::Grey => "toolbar",
+            Colour::Cyan => "turquoise",
+            other => other.name(),
+        }
+    }
+
+    /// The user-facing name of the colour.
+    pub fn label(self) -> super::text::Msg {
+        match self {
+            Colour::Grey => msg::COLOUR_GREY,
+            Colour::Blue => msg::COLOUR_BLUE,
+            Colour::Red => msg::COLOUR_RED,
+            Colour::Yellow => msg::COLOUR_YELLOW,
+            Colour::Green => msg::COLOUR_GREEN,
+            Colour::Pink => msg::COLOUR_PINK,
+            Colour::Purple => msg::COLOUR_PURPLE,
+            Colour::Cyan => msg::COLOUR_CYAN,
+            Colour::Orange => msg::COLOUR_ORANGE,
+        }
+    }
+}
+
+/// What the user may change of a configured portal (`None`: leave as it is).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PortalEdit {
+    /// A new name; empty clears it.
+    pub name: Option<String>,
+    /// A new colour; empty clears it.
+    pub colour: Option<String>,
+    /// A new API host; empty clears it.
+    pub api_host: Option<String>,
+    /// A new API token; empty clears it (back to the portal's own sign-in).
+    pub api_token: Option<String>,
 }
 
 /// All the user's settings that live in `storage.local`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
-    /// The portals, in the order the user added them.
+    /// The portals: the managed ones first, then the user's in the order they were added.
     pub portals: Vec<Portal>,
     /// Everything else the user chose.
     pub settings: Settings,
+    /// The consoles opened last, most recent first (at most [`Config::RECENT_AT_MOST`]).
+    #[serde(default)]
+    pub recent: Vec<super::consoles::ConsoleKey>,
+    /// The settings the administrator's policy fixes (their stored names), which the options
+    /// page shows as such.
+    #[serde(skip)]
+    pub managed_settings: Vec<String>,
 }
 
 /// The user's choices.
@@ -45,6 +188,8 @@ pub struct Settings {
     pub notify_minutes: u32,
     /// Identities ([`super::consoles::ConsoleKey::id`]) renewed even without an open tab.
     pub keep_alive: Vec<String>,
+    /// Identities pinned to the top of their portal's list, in the order they were pinned.
+    pub favourites: Vec<String>,
 }
 
 impl Default for Settings {
@@ -55,6 +200,7 @@ impl Default for Settings {
             auto_renew: true,
             notify_minutes: 5,
             keep_alive: Vec::new(),
+            favourites: Vec::new(),
         }
     }
 }
@@ -71,6 +217,21 @@ pub enum AddPortalError {
     /// The API token holds characters no token has (spaces inside, control characters).
     #[error("malformed API token")]
     MalformedToken,
+    /// No such portal.
+    #[error("no such portal")]
+    NotFound,
+    /// The administrator's policy configures this portal.
+    #[error("portal {0} is managed")]
+    Managed(String),
+    /// The name is too long or holds control characters.
+    #[error("malformed portal name")]
+    BadName,
+    /// Not one of [`Colour::ALL`].
+    #[error("unknown colour")]
+    BadColour,
+    /// The API host breaks a portal URL rule.
+    #[error("bad API host: {0}")]
+    ApiHost(PortalUrlError),
 }
 
 impl AddPortalError {
@@ -80,6 +241,11 @@ impl AddPortalError {
             Self::Url(e) => e.user_text(),
             Self::Duplicate(host) => msg::PORTAL_DUPLICATE.with([host.as_str()]),
             Self::MalformedToken => msg::API_TOKEN_MALFORMED.text(),
+            Self::NotFound => msg::PORTAL_NOT_FOUND.text(),
+            Self::Managed(host) => msg::PORTAL_MANAGED.with([host.as_str()]),
+            Self::BadName => msg::PORTAL_NAME_BAD.text(),
+            Self::BadColour => msg::COLOUR_UNKNOWN.text(),
+            Self::ApiHost(e) => msg::API_HOST_BAD.with([e.user_text().english()]),
         }
     }
 }
@@ -92,6 +258,8 @@ struct Stored {
     portals: Vec<serde_json::Value>,
     #[serde(default)]
     settings: serde_json::Value,
+    #[serde(default)]
+    recent: serde_json::Value,
 }
 
 impl Config {
@@ -109,30 +277,97 @@ impl Config {
         if self.portals.iter().any(|p| p.url == url) {
             return Err(AddPortalError::Duplicate(url.host().to_owned()));
         }
-        let api_token = match api_token.map(str::trim).filter(|t| !t.is_empty()) {
-            None => None,
-            Some(token) if token.chars().any(|c| c.is_whitespace() || c.is_control()) => {
-                return Err(AddPortalError::MalformedToken)
-            }
-            Some(token) => Some(Secret::new(token)),
-        };
-        self.portals.push(Portal { url, api_token });
+        let api_token = checked_token(api_token)?;
+        self.portals.push(Portal {
+            api_token,
+            ..Portal::new(url)
+        });
         Ok(&self.portals[self.portals.len() - 1])
     }
 
-    /// Removes the portal with this origin. Returns whether there was one.
-    pub fn remove_portal(&mut self, origin: &str) -> bool {
-        let before = self.portals.len();
+    /// Removes the portal with this origin. A managed portal stays.
+    pub fn remove_portal(&mut self, origin: &str) -> Result<(), AddPortalError> {
+        let portal = self.portal(origin).ok_or(AddPortalError::NotFound)?;
+        if portal.managed {
+            return Err(AddPortalError::Managed(portal.url.host().to_owned()));
+        }
         self.portals.retain(|p| p.url.origin() != origin);
-        self.portals.len() != before
+        let prefix = format!("{origin}|");
+        self.settings
+            .favourites
+            .retain(|id| !id.starts_with(&prefix));
+        self.settings
+            .keep_alive
+            .retain(|id| !id.starts_with(&prefix));
+        self.recent.retain(|k| k.origin != origin);
+        Ok(())
     }
 
-    /// The stored form.
+    /// The portal with this origin.
+    pub fn portal(&self, origin: &str) -> Option<&Portal> {
+        self.portals.iter().find(|p| p.url.origin() == origin)
+    }
+
+    /// Changes what the user may change of a portal; all or nothing. A managed portal keeps
+    /// what the policy set (its name, colour and API host) but takes an API token.
+    pub fn edit_portal(&mut self, origin: &str, edit: PortalEdit) -> Result<(), AddPortalError> {
+        let index = self
+            .portals
+            .iter()
+            .position(|p| p.url.origin() == origin)
+            .ok_or(AddPortalError::NotFound)?;
+        let mut portal = self.portals[index].clone();
+        let managed_field = edit.name.is_some() || edit.colour.is_some() || edit.api_host.is_some();
+        if portal.managed && managed_field {
+            return Err(AddPortalError::Managed(portal.url.host().to_owned()));
+        }
+        if let Some(name) = edit.name {
+            portal.name = checked_name(&name)?;
+        }
+        if let Some(colour) = edit.colour {
+            portal.colour = checked_colour(&colour)?;
+        }
+        if let Some(host) = edit.api_host {
+            portal.api_host = checked_api_host(&host, &portal.url)?;
+        }
+        if let Some(token) = edit.api_token {
+            portal.api_token = checked_token(Some(&token))?;
+        }
+        self.portals[index] = portal;
+        Ok(())
+    }
+
+    /// The most consoles [`Config::recent`] remembers.
+    pub const RECENT_AT_MOST: usize = 8;
+
+    /// Notes that `key`'s console was opened: it goes to the front of the recent list.
+    /// Returns whether the list changed.
+    pub fn used(&mut self, key: &super::consoles::ConsoleKey) -> bool {
+        if self.recent.first() == Some(key) {
+            return false;
+        }
+        self.recent.retain(|k| k.id() != key.id());
+        self.recent.insert(0, key.clone());
+        self.recent.truncate(Self::RECENT_AT_MOST);
+        true
+    }
+
+    /// Pins or unpins an identity.
+    pub fn set_favourite(&mut self, id: &str, favourite: bool) {
+        self.settings.favourites.retain(|f| f != id);
+        if favourite {
+            self.settings.favourites.push(id.to_owned());
+        }
+    }
+
+    /// The stored form: the user's own portals (not the managed ones) and settings.
     pub fn to_stored(&self) -> serde_json::Value {
+        let own: Vec<&Portal> = self.portals.iter().filter(|p| !p.managed).collect();
         serde_json::json!({
             "version": Self::VERSION,
-            "portals": self.portals,
+            "portals": own,
             "settings": self.settings,
+            "recent": self.recent,
         })
     }
 
@@ -148,6 +383,7 @@ impl Config {
         let mut config = Self {
             // Unreadable settings fall back to the defaults rather than losing the portals.
             settings: serde_json::from_value(stored.settings).unwrap_or_default(),
+            recent: serde_json::from_value(stored.recent).unwrap_or_default(),
             ..Self::default()
         };
         let mut dropped = 0;
@@ -162,6 +398,256 @@ impl Config {
         (config, dropped)
     }
 }
+
+/// The longest portal name the options page takes.
+pub const NAME_AT_MOST: usize = 64;
+
+fn checked_token(token: Option<&str>) -> Result<Option<Secret>, AddPortalError> {
+    match token.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(token) if token.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+            Err(AddPortalError::MalformedToken)
+        }
+        Some(token) => Ok(Some(Secret::new(token))),
+    }
+}
+
+fn checked_name(name: &str) -> Result<Option<String>, AddPortalError> {
+    let name = name.trim();
+    if name.chars().count() > NAME_AT_MOST || name.chars().any(char::is_control) {
+        return Err(AddPortalError::BadName);
+    }
+    Ok(Some(name.to_owned()).filter(|n| !n.is_empty()))
+}
+
+fn checked_colour(colour: &str) -> Result<Option<Colour>, AddPortalError> {
+    match colour.trim() {
+        "" => Ok(None),
+        name => Colour::from_name(name)
+            .map(Some)
+            .ok_or(AddPortalError::BadColour),
+    }
+}
+
+fn checked_api_host(host: &str, portal: &PortalUrl) -> Result<Option<PortalUrl>, AddPortalError> {
+    if host.trim().is_empty() {
+        return Ok(None);
+    }
+    let url = PortalUrl::parse(host).map_err(AddPortalError::ApiHost)?;
+    // The portal's own origin is no API host of its own.
+    Ok(Some(url).filter(|u| u != portal))
+}
+
+/// A portal as exported, imported, or pushed by policy: everything but secrets.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct PortalFile {
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    colour: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_host: Option<String>,
+}
+
+impl PortalFile {
+    fn of(portal: &Portal) -> Self {
+        Self {
+            url: portal.url.origin().to_owned(),
+            name: portal.name.clone(),
+            colour: portal.colour.map(|c| c.name().to_owned()),
+            api_host: portal.api_host.as_ref().map(|h| h.origin().to_owned()),
+        }
+    }
+
+    /// The portal it describes, checked by the same rules as the options page.
+    fn portal(&self) -> Result<Portal, AddPortalError> {
+        let url = PortalUrl::parse(&self.url)?;
+        Ok(Portal {
+            name: checked_name(self.name.as_deref().unwrap_or_default())?,
+            colour: checked_colour(self.colour.as_deref().unwrap_or_default())?,
+            api_host: checked_api_host(self.api_host.as_deref().unwrap_or_default(), &url)?,
+            ..Portal::new(url)
+        })
+    }
+}
+
+/// The exported file's marker.
+pub const EXPORT_FORMAT: &str = "jit-console-config";
+/// The largest configuration file [`Config::import_json`] reads.
+pub const IMPORT_AT_MOST: usize = 1 << 20;
+
+/// Why a configuration file was not imported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    /// Larger than [`IMPORT_AT_MOST`].
+    #[error("the file is too large")]
+    TooLarge,
+    /// Not JSON, or not this extension's export.
+    #[error("not a configuration file")]
+    NotOurs,
+    /// Written by a newer release.
+    #[error("configuration version {0} is newer than this release")]
+    TooNew(u64),
+    /// A portal in it breaks the rules.
+    #[error("portal {0}: {1}")]
+    BadPortal(String, AddPortalError),
+}
+
+impl ImportError {
+    /// The sentence the user reads.
+    pub fn user_text(&self) -> UserText {
+        match self {
+            Self::TooLarge | Self::NotOurs => msg::IMPORT_NOT_OURS.text(),
+            Self::TooNew(_) => msg::IMPORT_TOO_NEW.text(),
+            Self::BadPortal(url, e) => {
+                msg::IMPORT_BAD_PORTAL.with([url.clone(), e.user_text().english()])
+            }
+        }
+    }
+}
+
+/// The exported file.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExportFile {
+    format: String,
+    version: u64,
+    #[serde(default)]
+    portals: Vec<PortalFile>,
+    #[serde(default)]
+    settings: serde_json::Value,
+}
+
+impl Config {
+    /// The whole configuration as a file to keep or move to another browser: portals (the
+    /// user's own) and settings. Never a secret: API tokens stay behind.
+    pub fn export(&self) -> String {
+        let file = ExportFile {
+            format: EXPORT_FORMAT.to_owned(),
+            version: u64::from(Self::VERSION),
+            portals: self
+                .portals
+                .iter()
+                .filter(|p| !p.managed)
+                .map(PortalFile::of)
+                .collect(),
+            settings: serde_json::to_value(&self.settings).unwrap_or_default(),
+        };
+        serde_json::to_string_pretty(&file).unwrap_or_default()
+    }
+
+    /// Reads an exported file: the configuration it holds, every portal checked by the rules
+    /// of the options page. Nothing is half-read: one bad portal refuses the file.
+    pub fn import_json(text: &str) -> Result<Config, ImportError> {
+        if text.len() > IMPORT_AT_MOST {
+            return Err(ImportError::TooLarge);
+        }
+        let file: ExportFile = serde_json::from_str(text).map_err(|_| ImportError::NotOurs)?;
+        if file.format != EXPORT_FORMAT {
+            return Err(ImportError::NotOurs);
+        }
+        if file.version > u64::from(Self::VERSION) {
+            return Err(ImportError::TooNew(file.version));
+        }
+        let settings = match file.settings {
+            serde_json::Value::Null => Settings::default(),
+            given => serde_json::from_value(given).map_err(|_| ImportError::NotOurs)?,
+        };
+        let mut config = Config {
+            settings,
+            ..Config::default()
+        };
+        for entry in file.portals {
+            let portal = entry
+                .portal()
+                .map_err(|e| ImportError::BadPortal(entry.url.clone(), e))?;
+            if config.portal(portal.url.origin()).is_none() {
+                config.portals.push(portal);
+            }
+        }
+        Ok(config)
+    }
+
+    /// Takes an imported configuration in place of the user's own: managed portals stay,
+    /// and a portal in both keeps its API token (files never carry one).
+    pub fn replace_with(&mut self, imported: Config) {
+        let mut portals: Vec<Portal> = self.portals.iter().filter(|p| p.managed).cloned().collect();
+        for mut portal in imported.portals {
+            if portals.iter().any(|p| p.url == portal.url) {
+                continue;
+            }
+            portal.api_token = self
+                .portal(portal.url.origin())
+                .and_then(|p| p.api_token.clone());
+            portals.push(portal);
+        }
+        self.portals = portals;
+        self.settings = imported.settings;
+        self.recent
+            .retain(|k| self.portals.iter().any(|p| p.url.origin() == k.origin));
+    }
+
+    /// Applies the administrator's policy (`storage.managed`): its portals come first,
+    /// marked managed (a user's entry for the same portal keeps only its API token), and the
+    /// settings it names override the user's. Entries that break the rules are skipped.
+    pub fn with_managed(mut self, policy: Option<&serde_json::Value>) -> Self {
+        let Some(policy) = policy.and_then(serde_json::Value::as_object) else {
+            return self;
+        };
+        let mut managed = Vec::new();
+        if let Some(entries) = policy.get("portals").and_then(serde_json::Value::as_array) {
+            for entry in entries {
+                let Ok(file) = serde_json::from_value::<PortalFile>(entry.clone()) else {
+                    continue;
+                };
+                let Ok(mut portal) = file.portal() else {
+                    continue;
+                };
+                if managed.iter().any(|p: &Portal| p.url == portal.url) {
+                    continue;
+                }
+                portal.managed = true;
+                portal.api_token = self
+                    .portal(portal.url.origin())
+                    .and_then(|p| p.api_token.clone());
+                managed.push(portal);
+            }
+        }
+        self.portals
+            .retain(|p| !managed.iter().any(|m| m.url == p.url));
+        managed.append(&mut self.portals);
+        self.portals = managed;
+        if let Some(fixed) = policy
+            .get("settings")
+            .and_then(serde_json::Value::as_object)
+        {
+            let mut merged = serde_json::to_value(&self.settings).unwrap_or_default();
+            let mut names = Vec::new();
+            for (name, value) in fixed {
+                if MANAGEABLE_SETTINGS.contains(&name.as_str()) {
+                    let mut trial = merged.clone();
+                    trial[name.as_str()] = value.clone();
+                    // A value of the wrong type is ignored, not allowed to reset the rest.
+                    if serde_json::from_value::<Settings>(trial.clone()).is_ok() {
+                        merged = trial;
+                        names.push(name.clone());
+                    }
+                }
+            }
+            if let Ok(settings) = serde_json::from_value(merged) {
+                self.settings = settings;
+                self.managed_settings = names;
+            }
+        }
+        self
+    }
+}
+
+/// The settings a policy may fix (their stored names, as in `managed_schema.json`).
+pub const MANAGEABLE_SETTINGS: &[&str] =
+    &["staySignedIn", "consoleMode", "autoRenew", "notifyMinutes"];
 
 #[cfg(test)]
 mod tests {
@@ -218,8 +704,11 @@ mod tests {
     fn removes_by_origin() {
         let mut config = Config::default();
         config.add_portal("acme.duplocloud.net", None).unwrap();
-        assert!(!config.remove_portal("https://other.duplocloud.net"));
-        assert!(config.remove_portal("https://acme.duplocloud.net"));
+        assert_eq!(
+            config.remove_portal("https://other.duplocloud.net"),
+            Err(AddPortalError::NotFound)
+        );
+        assert_eq!(config.remove_portal("https://acme.duplocloud.net"), Ok(()));
         assert!(config.portals.is_empty());
     }
 
@@ -247,6 +736,216 @@ mod tests {
         assert_eq!(
             Config::from_stored(Some(serde_json::json!("garbage"))),
             (Config::default(), 1)
+        );
+    }
+
+    fn tenant(origin: &str, id: &str) -> crate::core::consoles::ConsoleKey {
+        crate::core::consoles::ConsoleKey {
+            origin: origin.into(),
+            role: crate::core::consoles::Role::Tenant {
+                id: id.into(),
+                name: id.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn edits_portals_all_or_nothing() {
+        let mut config = Config::default();
+        config.add_portal("acme.duplocloud.net", None).unwrap();
+        let origin = "https://acme.duplocloud.net";
+        config
+            .edit_portal(
+                origin,
+                PortalEdit {
+                    name: Some(" Production ".into()),
+                    colour: Some("red".into()),
+                    api_host: Some("http://localhost:60020".into()),
+                    api_token: Some("tok".into()),
+                },
+            )
+            .unwrap();
+        let portal = config.portal(origin).unwrap();
+        assert_eq!(portal.display_name(), "Production");
+        assert_eq!(portal.colour, Some(Colour::Red));
+        assert_eq!(portal.api_url().origin(), "http://localhost:60020");
+        assert_eq!(portal.api_token.as_ref().unwrap().expose(), "tok");
+        let before = config.clone();
+        for bad in [
+            PortalEdit {
+                name: Some("ok".into()),
+                colour: Some("mauve".into()),
+                ..PortalEdit::default()
+            },
+            PortalEdit {
+                name: Some("x".repeat(NAME_AT_MOST + 1)),
+                ..PortalEdit::default()
+            },
+            PortalEdit {
+                api_host: Some("http://evil.example".into()),
+                ..PortalEdit::default()
+            },
+        ] {
+            assert!(config.edit_portal(origin, bad).is_err());
+            assert_eq!(config, before);
+        }
+        config
+            .edit_portal(
+                origin,
+                PortalEdit {
+                    name: Some(String::new()),
+                    colour: Some(String::new()),
+                    api_host: Some(String::new()),
+                    api_token: Some(String::new()),
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            config.portal(origin).unwrap(),
+            &Portal::new(PortalUrl::parse(origin).unwrap())
+        );
+    }
+
+    #[test]
+    fn export_holds_no_secret_and_imports_back() {
+        let mut config = Config::default();
+        config
+            .add_portal("acme.duplocloud.net", Some("tok-secret-1"))
+            .unwrap();
+        config.add_portal("http://localhost:3000", None).unwrap();
+        config
+            .edit_portal(
+                "http://localhost:3000",
+                PortalEdit {
+                    name: Some("Local <dev>".into()),
+                    colour: Some("green".into()),
+                    api_host: Some("http://localhost:60020".into()),
+                    ..PortalEdit::default()
+                },
+            )
+            .unwrap();
+        config.settings.auto_renew = false;
+        config.set_favourite("https://acme.duplocloud.net|tenant:t1", true);
+        config.used(&tenant("https://acme.duplocloud.net", "t1"));
+        let file = config.export();
+        assert!(!file.contains("tok-secret-1"), "{file}");
+        let imported = Config::import_json(&file).unwrap();
+        assert_eq!(imported.settings, config.settings);
+        assert_eq!(imported.portals.len(), 2);
+        assert_eq!(imported.portals[0].api_token, None);
+        assert_eq!(imported.portals[1], config.portals[1]);
+
+        // Importing on the same browser keeps the token of a portal that stays.
+        let mut mine = config.clone();
+        mine.replace_with(imported);
+        assert_eq!(mine.portals, config.portals);
+        assert_eq!(mine.recent, config.recent);
+    }
+
+    #[test]
+    fn import_refuses_what_is_not_a_good_export() {
+        for (text, expected) in [
+            ("not json", ImportError::NotOurs),
+            ("{\"format\":\"other\",\"version\":1}", ImportError::NotOurs),
+            (
+                "{\"format\":\"jit-console-config\",\"version\":99}",
+                ImportError::TooNew(99),
+            ),
+            (
+                "{\"format\":\"jit-console-config\",\"version\":1,\"settings\":{\"autoRenew\":\"yes\"}}",
+                ImportError::NotOurs,
+            ),
+        ] {
+            assert_eq!(Config::import_json(text), Err(expected), "{text}");
+        }
+        let bad = r#"{"format":"jit-console-config","version":1,"portals":[{"url":"acme.duplocloud.net"},{"url":"http://evil.com"}]}"#;
+        assert!(matches!(
+            Config::import_json(bad),
+            Err(ImportError::BadPortal(url, _)) if url == "http://evil.com"
+        ));
+        let huge = format!(
+            "{{\"format\":\"{}\",\"x\":\"{}\"}}",
+            EXPORT_FORMAT,
+            "a".repeat(IMPORT_AT_MOST)
+        );
+        assert_eq!(Config::import_json(&huge), Err(ImportError::TooLarge));
+        assert!(Config::import_json(&"[".repeat(10_000)).is_err());
+    }
+
+    #[test]
+    fn managed_portals_come_first_and_cannot_be_removed() {
+        let mut config = Config::default();
+        config.add_portal("mine.duplocloud.net", None).unwrap();
+        config
+            .add_portal("corp.duplocloud.net", Some("my-token"))
+            .unwrap();
+        let policy = serde_json::json!({
+            "portals": [
+                {"url": "https://corp.duplocloud.net", "name": "Corp", "colour": "blue"},
+                {"url": "http://evil.com"},
+                42
+            ],
+            "settings": {"autoRenew": false, "notifyMinutes": "ten", "bogus": 1}
+        });
+        let merged = config.with_managed(Some(&policy));
+        let hosts: Vec<_> = merged
+            .portals
+            .iter()
+            .map(|p| (p.url.host(), p.managed))
+            .collect();
+        assert_eq!(
+            hosts,
+            [
+                ("corp.duplocloud.net", true),
+                ("mine.duplocloud.net", false)
+            ]
+        );
+        assert_eq!(merged.portals[0].display_name(), "Corp");
+        assert_eq!(
+            merged.portals[0].api_token.as_ref().unwrap().expose(),
+            "my-token"
+        );
+        assert!(!merged.settings.auto_renew);
+        assert_eq!(merged.settings.notify_minutes, 5);
+        assert_eq!(merged.managed_settings, ["autoRenew"]);
+        let mut after = merged.clone();
+        assert_eq!(
+            after.remove_portal("https://corp.duplocloud.net"),
+            Err(AddPortalError::Managed("corp.duplocloud.net".into()))
+        );
+        assert!(after
+            .edit_portal(
+                "https://corp.duplocloud.net",
+                PortalEdit {
+                    name: Some("x".into()),
+                    ..PortalEdit::default()
+                }
+            )
+            .is_err());
+        // Storage keeps the user's own portals only; the policy is read again each time.
+        let stored = Config::from_stored(Some(merged.to_stored())).0;
+        assert_eq!(stored.portals.len(), 1);
+        assert!(!merged.export().contains("corp.duplocloud.net"));
+    }
+
+    #[test]
+    fn recent_is_short_and_most_recent_first() {
+        let mut config = Config::default();
+        let origin = "https://acme.duplocloud.net";
+        for i in 0..20 {
+            config.used(&tenant(origin, &format!("t{i}")));
+        }
+        assert_eq!(config.recent.len(), Config::RECENT_AT_MOST);
+        assert!(!config.used(&tenant(origin, "t19")));
+        assert!(config.used(&tenant(origin, "t15")));
+        assert_eq!(config.recent[0], tenant(origin, "t15"));
+        assert_eq!(
+            config
+                .recent
+                .iter()
+                .filter(|k| **k == tenant(origin, "t15"))
+                .count(),
+            1
         );
     }
 }

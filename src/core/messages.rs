@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::config::Settings;
+use super::config::{PortalEdit, Settings};
 use super::consoles::{ConsoleKey, OpenConsole};
 use super::copy::CopyFormat;
 use super::secret::Secret;
@@ -20,6 +20,37 @@ use super::text::UserText;
 pub enum Request {
     /// The current state, for rendering.
     GetState,
+    /// The current state, and which portal the tab the popup was opened over belongs to.
+    GetStateFor {
+        /// That tab.
+        tab_id: Option<i32>,
+        /// Its address, when the browser shows it to us.
+        url: Option<String>,
+    },
+    /// Change a portal's name, colour, API host or API token.
+    EditPortal {
+        /// The portal's origin.
+        origin: String,
+        /// What changes.
+        edit: PortalEdit,
+    },
+    /// Pin a tenant to the top of its portal's list, or unpin it.
+    SetFavourite {
+        /// Which.
+        key: ConsoleKey,
+        /// Pinned.
+        favourite: bool,
+    },
+    /// The configuration as a file (no secret in it).
+    ExportConfig,
+    /// Replace the configuration with an exported file's.
+    ImportConfig {
+        /// The file's text.
+        text: String,
+    },
+    /// Sign out everywhere and forget every portal, setting, tenant list and credential
+    /// (what the administrator's policy sets stays).
+    ForgetEverything,
     /// Add a portal from what the user typed in the options page.
     AddPortal {
         /// The "Portal URL" text box.
@@ -113,6 +144,13 @@ pub enum Response {
         /// The state.
         state: StateView,
     },
+    /// The configuration file, and the state.
+    Exported {
+        /// The file's text (JSON).
+        file: String,
+        /// The state.
+        state: StateView,
+    },
     /// The request was refused or failed; nothing changed.
     Error {
         /// The sentence for the user.
@@ -126,7 +164,10 @@ impl Response {
     /// The state every answer carries.
     pub fn state(&self) -> &StateView {
         match self {
-            Self::State(state) | Self::Copied { state, .. } | Self::Error { state, .. } => state,
+            Self::State(state)
+            | Self::Copied { state, .. }
+            | Self::Exported { state, .. }
+            | Self::Error { state, .. } => state,
         }
     }
 }
@@ -139,6 +180,13 @@ pub struct StateView {
     pub portals: Vec<PortalView>,
     /// The user's settings.
     pub settings: Settings,
+    /// The settings the administrator's policy fixes (their stored names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub managed_settings: Vec<String>,
+    /// The portal the tab the popup was opened over belongs to (a page of it, or a console
+    /// of one of its tenants), when the popup asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_origin: Option<String>,
 }
 
 /// One portal as the pages show it.
@@ -149,6 +197,18 @@ pub struct PortalView {
     pub origin: String,
     /// `host[:port]`: its name for the user.
     pub host: String,
+    /// The name the user (or the policy) gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its colour (a [`crate::core::config::Colour`] name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<String>,
+    /// Set by the administrator's policy: not removable, not renamable.
+    #[serde(default)]
+    pub managed: bool,
+    /// The origin its API calls go to, when not its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_host: Option<String>,
     /// Whether it signs in with an API token rather than the portal hand-off.
     pub uses_api_token: bool,
     /// The session.
@@ -203,6 +263,12 @@ pub struct TenantView {
     pub holds_console: bool,
     /// Whether it is renewed even without open tabs.
     pub keep_alive: bool,
+    /// Its place among the favourites, when pinned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub favourite: Option<u16>,
+    /// Its place among the recently used, when it is one of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recent: Option<u16>,
 }
 
 #[cfg(test)]

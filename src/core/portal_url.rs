@@ -137,6 +137,27 @@ impl PortalUrl {
     pub fn host(&self) -> &str {
         &self.host
     }
+
+    /// The host permission (a match pattern) this origin needs beyond `granted` (the
+    /// manifest's `host_permissions`): None when one of them covers it. A portal on its own
+    /// domain asks the user for it when added (`optional_host_permissions`).
+    pub fn missing_host_permission(&self, granted: &[&str]) -> Option<String> {
+        let (scheme, rest) = self.origin.split_once("://")?;
+        // Match patterns without a port match every port.
+        let host = rest.rsplit_once(':').map_or(rest, |(h, _)| h);
+        let covered = granted.iter().any(|pattern| {
+            let Some((p_scheme, p_rest)) = pattern.split_once("://") else {
+                return false;
+            };
+            let p_host = p_rest.split('/').next().unwrap_or_default();
+            let host_ok = match p_host.strip_prefix("*.") {
+                Some(domain) => host == domain || host.ends_with(&format!(".{domain}")),
+                None => p_host == "*" || p_host == host,
+            };
+            p_scheme == scheme && host_ok
+        });
+        (!covered).then(|| format!("{scheme}://{host}/*"))
+    }
 }
 
 fn has_scheme_prefix(input: &str) -> bool {
@@ -328,5 +349,27 @@ mod tests {
         assert_eq!(json, "\"https://acme.duplocloud.net\"");
         assert_eq!(serde_json::from_str::<PortalUrl>(&json).unwrap(), url);
         assert!(serde_json::from_str::<PortalUrl>("\"http://evil.com\"").is_err());
+    }
+
+    #[test]
+    fn knows_which_portals_need_a_runtime_permission() {
+        let granted = crate::core::manifest::HOST_PERMISSIONS;
+        let need = |url: &str| {
+            PortalUrl::parse(url)
+                .unwrap()
+                .missing_host_permission(granted)
+        };
+        assert_eq!(need("https://acme.duplocloud.net"), None);
+        assert_eq!(need("https://a.b.duplocloud.net:8443"), None);
+        assert_eq!(need("http://localhost:3000"), None);
+        assert_eq!(
+            need("https://portal.acme.com:8443"),
+            Some("https://portal.acme.com/*".into())
+        );
+        // A look-alike is not the domain.
+        assert_eq!(
+            need("https://evilduplocloud.net"),
+            Some("https://evilduplocloud.net/*".into())
+        );
     }
 }

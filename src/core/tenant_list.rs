@@ -1,26 +1,98 @@
-//! Which tenants the popup lists: those whose name contains the filter (case-insensitively),
-//! the first [`SHOWN_AT_MOST`] of them. A portal may have thousands; the rest are a keystroke
-//! away, and the popup says how many match.
+//! Which tenants the popup, the context menu and the omnibox list, and in which order.
+//!
+//! Without a filter: favourites (in the order they were pinned), then the recently used
+//! (most recent first), then the rest by name. With a filter, case-insensitively: the exact
+//! name, then names that start with it, then names with a word that starts with it, then
+//! names that contain it, then names that hold its letters in order (fuzzy: `dv1` finds
+//! `dev01`); within each, favourites and recent ones first. A portal may have thousands of
+//! tenants: at most [`SHOWN_AT_MOST`] are rendered, the rest are a keystroke away.
 
 use super::messages::TenantView;
 
 /// The most tenants of one portal the popup renders at once.
 pub const SHOWN_AT_MOST: usize = 200;
 
-/// The tenants to show for `filter` (in their order), and how many match in all.
-pub fn matching<'a>(tenants: &'a [TenantView], filter: &str) -> (Vec<&'a TenantView>, usize) {
-    let needle = filter.trim().to_lowercase();
-    let mut total = 0;
-    let mut shown = Vec::new();
-    for tenant in tenants {
-        if needle.is_empty() || tenant.name.to_lowercase().contains(&needle) {
-            total += 1;
-            if shown.len() < SHOWN_AT_MOST {
-                shown.push(tenant);
+/// How well a name matches a filter: lower is better, `None` is no match.
+pub fn score(name: &str, needle: &str) -> Option<u32> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    let name = name.to_lowercase();
+    if name == needle {
+        return Some(0);
+    }
+    if name.starts_with(needle) {
+        return Some(1);
+    }
+    if let Some(at) = name.find(needle) {
+        let word_start = name[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| !c.is_alphanumeric());
+        return Some(if word_start { 2 } else { 3 });
+    }
+    // Fuzzy: every letter of the needle, in order; fewer gaps rank higher.
+    let mut gaps = 0u32;
+    let mut wanted = needle.chars().filter(|c| !c.is_whitespace()).peekable();
+    let mut run = true;
+    for c in name.chars() {
+        match wanted.peek() {
+            None => break,
+            Some(w) if *w == c => {
+                wanted.next();
+                run = true;
+            }
+            Some(_) => {
+                if run {
+                    gaps += 1;
+                }
+                run = false;
             }
         }
     }
-    (shown, total)
+    wanted.peek().is_none().then_some(4 + gaps.min(1_000))
+}
+
+/// The normalised filter text.
+pub fn needle(filter: &str) -> String {
+    filter.trim().to_lowercase()
+}
+
+/// The sort key of a matching tenant: match quality, then favourites (pinned order), then
+/// recent (most recent first), then the portal's order.
+fn rank(tenant: &TenantView, quality: u32, index: usize) -> (u32, usize, usize, usize) {
+    (
+        quality,
+        tenant.favourite.map_or(usize::MAX, usize::from),
+        tenant.recent.map_or(usize::MAX, usize::from),
+        index,
+    )
+}
+
+/// The tenants to show for `filter`, best first (at most `limit`), and how many match.
+pub fn ranked<'a>(
+    tenants: &'a [TenantView],
+    filter: &str,
+    limit: usize,
+) -> (Vec<&'a TenantView>, usize) {
+    let needle = needle(filter);
+    let mut hits: Vec<_> = tenants
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| score(&t.name, &needle).map(|q| (rank(t, q, i), t)))
+        .collect();
+    let total = hits.len();
+    if hits.len() > limit {
+        hits.select_nth_unstable_by_key(limit, |(r, _)| *r);
+        hits.truncate(limit);
+    }
+    hits.sort_unstable_by_key(|(r, _)| *r);
+    (hits.into_iter().map(|(_, t)| t).collect(), total)
+}
+
+/// The popup's page of tenants for `filter`, and how many match in all.
+pub fn matching<'a>(tenants: &'a [TenantView], filter: &str) -> (Vec<&'a TenantView>, usize) {
+    ranked(tenants, filter, SHOWN_AT_MOST)
 }
 
 #[cfg(test)]
@@ -37,6 +109,8 @@ mod tests {
                 console_open: false,
                 holds_console: false,
                 keep_alive: false,
+                favourite: None,
+                recent: None,
             })
             .collect()
     }
@@ -62,7 +136,52 @@ mod tests {
         let (shown, total) = matching(&list, "");
         assert_eq!((shown.len(), total), (SHOWN_AT_MOST, 100_000));
         let (shown, total) = matching(&list, "tenant09999");
-        assert_eq!(total, 10);
-        assert_eq!(shown[0].name, "tenant099990");
+        // Ten start with it; more hold its letters in order (fuzzy) and come after them.
+        assert!(total > 10);
+        assert!(shown[..10]
+            .iter()
+            .all(|t| t.name.starts_with("tenant09999")));
+        assert!(!shown[10].name.starts_with("tenant09999"));
+    }
+
+    #[test]
+    fn ranks_exact_prefix_word_substring_then_fuzzy() {
+        let list = tenants(&["xdev", "my-dev", "dev01", "dev", "d-e-v", "prod"]);
+        let (shown, total) = matching(&list, "DEV");
+        let names: Vec<_> = shown.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["dev", "dev01", "my-dev", "xdev", "d-e-v"]);
+        assert_eq!(total, 5);
+        assert_eq!(score("dev01", "dv1"), Some(6));
+        assert!(score("dev01", "dv1").unwrap() > score("dev01", "dev").unwrap());
+        assert_eq!(score("dev01", "1v"), None);
+        assert_eq!(score("production", "pdn"), Some(6));
+    }
+
+    #[test]
+    fn favourites_then_recent_then_the_rest() {
+        let mut list = tenants(&["alpha", "beta", "gamma", "delta"]);
+        list[2].favourite = Some(0); // gamma pinned first
+        list[3].recent = Some(0); // delta used last
+        list[1].recent = Some(1); // beta before that
+        let (shown, _) = matching(&list, "");
+        let names: Vec<_> = shown.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["gamma", "delta", "beta", "alpha"]);
+        // Within a match quality favourites still lead.
+        let (shown, _) = matching(&list, "a");
+        assert_eq!(shown[0].name, "alpha"); // prefix beats the favourite's substring
+        assert_eq!(shown[1].name, "gamma");
+    }
+
+    #[test]
+    fn the_page_is_the_best_not_the_first() {
+        let names: Vec<String> = (0..2_000).map(|i| format!("t{i:04}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut list = tenants(&refs);
+        list[1_999].favourite = Some(0);
+        let (shown, total) = ranked(&list, "", 10);
+        assert_eq!(total, 2_000);
+        assert_eq!(shown[0].name, "t1999");
+        assert_eq!(shown[1].name, "t0000");
+        assert_eq!(shown.len(), 10);
     }
 }

@@ -45,6 +45,12 @@ pub struct UserText {
 }
 
 impl UserText {
+    /// Text that is not a sentence of ours (a tenant's or a portal's name): shown as it is
+    /// in every language.
+    pub fn plain(text: impl Into<String>) -> Self {
+        msg::PLAIN.with([text.into()])
+    }
+
     /// The English sentence. A name the build does not know renders as itself, so a page
     /// never shows an empty error.
     pub fn english(&self) -> String {

@@ -153,17 +153,22 @@ impl<P: Platform> Service<P> {
             }
         };
         let placement = ConsolePlacement {
-            name: format!("{} · {}", portal.url.host(), open.key.label()),
+            name: format!("{} · {}", portal.display_name(), open.key.label()),
             title: open.key.label(),
-            colour: consoles::colour_for(
-                &open.key,
-                if self.platform.isolates_identities() {
-                    consoles::CONTAINER_COLOURS
-                } else {
-                    consoles::GROUP_COLOURS
-                },
-            )
-            .to_owned(),
+            // The portal's colour when the user chose one, else a stable one per identity.
+            colour: match (portal.colour, self.platform.isolates_identities()) {
+                (Some(colour), true) => colour.container_name().to_owned(),
+                (Some(colour), false) => colour.name().to_owned(),
+                (None, isolates) => consoles::colour_for(
+                    &open.key,
+                    if isolates {
+                        consoles::CONTAINER_COLOURS
+                    } else {
+                        consoles::GROUP_COLOURS
+                    },
+                )
+                .to_owned(),
+            },
             group: self.with_consoles(|c| c.groups.get(&open.key.id()).copied()),
             active: true,
         };
@@ -289,7 +294,7 @@ impl<P: Platform> Service<P> {
             Role::DuploOps => Endpoint::DuploOpsCredentials,
         };
         let request = |endpoint: &Endpoint| {
-            let mut request = ApiRequest::new(&portal.url, endpoint, token);
+            let mut request = ApiRequest::new(portal.api_url(), endpoint, token);
             // Only admin calls take a one-time code; tenant calls never need one.
             if !matches!(open.key.role, Role::Tenant { .. }) {
                 request.otp = otp.clone().map(Secret::new);

@@ -199,6 +199,12 @@ pub struct FakePlatform {
     pub group_titles: RefCell<BTreeMap<i32, String>>,
     /// System notifications shown, by id: (title, message) in English.
     pub notifications: RefCell<BTreeMap<String, (String, String)>>,
+    /// Plain notices shown, in English, in order.
+    pub notices: RefCell<Vec<String>>,
+    /// The context menu as last applied.
+    pub menus: RefCell<Vec<crate::core::menus::MenuItem>>,
+    /// How many times the context menu was rebuilt.
+    pub menu_builds: Cell<u32>,
     next_group: Cell<i32>,
 }
 
@@ -226,6 +232,9 @@ impl Default for FakePlatform {
             badge: RefCell::default(),
             group_titles: RefCell::default(),
             notifications: RefCell::default(),
+            notices: RefCell::default(),
+            menus: RefCell::default(),
+            menu_builds: Cell::new(0),
             next_group: Cell::new(1),
         }
     }
@@ -291,6 +300,9 @@ impl Platform for FakePlatform {
     ) -> Result<(), PlatformError> {
         if self.storage_failing.get() {
             return Err(PlatformError("quota exceeded (simulated)".into()));
+        }
+        if area == Area::Managed {
+            return Err(PlatformError("managed storage is read-only".into()));
         }
         self.storage
             .borrow_mut()
@@ -373,6 +385,16 @@ impl Platform for FakePlatform {
 
     async fn clear_notification(&self, id: &str) {
         self.notifications.borrow_mut().remove(id);
+    }
+
+    async fn notice(&self, message: &crate::core::text::UserText) {
+        self.notices.borrow_mut().push(message.english());
+    }
+
+    async fn set_menus(&self, items: &[crate::core::menus::MenuItem]) -> Result<(), PlatformError> {
+        *self.menus.borrow_mut() = items.to_vec();
+        self.menu_builds.set(self.menu_builds.get() + 1);
+        Ok(())
     }
 
     async fn set_group_title(&self, group: i32, title: &str) {

@@ -10,6 +10,7 @@ mod consoles;
 pub mod fake;
 pub mod platform;
 mod renewal;
+mod surfaces;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -30,6 +31,8 @@ pub use renewal::RENEWAL_ALARM;
 pub const SIGN_IN_ALARM: &str = "sign-in-deadline";
 const SESSIONS_KEY: &str = "sessions";
 const CONSOLES_KEY: &str = "consoles";
+/// Under which `storage.managed` holds the policy: the whole area (see `managed_schema.json`).
+pub const POLICY_KEY: &str = "";
 
 /// Who sent a request: the worker passes what the browser says about the sender.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -95,10 +98,59 @@ impl<P: Platform> Service<P> {
         };
         let mutates = !matches!(
             request,
-            Request::GetState | Request::Refresh { .. } | Request::CopyCredentials { .. }
+            Request::GetState
+                | Request::GetStateFor { .. }
+                | Request::Refresh { .. }
+                | Request::CopyCredentials { .. }
+                | Request::ExportConfig
         );
+        let mut active_origin = None;
         let outcome = match request {
             Request::GetState => Ok(()),
+            Request::GetStateFor { tab_id, url } => {
+                active_origin = self.portal_of_tab(&config, tab_id, url.as_deref());
+                Ok(())
+            }
+            Request::EditPortal { origin, edit } => {
+                let mut next = config.clone();
+                match next.edit_portal(&origin, edit) {
+                    Ok(()) => self.save_config(next).await,
+                    Err(e) => Err(e.user_text()),
+                }
+            }
+            Request::SetFavourite { key, favourite } => {
+                let mut next = config.clone();
+                next.set_favourite(&key.id(), favourite);
+                self.save_config(next).await
+            }
+            Request::ExportConfig => {
+                let state = self.state_view().await;
+                return Response::Exported {
+                    file: config.export(),
+                    state,
+                };
+            }
+            Request::ImportConfig { text } => match Config::import_json(&text) {
+                Ok(imported) => {
+                    let mut next = config.clone();
+                    next.replace_with(imported);
+                    let gone: Vec<String> = config
+                        .portals
+                        .iter()
+                        .filter(|p| next.portal(p.url.origin()).is_none())
+                        .map(|p| p.url.origin().to_owned())
+                        .collect();
+                    let saved = self.save_config(next).await;
+                    if saved.is_ok() {
+                        for origin in gone {
+                            self.forget_portal(&origin).await;
+                        }
+                    }
+                    saved
+                }
+                Err(e) => Err(e.user_text()),
+            },
+            Request::ForgetEverything => self.forget_everything(&config).await,
             Request::AddPortal { url, api_token } => {
                 let mut next = config.clone();
                 match next.add_portal(&url, api_token.as_deref()) {
@@ -108,14 +160,15 @@ impl<P: Platform> Service<P> {
             }
             Request::RemovePortal { origin } => {
                 let mut next = config.clone();
-                if next.remove_portal(&origin) {
-                    let saved = self.save_config(next).await;
-                    if saved.is_ok() {
-                        self.forget_portal(&origin).await;
+                match next.remove_portal(&origin) {
+                    Ok(()) => {
+                        let saved = self.save_config(next).await;
+                        if saved.is_ok() {
+                            self.forget_portal(&origin).await;
+                        }
+                        saved
                     }
-                    saved
-                } else {
-                    Err(msg::PORTAL_NOT_FOUND.text())
+                    Err(e) => Err(e.user_text()),
                 }
             }
             Request::SignIn { origin } => self.sign_in_request(&config, &origin, true).await,
@@ -133,10 +186,7 @@ impl<P: Platform> Service<P> {
                 }
                 None => Err(msg::PORTAL_NOT_FOUND.text()),
             },
-            Request::OpenConsole { open, otp } => match find(&config, &open.key.origin) {
-                Some(portal) => self.open_console(&portal, open, otp).await,
-                None => Err(msg::PORTAL_NOT_FOUND.text()),
-            },
+            Request::OpenConsole { open, otp } => self.open_and_remember(open, otp).await,
             Request::RefreshCredentials { key, otp } => match find(&config, &key.origin) {
                 Some(portal) => self.refresh_credentials(&portal, key, otp).await,
                 None => Err(msg::PORTAL_NOT_FOUND.text()),
@@ -168,8 +218,10 @@ impl<P: Platform> Service<P> {
         };
         if mutates {
             self.schedule().await;
+            self.sync_menus().await;
         }
-        let state = self.state_view().await;
+        let mut state = self.state_view().await;
+        state.active_origin = active_origin;
         match outcome {
             Ok(()) => Response::State(state),
             Err(message) => Response::Error { message, state },
@@ -181,6 +233,16 @@ impl<P: Platform> Service<P> {
     pub async fn on_startup(&self) {
         if self.load().await.is_ok() {
             self.schedule().await;
+            self.sync_menus().await;
+        }
+    }
+
+    /// The administrator's policy changed: read it again.
+    pub async fn on_policy_changed(&self) {
+        *self.config.borrow_mut() = None;
+        if self.load().await.is_ok() {
+            self.schedule().await;
+            self.sync_menus().await;
         }
     }
 
@@ -372,7 +434,7 @@ impl<P: Platform> Service<P> {
     }
 
     async fn validate(&self, portal: &Portal, token: &Secret) -> Result<UserInfo, ApiError> {
-        let request = ApiRequest::new(&portal.url, &Endpoint::UserRoleInfo, token);
+        let request = ApiRequest::new(portal.api_url(), &Endpoint::UserRoleInfo, token);
         portal_api::parse_user_info(&self.platform.fetch(&request).await)
     }
 
@@ -383,7 +445,7 @@ impl<P: Platform> Service<P> {
         let now = self.platform.now_ms();
         self.with_sessions(|s| s.activate(origin, token.clone(), source, user, now));
         self.save_sessions().await;
-        let request = ApiRequest::new(&portal.url, &Endpoint::SystemFeatures, &token);
+        let request = ApiRequest::new(portal.api_url(), &Endpoint::SystemFeatures, &token);
         // A portal without the features API still works; its extras stay off.
         if let Ok(features) =
             portal_api::parse_system_features(&self.platform.fetch(&request).await)
@@ -409,7 +471,7 @@ impl<P: Platform> Service<P> {
         let Some(token) = self.active_token(origin) else {
             return;
         };
-        let request = ApiRequest::new(&portal.url, &Endpoint::TenantsForUser, &token);
+        let request = ApiRequest::new(portal.api_url(), &Endpoint::TenantsForUser, &token);
         match portal_api::parse_tenants(&self.platform.fetch(&request).await) {
             Ok(tenants) => {
                 let cache = TenantCache {
@@ -425,6 +487,8 @@ impl<P: Platform> Service<P> {
                 let error = saved.err().map(|_| msg::STORAGE_FAILED.text());
                 self.with_sessions(|s| s.set_error(origin, error));
                 self.save_sessions().await;
+                // The context menu lists the tenants (rebuilt only if what it shows changed).
+                self.sync_menus().await;
             }
             Err(ApiError::Unauthorized) => {
                 self.unauthorized(portal, &token, Waiting::RefreshTenants)
@@ -460,6 +524,14 @@ impl<P: Platform> Service<P> {
         if self.config.borrow().is_none() {
             let stored = self.platform.get(Area::Local, Config::STORAGE_KEY).await?;
             let (loaded, _dropped) = Config::from_stored(stored);
+            // No policy (or a browser without managed storage) is the usual case.
+            let policy = self
+                .platform
+                .get(Area::Managed, POLICY_KEY)
+                .await
+                .ok()
+                .flatten();
+            let loaded = loaded.with_managed(policy.as_ref());
             self.config.borrow_mut().get_or_insert(loaded);
         }
         if self.sessions.borrow().is_none() {
@@ -520,7 +592,13 @@ impl<P: Platform> Service<P> {
     async fn set_settings(&self, config: &Config, settings: Settings) -> Result<(), UserText> {
         let before = self.sessions_area();
         let mut next = config.clone();
-        next.settings = settings;
+        // What the policy fixes stays as the policy says.
+        let mut wanted = serde_json::to_value(&settings).unwrap_or_default();
+        let current = serde_json::to_value(&config.settings).unwrap_or_default();
+        for name in &config.managed_settings {
+            wanted[name.as_str()] = current[name.as_str()].clone();
+        }
+        next.settings = serde_json::from_value(wanted).unwrap_or(settings);
         self.save_config(next).await?;
         let after = self.sessions_area();
         if before != after {
@@ -626,6 +704,12 @@ impl<P: Platform> Service<P> {
                                 console_open: consoles.open_tab(&key).is_some(),
                                 holds_console: consoles.holds_console(&key),
                                 keep_alive: config.settings.keep_alive.contains(&key.id()),
+                                favourite: position(&config.settings.favourites, &key.id()),
+                                recent: config
+                                    .recent
+                                    .iter()
+                                    .position(|k| *k == key)
+                                    .and_then(|i| u16::try_from(i).ok()),
                                 id: t.id,
                                 name: t.name,
                             }
@@ -636,6 +720,10 @@ impl<P: Platform> Service<P> {
             portals.push(PortalView {
                 origin: origin.to_owned(),
                 host: portal.url.host().to_owned(),
+                name: portal.name.clone(),
+                colour: portal.colour.map(|c| c.name().to_owned()),
+                managed: portal.managed,
+                api_host: portal.api_host.as_ref().map(|h| h.origin().to_owned()),
                 uses_api_token: portal.api_token.is_some(),
                 session,
                 error: state.error,
@@ -645,8 +733,16 @@ impl<P: Platform> Service<P> {
         StateView {
             portals,
             settings: config.settings,
+            managed_settings: config.managed_settings,
+            active_origin: None,
         }
     }
+}
+
+fn position(list: &[String], id: &str) -> Option<u16> {
+    list.iter()
+        .position(|x| x == id)
+        .and_then(|i| u16::try_from(i).ok())
 }
 
 fn find(config: &Config, origin: &str) -> Option<Portal> {

@@ -16,6 +16,8 @@ pub enum Area {
     Local,
     /// `storage.session`: in memory, gone when the browser closes.
     Session,
+    /// `storage.managed`: the administrator's policy; read-only (key "" reads it whole).
+    Managed,
 }
 
 /// A browser API failed; the text is for the log and holds no secret.
@@ -98,6 +100,15 @@ pub trait Platform {
 
     /// Shows (or replaces) the system notification `id`, with Renew and Dismiss buttons.
     fn notify(&self, id: &str, title: &UserText, message: &UserText) -> impl Future<Output = ()>;
+
+    /// Shows a plain system notification (a sentence, no buttons).
+    fn notice(&self, message: &UserText) -> impl Future<Output = ()>;
+
+    /// Replaces the extension's context menu with `items`.
+    fn set_menus(
+        &self,
+        items: &[crate::core::menus::MenuItem],
+    ) -> impl Future<Output = Result<(), PlatformError>>;
 
     /// Removes the system notification `id`.
     fn clear_notification(&self, id: &str) -> impl Future<Output = ()>;

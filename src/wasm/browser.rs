@@ -25,6 +25,17 @@ extern "C" {
     #[wasm_bindgen(method, js_name = getMessage)]
     pub fn get_message(this: &I18n, name: &str, substitutions: &Array) -> Option<String>;
 
+    type AsyncApi;
+    #[wasm_bindgen(method, catch, js_name = call)]
+    async fn call1(this: &AsyncApi, that: &JsValue, arg: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = call)]
+    async fn call2(
+        this: &AsyncApi,
+        that: &JsValue,
+        a: &JsValue,
+        b: &JsValue,
+    ) -> Result<JsValue, JsValue>;
+
     /// An event object (`storage.onChanged`, ...).
     pub type Event;
     #[wasm_bindgen(method, js_name = addListener)]
@@ -63,6 +74,22 @@ pub fn api<T: JsCast>(path: &[&str]) -> Result<T, BrowserError> {
         }
     }
     Ok(value.unchecked_into())
+}
+
+/// Calls `namespace.method(args…)` (e.g. `tabs.create`) and awaits its promise.
+pub async fn call(
+    namespace: &[&str],
+    method: &str,
+    args: &[JsValue],
+) -> Result<JsValue, BrowserError> {
+    let object: JsValue = api(namespace)?;
+    let function: AsyncApi = Reflect::get(&object, &JsValue::from_str(method))?.unchecked_into();
+    let result = match args {
+        [a] => function.call1(&object, a).await,
+        [a, b] => function.call2(&object, a, b).await,
+        _ => return Err(BrowserError(format!("{method}: unsupported arity"))),
+    };
+    result.map_err(BrowserError::from)
 }
 
 /// `storage.onChanged`.

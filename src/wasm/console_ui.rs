@@ -26,6 +26,7 @@ pub const ACTIONS: &[&str] = &[
     "open-arn",
     "copy",
     "otp-submit",
+    "favourite",
 ];
 
 /// Sets the attributes that name a console identity on a button.
@@ -80,6 +81,10 @@ pub fn tenant_item(origin: &str, tenant: &TenantView, now_ms: u64) -> Result<El,
     };
     let open = action_button("open", &key, &tenant.name, "tenant-open")?
         .attr("aria-label", &tf(msg::OPEN_CONSOLE_AS, &[&tenant.name]))?;
+    let pinned = tenant.favourite.is_some();
+    let star = action_button("favourite", &key, if pinned { "★" } else { "☆" }, "star")?
+        .attr("aria-label", &tf(msg::FAVOURITE, &[&tenant.name]))?
+        .attr("aria-pressed", if pinned { "true" } else { "false" })?;
     let mut state = El::new("span")?.attr("class", "tenant-state")?;
     if let Some(text) = tenant
         .expires_ms
@@ -115,6 +120,7 @@ pub fn tenant_item(origin: &str, tenant: &TenantView, now_ms: u64) -> Result<El,
         .child(
             El::new("div")?
                 .attr("class", "tenant-row")?
+                .child(star)?
                 .child(open)?
                 .child(state)?
                 .child(more)?,
@@ -309,6 +315,10 @@ pub fn on_click(action: &str, button: &Element, new_tab: bool) -> Result<(), JsV
         "more" => return toggle_more(button, &key),
         "open-new" => open(Destination::Home, true, None),
         "renew-now" => Request::RenewNow { key: key.clone() },
+        "favourite" => Request::SetFavourite {
+            key: key.clone(),
+            favourite: button.get_attribute("aria-pressed").as_deref() != Some("true"),
+        },
         "keep-alive" => Request::SetKeepAlive {
             key: key.clone(),
             keep: button.get_attribute("aria-pressed").as_deref() != Some("true"),
@@ -379,7 +389,7 @@ async fn answered(response: Response, label: &str, name: &str) -> Result<(), JsV
                 Err(_) => dom::show_message("popup-alert", Some(&t(msg::COPY_FAILED))),
             }
         }
-        Response::State(_) => dom::show_message("popup-alert", None),
+        Response::State(_) | Response::Exported { .. } => dom::show_message("popup-alert", None),
     }
 }
 

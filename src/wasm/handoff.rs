@@ -51,7 +51,7 @@ fn run() -> Result<(), JsValue> {
 fn show(response: &Response) -> Result<(), JsValue> {
     match response {
         // Usually the worker has closed this tab by now.
-        Response::State(_) | Response::Copied { .. } => {
+        Response::State(_) | Response::Copied { .. } | Response::Exported { .. } => {
             by_id("handoff-status")?.set_text_content(Some(&t(msg::HANDOFF_DONE)))
         }
         Response::Error { message, .. } => {

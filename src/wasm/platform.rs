@@ -23,17 +23,6 @@ extern "C" {
     fn global_fetch(url: &str, init: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_namespace = AbortSignal, js_name = timeout)]
     fn abort_after(ms: u32) -> JsValue;
-
-    type AsyncApi;
-    #[wasm_bindgen(method, catch, js_name = call)]
-    async fn call1(this: &AsyncApi, that: &JsValue, arg: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, catch, js_name = call)]
-    async fn call2(
-        this: &AsyncApi,
-        that: &JsValue,
-        a: &JsValue,
-        b: &JsValue,
-    ) -> Result<JsValue, JsValue>;
 }
 
 impl From<BrowserError> for PlatformError {
@@ -48,22 +37,16 @@ async fn call(
     method: &str,
     args: &[JsValue],
 ) -> Result<JsValue, PlatformError> {
-    let object: JsValue = api(namespace)?;
-    let function: AsyncApi = Reflect::get(&object, &JsValue::from_str(method))
-        .map_err(BrowserError::from)?
-        .unchecked_into();
-    let result = match args {
-        [a] => function.call1(&object, a).await,
-        [a, b] => function.call2(&object, a, b).await,
-        _ => return Err(PlatformError(format!("{method}: unsupported arity"))),
-    };
-    result.map_err(|e| BrowserError::from(e).into())
+    browser::call(namespace, method, args)
+        .await
+        .map_err(PlatformError::from)
 }
 
 fn area_path(area: Area) -> [&'static str; 2] {
     match area {
         Area::Local => ["storage", "local"],
         Area::Session => ["storage", "session"],
+        Area::Managed => ["storage", "managed"],
     }
 }
 
@@ -97,8 +80,15 @@ impl Platform for BrowserPlatform {
     }
 
     async fn get(&self, area: Area, key: &str) -> Result<Option<serde_json::Value>, PlatformError> {
-        let found = call(&area_path(area), "get", &[JsValue::from_str(key)]).await?;
-        let value = field(&found, key);
+        // The empty key reads the whole area (the policy is all of `storage.managed`).
+        let whole = key.is_empty();
+        let which = if whole {
+            JsValue::NULL
+        } else {
+            JsValue::from_str(key)
+        };
+        let found = call(&area_path(area), "get", &[which]).await?;
+        let value = if whole { found } else { field(&found, key) };
         if value.is_undefined() {
             return Ok(None);
         }
@@ -249,6 +239,47 @@ impl Platform for BrowserPlatform {
             )
             .await;
         }
+    }
+
+    async fn notice(&self, message: &UserText) {
+        let options = json!({
+            "type": "basic",
+            "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
+            "title": browser::t(msg::NOTICE_TITLE),
+            "message": browser::localize(message),
+        });
+        if let Ok(options) = to_js(&options) {
+            let id = format!("notice-{}", js_sys::Date::now());
+            let _ = call(
+                &["notifications"],
+                "create",
+                &[JsValue::from_str(&id), options],
+            )
+            .await;
+        }
+    }
+
+    async fn set_menus(&self, items: &[crate::core::menus::MenuItem]) -> Result<(), PlatformError> {
+        let menus: JsValue = api(&["contextMenus"])?;
+        let remove: js_sys::Function = Reflect::get(&menus, &JsValue::from_str("removeAll"))
+            .map_err(BrowserError::from)?
+            .unchecked_into();
+        let done = remove.call0(&menus).map_err(BrowserError::from)?;
+        if let Ok(promise) = done.dyn_into::<js_sys::Promise>() {
+            JsFuture::from(promise).await.map_err(BrowserError::from)?;
+        }
+        let create: js_sys::Function = Reflect::get(&menus, &JsValue::from_str("create"))
+            .map_err(BrowserError::from)?
+            .unchecked_into();
+        let checked = checked_callback();
+        for item in items {
+            let mut props = serde_json::to_value(item).map_err(|e| PlatformError(e.to_string()))?;
+            props["title"] = json!(browser::localize(&item.title));
+            create
+                .call2(&menus, &to_js(&props)?, &checked)
+                .map_err(BrowserError::from)?;
+        }
+        Ok(())
     }
 
     async fn clear_notification(&self, id: &str) {
@@ -438,4 +469,21 @@ async fn portal_page_tokens(origin: &str) -> Result<Vec<Secret>, PlatformError> 
         }
     }
     Ok(tokens)
+}
+
+/// A callback for callback-style APIs (`contextMenus.create`) that reads
+/// `runtime.lastError`, so a refused item is logged once instead of thrown as unchecked.
+fn checked_callback() -> JsValue {
+    thread_local! {
+        static CALLBACK: JsValue = Closure::<dyn Fn()>::new(|| {
+            if let Ok(runtime) = api::<JsValue>(&["runtime"]) {
+                let error = field(&runtime, "lastError");
+                if !error.is_undefined() && !error.is_null() {
+                    browser::log(&format!("menu item refused: {:?}", field(&error, "message").as_string()));
+                }
+            }
+        })
+        .into_js_value();
+    }
+    CALLBACK.with(Clone::clone)
 }

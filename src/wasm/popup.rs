@@ -2,7 +2,10 @@
 //!
 //! It shows the cached state at once, then asks the worker to refresh (stale while
 //! revalidate) and re-renders whenever storage changes, keeping what the user typed in the
-//! filter boxes and where the focus was.
+//! filter boxes and where the focus was. The portal of the tab the popup was opened over
+//! comes first and open; the others can be folded. Keyboard: ↓/↑ move between tenants
+//! (from the filter box into its list and back), Home/End jump, Enter opens (with Ctrl, ⌘
+//! or Shift in another tab), Enter in the filter box opens the best match, Escape clears it.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -30,6 +33,10 @@ struct Popup {
     /// The state last rendered, to fill tenant lists as the user types.
     last: Option<crate::core::messages::StateView>,
     dirty: bool,
+    /// The tab the popup was opened over: (id, address when the browser shows it).
+    context: Option<(Option<i32>, Option<String>)>,
+    /// Portals the user folded (true) or unfolded (false), by origin.
+    folded: BTreeMap<String, bool>,
 }
 
 thread_local! {
@@ -41,6 +48,8 @@ thread_local! {
 pub fn start_popup() {
     dom::report(install_listeners());
     spawn_local(async {
+        let context = context_tab().await;
+        POPUP.with(|p| p.borrow_mut().context = Some(context));
         refresh().await;
         // Quietly sign in where no page is needed, and revalidate the tenant lists, from the
         // state just shown (asked for again only if that render was coalesced away).
@@ -106,7 +115,14 @@ async fn render_state(force: bool) {
         return;
     }
     loop {
-        let response = ask(&Request::GetState).await;
+        let context = POPUP
+            .with(|p| p.borrow().context.clone())
+            .unwrap_or_default();
+        let response = ask(&Request::GetStateFor {
+            tab_id: context.0,
+            url: context.1,
+        })
+        .await;
         let shown = serde_json::to_string(&response).ok();
         let unchanged = !force && shown.is_some() && POPUP.with(|p| p.borrow().shown == shown);
         if !unchanged {
@@ -119,6 +135,150 @@ async fn render_state(force: bool) {
         }
     }
     POPUP.with(|p| p.borrow_mut().rendering = false);
+}
+
+/// The tab the popup was opened over: the active tab of the current window, or, when the
+/// popup itself is that tab (opened as a page), the tab used just before it.
+async fn context_tab() -> (Option<i32>, Option<String>) {
+    let field = |v: &JsValue, name: &str| {
+        js_sys::Reflect::get(v, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+    };
+    let own = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let page = |url: &str| url.split(['?', '#']).next().unwrap_or_default().to_owned();
+    let mine = |tab: &JsValue| {
+        field(tab, "url")
+            .as_string()
+            .is_some_and(|u| page(&u) == page(&own))
+    };
+    let query = |filter: serde_json::Value| async move {
+        let Ok(filter) = browser::to_js(&filter) else {
+            return Vec::new();
+        };
+        browser::call(&["tabs"], "query", &[filter])
+            .await
+            .ok()
+            .and_then(|tabs| tabs.dyn_into::<js_sys::Array>().ok())
+            .map(|tabs| tabs.iter().collect())
+            .unwrap_or_default()
+    };
+    let active = query(serde_json::json!({"active": true, "currentWindow": true}))
+        .await
+        .into_iter()
+        .find(|t| !mine(t));
+    let chosen = match active {
+        Some(tab) => Some(tab),
+        None => query(serde_json::json!({}))
+            .await
+            .into_iter()
+            .filter(|t| !mine(t))
+            .max_by(|a, b| {
+                let at = |t: &JsValue| field(t, "lastAccessed").as_f64().unwrap_or(0.0);
+                at(a).total_cmp(&at(b))
+            }),
+    };
+    match chosen {
+        Some(tab) => (
+            field(&tab, "id").as_f64().map(|id| id as i32),
+            field(&tab, "url").as_string(),
+        ),
+        None => (None, None),
+    }
+}
+
+/// The tenant open buttons of the list `list` (an `ul.tenants`), in order.
+fn open_buttons(list: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
+    let Ok(nodes) = list.query_selector_all("button.tenant-open") else {
+        return Vec::new();
+    };
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect()
+}
+
+/// Arrow keys, Home/End, Enter and Escape in the filter boxes and tenant lists.
+fn on_key(event: &web_sys::KeyboardEvent) -> Result<(), JsValue> {
+    let Some(target) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return Ok(());
+    };
+    let key = event.key();
+    let modifier = event.ctrl_key() || event.meta_key() || event.shift_key();
+    let Some(block) = target.closest(".tenant-block")? else {
+        return Ok(());
+    };
+    let Some(list) = block.query_selector("ul.tenants")? else {
+        return Ok(());
+    };
+    let buttons = open_buttons(&list);
+    let in_filter = target.matches("input[type=search]")?;
+    let filter = block
+        .query_selector("input[type=search]")?
+        .and_then(|f| f.dyn_into::<HtmlInputElement>().ok());
+    if in_filter {
+        match key.as_str() {
+            "ArrowDown" => {
+                if let Some(first) = buttons.first() {
+                    event.prevent_default();
+                    first.focus()?;
+                }
+            }
+            "Enter" => {
+                event.prevent_default();
+                if let Some(first) = buttons.first() {
+                    console_ui::on_click("open", first, modifier)?;
+                }
+            }
+            "Escape" => {
+                if let Some(filter) = filter.filter(|f| !f.value().is_empty()) {
+                    // Clears the filter instead of closing the popup.
+                    event.prevent_default();
+                    filter.set_value("");
+                    let origin = filter.get_attribute("data-origin").unwrap_or_default();
+                    POPUP.with(|p| p.borrow_mut().filters.remove(&origin));
+                    apply_filter(&origin, "")?;
+                }
+            }
+            _ => {}
+        }
+        return Ok(());
+    }
+    if !target.matches("button.tenant-open")? {
+        return Ok(());
+    }
+    let at = buttons
+        .iter()
+        .position(|b| b.is_same_node(Some(target.as_ref())));
+    let Some(at) = at else {
+        return Ok(());
+    };
+    let next = match key.as_str() {
+        "ArrowDown" => buttons.get(at + 1),
+        "ArrowUp" if at == 0 => {
+            if let Some(filter) = filter {
+                event.prevent_default();
+                filter.focus()?;
+            }
+            return Ok(());
+        }
+        "ArrowUp" => buttons.get(at - 1),
+        "Home" => buttons.first(),
+        "End" => buttons.last(),
+        "Enter" if modifier => {
+            event.prevent_default();
+            return console_ui::on_click("open", &target, true);
+        }
+        _ => return Ok(()),
+    };
+    event.prevent_default();
+    if let Some(next) = next {
+        next.focus()?;
+    }
+    Ok(())
 }
 
 /// One delegated listener per event type on the page: buttons carry what they do in
@@ -146,6 +306,12 @@ fn install_listeners() -> Result<(), JsValue> {
             Some("sign-in") => Request::SignIn { origin },
             Some("sign-out") => Request::SignOut { origin },
             Some("retry") => Request::Refresh { origin },
+            Some("fold") => {
+                let open = button.get_attribute("aria-expanded").as_deref() == Some("true");
+                POPUP.with(|p| p.borrow_mut().folded.insert(origin.clone(), open));
+                dom::report(set_folded(&button, open));
+                return;
+            }
             Some("settings") => {
                 spawn_local(async {
                     if let Ok(runtime) = browser::runtime() {
@@ -164,6 +330,11 @@ fn install_listeners() -> Result<(), JsValue> {
                 dom::report(dom::show_message("popup-alert", Some(&localize(&message))));
             }
         });
+    })?;
+    dom::on(&main, "keydown", |event| {
+        if let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() {
+            dom::report(on_key(key));
+        }
     })?;
     dom::on(&main, "input", |event| {
         let Some(input) = event
@@ -191,7 +362,9 @@ fn render(response: &Response) -> Result<(), JsValue> {
         .and_then(|e| e.get_attribute("id"));
     let kept = console_ui::snapshot(&main)?;
     let (state, error) = match response {
-        Response::State(state) | Response::Copied { state, .. } => (state, None),
+        Response::State(state)
+        | Response::Copied { state, .. }
+        | Response::Exported { state, .. } => (state, None),
         Response::Error { message, state } => (state, Some(localize(message))),
     };
     let mut children = vec![El::new("h1")?.text(&t(msg::EXT_NAME))?];
@@ -216,8 +389,16 @@ fn render(response: &Response) -> Result<(), JsValue> {
         );
         children.push(action_button(msg::OPEN_SETTINGS, "settings", "", "")?);
     } else {
-        for (index, portal) in state.portals.iter().enumerate() {
-            children.push(portal_region(index, portal)?);
+        // The portal of the tab in use first, then the others in the user's order.
+        let active = state.active_origin.as_deref();
+        let mut order: Vec<usize> = (0..state.portals.len()).collect();
+        order.sort_by_key(|i| Some(state.portals[*i].origin.as_str()) != active);
+        for index in order {
+            let portal = &state.portals[index];
+            let folded = POPUP.with(|p| p.borrow().folded.get(&portal.origin).copied());
+            // Folded by default: the others, when the tab in use belongs to a portal.
+            let folded = folded.unwrap_or(active.is_some_and(|a| a != portal.origin));
+            children.push(portal_region(index, portal, folded)?);
         }
         children.push(El::new("footer")?.child(action_button(
             msg::SETTINGS_LINK,
@@ -252,13 +433,62 @@ fn action_button(label: Msg, action: &str, origin: &str, class: &str) -> Result<
         .text(&t(label))
 }
 
-fn portal_region(index: usize, portal: &PortalView) -> Result<El, JsValue> {
+/// Folds or unfolds the portal section whose disclosure button is `button`.
+fn set_folded(button: &web_sys::Element, folded: bool) -> Result<(), JsValue> {
+    button.set_attribute("aria-expanded", if folded { "false" } else { "true" })?;
+    if let Some(id) = button.get_attribute("aria-controls") {
+        let body = by_id(&id)?;
+        if folded {
+            body.set_attribute("hidden", "")?;
+        } else {
+            body.remove_attribute("hidden")?;
+        }
+    }
+    Ok(())
+}
+
+fn portal_region(index: usize, portal: &PortalView, folded: bool) -> Result<El, JsValue> {
     let host = portal.host.as_str();
     let origin = portal.origin.as_str();
-    let mut region = El::new("section")?
-        .attr("class", "portal")?
+    let shown_name = portal.name.as_deref().unwrap_or(host);
+    let body_id = format!("portal-body-{index}");
+    let mut heading = El::new("h2")?.child(
+        El::new("button")?
+            .attr("type", "button")?
+            .attr("class", "fold")?
+            .attr("data-action", "fold")?
+            .attr("data-origin", origin)?
+            .attr("aria-expanded", if folded { "false" } else { "true" })?
+            .attr("aria-controls", &body_id)?
+            // Named by the portal alone (the ▸/▾ marker is decoration).
+            .attr("aria-label", shown_name)?
+            .attr("title", &tf(msg::SHOW_PORTAL, &[shown_name]))?
+            .text(shown_name)?,
+    )?;
+    if portal.name.is_some() {
+        heading = heading.child(El::new("span")?.attr("class", "host-note")?.text(host)?)?;
+    }
+    if portal.managed {
+        heading = heading.child(
+            El::new("span")?
+                .attr("class", "badge managed")?
+                .text(&t(msg::MANAGED_BADGE))?,
+        )?;
+    }
+    let mut class = String::from("portal");
+    if let Some(colour) = &portal.colour {
+        class.push_str(" colour-");
+        class.push_str(colour);
+    }
+    let section = El::new("section")?
+        .attr("class", &class)?
         .attr("aria-label", host)?
-        .child(El::new("h2")?.text(host)?)?;
+        .attr("data-origin", origin)?
+        .child(heading)?;
+    let mut region = El::new("div")?.attr("id", &body_id)?;
+    if folded {
+        region = region.attr("hidden", "")?;
+    }
     region = match &portal.session {
         SessionView::SignedOut => region.child(
             El::new("button")?
@@ -340,7 +570,7 @@ fn portal_region(index: usize, portal: &PortalView) -> Result<El, JsValue> {
         }
         (None, _) => {}
     }
-    Ok(region)
+    section.child(region)
 }
 
 fn tenant_list(index: usize, portal: &PortalView) -> Result<El, JsValue> {
@@ -364,7 +594,14 @@ fn tenant_list(index: usize, portal: &PortalView) -> Result<El, JsValue> {
                 .attr("placeholder", &t(msg::FILTER_TENANTS))?
                 .attr("autocomplete", "off")?
                 .attr("spellcheck", "false")?
+                .attr("aria-describedby", &format!("keys-{index}"))?
                 .attr("value", &filter)?,
+        )?
+        .child(
+            El::new("p")?
+                .attr("class", "hint keys")?
+                .attr("id", &format!("keys-{index}"))?
+                .text(&t(msg::POPUP_KEYS_HINT))?,
         )?
         .child(list)?
         .child(

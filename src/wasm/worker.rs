@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use super::browser;
 use super::platform::BrowserPlatform;
+use crate::core::menus::MenuClick;
 use crate::core::messages::{Request, Response, StateView};
 use crate::core::text::msg;
 use crate::service::{Sender, Service};
@@ -73,6 +74,84 @@ pub async fn handle_tab_url(tab_id: i32, url: String) {
 #[wasm_bindgen(js_name = handleAlarm)]
 pub async fn handle_alarm(name: String) {
     service().on_alarm(&name).await;
+}
+
+/// `contextMenus.onClicked`: `info` and `tab` as the browser gives them.
+#[wasm_bindgen(js_name = handleMenuClick)]
+pub async fn handle_menu_click(info: JsValue, tab: JsValue) {
+    let text = |value: JsValue| value.as_string().filter(|s| !s.is_empty());
+    // `Array::from` throws on a non-iterable: read `modifiers` only when it is an array.
+    let modifiers = field(&info, "modifiers")
+        .dyn_into::<js_sys::Array>()
+        .unwrap_or_default();
+    let new_tab = modifiers.iter().any(|m| {
+        m.as_string()
+            .is_some_and(|m| matches!(m.as_str(), "Ctrl" | "Command" | "Shift" | "MacCtrl"))
+    });
+    let click = MenuClick {
+        item: text(field(&info, "menuItemId")).unwrap_or_default(),
+        page_url: text(field(&info, "pageUrl")),
+        link_url: text(field(&info, "linkUrl")),
+        selection: text(field(&info, "selectionText")),
+        tab_url: text(field(&tab, "url")),
+        new_tab,
+    };
+    service().on_menu_click(click).await;
+}
+
+/// `omnibox.onInputChanged`: the suggestions for what was typed after `jit`, as
+/// `{content, description}` objects (`markup`: Chrome's XML description format).
+#[wasm_bindgen(js_name = handleOmniboxInput)]
+pub async fn handle_omnibox_input(line: String, markup: bool) -> JsValue {
+    let suggestions = service().omnibox_suggestions(&line).await;
+    let list = js_sys::Array::new();
+    for suggestion in suggestions {
+        let (name, portal) = if markup {
+            (
+                format!("<match>{}</match>", xml_escape(&suggestion.name)),
+                format!("<dim>{}</dim>", xml_escape(&suggestion.portal)),
+            )
+        } else {
+            (suggestion.name.clone(), suggestion.portal.clone())
+        };
+        let description = match &suggestion.service {
+            Some(service) => browser::tf(msg::OMNIBOX_OPEN_SERVICE, &[service, &name, &portal]),
+            None => browser::tf(msg::OMNIBOX_OPEN, &[&name, &portal]),
+        };
+        let item = js_sys::Object::new();
+        let _ = Reflect::set(&item, &"content".into(), &suggestion.content.into());
+        let _ = Reflect::set(&item, &"description".into(), &description.into());
+        list.push(&item);
+    }
+    list.into()
+}
+
+/// `omnibox.onInputEntered`.
+#[wasm_bindgen(js_name = handleOmniboxEnter)]
+pub async fn handle_omnibox_enter(line: String, disposition: String) {
+    service()
+        .on_omnibox_enter(&line, disposition != "currentTab")
+        .await;
+}
+
+/// `commands.onCommand`.
+#[wasm_bindgen(js_name = handleCommand)]
+pub async fn handle_command(name: String) {
+    service().on_command(&name).await;
+}
+
+/// `storage.onChanged` for the `managed` area: the administrator's policy changed.
+#[wasm_bindgen(js_name = handlePolicyChanged)]
+pub async fn handle_policy_changed() {
+    service().on_policy_changed().await;
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 /// Whether the sender is a page of this extension (its id matches and its URL is ours).

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { launch, newProfile } from './harness.mjs';
 
-const DEFAULT_SETTINGS = { staySignedIn: false, consoleMode: 'auto', autoRenew: true, notifyMinutes: 5, keepAlive: [] };
+const DEFAULT_SETTINGS = { staySignedIn: false, consoleMode: 'auto', autoRenew: true, notifyMinutes: 5, keepAlive: [], favourites: [] };
 
 test('portals added in the options page show in the popup and survive a browser restart', { timeout: 120000 }, async () => {
   const profile = newProfile();
@@ -75,7 +75,7 @@ test('a refused portal URL says why and saves nothing', { timeout: 120000 }, asy
 
     const stored = await browser.worker.evaluate(() => chrome.storage.local.get(null));
     assert.deepEqual(stored, {
-      config: { version: 1, portals: [{ url: 'https://acme.duplocloud.net' }], settings: DEFAULT_SETTINGS },
+      config: { version: 1, portals: [{ url: 'https://acme.duplocloud.net' }], settings: DEFAULT_SETTINGS, recent: [] },
     });
     assert.deepEqual(browser.problems, []);
   } finally {

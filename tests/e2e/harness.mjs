@@ -79,7 +79,7 @@ export async function startSim(config) {
  * between launches (to test what survives a browser restart); `sim` maps the real host
  * names to the simulator.
  */
-export async function launch({ profile, sim, extension = chromeDist, headless = true } = {}) {
+export async function launch({ profile, sim, extension = chromeDist, headless = true, env } = {}) {
   const userDataDir = profile ?? mkdtempSync(join(tmpdir(), 'jit-profile-'));
   const args = [
     `--disable-extensions-except=${extension}`,
@@ -98,7 +98,8 @@ export async function launch({ profile, sim, extension = chromeDist, headless = 
     args,
     ignoreDefaultArgs: ['--disable-extensions', '--disable-component-extensions-with-background-pages'],
     ignoreHTTPSErrors: Boolean(sim),
-    viewport: { width: 900, height: 700 },
+    viewport: headless ? { width: 900, height: 700 } : null,
+    ...(env ? { env } : {}),
   });
   const problems = [];
   const watchPage = (page) => {
@@ -187,4 +188,11 @@ export async function tenantsIn(scope, { visibleOnly = false } = {}) {
   if (visibleOnly) buttons = buttons.filter({ visible: true });
   const labels = await buttons.evaluateAll((all) => all.filter((b) => b.dataset.role === 'tenant').map((b) => b.dataset.name));
   return labels;
+}
+
+/** Unfolds a portal's section of the popup (the portal of the tab in use opens by itself). */
+export async function unfold(popup, host) {
+  const button = popup.getByRole('region', { name: host }).getByRole('button', { name: host, exact: true });
+  await button.waitFor();
+  if ((await button.getAttribute('aria-expanded')) === 'false') await button.click();
 }

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { launch, newProfile, startSim, logInToPortal, addPortal, waitForTab, requestsTo, tenantsIn } from './harness.mjs';
+import { launch, newProfile, startSim, logInToPortal, addPortal, waitForTab, requestsTo, tenantsIn, unfold } from './harness.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const TENANTS = [{ name: 'dev01' }, { name: 'prod' }, { name: 'QA-Team' }, { name: '<img src=x onerror=alert(1)>' }];
@@ -193,6 +193,12 @@ test('two portals side by side, each with its own session', { timeout: 90000 }, 
     await addPortal(browser, 'beta.duplocloud.net', 'api-token-bob');
     const popup = await browser.openPopup();
     const beta = popup.getByRole('region', { name: 'beta.duplocloud.net' });
+    // The user is on acme's portal page: acme comes first and open, beta folded.
+    assert.equal(await popup.getByRole('region').first().getAttribute('aria-label'), ACME);
+    const unfold = beta.getByRole('button', { name: 'beta.duplocloud.net', exact: true });
+    await unfold.waitFor();
+    assert.equal(await unfold.getAttribute('aria-expanded'), 'false');
+    await unfold.click();
     await beta.getByText('Signed in as bob@beta.io').waitFor();
     const acme = popup.getByRole('region', { name: ACME });
     await acme.getByRole('button', { name: `Sign in to ${ACME}` }).waitFor();
@@ -261,12 +267,12 @@ test('an unreachable portal and an authorization that is cancelled or abandoned 
     await portalTab.close();
     await region.getByRole('alert').filter({ hasText: 'authorization tab was closed' }).waitFor();
 
-    await addPortal(browser, 'https://nowhere.foreign.example');
-    // (foreign.example answers, but not as a portal: its API paths are plain pages.)
-    await addPortal(browser, 'https://unreachable.invalid');
+    // Nothing listens there: the sign-in says the portal cannot be reached.
+    await addPortal(browser, 'http://127.0.0.1:9', 'some-api-token');
     const fresh2 = await browser.openPopup();
-    const dead = fresh2.getByRole('region', { name: 'unreachable.invalid' });
-    await dead.getByRole('button', { name: 'Sign in to unreachable.invalid' }).waitFor();
+    await unfold(fresh2, '127.0.0.1:9');
+    const dead = fresh2.getByRole('region', { name: '127.0.0.1:9' });
+    await dead.getByRole('alert').filter({ hasText: 'Cannot reach 127.0.0.1:9' }).waitFor();
   } finally {
     await browser.close();
   }

@@ -1,0 +1,589 @@
+//! The context menu ("Open console as tenant"), the omnibox keyword (`jit`) and the
+//! keyboard shortcut, as pure decisions: which items exist, and what a click, a typed line
+//! or a key press means. The worker applies them through the browser's APIs.
+//!
+//! Menu items (every id says what it does, so a click needs no other state):
+//! - `page|<key id>`: "Open AWS console as <tenant>", shown only on that tenant's portal
+//!   pages (`{portal}/app/devops/{TenantId}/...`, by `documentUrlPatterns`), first.
+//! - `open` (parent) › `portal|<origin>` (only with several portals) › `open|<key id>`.
+//! - `arn` (parent, on a selection or a link) › `arn|<key id>`: "Open this ARN as …".
+//! - `same` (parent, on AWS console pages) › `same|<key id>`: "Open the same page as …".
+//!
+//! Each portal lists at most [`MENU_TENANTS_AT_MOST`] tenants per submenu (favourites,
+//! then recent, then by name) and says how many more the popup and the omnibox reach.
+
+use super::arn;
+use super::aws::AwsService;
+use super::consoles::{ConsoleKey, Destination, OpenConsole, Role};
+use super::messages::{PortalView, TenantView};
+use super::tenant_list;
+use super::text::{msg, UserText};
+
+/// The most tenants of one portal in each submenu.
+pub const MENU_TENANTS_AT_MOST: usize = 25;
+
+/// The pages the "same page" entry appears on: the AWS console hosts of every partition.
+pub const CONSOLE_PATTERNS: &[&str] = &[
+    "https://console.aws.amazon.com/*",
+    "https://*.console.aws.amazon.com/*",
+    "https://console.amazonaws-us-gov.com/*",
+    "https://*.console.amazonaws-us-gov.com/*",
+    "https://console.amazonaws.cn/*",
+    "https://*.console.amazonaws.cn/*",
+];
+
+/// One context menu item.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MenuItem {
+    /// What it does (see the module documentation).
+    pub id: String,
+    /// The item it is under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// Its text.
+    pub title: UserText,
+    /// Where it appears (`page`, `selection`, `link`, `action`, ...).
+    pub contexts: Vec<&'static str>,
+    /// The pages it appears on, when not all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_url_patterns: Option<Vec<String>>,
+    /// Greyed out (an explanation, not an action).
+    pub enabled: bool,
+}
+
+impl MenuItem {
+    fn new(id: String, parent: Option<&str>, title: UserText, contexts: &[&'static str]) -> Self {
+        Self {
+            id,
+            parent_id: parent.map(str::to_owned),
+            title,
+            contexts: contexts.to_vec(),
+            document_url_patterns: None,
+            enabled: true,
+        }
+    }
+}
+
+const EVERYWHERE: &[&str] = &["page", "frame", "link", "selection", "action"];
+const ON_TEXT: &[&str] = &["selection", "link"];
+const ON_PAGE: &[&str] = &["page", "frame"];
+
+fn tenant_key(origin: &str, tenant: &TenantView) -> ConsoleKey {
+    ConsoleKey {
+        origin: origin.to_owned(),
+        role: Role::Tenant {
+            id: tenant.id.clone(),
+            name: tenant.name.clone(),
+        },
+    }
+}
+
+/// Whether a tenant id can go into a match pattern as it is (a hostile portal's ids must
+/// not widen the pattern: `*` is a wildcard there).
+fn pattern_safe(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// The whole menu for the portals as the pages see them.
+pub fn build(portals: &[PortalView]) -> Vec<MenuItem> {
+    let listed: Vec<&PortalView> = portals
+        .iter()
+        .filter(|p| p.tenants.as_ref().is_some_and(|t| !t.is_empty()))
+        .collect();
+    let mut items = Vec::new();
+    for portal in &listed {
+        for tenant in portal.tenants.iter().flatten() {
+            if !pattern_safe(&tenant.id) {
+                continue;
+            }
+            let key = tenant_key(&portal.origin, tenant);
+            let base = format!("{}/app/devops/{}", portal.origin, tenant.id);
+            let mut item = MenuItem::new(
+                format!("page|{}", key.id()),
+                None,
+                msg::OPEN_CONSOLE_AS.with([tenant.name.as_str()]),
+                ON_PAGE,
+            );
+            item.document_url_patterns = Some(vec![base.clone(), format!("{base}/*")]);
+            items.push(item);
+        }
+    }
+    if listed.is_empty() {
+        return items;
+    }
+    let several = listed.len() > 1;
+    for (kind, title, contexts, patterns) in [
+        ("open", msg::MENU_OPEN_AS, EVERYWHERE, None),
+        ("arn", msg::MENU_ARN_AS, ON_TEXT, None),
+        (
+            "same",
+            msg::MENU_SAME_PAGE_AS,
+            ON_PAGE,
+            Some(CONSOLE_PATTERNS),
+        ),
+    ] {
+        let mut parent = MenuItem::new(kind.to_owned(), None, title.text(), contexts);
+        parent.document_url_patterns =
+            patterns.map(|p| p.iter().map(|s| (*s).to_owned()).collect());
+        items.push(parent);
+        for portal in &listed {
+            let under = if several {
+                let id = format!("{kind}-portal|{}", portal.origin);
+                items.push(MenuItem::new(
+                    id.clone(),
+                    Some(kind),
+                    UserText::plain(portal_label(portal)),
+                    contexts,
+                ));
+                id
+            } else {
+                kind.to_owned()
+            };
+            let tenants = portal.tenants.as_deref().unwrap_or_default();
+            let (shown, total) = tenant_list::ranked(tenants, "", MENU_TENANTS_AT_MOST);
+            for tenant in shown {
+                let key = tenant_key(&portal.origin, tenant);
+                items.push(MenuItem::new(
+                    format!("{kind}|{}", key.id()),
+                    Some(&under),
+                    UserText::plain(tenant.name.clone()),
+                    contexts,
+                ));
+            }
+            if total > MENU_TENANTS_AT_MOST {
+                let mut more = MenuItem::new(
+                    format!("{kind}-more|{}", portal.origin),
+                    Some(&under),
+                    msg::MENU_MORE_TENANTS.with([(total - MENU_TENANTS_AT_MOST).to_string()]),
+                    contexts,
+                );
+                more.enabled = false;
+                items.push(more);
+            }
+        }
+    }
+    items
+}
+
+fn portal_label(portal: &PortalView) -> String {
+    portal.name.clone().unwrap_or_else(|| portal.host.clone())
+}
+
+/// What the user right-clicked on, as the browser reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MenuClick {
+    /// The item's id.
+    pub item: String,
+    /// The page's address.
+    pub page_url: Option<String>,
+    /// The link's address, on a link.
+    pub link_url: Option<String>,
+    /// The selected text, on a selection.
+    pub selection: Option<String>,
+    /// The address of the tab the menu was opened in.
+    pub tab_url: Option<String>,
+    /// Ctrl/⌘ or Shift held (Chrome reports `modifiers`).
+    pub new_tab: bool,
+}
+
+/// What a menu click asks for: the tenant is named by its key id, resolved against the
+/// tenant lists by the worker (the menu may be older than the list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuAction {
+    /// The identity's [`ConsoleKey::id`].
+    pub key_id: String,
+    /// Where to land.
+    pub destination: Destination,
+    /// Open another tab even when one is open.
+    pub new_tab: bool,
+}
+
+/// Why a menu click does nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MenuError {
+    /// Not one of our items that acts (a parent, an explanation, an old id).
+    NotAnAction,
+    /// "Open this ARN as" on text or a link that holds no ARN.
+    NoArn,
+    /// "Open the same page as" on a page that is not an AWS console page.
+    NotAConsolePage,
+}
+
+impl MenuError {
+    /// The sentence the user reads (None: nothing worth saying).
+    pub fn user_text(&self) -> Option<UserText> {
+        match self {
+            Self::NotAnAction => None,
+            Self::NoArn => Some(msg::MENU_NO_ARN.text()),
+            Self::NotAConsolePage => Some(msg::MENU_NOT_CONSOLE.text()),
+        }
+    }
+}
+
+/// What a click on menu item means.
+pub fn click(click: &MenuClick) -> Result<MenuAction, MenuError> {
+    let (kind, key_id) = click.item.split_once('|').ok_or(MenuError::NotAnAction)?;
+    if !key_id.contains("|tenant:") {
+        return Err(MenuError::NotAnAction);
+    }
+    let destination = match kind {
+        "page" | "open" => Destination::Home,
+        "arn" => {
+            let text = [click.selection.as_deref(), click.link_url.as_deref()]
+                .into_iter()
+                .flatten()
+                .find_map(|t| arn::Arn::find_in(t).map(|a| a.to_string()))
+                .ok_or(MenuError::NoArn)?;
+            Destination::Arn { arn: text }
+        }
+        "same" => {
+            let url = click
+                .tab_url
+                .as_deref()
+                .or(click.page_url.as_deref())
+                .filter(|u| {
+                    super::aws::Partition::ALL
+                        .iter()
+                        .any(|p| super::consoles::is_console_page(u, *p))
+                })
+                .ok_or(MenuError::NotAConsolePage)?;
+            Destination::Url {
+                url: url.to_owned(),
+            }
+        }
+        _ => return Err(MenuError::NotAnAction),
+    };
+    Ok(MenuAction {
+        key_id: key_id.to_owned(),
+        destination,
+        new_tab: click.new_tab || kind == "same",
+    })
+}
+
+/// The tenant a key id names, from the portals' lists.
+pub fn resolve(portals: &[PortalView], key_id: &str) -> Option<ConsoleKey> {
+    let (origin, rest) = key_id.split_once('|')?;
+    let id = rest.strip_prefix("tenant:")?;
+    let portal = portals.iter().find(|p| p.origin == origin)?;
+    let tenant = portal.tenants.as_ref()?.iter().find(|t| t.id == id)?;
+    Some(tenant_key(origin, tenant))
+}
+
+// ---- omnibox --------------------------------------------------------------------------
+
+/// The most suggestions the omnibox shows.
+pub const SUGGESTIONS_AT_MOST: usize = 6;
+
+/// One omnibox suggestion.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Suggestion {
+    /// What Enter on it sends back (`dev01 s3`, or `dev01 @host` when names repeat).
+    pub content: String,
+    /// The tenant's name.
+    pub name: String,
+    /// Its portal, for the user.
+    pub portal: String,
+    /// The service, when the line names one.
+    pub service: Option<String>,
+}
+
+/// A typed line: the tenant part, the portal (`@host`) if given, and a service if the last
+/// word names one.
+fn split_line(line: &str) -> (String, Option<String>, Option<AwsService>) {
+    let mut words: Vec<&str> = line.split_whitespace().collect();
+    let mut portal = None;
+    if let Some(at) = words.iter().position(|w| w.starts_with('@') && w.len() > 1) {
+        portal = Some(words.remove(at)[1..].to_lowercase());
+    }
+    let mut service = None;
+    if words.len() > 1 {
+        if let Some(found) = words.last().and_then(|w| AwsService::parse(w)) {
+            service = Some(found);
+            words.pop();
+        }
+    }
+    (words.join(" "), portal, service)
+}
+
+fn portal_matches(portal: &PortalView, wanted: Option<&str>) -> bool {
+    wanted.is_none_or(|w| {
+        portal.host == w
+            || portal
+                .name
+                .as_deref()
+                .is_some_and(|n| n.to_lowercase() == w)
+    })
+}
+
+/// The tenants matching a typed line across all portals, best first.
+fn candidates<'a>(
+    portals: &'a [PortalView],
+    line: &str,
+) -> (Vec<(&'a PortalView, &'a TenantView)>, Option<AwsService>) {
+    let (query, portal, service) = split_line(line);
+    let needle = tenant_list::needle(&query);
+    let mut hits: Vec<_> = portals
+        .iter()
+        .filter(|p| portal_matches(p, portal.as_deref()))
+        .flat_map(|p| p.tenants.iter().flatten().map(move |t| (p, t)))
+        .filter_map(|(p, t)| {
+            let quality = tenant_list::score(&t.name, &needle)?;
+            let fav = t.favourite.map_or(usize::MAX, usize::from);
+            let recent = t.recent.map_or(usize::MAX, usize::from);
+            Some(((quality, fav, recent, t.name.to_lowercase()), (p, t)))
+        })
+        .collect();
+    hits.sort_by(|a, b| a.0.cmp(&b.0));
+    (hits.into_iter().map(|(_, hit)| hit).collect(), service)
+}
+
+/// Suggestions for what the user typed after the keyword.
+pub fn suggest(portals: &[PortalView], line: &str) -> Vec<Suggestion> {
+    let (hits, service) = candidates(portals, line);
+    hits.iter()
+        .take(SUGGESTIONS_AT_MOST)
+        .map(|(portal, tenant)| {
+            let repeated = portals
+                .iter()
+                .filter(|p| p.tenants.iter().flatten().any(|t| t.name == tenant.name))
+                .count()
+                > 1;
+            let mut content = tenant.name.clone();
+            if repeated {
+                content.push_str(&format!(" @{}", portal.host));
+            }
+            if let Some(service) = service {
+                content.push(' ');
+                content.push_str(service.name());
+            }
+            Suggestion {
+                content,
+                name: tenant.name.clone(),
+                portal: portal_label(portal),
+                service: service.map(|s| s.name().to_owned()),
+            }
+        })
+        .collect()
+}
+
+/// What Enter on a typed line opens: the best matching tenant (an exact name wins), at the
+/// service the line names.
+pub fn omnibox_open(portals: &[PortalView], line: &str, new_tab: bool) -> Option<OpenConsole> {
+    let (hits, service) = candidates(portals, line);
+    let (portal, tenant) = hits.first()?;
+    Some(OpenConsole {
+        key: tenant_key(&portal.origin, tenant),
+        destination: match service {
+            Some(service) => Destination::Service {
+                service: service.name().to_owned(),
+                region: None,
+            },
+            None => Destination::Home,
+        },
+        new_tab,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::messages::SessionView;
+
+    fn portal(host: &str, names: &[&str]) -> PortalView {
+        PortalView {
+            origin: format!("https://{host}"),
+            host: host.into(),
+            name: None,
+            colour: None,
+            managed: false,
+            api_host: None,
+            uses_api_token: false,
+            session: SessionView::SignedOut,
+            error: None,
+            tenants: Some(
+                names
+                    .iter()
+                    .map(|n| TenantView {
+                        id: format!("id-{n}"),
+                        name: (*n).into(),
+                        expires_ms: None,
+                        console_open: false,
+                        holds_console: false,
+                        keep_alive: false,
+                        favourite: None,
+                        recent: None,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    #[test]
+    fn one_portal_lists_tenants_under_the_parent() {
+        let items = build(&[portal("a.duplocloud.net", &["dev01", "prod"])]);
+        let page = &items[0];
+        assert_eq!(page.id, "page|https://a.duplocloud.net|tenant:id-dev01");
+        assert_eq!(
+            page.document_url_patterns.as_deref().unwrap(),
+            [
+                "https://a.duplocloud.net/app/devops/id-dev01",
+                "https://a.duplocloud.net/app/devops/id-dev01/*"
+            ]
+        );
+        let open: Vec<_> = items
+            .iter()
+            .filter(|i| i.parent_id.as_deref() == Some("open"))
+            .map(|i| i.title.english())
+            .collect();
+        assert_eq!(open, ["dev01", "prod"]);
+        let same = items.iter().find(|i| i.id == "same").unwrap();
+        assert!(same.document_url_patterns.is_some());
+    }
+
+    #[test]
+    fn several_portals_get_a_level_each_and_long_lists_are_cut() {
+        let names: Vec<String> = (0..40).map(|i| format!("t{i:02}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let items = build(&[
+            portal("a.duplocloud.net", &refs),
+            portal("b.duplocloud.net", &["x"]),
+        ]);
+        let level = "open-portal|https://a.duplocloud.net";
+        let under: Vec<_> = items
+            .iter()
+            .filter(|i| i.parent_id.as_deref() == Some(level))
+            .collect();
+        assert_eq!(under.len(), MENU_TENANTS_AT_MOST + 1);
+        let last = under.last().unwrap();
+        assert!(!last.enabled);
+        assert!(last.title.english().contains("15"), "{:?}", last.title);
+        assert!(build(&[]).is_empty());
+    }
+
+    #[test]
+    fn hostile_tenant_ids_get_no_page_pattern() {
+        let mut p = portal("a.duplocloud.net", &["x"]);
+        p.tenants.as_mut().unwrap()[0].id = "*".into();
+        let items = build(&[p]);
+        assert!(items.iter().all(|i| !i.id.starts_with("page|")));
+        assert_eq!(
+            items.iter().filter(|i| i.id.starts_with("open|")).count(),
+            1
+        );
+    }
+
+    #[test]
+    fn clicks_mean_what_their_item_says() {
+        let key = "https://a.duplocloud.net|tenant:id-dev01";
+        let action = click(&MenuClick {
+            item: format!("open|{key}"),
+            ..MenuClick::default()
+        })
+        .unwrap();
+        assert_eq!(
+            (action.key_id.as_str(), action.destination),
+            (key, Destination::Home)
+        );
+        let arn = "arn:aws:s3:::my-bucket";
+        let on_selection = click(&MenuClick {
+            item: format!("arn|{key}"),
+            selection: Some(format!("  see {arn}, please ")),
+            ..MenuClick::default()
+        })
+        .unwrap();
+        assert_eq!(
+            on_selection.destination,
+            Destination::Arn { arn: arn.into() }
+        );
+        assert_eq!(
+            click(&MenuClick {
+                item: format!("arn|{key}"),
+                selection: Some("no arn here".into()),
+                ..MenuClick::default()
+            }),
+            Err(MenuError::NoArn)
+        );
+        let page = "https://us-west-2.console.aws.amazon.com/s3/buckets?region=us-west-2";
+        let same = click(&MenuClick {
+            item: format!("same|{key}"),
+            tab_url: Some(page.into()),
+            ..MenuClick::default()
+        })
+        .unwrap();
+        assert_eq!(same.destination, Destination::Url { url: page.into() });
+        assert!(same.new_tab);
+        assert_eq!(
+            click(&MenuClick {
+                item: format!("same|{key}"),
+                tab_url: Some("https://evil.example/console.aws.amazon.com/".into()),
+                ..MenuClick::default()
+            }),
+            Err(MenuError::NotAConsolePage)
+        );
+        for item in [
+            "open",
+            "open-more|https://a",
+            "bogus|x|tenant:y",
+            "open|https://a|admin",
+        ] {
+            assert_eq!(
+                click(&MenuClick {
+                    item: item.into(),
+                    ..MenuClick::default()
+                }),
+                Err(MenuError::NotAnAction),
+                "{item}"
+            );
+        }
+    }
+
+    #[test]
+    fn resolves_key_ids_against_the_lists() {
+        let portals = [portal("a.duplocloud.net", &["dev01"])];
+        let key = resolve(&portals, "https://a.duplocloud.net|tenant:id-dev01").unwrap();
+        assert_eq!(key.label(), "dev01");
+        assert_eq!(
+            resolve(&portals, "https://a.duplocloud.net|tenant:gone"),
+            None
+        );
+        assert_eq!(
+            resolve(&portals, "https://b.duplocloud.net|tenant:id-dev01"),
+            None
+        );
+    }
+
+    #[test]
+    fn omnibox_suggests_and_opens_tenants_and_services() {
+        let portals = [
+            portal("a.duplocloud.net", &["dev01", "dev02", "prod"]),
+            portal("b.duplocloud.net", &["dev01"]),
+        ];
+        let s = suggest(&portals, "dev01 s3");
+        assert_eq!(s[0].content, "dev01 @a.duplocloud.net s3");
+        assert_eq!(s[0].service.as_deref(), Some("s3"));
+        assert!(s.iter().any(|x| x.content == "dev01 @b.duplocloud.net s3"));
+        let open = omnibox_open(&portals, "dev01 @b.duplocloud.net s3", false).unwrap();
+        assert_eq!(open.key.origin, "https://b.duplocloud.net");
+        assert_eq!(
+            open.destination,
+            Destination::Service {
+                service: "s3".into(),
+                region: None
+            }
+        );
+        let open = omnibox_open(&portals, "prd", true).unwrap();
+        assert_eq!(open.key.label(), "prod");
+        assert_eq!(open.destination, Destination::Home);
+        assert!(open.new_tab);
+        // A single word that names a service is a tenant filter, not a service.
+        assert_eq!(split_line("s3").0, "s3");
+        assert!(omnibox_open(&portals, "zzz", false).is_none());
+        assert!(suggest(&portals, "").len() <= SUGGESTIONS_AT_MOST);
+    }
+}

@@ -1,0 +1,193 @@
+//! The ways in besides the popup: the context menu, the omnibox keyword, the keyboard
+//! shortcut, and which portal the popup opens first. The decisions are in
+//! [`crate::core::menus`]; this runs them.
+
+use super::{find, Area, Platform, Service, CONSOLES_KEY, SESSIONS_KEY};
+use crate::core::config::Config;
+use crate::core::consoles::{Consoles, OpenConsole};
+use crate::core::menus::{self, MenuClick, Suggestion};
+use crate::core::session::{Sessions, TabId};
+use crate::core::text::{msg, UserText};
+
+/// The command that re-opens the last used console (`manifest.json` › `commands`).
+pub const OPEN_LAST_COMMAND: &str = "open-last";
+/// Where the last applied menu's fingerprint is kept (in memory: menus go with the browser).
+const MENUS_KEY: &str = "menus";
+
+impl<P: Platform> Service<P> {
+    /// Opens a console and remembers it as the most recently used.
+    pub(super) async fn open_and_remember(
+        &self,
+        open: OpenConsole,
+        otp: Option<String>,
+    ) -> Result<(), UserText> {
+        let config = self.config.borrow().clone().unwrap_or_default();
+        let portal = find(&config, &open.key.origin).ok_or_else(|| msg::PORTAL_NOT_FOUND.text())?;
+        let key = open.key.clone();
+        self.open_console(&portal, open, otp).await?;
+        let mut next = self.config.borrow().clone().unwrap_or_default();
+        if next.used(&key) {
+            // Losing the recent list to a storage failure is no reason to fail the open.
+            let _ = self.save_config(next).await;
+        }
+        Ok(())
+    }
+
+    /// The portal the tab `tab_id` (showing `url`) belongs to: a console tab of one of its
+    /// identities, or a page at its origin (or its API host's).
+    pub(super) fn portal_of_tab(
+        &self,
+        config: &Config,
+        tab_id: Option<TabId>,
+        url: Option<&str>,
+    ) -> Option<String> {
+        if let Some(tab) = tab_id {
+            let console = self.with_consoles(|c| {
+                let id = c.tabs.get(&tab)?;
+                c.keys.get(id).map(|k| k.origin.clone())
+            });
+            if console.is_some() {
+                return console;
+            }
+        }
+        let origin = url::Url::parse(url?).ok()?.origin().ascii_serialization();
+        config
+            .portals
+            .iter()
+            .find(|p| p.url.origin() == origin || p.api_url().origin() == origin)
+            .map(|p| p.url.origin().to_owned())
+    }
+
+    /// Rebuilds the context menu when what it shows changed (tenant lists, favourites,
+    /// recent, portals); a menu equal to the one applied is left alone.
+    pub(super) async fn sync_menus(&self) {
+        let state = self.state_view().await;
+        let items = menus::build(&state.portals);
+        let fingerprint = serde_json::to_string(&items)
+            .map(|text| format!("{:016x}", crate::core::consoles::fnv1a(&text)))
+            .unwrap_or_default();
+        let applied = self
+            .platform
+            .get(Area::Session, MENUS_KEY)
+            .await
+            .ok()
+            .flatten();
+        if applied.as_ref().and_then(|v| v.as_str()) == Some(fingerprint.as_str()) {
+            return;
+        }
+        if self.platform.set_menus(&items).await.is_ok() {
+            let _ = self
+                .platform
+                .set(
+                    Area::Session,
+                    MENUS_KEY,
+                    serde_json::Value::String(fingerprint),
+                )
+                .await;
+        }
+    }
+
+    /// A context menu item was clicked (`contextMenus.onClicked`).
+    pub async fn on_menu_click(&self, click: MenuClick) {
+        if self.load().await.is_err() {
+            return;
+        }
+        let action = match menus::click(&click) {
+            Ok(action) => action,
+            Err(e) => {
+                if let Some(text) = e.user_text() {
+                    self.platform.notice(&text).await;
+                }
+                return;
+            }
+        };
+        let state = self.state_view().await;
+        let Some(key) = menus::resolve(&state.portals, &action.key_id) else {
+            self.platform.notice(&msg::PORTAL_NOT_FOUND.text()).await;
+            return;
+        };
+        self.open_from_outside(OpenConsole {
+            key,
+            destination: action.destination,
+            new_tab: action.new_tab,
+        })
+        .await;
+    }
+
+    /// Suggestions for the omnibox line after the `jit` keyword.
+    pub async fn omnibox_suggestions(&self, line: &str) -> Vec<Suggestion> {
+        if self.load().await.is_err() {
+            return Vec::new();
+        }
+        menus::suggest(&self.state_view().await.portals, line)
+    }
+
+    /// Enter in the omnibox after the `jit` keyword.
+    pub async fn on_omnibox_enter(&self, line: &str, new_tab: bool) {
+        if self.load().await.is_err() {
+            return;
+        }
+        let state = self.state_view().await;
+        match menus::omnibox_open(&state.portals, line, new_tab) {
+            Some(open) => self.open_from_outside(open).await,
+            None => {
+                self.platform
+                    .notice(&msg::OMNIBOX_NO_MATCH.with([line.trim()]))
+                    .await
+            }
+        }
+    }
+
+    /// A keyboard shortcut (`commands.onCommand`).
+    pub async fn on_command(&self, name: &str) {
+        if name != OPEN_LAST_COMMAND || self.load().await.is_err() {
+            return;
+        }
+        let last = self
+            .config
+            .borrow()
+            .as_ref()
+            .and_then(|c| c.recent.first().cloned());
+        match last {
+            Some(key) => {
+                self.open_from_outside(OpenConsole {
+                    key,
+                    destination: crate::core::consoles::Destination::Home,
+                    new_tab: false,
+                })
+                .await
+            }
+            None => self.platform.notice(&msg::NO_RECENT_CONSOLE.text()).await,
+        }
+    }
+
+    /// Opens a console asked for outside the popup: problems become a notification, since
+    /// no page is there to show them.
+    async fn open_from_outside(&self, open: OpenConsole) {
+        let result = self.open_and_remember(open, None).await;
+        self.schedule().await;
+        self.sync_menus().await;
+        if let Err(text) = result {
+            self.platform.notice(&text).await;
+        }
+    }
+
+    /// Signs out everywhere and forgets the configuration, tenant lists, credentials and
+    /// recent consoles. What the administrator's policy sets comes back as it was.
+    pub(super) async fn forget_everything(&self, config: &Config) -> Result<(), UserText> {
+        for portal in &config.portals {
+            self.forget_portal(portal.url.origin()).await;
+        }
+        for area in [Area::Local, Area::Session] {
+            for key in [SESSIONS_KEY, CONSOLES_KEY, Config::STORAGE_KEY, MENUS_KEY] {
+                let _ = self.platform.remove(area, key).await;
+            }
+        }
+        *self.sessions.borrow_mut() = Some(Sessions::default());
+        *self.consoles.borrow_mut() = Some(Consoles::default());
+        self.tenants.borrow_mut().clear();
+        *self.config.borrow_mut() = None;
+        self.load().await.map_err(|_| msg::STORAGE_FAILED.text())?;
+        Ok(())
+    }
+}
