@@ -10,10 +10,11 @@
 //   out/demo/ and prints where they are. It also writes the README's screenshots to
 //   docs/screenshots/: the popup in the light and the dark theme, the options page, and (in
 //   a virtual X display, since headless Chromium draws no tab strip) the consoles' tab groups.
-import { mkdirSync, copyFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, copyFileSync, existsSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { launch, root, startSim, waitForTab, addPortal, logInToPortal } from '../tests/e2e/harness.mjs';
+import { xwdToPng } from './xwd-to-png.mjs';
 
 const outDir = join(root, 'out/demo');
 const readmeDir = join(root, 'docs/screenshots');
@@ -61,7 +62,7 @@ async function tabGroupShot() {
     const raw = join(outDir, '11-tab-groups.xwd');
     execFileSync('xwd', ['-root', '-silent', '-display', display, '-out', raw]);
     const file = join(outDir, '11-tab-groups.png');
-    execFileSync('convert', [`xwd:${raw}`, '-crop', '1280x360+0+0', file]);
+    writeFileSync(file, xwdToPng(readFileSync(raw), 360));
     rmSync(raw, { force: true });
     shots.push([file, 'the browser: each tenant console in its own tab group, titled with the time left']);
     copyFileSync(file, join(readmeDir, 'tab-groups.png'));
