@@ -18,7 +18,7 @@ use super::browser::{self, localize, t, tf};
 use super::client::ask;
 use super::console_ui;
 use super::dom::{self, by_id, El};
-use crate::core::messages::{PortalView, Request, Response, SessionView};
+use crate::core::messages::{PortalView, Request, Response, SessionView, TenantView};
 use crate::core::tenant_list;
 use crate::core::text::{msg, Msg};
 
@@ -37,6 +37,8 @@ struct Popup {
     context: Option<(Option<i32>, Option<String>)>,
     /// Portals the user folded (true) or unfolded (false), by origin.
     folded: BTreeMap<String, bool>,
+    /// Tenant rows built since the last render, by `origin|tenant id`.
+    rows: BTreeMap<String, web_sys::Element>,
 }
 
 thread_local! {
@@ -408,7 +410,12 @@ fn render(response: &Response) -> Result<(), JsValue> {
         )?)?);
     }
     dom::replace_children(&main, children)?;
-    POPUP.with(|p| p.borrow_mut().last = Some(state.clone()));
+    POPUP.with(|p| {
+        let mut p = p.borrow_mut();
+        p.last = Some(state.clone());
+        // The state changed: rows show it anew.
+        p.rows.clear();
+    });
     for portal in &state.portals {
         let filter = POPUP.with(|p| p.borrow().filters.get(&portal.origin).cloned());
         apply_filter(&portal.origin, &filter.unwrap_or_default())?;
@@ -624,25 +631,43 @@ fn apply_filter(origin: &str, filter: &str) -> Result<(), JsValue> {
         return Ok(());
     };
     let index = input.get_attribute("data-index").unwrap_or_default();
-    let tenants = POPUP.with(|p| {
-        p.borrow().last.as_ref().and_then(|s| {
-            s.portals
-                .iter()
-                .find(|p| p.origin == origin)
-                .and_then(|p| p.tenants.clone())
-        })
+    // Ranked inside the borrow: only the page shown is copied out, not the whole list.
+    let page = POPUP.with(|p| {
+        let p = p.borrow();
+        let tenants = p
+            .last
+            .as_ref()?
+            .portals
+            .iter()
+            .find(|p| p.origin == origin)?
+            .tenants
+            .as_ref()?;
+        let (shown, total) = tenant_list::matching(tenants, filter);
+        let shown: Vec<TenantView> = shown.into_iter().cloned().collect();
+        Some((shown, total, tenants.is_empty()))
     });
-    let Some(tenants) = tenants else {
+    let Some((shown, total, none)) = page else {
         return Ok(());
     };
-    let (shown, total) = tenant_list::matching(&tenants, filter);
     let now = js_sys::Date::now() as u64;
-    let items = shown
-        .iter()
-        .map(|tenant| console_ui::tenant_item(origin, tenant, now))
-        .collect::<Result<Vec<_>, _>>()?;
-    dom::replace_children(&by_id(&format!("tenants-{index}"))?, items)?;
-    let count = if tenants.is_empty() {
+    let list = by_id(&format!("tenants-{index}"))?;
+    list.set_text_content(None);
+    for tenant in &shown {
+        // A row built since the last render is moved, not rebuilt: typing in the filter
+        // reorders nodes, and an open "More" panel stays open.
+        let key = format!("{origin}|{}", tenant.id);
+        let cached = POPUP.with(|p| p.borrow().rows.get(&key).cloned());
+        let row = match cached {
+            Some(row) => row,
+            None => {
+                let row = console_ui::tenant_item(origin, tenant, now)?.0;
+                POPUP.with(|p| p.borrow_mut().rows.insert(key, row.clone()));
+                row
+            }
+        };
+        list.append_child(&row)?;
+    }
+    let count = if none {
         Some(t(msg::NO_TENANTS))
     } else if total == 0 {
         Some(t(msg::NO_TENANT_MATCHES))
