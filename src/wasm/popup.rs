@@ -312,6 +312,9 @@ fn install_listeners() -> Result<(), JsValue> {
                 let open = button.get_attribute("aria-expanded").as_deref() == Some("true");
                 POPUP.with(|p| p.borrow_mut().folded.insert(origin.clone(), open));
                 dom::report(set_folded(&button, open));
+                if !open {
+                    dom::report(fill(&origin));
+                }
                 return;
             }
             Some("settings") => {
@@ -369,6 +372,21 @@ fn render(response: &Response) -> Result<(), JsValue> {
         | Response::Exported { state, .. } => (state, None),
         Response::Error { message, state } => (state, Some(localize(message))),
     };
+    // Folded: what the user chose, else every portal but the one of the tab in use (when
+    // the tab belongs to one).
+    let folds: Vec<bool> = state
+        .portals
+        .iter()
+        .map(|portal| {
+            let chosen = POPUP.with(|p| p.borrow().folded.get(&portal.origin).copied());
+            chosen.unwrap_or_else(|| {
+                state
+                    .active_origin
+                    .as_deref()
+                    .is_some_and(|a| a != portal.origin)
+            })
+        })
+        .collect();
     let mut children = vec![El::new("h1")?.text(&t(msg::EXT_NAME))?];
     let mut alert = El::new("p")?
         .attr("id", "popup-alert")?
@@ -397,9 +415,7 @@ fn render(response: &Response) -> Result<(), JsValue> {
         order.sort_by_key(|i| Some(state.portals[*i].origin.as_str()) != active);
         for index in order {
             let portal = &state.portals[index];
-            let folded = POPUP.with(|p| p.borrow().folded.get(&portal.origin).copied());
-            // Folded by default: the others, when the tab in use belongs to a portal.
-            let folded = folded.unwrap_or(active.is_some_and(|a| a != portal.origin));
+            let folded = folds[index];
             children.push(portal_region(index, portal, folded)?);
         }
         children.push(El::new("footer")?.child(action_button(
@@ -416,9 +432,11 @@ fn render(response: &Response) -> Result<(), JsValue> {
         // The state changed: rows show it anew.
         p.rows.clear();
     });
-    for portal in &state.portals {
-        let filter = POPUP.with(|p| p.borrow().filters.get(&portal.origin).cloned());
-        apply_filter(&portal.origin, &filter.unwrap_or_default())?;
+    // A folded portal's rows are built when it is unfolded.
+    for (portal, folded) in state.portals.iter().zip(folds) {
+        if !folded {
+            fill(&portal.origin)?;
+        }
     }
     console_ui::restore(&main, &kept)?;
     if let Some(id) = focused {
@@ -617,6 +635,12 @@ fn tenant_list(index: usize, portal: &PortalView) -> Result<El, JsValue> {
                 .attr("id", &format!("count-{index}"))?,
         )?;
     Ok(block)
+}
+
+/// Fills a portal's tenant list for the filter the user typed there.
+fn fill(origin: &str) -> Result<(), JsValue> {
+    let filter = POPUP.with(|p| p.borrow().filters.get(origin).cloned());
+    apply_filter(origin, &filter.unwrap_or_default())
 }
 
 /// Fills a portal's tenant list with the tenants matching `filter` (at most a page of them)
