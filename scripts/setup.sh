@@ -22,7 +22,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_ver
   cargo install wasm-bindgen-cli --version "$bindgen_version" --force
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/web-ext ] \
+if [ -L node_modules ]; then
+  # A git worktree sharing another checkout's install: `npm ci` would empty the directory
+  # the link points to (under the other checkout's feet). Use it as it is.
+  [ -x node_modules/.bin/wasm-opt ] && [ -x node_modules/.bin/web-ext ] && [ -d node_modules/playwright-core ] \
+    || { say "node_modules is a link to an incomplete install: run npm ci where it points"; exit 1; }
+elif [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/web-ext ] \
    || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm tooling from package-lock.json"
   npm ci --no-audit --no-fund --loglevel=error
@@ -42,7 +47,7 @@ say "ready"
 # Debian's Firefox ESR (unsigned add-ons are allowed on ESR), driven by puppeteer-core from
 # package-lock.json over WebDriver BiDi. Nothing is downloaded at test time.
 if [ "$want" = test ] || [ "$want" = demo ]; then
-  if [ ! -d node_modules/puppeteer-core ]; then
+  if [ ! -L node_modules ] && [ ! -d node_modules/puppeteer-core ]; then
     say "installing npm tooling from package-lock.json (puppeteer-core)"
     npm ci --no-audit --no-fund --loglevel=error
   fi
