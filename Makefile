@@ -7,7 +7,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 CARGO ?= cargo
 
-.PHONY: setup setup-build setup-demo build build-sim demo test lint test-rust test-e2e clean
+.PHONY: setup setup-build setup-demo build build-sim demo test lint test-rust test-e2e fuzz-smoke fuzz clean
 
 setup:
 	scripts/setup.sh test
@@ -37,6 +37,7 @@ lint: setup build
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -p jit-console --target wasm32-unknown-unknown --all-targets -- -D warnings
 	node scripts/lint-firefox.mjs
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check
 
 ## test-rust: native tests of the core and the simulator
 test-rust:
@@ -46,8 +47,16 @@ test-rust:
 test-e2e: setup build build-sim
 	node --test --test-concurrency=1 tests/e2e/
 
+## fuzz-smoke: every cargo-fuzz target for 20 s each (nightly; part of make test)
+fuzz-smoke: setup
+	scripts/fuzz.sh 20
+
+## fuzz: the long run, 10 minutes per target (FUZZ_SECONDS=... to change)
+fuzz: setup
+	scripts/fuzz.sh $${FUZZ_SECONDS:-600}
+
 ## test: everything
-test: lint test-rust test-e2e
+test: lint test-rust test-e2e fuzz-smoke
 
 clean:
 	rm -rf dist build target/wasm32-unknown-unknown

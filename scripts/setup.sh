@@ -72,3 +72,18 @@ if [ "$want" = demo ]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq xvfb x11-apps >/dev/null
   fi
 fi
+
+# --- Hardening tools (issue 9): fuzzing and dependency checks -----------------------------
+# cargo-fuzz runs on the nightly toolchain (installed with rustup on these machines; no step
+# here downloads a toolchain). Both tools are built from crates.io, once.
+if [ "$want" = test ]; then
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    say "the nightly Rust toolchain is missing (cargo-fuzz needs it): rustup toolchain install nightly"
+    exit 1
+  fi
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    say "installing cargo-fuzz from crates.io (a few minutes, once)"
+    cargo install cargo-fuzz --version 0.13.2
+  fi
+fi
+# --- end hardening tools -------------------------------------------------------------------

@@ -178,7 +178,9 @@ fn is_token_text(value: &str, max: usize) -> bool {
 ///
 /// `AccessKeyId`, `SecretAccessKey` and `SessionToken` are required; `Region` is kept only
 /// when it is a valid region, `ConsoleUrl` only when not empty, `Validity` only when it is
-/// an integer (a wrong type there is ignored, never an error). Unknown fields are ignored.
+/// an integer (another type there is ignored, never an error; an absurdly large one is cut
+/// by [`expiry_ms`]). A negative `Validity` makes the answer malformed: credentials that
+/// expired before they arrived are broken, not an hour long. Unknown fields are ignored.
 pub fn parse_jit_credentials(reply: &ApiReply) -> Result<JitCredentials, ApiError> {
     let value: serde_json::Value = json(reply)?;
     let Some(fields) = value.as_object() else {
@@ -200,6 +202,17 @@ pub fn parse_jit_credentials(reply: &ApiReply) -> Result<JitCredentials, ApiErro
         .filter(|token| is_token_text(token, MAX_CREDENTIAL_LEN))
         .ok_or_else(|| ApiError::Malformed("no usable SessionToken".into()))?;
 
+    let validity_secs = match fields.get("Validity") {
+        Some(serde_json::Value::Number(n)) => {
+            // Credentials that expired before they arrived are a broken answer, not an hour.
+            if n.as_f64().is_some_and(|v| v < 0.0) {
+                return Err(ApiError::Malformed("negative Validity".into()));
+            }
+            n.as_i64()
+        }
+        _ => None,
+    };
+
     Ok(JitCredentials {
         access_key_id: access_key_id.to_owned(),
         secret_access_key: Secret::new(secret_access_key),
@@ -211,7 +224,7 @@ pub fn parse_jit_credentials(reply: &ApiReply) -> Result<JitCredentials, ApiErro
             .map(str::trim)
             .filter(|url| !url.is_empty())
             .map(Secret::new),
-        validity_secs: fields.get("Validity").and_then(serde_json::Value::as_i64),
+        validity_secs,
     })
 }
 
@@ -846,8 +859,25 @@ mod tests {
             };
             assert!(!kept, "{field}={value}");
         }
-        let negative = parse_jit_credentials(&jit_body(&[("Validity", (-5).into())])).unwrap();
-        assert_eq!(negative.validity_secs, Some(-5));
+        for negative in [
+            serde_json::json!(-5),
+            serde_json::json!(-0.5),
+            serde_json::json!(i64::MIN),
+        ] {
+            assert!(
+                matches!(
+                    parse_jit_credentials(&jit_body(&[("Validity", negative.clone())])),
+                    Err(ApiError::Malformed(_))
+                ),
+                "{negative}"
+            );
+        }
+        let zero = parse_jit_credentials(&jit_body(&[("Validity", 0.into())])).unwrap();
+        assert_eq!(
+            expiry_ms(0, zero.validity_secs),
+            3_600_000,
+            "zero means an hour"
+        );
     }
 
     #[test]

@@ -154,8 +154,7 @@ impl Destination {
             }
             Self::Url { url } => {
                 let parsed = url::Url::parse(url).map_err(|_| msg::CONSOLE_PAGE_INVALID.text())?;
-                let host = parsed.host_str().unwrap_or_default();
-                if parsed.scheme() == "https" && aws::is_console_host(host, partition) {
+                if is_console_page(url, partition) {
                     Ok(same_page(&parsed))
                 } else {
                     Err(msg::CONSOLE_PAGE_INVALID.text())
@@ -196,10 +195,14 @@ pub struct OpenConsole {
     pub new_tab: bool,
 }
 
-/// Whether `url` is an `https` page on a console host of `partition`.
+/// Whether `url` is an `https` page on a console host of `partition`, without user info or
+/// an explicit port (the `console_url` fuzz target found `https://x@console…` passing).
 pub fn is_console_page(url: &str, partition: Partition) -> bool {
     url::Url::parse(url).is_ok_and(|u| {
         u.scheme() == "https"
+            && u.username().is_empty()
+            && u.password().is_none()
+            && u.port().is_none()
             && u.host_str()
                 .is_some_and(|h| aws::is_console_host(h, partition))
     })
@@ -652,7 +655,11 @@ mod tests {
             "http://us-west-2.console.aws.amazon.com/",
             "javascript:alert(1)",
             "https://console.amazonaws.cn/",
+            "https:\\\\x.@console.aws.amazon.com\\",
+            "https://user:pw@us-west-2.console.aws.amazon.com/",
+            "https://us-west-2.console.aws.amazon.com:8443/",
         ] {
+            assert!(!is_console_page(bad, Partition::Aws), "{bad}");
             assert!(
                 Destination::Url { url: bad.into() }
                     .url(Partition::Aws, "us-west-2")

@@ -172,6 +172,13 @@ pub const MAX_TENANTS: usize = 100_000;
 /// The longest tenant name or id kept; longer ones are refused as malformed.
 const MAX_FIELD: usize = 1_024;
 
+/// Whether `id` can name a tenant in a request path: not empty, not absurdly long, and not
+/// `.` or `..` — which URL parsing resolves away however they are encoded (`%2E` is a dot
+/// to a browser), so the request would reach another path of the portal.
+pub fn is_tenant_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MAX_FIELD && id != "." && id != ".."
+}
+
 fn body(reply: &ApiReply) -> Result<&[u8], ApiError> {
     match reply {
         ApiReply::Network(detail) => Err(ApiError::Unreachable(detail.clone())),
@@ -228,12 +235,7 @@ pub fn parse_tenants(reply: &ApiReply) -> Result<Vec<Tenant>, ApiError> {
     let mut tenants: Vec<Tenant> = entries
         .into_iter()
         .filter_map(|entry| serde_json::from_value::<Tenant>(entry).ok())
-        .filter(|t| {
-            !t.id.is_empty()
-                && !t.name.is_empty()
-                && t.id.len() <= MAX_FIELD
-                && t.name.len() <= MAX_FIELD
-        })
+        .filter(|t| is_tenant_id(&t.id) && !t.name.is_empty() && t.name.len() <= MAX_FIELD)
         .filter(|t| seen.insert(t.id.clone()))
         .take(MAX_TENANTS)
         .collect();
@@ -286,10 +288,23 @@ mod tests {
             Endpoint::TenantCredentials("../admin/x?y#z w".into()).path(),
             "/subscriptions/%2E%2E%2Fadmin%2Fx%3Fy%23z%20w/GetAwsConsoleTokenUrl"
         );
-        assert_eq!(
-            Endpoint::TenantCredentials("..".into()).path(),
-            "/subscriptions/%2E%2E/GetAwsConsoleTokenUrl"
-        );
+        // Dot segments cannot be encoded away (`%2E%2E` is `..` to a URL parser): such ids
+        // are refused before any request (found by the `portal_url` fuzz target).
+        for id in [".", ".."] {
+            assert!(!is_tenant_id(id));
+            let url = format!(
+                "https://a.b{}",
+                Endpoint::TenantCredentials(id.into()).path()
+            );
+            let parsed = url::Url::parse(&url).unwrap();
+            assert_ne!(
+                parsed.path_segments().unwrap().count(),
+                3,
+                "{}",
+                parsed.path()
+            );
+        }
+        assert!(is_tenant_id("...") && is_tenant_id(".x") && is_tenant_id("3f7c"));
     }
 
     #[test]
@@ -382,6 +397,8 @@ mod tests {
                 {"TenantId":"4"},
                 {"AccountName":"no id"},
                 {"TenantId":"5","AccountName":""},
+                {"TenantId":"..","AccountName":"dots"},
+                {"TenantId":".","AccountName":"dot"},
                 42,
                 {"TenantId":"1","AccountName":"Dev01"}]"#))
         .unwrap();

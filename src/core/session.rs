@@ -283,7 +283,12 @@ impl Sessions {
         let span = PORT_RANGE.end - PORT_RANGE.start;
         let mut port = (PORT_RANGE.start + random % span) as u16;
         while busy_ports.contains(&port) {
-            port = port.wrapping_add(1).max(PORT_RANGE.start as u16);
+            // The next port, wrapping within the range (never past its end).
+            port = if u32::from(port) + 1 >= PORT_RANGE.end {
+                PORT_RANGE.start as u16
+            } else {
+                port + 1
+            };
         }
         entry.session = Session::SigningIn(SignInAttempt {
             port,
@@ -720,6 +725,24 @@ mod tests {
             panic!("not started")
         };
         assert_ne!(pa.port, pb.port);
+    }
+
+    #[test]
+    fn a_busy_last_port_wraps_to_the_start_of_the_range() {
+        // Seen while writing the `handoff` fuzz target: the next free port after the last was
+        // 60000, outside the range.
+        let mut sessions = Sessions::default();
+        let last = PORT_RANGE.end - 1 - PORT_RANGE.start;
+        let a = PortalUrl::parse("a.duplocloud.net").unwrap();
+        let b = PortalUrl::parse("b.duplocloud.net").unwrap();
+        let (SignInStart::Open(pa), SignInStart::Open(pb)) = (
+            sessions.begin_sign_in(&a, last, T0),
+            sessions.begin_sign_in(&b, last, T0),
+        ) else {
+            panic!("not started")
+        };
+        assert_eq!(u32::from(pa.port), PORT_RANGE.end - 1);
+        assert_eq!(u32::from(pb.port), PORT_RANGE.start);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::core::consoles::{
     self, ConsoleKey, Consoles, Destination, LiveCredentials, OpenConsole, Role, SignInRoute,
 };
 use crate::core::copy::{self, CopyFormat};
-use crate::core::portal_api::{ApiError, ApiReply, ApiRequest, Endpoint};
+use crate::core::portal_api::{self, ApiError, ApiReply, ApiRequest, Endpoint};
 use crate::core::secret::Secret;
 use crate::core::session::Waiting;
 use crate::core::text::{msg, UserText};
@@ -289,6 +289,9 @@ impl<P: Platform> Service<P> {
     ) -> Result<Option<LiveCredentials>, UserText> {
         let host = portal.url.host();
         let endpoint = match &open.key.role {
+            Role::Tenant { id, .. } if !portal_api::is_tenant_id(id) => {
+                return Err(msg::PORTAL_MALFORMED.with([host]));
+            }
             Role::Tenant { id, .. } => Endpoint::TenantCredentials(id.clone()),
             Role::Admin => Endpoint::AdminCredentials,
             Role::DuploOps => Endpoint::DuploOpsCredentials,
