@@ -8,7 +8,7 @@ use futures_executor::block_on;
 use jit_console::core::consoles::{ConsoleKey, Destination, OpenConsole, Role};
 use jit_console::core::messages::Request;
 use jit_console::service::fake::{FakePlatform, FakeUser};
-use jit_console::service::{Sender, Service, RENEWAL_ALARM};
+use jit_console::service::{Area, Sender, Service, RENEWAL_ALARM};
 
 const ACME: &str = "https://acme.duplocloud.net";
 const PAGE: &str = "https://us-west-2.console.aws.amazon.com/s3/buckets/logs?region=us-west-2";
@@ -284,4 +284,123 @@ fn kept_alive_identities_renew_without_tabs() {
     assert_eq!(jit_requests(&service), 2);
     let state = run(&service, Request::GetState);
     assert!(state.state().portals[0].tenants.as_ref().unwrap()[0].keep_alive);
+}
+
+#[test]
+fn a_failed_renewal_keeps_the_credentials_and_retries_with_backoff() {
+    let (service, tab) = with_console();
+    service.platform().focused.set(None);
+    let path = "/subscriptions/t-1/GetAwsConsoleTokenUrl".to_owned();
+    let failing = vec![
+        jit_console::core::portal_api::ApiReply::Http {
+            status: 503,
+            body: Vec::new(),
+        },
+        jit_console::core::portal_api::ApiReply::Network("connection reset".into()),
+        jit_console::core::portal_api::ApiReply::Http {
+            status: 200,
+            body: b"{\"AccessKeyId\": [".to_vec(),
+        },
+    ];
+    service
+        .platform()
+        .portal
+        .borrow_mut()
+        .faults
+        .insert(path, failing);
+    service.platform().advance(675_000);
+    let mut waits = Vec::new();
+    for attempt in 1..=3 {
+        let before = service.platform().now.get();
+        block_on(service.on_alarm(RENEWAL_ALARM));
+        assert_eq!(
+            jit_requests(&service),
+            1 + attempt,
+            "one request per attempt"
+        );
+        let consoles: jit_console::core::consoles::Consoles = serde_json::from_value(
+            service.platform().storage.borrow()[&(Area::Session, "consoles".to_owned())].clone(),
+        )
+        .unwrap();
+        let retry = consoles.retries[&dev01().id()].next_ms;
+        assert!(alarm(&service) <= retry, "the retry is scheduled");
+        // Nothing happens before the retry time, however often the worker wakes.
+        while alarm(&service) < retry {
+            service.platform().now.set(alarm(&service));
+            block_on(service.on_alarm(RENEWAL_ALARM));
+        }
+        block_on(service.on_startup());
+        assert_eq!(jit_requests(&service), 1 + attempt, "no storm");
+        assert_eq!(service.platform().tabs.borrow()[&tab], PAGE, "left alone");
+        let state = run(&service, Request::GetState);
+        let tenant = &state.state().portals[0].tenants.as_ref().unwrap()[0];
+        assert!(tenant.expires_ms.is_some(), "the old credentials are kept");
+        waits.push(retry - before);
+        service.platform().now.set(retry);
+    }
+    assert!(waits[0] < waits[1] && waits[1] < waits[2], "{waits:?}");
+    // The portal is back: renewed, in place.
+    block_on(service.on_alarm(RENEWAL_ALARM));
+    assert_eq!(jit_requests(&service), 5);
+    assert!(service.platform().tabs.borrow()[&tab].contains("Action=logout"));
+    let consoles: jit_console::core::consoles::Consoles = serde_json::from_value(
+        service.platform().storage.borrow()[&(Area::Session, "consoles".to_owned())].clone(),
+    )
+    .unwrap();
+    assert!(consoles.retries.is_empty(), "the retries end with success");
+}
+
+#[test]
+fn a_renewal_without_a_portal_session_opens_one_authorization_tab_not_one_per_retry() {
+    let (service, _) = with_console();
+    service.platform().focused.set(None);
+    service.platform().portal.borrow_mut().tokens.remove("good");
+    service.platform().advance(675_000);
+    block_on(service.on_alarm(RENEWAL_ALARM));
+    let authorizations = || {
+        service
+            .platform()
+            .opened
+            .borrow()
+            .iter()
+            .filter(|u| u.contains("/app/user/verify-token"))
+            .count()
+    };
+    assert_eq!(authorizations(), 1);
+    // The user ignores it: it times out and closes; the retries wait for a sign-in.
+    for _ in 0..20 {
+        service.platform().advance(60_000);
+        block_on(service.on_alarm(jit_console::service::SIGN_IN_ALARM));
+        block_on(service.on_alarm(RENEWAL_ALARM));
+    }
+    assert_eq!(
+        authorizations(),
+        1,
+        "no new authorization tab at each retry"
+    );
+    // The user signs in from the popup: the renewal that waited completes.
+    run(
+        &service,
+        Request::SignIn {
+            origin: ACME.into(),
+        },
+    );
+    let (auth_tab, port) = authorization_tab(&service);
+    service.platform().portal.borrow_mut().tokens.insert(
+        "fresh".into(),
+        FakeUser {
+            username: "alice@acme.io".into(),
+            admin: false,
+        },
+    );
+    block_on(service.handle(
+        Request::Handoff {
+            url: handoff_url(port, "fresh"),
+        },
+        Sender {
+            tab_id: Some(auth_tab),
+        },
+    ));
+    // The open, the renewal that met the 401, and the renewal after the sign-in.
+    assert_eq!(jit_requests(&service), 3, "renewed after the sign-in");
 }

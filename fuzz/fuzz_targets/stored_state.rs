@@ -73,7 +73,15 @@ fuzz_target!(|data: &[u8]| {
         let renewing = plan.renew.contains(key);
         let notifying = plan.notify.contains(key);
         if settings.auto_renew {
-            let due = live.expiry_ms.saturating_sub(live.margin_ms());
+            // A margin before expiry but not sooner than 20 s after arrival; after a failed
+            // renewal, its retry time.
+            let due = match consoles.retries.get(id) {
+                Some(retry) => retry.next_ms,
+                None => live
+                    .expiry_ms
+                    .saturating_sub(live.margin_ms())
+                    .max(live.received_ms.saturating_add(20_000)),
+            };
             assert!(
                 renewing || plan.next_wakeup_ms.is_some_and(|w| w <= due.max(now)),
                 "{id} neither renewed nor scheduled"

@@ -75,6 +75,13 @@ pub struct LiveCredentials {
 
 /// The most margin kept before expiry: credentials this close to the end are renewed first.
 pub const MAX_SAFETY_MARGIN_MS: u64 = 5 * 60_000;
+/// The least time between two renewals of one identity: credentials the portal says last a
+/// second would otherwise be renewed in a loop.
+pub const MIN_RENEWAL_INTERVAL_MS: u64 = 20_000;
+/// The wait after a renewal failed; it doubles with each further failure...
+pub const RETRY_FIRST_MS: u64 = 10_000;
+/// ...up to five minutes.
+pub const RETRY_MAX_MS: u64 = 5 * 60_000;
 
 impl LiveCredentials {
     /// The safety margin: five minutes, or a quarter of a short lifetime.
@@ -84,7 +91,15 @@ impl LiveCredentials {
 
     /// Whether a new console may still be opened with them.
     pub fn usable(&self, now_ms: u64) -> bool {
-        now_ms + self.margin_ms() < self.expiry_ms
+        now_ms.saturating_add(self.margin_ms()) < self.expiry_ms
+    }
+
+    /// When they are due for renewal: the margin before expiry, but never sooner than
+    /// [`MIN_RENEWAL_INTERVAL_MS`] after they arrived.
+    pub fn renewal_due_ms(&self) -> u64 {
+        self.expiry_ms
+            .saturating_sub(self.margin_ms())
+            .max(self.received_ms.saturating_add(MIN_RENEWAL_INTERVAL_MS))
     }
 
     /// The region to land in.
@@ -208,6 +223,28 @@ pub fn is_console_page(url: &str, partition: Partition) -> bool {
     })
 }
 
+/// A renewal that did not bring new credentials (the portal failed, was unreachable, or
+/// needs a sign-in): the next attempt waits, longer after each failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Retry {
+    /// Failures in a row.
+    pub failures: u32,
+    /// When to try again.
+    pub next_ms: u64,
+}
+
+/// How long to wait after the `failures`-th failure in a row of `id`'s renewal: 10 s, 20 s,
+/// 40 s… up to 5 minutes, plus up to a fifth more that differs per identity, so identities
+/// that failed together (the portal was down) do not all ask again at the same moment.
+pub fn retry_delay_ms(id: &str, failures: u32) -> u64 {
+    let doublings = failures.saturating_sub(1).min(16);
+    let base = RETRY_FIRST_MS
+        .saturating_mul(1 << doublings)
+        .min(RETRY_MAX_MS);
+    base + fnv1a(&format!("{id}#{failures}")) % (base / 5 + 1)
+}
+
 /// How the console keeps identities.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -262,6 +299,8 @@ pub struct Consoles {
     pub detected_mode: Option<ConsoleMode>,
     /// Identities already notified about their current credentials' end.
     pub notified: std::collections::BTreeSet<String>,
+    /// Identities whose last renewal failed, and when to try again.
+    pub retries: BTreeMap<String, Retry>,
 }
 
 /// Tab group colours (Chrome), for a stable colour per identity.
@@ -326,6 +365,7 @@ impl Consoles {
         let expiry_ms = aws::expiry_ms(now_ms, credentials.validity_secs);
         let id = key.id();
         self.notified.remove(&id);
+        self.retries.remove(&id);
         self.keys.insert(id.clone(), key.clone());
         self.credentials.insert(
             id.clone(),
@@ -349,6 +389,46 @@ impl Consoles {
     pub fn forget_portal(&mut self, origin: &str) {
         let prefix = format!("{origin}|");
         self.credentials.retain(|id, _| !id.starts_with(&prefix));
+        self.retries.retain(|id, _| !id.starts_with(&prefix));
+    }
+
+    /// A renewal of `key` brought no credentials: the next waits ([`retry_delay_ms`]).
+    pub fn renewal_failed(&mut self, key: &ConsoleKey, now_ms: u64) -> Retry {
+        let id = key.id();
+        let failures = self.retries.get(&id).map_or(0, |r| r.failures) + 1;
+        let retry = Retry {
+            failures,
+            next_ms: now_ms.saturating_add(retry_delay_ms(&id, failures)),
+        };
+        self.retries.insert(id, retry);
+        retry
+    }
+
+    /// Whether a renewal of `key` must wait for its retry time.
+    pub fn retry_pending(&self, key: &ConsoleKey, now_ms: u64) -> bool {
+        self.retries
+            .get(&key.id())
+            .is_some_and(|r| now_ms < r.next_ms)
+    }
+
+    /// AWS refused `key`'s credentials (its sign-in failed with them, or the console said
+    /// the session ended while they looked live): they count as expired from now.
+    pub fn credentials_refused(&mut self, key: &ConsoleKey, now_ms: u64) {
+        if let Some(live) = self.credentials.get_mut(&key.id()) {
+            live.expiry_ms = live.expiry_ms.min(now_ms);
+        }
+    }
+
+    /// When `id` is due for renewal: its retry time after a failure, else
+    /// [`LiveCredentials::renewal_due_ms`].
+    pub fn renewal_due_ms(&self, id: &str) -> Option<u64> {
+        match self.retries.get(id) {
+            Some(retry) => Some(retry.next_ms),
+            None => self
+                .credentials
+                .get(id)
+                .map(LiveCredentials::renewal_due_ms),
+        }
     }
 
     /// Marks the portal's single-use `ConsoleUrl` as spent.

@@ -70,7 +70,9 @@ pub fn plan(
             soonest_open = Some(soonest_open.map_or(live.expiry_ms, |s| s.min(live.expiry_ms)));
         }
         if settings.auto_renew {
-            let due = live.expiry_ms.saturating_sub(live.margin_ms());
+            let due = consoles
+                .renewal_due_ms(id)
+                .unwrap_or_else(|| live.renewal_due_ms());
             if now_ms >= due {
                 plan.renew.push(key.clone());
             } else {
@@ -104,7 +106,7 @@ pub fn plan(
 mod tests {
     use super::*;
     use crate::core::aws::{JitCredentials, Partition};
-    use crate::core::consoles::Role;
+    use crate::core::consoles::{Role, RETRY_FIRST_MS, RETRY_MAX_MS};
     use crate::core::secret::Secret;
 
     const T0: u64 = 1_800_000_000_000;
@@ -279,6 +281,58 @@ mod tests {
             )
             .badge,
             None
+        );
+    }
+
+    #[test]
+    fn a_failed_renewal_waits_longer_each_time_then_succeeds() {
+        let mut consoles = consoles(&[("dev", 900, true)]);
+        let settings = Settings::default();
+        let due = T0 + 675_000;
+        assert_eq!(
+            plan(&consoles, &settings, &BTreeSet::new(), due).renew,
+            vec![key("dev")]
+        );
+        let mut waits = Vec::new();
+        let mut now = due;
+        for _ in 0..8 {
+            let retry = consoles.renewal_failed(&key("dev"), now);
+            let waiting = plan(&consoles, &settings, &BTreeSet::new(), now);
+            assert!(waiting.renew.is_empty(), "not again at once: no storm");
+            assert!(waiting.next_wakeup_ms.is_some_and(|w| w <= retry.next_ms));
+            assert_eq!(
+                plan(&consoles, &settings, &BTreeSet::new(), retry.next_ms).renew,
+                vec![key("dev")]
+            );
+            waits.push(retry.next_ms - now);
+            now = retry.next_ms;
+        }
+        assert!(
+            waits
+                .windows(2)
+                .all(|w| w[0] < w[1] || w[1] >= RETRY_MAX_MS),
+            "{waits:?}"
+        );
+        assert!(waits
+            .iter()
+            .all(|w| (RETRY_FIRST_MS..=RETRY_MAX_MS * 6 / 5).contains(w)));
+        // New credentials end the retries.
+        let creds = consoles.credentials[&key("dev").id()].credentials.clone();
+        consoles.store(&key("dev"), creds, Partition::Aws, now);
+        assert!(consoles.retries.is_empty());
+    }
+
+    #[test]
+    fn seconds_long_credentials_are_not_renewed_in_a_loop() {
+        let consoles = consoles(&[("blink", 1, true)]);
+        let settings = Settings::default();
+        // A 1-second validity would be due after 0.75 s; it waits 20 s.
+        assert!(plan(&consoles, &settings, &BTreeSet::new(), T0 + 19_999)
+            .renew
+            .is_empty());
+        assert_eq!(
+            plan(&consoles, &settings, &BTreeSet::new(), T0 + 20_000).renew,
+            vec![key("blink")]
         );
     }
 

@@ -245,11 +245,12 @@ impl<P: Platform> Service<P> {
         otp: Option<String>,
     ) -> Result<Option<LiveCredentials>, UserText> {
         let work = Waiting::OpenConsole(Box::new(open.clone()));
-        self.credentials_waiting(portal, open, token, otp, work)
+        self.credentials_waiting(portal, open, token, otp, work, false)
             .await
     }
 
-    /// As [`Self::credentials`], with `work` as what waits if the portal session expired.
+    /// As [`Self::credentials`], with `work` as what waits if the portal session expired;
+    /// `fresh` skips the cache (the credentials held meanwhile stay until new ones arrive).
     pub(super) async fn credentials_waiting(
         &self,
         portal: &Portal,
@@ -257,11 +258,11 @@ impl<P: Platform> Service<P> {
         token: &Secret,
         otp: Option<String>,
         work: Waiting,
+        fresh: bool,
     ) -> Result<Option<LiveCredentials>, UserText> {
         let id = open.key.id();
-        if let Some(live) =
-            self.with_consoles(|c| c.live(&open.key, self.platform.now_ms()).cloned())
-        {
+        let cached = self.with_consoles(|c| c.live(&open.key, self.platform.now_ms()).cloned());
+        if let (Some(live), false) = (cached, fresh) {
             return Ok(Some(live));
         }
         let existing = self.flights.borrow().get(&id).cloned();
@@ -357,6 +358,7 @@ impl<P: Platform> Service<P> {
         portal: &Portal,
         key: ConsoleKey,
         otp: Option<String>,
+        fresh: bool,
     ) -> Result<(OpenConsole, LiveCredentials), UserText> {
         let expired = || msg::PORTAL_SESSION_EXPIRED.with([portal.url.host()]);
         let token = self.active_token(portal.url.origin()).ok_or_else(expired)?;
@@ -365,8 +367,9 @@ impl<P: Platform> Service<P> {
             destination: Destination::Home,
             new_tab: false,
         };
+        let work = Waiting::OpenConsole(Box::new(open.clone()));
         let live = self
-            .credentials(portal, &open, &token, otp)
+            .credentials_waiting(portal, &open, &token, otp, work, fresh)
             .await?
             .ok_or_else(expired)?;
         Ok((open, live))
@@ -382,8 +385,7 @@ impl<P: Platform> Service<P> {
         if self.active_token(portal.url.origin()).is_none() {
             return Err(msg::PORTAL_SESSION_EXPIRED.with([portal.url.host()]));
         }
-        self.with_consoles(|c| c.forget_credentials(&key));
-        self.credentials_for(portal, key, otp).await.map(drop)
+        self.credentials_for(portal, key, otp, true).await.map(drop)
     }
 
     /// The credentials as text for the command line.
@@ -394,7 +396,7 @@ impl<P: Platform> Service<P> {
         format: CopyFormat,
         otp: Option<String>,
     ) -> Result<Secret, UserText> {
-        let (open, live) = self.credentials_for(portal, key, otp).await?;
+        let (open, live) = self.credentials_for(portal, key, otp, false).await?;
         let region = live.region(None);
         let link = if format == CopyFormat::ConsoleLink {
             let destination = aws::console_home(live.partition, &region);

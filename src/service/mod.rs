@@ -85,6 +85,12 @@ impl<P: Platform> Service<P> {
         &self.platform
     }
 
+    /// The platform back, this service's memory dropped: what a worker the browser stopped
+    /// leaves behind (tests start a new service over it, as the browser starts a new worker).
+    pub fn into_platform(self) -> P {
+        self.platform
+    }
+
     /// Runs one request from a page.
     pub async fn handle(&self, request: Request, sender: Sender) -> Response {
         let config = match self.load().await {
@@ -460,7 +466,11 @@ impl<P: Platform> Service<P> {
                 // The refresh above already did it.
                 Waiting::RefreshTenants => {}
                 Waiting::OpenConsole(open) => self.resume_open(*open).await,
-                Waiting::Renew(key) => self.renew(&key, false).await,
+                Waiting::Renew(key) => {
+                    // It waited for this sign-in, not for its retry time.
+                    self.with_consoles(|c| c.retries.remove(&key.id()));
+                    self.renew(&key, false).await
+                }
             }
         }
     }
@@ -630,6 +640,11 @@ impl<P: Platform> Service<P> {
             self.platform
                 .remove_session_rule(i32::from(attempt.port))
                 .await;
+            // Without its rule, an Authorize there would send the token to whatever listens on
+            // localhost:N (found by the sign-in property test).
+            if let Some(tab) = attempt.tab_id {
+                self.platform.close_tab(tab).await;
+            }
         }
         self.save_sessions().await;
     }

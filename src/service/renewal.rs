@@ -116,7 +116,8 @@ impl<P: Platform> Service<P> {
 
     /// New credentials for `key`, and its console tabs signed in again where they are — but,
     /// unless the user asked (`asked`), not the tab the user is looking at: that one is
-    /// renewed when the console sends it to the expired page.
+    /// renewed when the console sends it to the expired page (or here, if it is there
+    /// already). Unless asked, a renewal that failed waits for its retry time.
     pub(super) async fn renew(&self, key: &ConsoleKey, asked: bool) {
         let config = self.config.borrow().clone().unwrap_or_default();
         let Some(portal) = find(&config, &key.origin) else {
@@ -126,7 +127,12 @@ impl<P: Platform> Service<P> {
         if !self.renews_in_place(key) {
             return;
         }
-        let Some(live) = self.fresh_credentials(&portal, key).await else {
+        let now = self.platform.now_ms();
+        if !asked && self.with_consoles(|c| c.retry_pending(key, now)) {
+            return;
+        }
+        let Some(live) = self.fresh_credentials(&portal, key, asked).await else {
+            self.save_consoles().await;
             return;
         };
         let tabs: Vec<TabId> = self.with_consoles(|c| {
@@ -141,8 +147,20 @@ impl<P: Platform> Service<P> {
                 None => {
                     self.with_consoles(|c| c.tab_closed(tab));
                 }
-                Some(info) if info.active && !asked => {}
-                Some(info) => self.sign_tab_in(&portal, key, &live, tab, &info.url).await,
+                Some(info) if info.active && !asked && expired_page(&info.url).is_none() => {}
+                Some(info) => {
+                    let page = match expired_page(&info.url) {
+                        Some(back) => back,
+                        None => info.url,
+                    };
+                    if !self.sign_tab_in(&portal, key, &live, tab, &page).await {
+                        // AWS refused credentials the portal just issued: wait before asking
+                        // again rather than loop.
+                        let now = self.platform.now_ms();
+                        self.with_consoles(|c| c.renewal_failed(key, now));
+                        break;
+                    }
+                }
             }
         }
         self.save_consoles().await;
@@ -166,46 +184,61 @@ impl<P: Platform> Service<P> {
         })
     }
 
-    /// Replaces `key`'s credentials. Without a portal session, one sign-in starts (or the
-    /// pending one is waited for) and the renewal resumes after it.
+    /// Replaces `key`'s credentials (the ones held stay until new ones arrive). Without a
+    /// portal session the renewal waits for the next sign-in; one sign-in starts if none is
+    /// pending and this is the first attempt (or the user asked), so a user who is away is
+    /// not given an authorization tab at every retry. Anything but new credentials counts as
+    /// a failure: the next attempt waits ([`Consoles::renewal_failed`]).
+    ///
+    /// [`Consoles::renewal_failed`]: crate::core::consoles::Consoles::renewal_failed
     async fn fresh_credentials(
         &self,
         portal: &Portal,
         key: &ConsoleKey,
+        asked: bool,
     ) -> Option<LiveCredentials> {
         let origin = portal.url.origin();
         let work = Waiting::Renew(key.clone());
+        let now = self.platform.now_ms();
         let Some(token) = self.active_token(origin) else {
             let pending = self.with_sessions(|s| {
                 s.wait_for_sign_in(origin, work);
                 s.attempt(origin).is_some()
             });
+            let first = self.with_consoles(|c| {
+                let first = !c.retries.contains_key(&key.id());
+                c.renewal_failed(key, now);
+                first
+            });
             self.save_sessions().await;
-            if !pending {
+            if !pending && (first || asked) {
                 Box::pin(self.sign_in(portal, true)).await;
             }
             return None;
         };
-        self.with_consoles(|c| c.forget_credentials(key));
         let open = OpenConsole {
             key: key.clone(),
             destination: Destination::Home,
             new_tab: false,
         };
-        match self
-            .credentials_waiting(portal, &open, &token, None, work)
-            .await
-        {
-            Ok(live) => live,
-            Err(problem) => {
-                self.with_sessions(|s| s.set_error(origin, Some(problem)));
-                self.save_sessions().await;
-                None
-            }
+        let result = self
+            .credentials_waiting(portal, &open, &token, None, work, true)
+            .await;
+        if let Err(problem) = &result {
+            self.with_sessions(|s| s.set_error(origin, Some(problem.clone())));
+            self.save_sessions().await;
         }
+        let live = result.ok().flatten();
+        if live.is_none() {
+            // A 401 started the sign-in (the renewal waits for it), or the portal failed.
+            let now = self.platform.now_ms();
+            self.with_consoles(|c| c.renewal_failed(key, now));
+        }
+        live
     }
 
-    /// Signs `tab` in again as `key`, landing on the page it shows (`current_url`).
+    /// Signs `tab` in again as `key`, landing on the page it shows (`current_url`). Returns
+    /// false when AWS sign-in refused the credentials.
     async fn sign_tab_in(
         &self,
         portal: &Portal,
@@ -213,7 +246,7 @@ impl<P: Platform> Service<P> {
         live: &LiveCredentials,
         tab: TabId,
         current_url: &str,
-    ) {
+    ) -> bool {
         let destination = Destination::Url {
             url: current_url.to_owned(),
         };
@@ -226,7 +259,7 @@ impl<P: Platform> Service<P> {
             new_tab: false,
         };
         let Ok(login) = self.login_url(portal, &open, live, &destination_url).await else {
-            return;
+            return false;
         };
         let setting = self
             .config
@@ -244,6 +277,7 @@ impl<P: Platform> Service<P> {
             login
         };
         let _ = self.platform.navigate_tab(tab, &url).await;
+        true
     }
 
     /// A tab of ours reached the console's expired page: sign it in again, back where it was.
@@ -269,7 +303,9 @@ impl<P: Platform> Service<P> {
         let now = self.platform.now_ms();
         let live = match self.with_consoles(|c| c.live(&key, now).cloned()) {
             Some(live) => Some(live),
-            None => self.fresh_credentials(&portal, &key).await,
+            // A renewal failed a moment ago: the retry signs this tab in too.
+            None if self.with_consoles(|c| c.retry_pending(&key, now)) => None,
+            None => self.fresh_credentials(&portal, &key, false).await,
         };
         if let Some(live) = live {
             let page = if consoles::is_console_page(&back_to, live.partition) {
@@ -277,8 +313,16 @@ impl<P: Platform> Service<P> {
             } else {
                 aws::console_home(live.partition, &live.region(None))
             };
-            self.sign_tab_in(&portal, &key, &live, tab, &page).await;
+            if !self.sign_tab_in(&portal, &key, &live, tab, &page).await {
+                // The console ended the session and AWS refuses the credentials, however live
+                // the portal said they were: get new ones after a pause.
+                self.with_consoles(|c| {
+                    c.credentials_refused(&key, now);
+                    c.renewal_failed(&key, now);
+                });
+            }
         }
+        self.save_consoles().await;
         true
     }
 }
