@@ -154,6 +154,10 @@ pub struct PortalConfig {
     pub token_in_local_storage: bool,
     /// Whether JIT answers omit `Validity`.
     pub omit_validity: bool,
+    /// Fields put verbatim into every JIT answer, replacing (or adding to) the real ones,
+    /// for hostile-answer tests: `{"Validity": -5}`, `{"ConsoleUrl": "javascript:x"}`. The
+    /// credentials are still issued and expire as configured.
+    pub jit_overrides: serde_json::Map<String, serde_json::Value>,
     /// Users of this portal.
     pub users: Vec<UserConfig>,
     /// Tenants of this portal.
@@ -180,6 +184,7 @@ impl Default for PortalConfig {
             handoff_host: HandoffHost::Localhost,
             token_in_local_storage: true,
             omit_validity: false,
+            jit_overrides: serde_json::Map::new(),
             users: vec![UserConfig::default()],
             tenants: vec![TenantConfig::default()],
             generate_tenants: None,

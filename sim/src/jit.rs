@@ -55,6 +55,7 @@ pub fn issue(
     };
     let console_url_mode = portal.config.console_url;
     let omit_validity = portal.config.omit_validity;
+    let overrides = portal.config.jit_overrides.clone();
     let issuer = format!("{}/", portal.origin());
     let portal_host = portal.host.clone();
 
@@ -111,5 +112,6 @@ pub fn issue(
         state.secrets.console_urls.push(console_url.clone());
     }
     answer.insert("ConsoleUrl".into(), Value::String(console_url));
+    answer.extend(overrides);
     Some(Value::Object(answer))
 }

@@ -207,6 +207,29 @@ fn validity_zero_and_omitted() {
 }
 
 #[test]
+fn jit_overrides_replace_fields_verbatim() {
+    let mut sim = Sim::from_json(
+        r#"{"portals":[{"tenants":[{"id":"t0","name":"dev01","validity":900}],
+            "jit_overrides":{"Validity":-5,"ConsoleUrl":"javascript:alert(1)","Extra":[1]}}]}"#,
+    );
+    let t = sim.token("acme", "alice@acme.io");
+    let j = sim
+        .api(
+            "acme.duplocloud.net",
+            "/subscriptions/t0/GetAwsConsoleTokenUrl",
+            &t,
+        )
+        .body_json();
+    assert_eq!(j["Validity"], -5);
+    assert_eq!(j["ConsoleUrl"], "javascript:alert(1)");
+    assert_eq!(j["Extra"], serde_json::json!([1]));
+    // The real credentials are issued all the same, expiring as configured.
+    let k = j["AccessKeyId"].as_str().unwrap();
+    assert_eq!(sim.state.credentials[k].expires_ms, T0 + 900_000);
+    assert!(sim.state.secrets.access_key_ids.contains(&k.to_owned()));
+}
+
+#[test]
 fn admin_jit_v3_region_and_permissions() {
     let mut sim = Sim::demo();
     let admin = sim.token("demo", "admin@demo.io");

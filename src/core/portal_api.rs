@@ -87,7 +87,14 @@ pub enum ApiReply {
     },
     /// No HTTP answer: DNS, TCP, TLS, a redirect refused, a time-out.
     Network(String),
+    /// An answer longer than [`MAX_BODY_BYTES`]: the transport stopped reading it.
+    TooLarge,
 }
+
+/// The largest answer read from a portal or from AWS sign-in: 16 MiB. A portal listing
+/// 100,000 tenants sends about 14 MB; anything larger is refused with a sentence rather
+/// than held in the worker's memory.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// Why a portal call did not give what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -107,6 +114,9 @@ pub enum ApiError {
     /// 2xx with a body that is not what this API answers.
     #[error("malformed answer: {0}")]
     Malformed(String),
+    /// An answer larger than [`MAX_BODY_BYTES`].
+    #[error("answer larger than {MAX_BODY_BYTES} bytes")]
+    TooLarge,
     /// No answer at all.
     #[error("unreachable: {0}")]
     Unreachable(String),
@@ -120,7 +130,7 @@ impl ApiError {
             Self::Forbidden => msg::PORTAL_FORBIDDEN.with([host]),
             Self::NotFound | Self::Status(500) => msg::PORTAL_API_MISSING.with([host]),
             Self::Status(status) => msg::PORTAL_STATUS.with([host.to_owned(), status.to_string()]),
-            Self::Malformed(_) => msg::PORTAL_MALFORMED.with([host]),
+            Self::Malformed(_) | Self::TooLarge => msg::PORTAL_MALFORMED.with([host]),
             Self::Unreachable(_) => msg::PORTAL_UNREACHABLE.with([host]),
         }
     }
@@ -182,6 +192,11 @@ pub fn is_tenant_id(id: &str) -> bool {
 fn body(reply: &ApiReply) -> Result<&[u8], ApiError> {
     match reply {
         ApiReply::Network(detail) => Err(ApiError::Unreachable(detail.clone())),
+        ApiReply::TooLarge => Err(ApiError::TooLarge),
+        ApiReply::Http {
+            status: 200..=299,
+            body,
+        } if body.len() > MAX_BODY_BYTES => Err(ApiError::TooLarge),
         ApiReply::Http {
             status: 200..=299,
             body,
@@ -264,6 +279,10 @@ mod tests {
             status: code,
             body: b"{\"Message\":\"nope\"}".to_vec(),
         }
+    }
+
+    fn ok_bytes(body: Vec<u8>) -> ApiReply {
+        ApiReply::Http { status: 200, body }
     }
 
     #[test]
@@ -376,6 +395,16 @@ mod tests {
             parse_tenants(&ok(&deep)),
             Err(ApiError::Malformed(_))
         ));
+        // Too large, whether the transport stopped reading or not.
+        assert_eq!(parse_tenants(&ApiReply::TooLarge), Err(ApiError::TooLarge));
+        let mut huge = b"[".to_vec();
+        huge.resize(MAX_BODY_BYTES, b' ');
+        huge.push(b']');
+        assert_eq!(parse_tenants(&ok_bytes(huge)), Err(ApiError::TooLarge));
+        let mut largest = b"[".to_vec();
+        largest.resize(MAX_BODY_BYTES - 1, b' ');
+        largest.push(b']');
+        assert_eq!(parse_tenants(&ok_bytes(largest)), Ok(Vec::new()));
     }
 
     #[test]
@@ -416,6 +445,7 @@ mod tests {
             ApiError::Status(500),
             ApiError::Status(502),
             ApiError::Malformed("x".into()),
+            ApiError::TooLarge,
             ApiError::Unreachable("x".into()),
         ] {
             let text = error.user_text("acme.duplocloud.net").english();

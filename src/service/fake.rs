@@ -5,7 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use super::platform::{Area, ConsolePlacement, Platform, PlatformError, TabInfo};
-use crate::core::portal_api::{ApiReply, ApiRequest};
+use crate::core::portal_api::{ApiReply, ApiRequest, MAX_BODY_BYTES};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
 
@@ -144,6 +144,14 @@ impl std::future::Future for YieldOnce {
             cx.waker().wake_by_ref();
             std::task::Poll::Pending
         }
+    }
+}
+
+/// As the browser adapter does: an answer over [`MAX_BODY_BYTES`] is not read.
+fn capped(reply: ApiReply) -> ApiReply {
+    match reply {
+        ApiReply::Http { body, .. } if body.len() > MAX_BODY_BYTES => ApiReply::TooLarge,
+        other => other,
     }
 }
 
@@ -319,14 +327,14 @@ impl Platform for FakePlatform {
         self.requests.borrow_mut().push(request.clone());
         // Like a real network, the answer comes later: other tasks run meanwhile.
         YieldOnce(false).await;
-        self.portal.borrow_mut().answer(request)
+        capped(self.portal.borrow_mut().answer(request))
     }
 
     async fn fetch_aws(&self, url: &Secret) -> ApiReply {
         self.aws_requests.borrow_mut().push(url.expose().to_owned());
         let mut faults = self.aws_faults.borrow_mut();
         if !faults.is_empty() {
-            return faults.remove(0);
+            return capped(faults.remove(0));
         }
         let n = self.aws_requests.borrow().len();
         http(200, &format!(r#"{{"SigninToken":"signin-token-{n}"}}"#))

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::browser::{self, api, to_js, BrowserError};
-use crate::core::portal_api::{ApiReply, ApiRequest};
+use crate::core::portal_api::{ApiReply, ApiRequest, MAX_BODY_BYTES};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
 use crate::core::text::{msg, UserText};
@@ -418,17 +418,72 @@ async fn http_get(url: &str, header_list: &[(&str, String)]) -> Result<ApiReply,
         .map_err(|e| BrowserError::from(e).0)?
         .dyn_into()
         .map_err(|_| "not a response")?;
-    let buffer = JsFuture::from(
-        response
-            .array_buffer()
-            .map_err(|e| BrowserError::from(e).0)?,
+    let status = response.status();
+    Ok(match read_capped(&response).await? {
+        Some(body) => ApiReply::Http { status, body },
+        None => ApiReply::TooLarge,
+    })
+}
+
+/// `target.name(args…)`, awaited when it returns a promise.
+async fn invoke(target: &JsValue, name: &str, args: &Array) -> Result<JsValue, String> {
+    let function: js_sys::Function = Reflect::get(target, &JsValue::from_str(name))
+        .map_err(|e| BrowserError::from(e).0)?
+        .dyn_into()
+        .map_err(|_| format!("{name} is not a function"))?;
+    let value = function
+        .apply(target, args)
+        .map_err(|e| BrowserError::from(e).0)?;
+    match value.dyn_into::<js_sys::Promise>() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .map_err(|e| BrowserError::from(e).0),
+        Err(value) => Ok(value),
+    }
+}
+
+/// The body, read chunk by chunk; `None` (and the rest left unread) once it is longer than
+/// [`MAX_BODY_BYTES`], or when `Content-Length` already says it will be: a hostile or broken
+/// portal cannot make the worker hold an endless answer.
+async fn read_capped(response: &web_sys::Response) -> Result<Option<Vec<u8>>, String> {
+    let response: &JsValue = response.as_ref();
+    let headers = Reflect::get(response, &JsValue::from_str("headers")).unwrap_or_default();
+    let declared = invoke(
+        &headers,
+        "get",
+        &Array::of1(&JsValue::from_str("content-length")),
     )
     .await
-    .map_err(|e| BrowserError::from(e).0)?;
-    Ok(ApiReply::Http {
-        status: response.status(),
-        body: Uint8Array::new(&buffer).to_vec(),
-    })
+    .ok()
+    .and_then(|v| v.as_string())
+    .and_then(|v| v.trim().parse::<u64>().ok());
+    let stream = Reflect::get(response, &JsValue::from_str("body")).unwrap_or(JsValue::NULL);
+    if stream.is_null() || stream.is_undefined() {
+        return Ok(Some(Vec::new()));
+    }
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        let _ = invoke(&stream, "cancel", &Array::new()).await;
+        return Ok(None);
+    }
+    let reader = invoke(&stream, "getReader", &Array::new()).await?;
+    let mut body = Vec::new();
+    loop {
+        let chunk = invoke(&reader, "read", &Array::new()).await?;
+        if Reflect::get(&chunk, &JsValue::from_str("done"))
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true)
+        {
+            return Ok(Some(body));
+        }
+        let value = Reflect::get(&chunk, &JsValue::from_str("value")).unwrap_or_default();
+        let bytes: Uint8Array = value.dyn_into().map_err(|_| "a body chunk is not bytes")?;
+        if body.len() + bytes.length() as usize > MAX_BODY_BYTES {
+            let _ = invoke(&reader, "cancel", &Array::new()).await;
+            return Ok(None);
+        }
+        body.extend(bytes.to_vec());
+    }
 }
 
 /// Reads `localStorage.g_authToken` in the open tabs whose origin is exactly `origin`.
