@@ -404,3 +404,26 @@ fn a_renewal_without_a_portal_session_opens_one_authorization_tab_not_one_per_re
     // The open, the renewal that met the 401, and the renewal after the sign-in.
     assert_eq!(jit_requests(&service), 3, "renewed after the sign-in");
 }
+
+#[test]
+fn a_worker_stopped_in_the_middle_of_a_renewal_is_woken_to_finish_it() {
+    let (service, tab) = with_console();
+    service.platform().focused.set(None);
+    service.platform().advance(675_000);
+    let now = service.platform().now.get();
+    block_on(service.on_alarm(RENEWAL_ALARM));
+    // While the renewal's request was out, an alarm stood ready to wake a new worker.
+    let at_request = service
+        .platform()
+        .alarms_at_request
+        .borrow()
+        .last()
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        at_request.get(RENEWAL_ALARM).copied(),
+        Some(now + jit_console::service::RESUME_AFTER_MS)
+    );
+    // (And it completed here: the tab is signed in again.)
+    assert!(service.platform().tabs.borrow()[&tab].contains("Action=logout"));
+}

@@ -177,6 +177,9 @@ pub struct FakePlatform {
     pub portal: RefCell<FakePortal>,
     /// Every request made, with its token.
     pub requests: RefCell<Vec<ApiRequest>>,
+    /// The alarms as they were when each request was made (a worker stopped during the
+    /// request is woken by them).
+    pub alarms_at_request: RefCell<Vec<BTreeMap<String, u64>>>,
     /// Open tabs and their URLs.
     pub tabs: RefCell<BTreeMap<TabId, String>>,
     /// Every tab ever opened, in order.
@@ -225,6 +228,7 @@ impl Default for FakePlatform {
             storage_failing: Cell::new(false),
             portal: RefCell::default(),
             requests: RefCell::default(),
+            alarms_at_request: RefCell::default(),
             tabs: RefCell::default(),
             opened: RefCell::default(),
             focused: Cell::new(None),
@@ -325,6 +329,9 @@ impl Platform for FakePlatform {
 
     async fn fetch(&self, request: &ApiRequest) -> ApiReply {
         self.requests.borrow_mut().push(request.clone());
+        self.alarms_at_request
+            .borrow_mut()
+            .push(self.alarms.borrow().clone());
         // Like a real network, the answer comes later: other tasks run meanwhile.
         YieldOnce(false).await;
         capped(self.portal.borrow_mut().answer(request))

@@ -25,7 +25,7 @@ use crate::core::secret::Secret;
 use crate::core::session::{self, Session, Sessions, SignInStart, TabId, TokenSource, Waiting};
 use crate::core::text::{msg, UserText};
 pub use platform::{Area, ConsolePlacement, Platform, PlatformError, TabInfo};
-pub use renewal::RENEWAL_ALARM;
+pub use renewal::{RENEWAL_ALARM, RESUME_AFTER_MS};
 
 /// The alarm that ends sign-in attempts at their deadline.
 pub const SIGN_IN_ALARM: &str = "sign-in-deadline";

@@ -14,6 +14,10 @@ use crate::core::text::msg;
 
 /// The alarm that wakes the worker for renewals and badge updates.
 pub const RENEWAL_ALARM: &str = "renewal";
+/// Before renewing, the alarm is set this far ahead, so a worker the browser stops in the
+/// middle of a renewal is woken to finish it (30 s is the shortest alarm a packed
+/// extension gets).
+pub const RESUME_AFTER_MS: u64 = 30_000;
 
 /// Whether `url` is a sign-in page the console sent an expired tab to: AWS's `/signin`
 /// page, or the `/session-expired` page (the simulator's stand-in for AWS's expiry page).
@@ -45,6 +49,13 @@ impl<P: Platform> Service<P> {
             .unwrap_or_default();
         let now = self.platform.now_ms();
         let plan = self.with_consoles(|c| renewal::plan(c, &settings, &c.notified, now));
+        if !plan.renew.is_empty() {
+            // The alarm that woke us is spent: if the worker is stopped before the renewals
+            // below finish, this one wakes a new worker to do them.
+            self.platform
+                .set_alarm(RENEWAL_ALARM, now.saturating_add(RESUME_AFTER_MS))
+                .await;
+        }
         for key in &plan.renew {
             self.renew(key, false).await;
         }
@@ -229,6 +240,11 @@ impl<P: Platform> Service<P> {
             self.save_sessions().await;
         }
         let live = result.ok().flatten();
+        if live.is_some() {
+            // The portal answers again: the problem a failed renewal showed is over.
+            self.with_sessions(|s| s.set_error(origin, None));
+            self.save_sessions().await;
+        }
         if live.is_none() {
             // A 401 started the sign-in (the renewal waits for it), or the portal failed.
             let now = self.platform.now_ms();

@@ -5,7 +5,7 @@
 // sign-in, open and renewal, and the secrets a full session leaves in storage.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startSim, addPortal, waitForTab } from './harness.mjs';
+import { launch, startSim, addPortal, waitForTab, logInToPortal, requestsTo } from './harness.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const ORIGIN = `https://${ACME}`;
@@ -169,6 +169,179 @@ test('hostile credentials: negative Validity is refused, absurd Validity is capp
     const signin = (await sim.log()).filter((e) => e.host === 'signin.aws.amazon.com' && e.query.includes('getSigninToken'));
     assert.equal(signin.length, 1, 'signed in with its own getSigninToken');
     assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+// ---- faults ------------------------------------------------------------------------------
+
+const VALIDITY = 40; // seconds: renewal is due a quarter before expiry, at 30 s
+const PAGE = 'https://us-west-2.console.aws.amazon.com/s3/buckets/logs?region=us-west-2';
+const shortLived = (portal = {}) => config({ portal: { tenants: [{ name: 'dev01', validity: VALIDITY }, { name: 'qa', validity: VALIDITY }], ...portal } });
+
+/** Opens `tenant`'s console from the popup and sends it to PAGE; returns the tab and its session expiry. */
+async function openOn(browser, region, tenant) {
+  const known = new Set(consoleTabs(browser));
+  await openButton(region, tenant).click();
+  let tab;
+  for (let i = 0; i < 300 && !tab; i++) {
+    tab = consoleTabs(browser).find((p) => !known.has(p));
+    if (!tab) await region.page().waitForTimeout(50);
+  }
+  assert.ok(tab, `no console tab for ${tenant}`);
+  await tab.locator('#identity').filter({ hasText: `duploservices-${tenant}` }).waitFor();
+  await tab.goto(PAGE);
+  await tab.locator('#location').filter({ hasText: '/s3/buckets/logs' }).waitFor();
+  return { tab, expires: await sessionExpiry(tab) };
+}
+
+async function sessionExpiry(tab) {
+  return tab.evaluate(() => fetch('/_console/session').then((r) => (r.ok ? r.json() : {})).then((j) => j.expires_ms ?? null));
+}
+
+/** Waits until `tab` shows `tenant` signed in with an expiry other than `old`, back on PAGE. */
+async function renewedInPlace(tab, tenant, old, timeout) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const shown = await tab.evaluate(() => ({
+      identity: document.querySelector('#identity')?.textContent ?? '',
+      location: document.querySelector('#location')?.textContent ?? '',
+    })).catch(() => null);
+    const expires = shown ? await sessionExpiry(tab).catch(() => null) : null;
+    if (shown && shown.identity.includes(`duploservices-${tenant}`) && expires && expires !== old) {
+      assert.match(shown.location, /^\/s3\/buckets\/logs/, 'back on the page it showed');
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`${tenant} not renewed: ${JSON.stringify(shown)} at ${tab.url()}`);
+    await tab.waitForTimeout(250);
+  }
+}
+
+/** Stops the extension's service worker, as the browser does when it is idle. */
+async function stopWorker(browser, page) {
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
+}
+
+const waitUntil = async (what, test, timeout) => {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await test();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+};
+
+test('the portal down during a renewal: a few requests with backoff, no new tab, a sentence, then renewed in place', { timeout: 240000 }, async () => {
+  const { browser, popup, region } = await ready(shortLived());
+  try {
+    const { tab, expires } = await openOn(browser, region, 'dev01');
+    await popup.bringToFront();
+    const pages = browser.context.pages().length;
+    await sim.control('/log', { method: 'DELETE' });
+    // Down: 503 for the first two attempts...
+    await sim.control('/faults', { method: 'POST', body: [{ path_prefix: '/subscriptions/', status: 503 }] });
+    const failed = async () => (await jitCalls()).filter((e) => e.status !== 200);
+    await waitUntil('two failed renewals', async () => (await failed()).length >= 2, 70000);
+    await popup.getByRole('alert').filter({ hasText: 'answered with an error (HTTP 503)' }).waitFor();
+    // ...then connections reset...
+    await sim.control('/faults', { method: 'DELETE' });
+    await sim.control('/faults', { method: 'POST', body: [{ path_prefix: '/subscriptions/', kind: 'drop' }] });
+    await waitUntil('a reset renewal', async () => (await failed()).some((e) => e.status === 0), 70000);
+    // ...then back.
+    await sim.control('/faults', { method: 'DELETE' });
+    await renewedInPlace(tab, 'dev01', expires, 90000);
+
+    const calls = await jitCalls();
+    const attempts = calls.filter((e, i) => i === 0 || e.time_ms - calls[i - 1].time_ms > 2000);
+    assert.ok(attempts.length >= 4 && attempts.length <= 5, `attempts: ${JSON.stringify(calls.map((e) => [e.time_ms, e.status]))}`);
+    const gaps = attempts.slice(1).map((e, i) => e.time_ms - attempts[i].time_ms);
+    assert.ok(gaps[0] >= 9500 && gaps[1] >= 19000, `backoff: ${gaps}`);
+    assert.ok(calls.length <= 7, `${calls.length} requests: no storm`);
+    assert.equal(browser.context.pages().length, pages, 'no new tab');
+    await popup.getByRole('alert').filter({ hasText: 'HTTP 503' }).waitFor({ state: 'detached', timeout: 10000 });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a 401 in the middle of a renewal opens one authorization tab, then the renewal completes', { timeout: 150000 }, async () => {
+  const browser = await fresh(shortLived());
+  try {
+    await logInToPortal(browser, sim);
+    await addPortal(browser, ACME);
+    const popup = await browser.openPopup();
+    const region = popup.getByRole('region', { name: ACME });
+    await region.getByRole('button', { name: `Sign in to ${ACME}` }).click();
+    let auth = await waitForTab(browser, (u) => u.pathname === '/app/user/verify-token');
+    await auth.getByRole('button', { name: 'Authorize' }).click();
+    await region.getByText('Signed in as alice@acme.io').waitFor();
+    const { tab, expires } = await openOn(browser, region, 'dev01');
+    await popup.bringToFront();
+    await sim.control('/log', { method: 'DELETE' });
+    await sim.control('/faults', { method: 'POST', body: [{ path_prefix: '/subscriptions/', status: 401, times: 1 }] });
+    auth = await waitForTab(browser, (u) => u.pathname === '/app/user/verify-token', 45000);
+    await auth.getByRole('button', { name: 'Authorize' }).click();
+    await renewedInPlace(tab, 'dev01', expires, 45000);
+    const pages = (await requestsTo(sim, ACME, '/app/user/verify-token')).filter((e) => e.method === 'GET' && !e.query.includes('success'));
+    assert.equal(pages.length, 1, 'one authorization page');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the worker stopped during sign-in, open and renewal: each resumes or fails cleanly', { timeout: 180000 }, async () => {
+  const browser = await fresh(shortLived());
+  try {
+    await logInToPortal(browser, sim);
+    await addPortal(browser, ACME);
+    let popup = await browser.openPopup();
+    let region = popup.getByRole('region', { name: ACME });
+
+    // Sign-in: stopped while the authorization page waits; Authorize wakes a new worker.
+    await region.getByRole('button', { name: `Sign in to ${ACME}` }).click();
+    const auth = await waitForTab(browser, (u) => u.pathname === '/app/user/verify-token');
+    await stopWorker(browser, popup);
+    await auth.getByRole('button', { name: 'Authorize' }).click();
+    await region.getByText('Signed in as alice@acme.io').waitFor({ timeout: 30000 });
+
+    // Open: stopped while the portal is slow to answer. The click fails with a sentence or
+    // completes; either way one more click gives exactly one console tab.
+    await sim.control('/faults', { method: 'POST', body: [{ path_prefix: '/subscriptions/', latency_ms: 4000, times: 1 }] });
+    await openButton(region, 'dev01').click();
+    await popup.waitForTimeout(1500);
+    await stopWorker(browser, popup);
+    await waitUntil('the click to end', async () => (await popup.getByRole('alert').count()) > 0 || consoleTabs(browser).length > 0, 20000);
+    if (consoleTabs(browser).length === 0) {
+      await popup.getByRole('alert').filter({ hasText: /did not answer|Cannot reach/ }).waitFor();
+    }
+    popup = await browser.openPopup();
+    region = popup.getByRole('region', { name: ACME });
+    const { tab, expires } = await openOn(browser, region, 'dev01').catch(async () => {
+      // The stopped click had opened it already: the second click focused it.
+      const [only] = consoleTabs(browser);
+      await only.goto(PAGE);
+      return { tab: only, expires: await sessionExpiry(only) };
+    });
+    assert.equal(consoleTabs(browser).length, 1, 'exactly one console tab');
+
+    // Renewal: stopped while its request is out; a new worker finishes it.
+    await popup.bringToFront();
+    await sim.control('/log', { method: 'DELETE' });
+    await sim.control('/faults', { method: 'POST', body: [{ path_prefix: '/subscriptions/', latency_ms: 5000, times: 1 }] });
+    // The renewal is due 10 s before expiry; its request then takes 5 s: stop in between.
+    await popup.waitForTimeout(Math.max(0, expires - 10000 + 1500 - Date.now()));
+    await stopWorker(browser, popup);
+    // (The simulator logs a request when it arrives; its answer comes 5 s later.)
+    const [renewal] = await jitCalls();
+    assert.ok(renewal && Date.now() < renewal.time_ms + 5000, 'stopped while the renewal request was out');
+    await renewedInPlace(tab, 'dev01', expires, 90000);
+    assert.equal(consoleTabs(browser).length, 1, 'still one console tab');
+    assert.deepEqual(browser.problems.filter((p) => !p.includes('did not answer')), []);
   } finally {
     await browser.close();
   }
