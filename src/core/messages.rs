@@ -122,8 +122,9 @@ pub enum Request {
     SetSettings(Settings),
     /// `handoff.html` received the portal's redirect; `url` is its own address.
     Handoff {
-        /// The hand-off page's URL (`…/handoff.html?port=N&t=…`).
-        url: String,
+        /// The hand-off page's URL (`…/handoff.html?port=N&t=…`); it carries the portal's
+        /// token, so it is a secret.
+        url: Secret,
     },
 }
 

@@ -220,7 +220,7 @@ impl<P: Platform> Service<P> {
                 self.set_settings(&config, settings).await
             }
             Request::SetSettings(settings) => self.set_settings(&config, settings).await,
-            Request::Handoff { url } => self.handoff(&url, sender.tab_id).await,
+            Request::Handoff { url } => self.handoff(url.expose(), sender.tab_id).await,
         };
         if mutates {
             self.schedule().await;

@@ -10,6 +10,7 @@ use super::browser::{localize, t};
 use super::client::ask;
 use super::dom::{self, by_id, El};
 use crate::core::messages::{Request, Response};
+use crate::core::secret::Secret;
 use crate::core::text::msg;
 
 /// Runs the hand-off page.
@@ -42,7 +43,10 @@ fn run() -> Result<(), JsValue> {
         ],
     )?;
     spawn_local(async move {
-        let response = ask(&Request::Handoff { url }).await;
+        let response = ask(&Request::Handoff {
+            url: Secret::new(url),
+        })
+        .await;
         dom::report(show(&response).and_then(|()| dom::mark_ready(&main)));
     });
     Ok(())

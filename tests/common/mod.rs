@@ -3,6 +3,7 @@
 
 use futures_executor::block_on;
 use jit_console::core::messages::{Request, Response};
+use jit_console::core::secret::Secret;
 use jit_console::service::fake::FakePlatform;
 use jit_console::service::{Sender, Service};
 
@@ -50,9 +51,12 @@ pub fn authorization_tab(service: &Service<FakePlatform>) -> (i32, u16) {
     (*tab, port)
 }
 
-/// The address `handoff.html` has after the portal's redirect to `localhost:port`.
-pub fn handoff_url(port: u16, token: &str) -> String {
-    format!("chrome-extension://fake/handoff.html?port={port}&t={token}")
+/// The address `handoff.html` has after the portal's redirect to `localhost:port` (a secret:
+/// it carries the token).
+pub fn handoff_url(port: u16, token: &str) -> Secret {
+    Secret::new(format!(
+        "chrome-extension://fake/handoff.html?port={port}&t={token}"
+    ))
 }
 
 /// The first console tab the extension opened.

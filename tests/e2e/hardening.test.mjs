@@ -346,3 +346,68 @@ test('the worker stopped during sign-in, open and renewal: each resumes or fails
     await browser.close();
   }
 });
+
+// ---- secrets -----------------------------------------------------------------------------
+
+test('after a full session no secret is in storage.local or .sync, and signing out clears .session', { timeout: 150000 }, async () => {
+  const browser = await fresh(config({ portal: { tenants: [{ name: 'dev01' }, { name: 'qa' }] } }));
+  try {
+    // Sign in through the portal's authorization page.
+    await logInToPortal(browser, sim);
+    await addPortal(browser, ACME);
+    const popup = await browser.openPopup();
+    const region = popup.getByRole('region', { name: ACME });
+    await region.getByRole('button', { name: `Sign in to ${ACME}` }).click();
+    const auth = await waitForTab(browser, (u) => u.pathname === '/app/user/verify-token');
+    await auth.getByRole('button', { name: 'Authorize' }).click();
+    await region.getByText('Signed in as alice@acme.io').waitFor();
+
+    // Two consoles.
+    for (const tenant of ['dev01', 'qa']) {
+      const known = new Set(consoleTabs(browser));
+      await openButton(region, tenant).click();
+      const tab = await waitUntil(`${tenant}'s console`, async () => consoleTabs(browser).find((p) => !known.has(p)), 20000);
+      await tab.locator('#identity').filter({ hasText: `duploservices-${tenant}` }).waitFor();
+      await popup.bringToFront();
+    }
+    // Copy (a console link mints a sign-in token) and renew, through the pages' channel.
+    const ask = (message) => popup.evaluate((m) => chrome.runtime.sendMessage(m), message);
+    const state = await ask({ type: 'getState' });
+    const dev01 = state.portals[0].tenants.find((t) => t.name === 'dev01');
+    const key = { origin: ORIGIN, role: { kind: 'tenant', id: dev01.id, name: 'dev01' } };
+    for (const format of ['bash', 'consoleLink']) {
+      const copied = await ask({ type: 'copyCredentials', key, format, otp: null });
+      assert.equal(copied.type, 'copied', JSON.stringify(copied).slice(0, 200));
+    }
+    // (In a single-session console only the identity holding it, the last opened, renews.)
+    const qa = state.portals[0].tenants.find((t) => t.name === 'qa');
+    const before = (await jitCalls()).length;
+    await ask({ type: 'renewNow', key: { origin: ORIGIN, role: { kind: 'tenant', id: qa.id, name: 'qa' } } });
+    assert.equal((await jitCalls()).length, before + 1, 'renewed');
+
+    const dump = () => popup.evaluate(async () => ({
+      local: JSON.stringify(await chrome.storage.local.get(null)),
+      session: JSON.stringify(await chrome.storage.session.get(null)),
+      sync: JSON.stringify(await chrome.storage.sync.get(null)),
+    }));
+    const secrets = await sim.control('/secrets');
+    const all = Object.entries(secrets).flatMap(([kind, list]) => list.map((value) => [kind, value]));
+    const held = (area) => all.filter(([, value]) => area.includes(value));
+    assert.ok(secrets.portal_tokens.length >= 2 && secrets.session_tokens.length >= 3 && secrets.signin_tokens.length >= 1, JSON.stringify(Object.keys(secrets)));
+    let storage = await dump();
+    assert.deepEqual(held(storage.local), [], 'storage.local');
+    assert.deepEqual(held(storage.sync), [], 'storage.sync');
+    // (The check can fail: the live session and credentials are in memory-only storage.)
+    const inMemory = held(storage.session).map(([kind]) => kind);
+    assert.ok(inMemory.includes('portal_tokens') && inMemory.includes('session_tokens'), inMemory.join());
+
+    // Signing out clears them from session storage too.
+    await region.getByRole('button', { name: `Sign out of ${ACME}` }).click();
+    await region.getByRole('button', { name: `Sign in to ${ACME}` }).waitFor();
+    storage = await dump();
+    assert.deepEqual(held(storage.session), [], 'storage.session after signing out');
+    assert.deepEqual(held(storage.local), [], 'storage.local after signing out');
+  } finally {
+    await browser.close();
+  }
+});
