@@ -7,7 +7,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 CARGO ?= cargo
 
-.PHONY: setup setup-build setup-demo build build-sim demo test lint test-rust test-e2e fuzz-smoke fuzz clean
+.PHONY: setup setup-build setup-demo build build-sim demo test lint test-rust test-e2e fuzz-smoke fuzz deny clean
 
 setup:
 	scripts/setup.sh test
@@ -39,6 +39,12 @@ lint: setup build
 	node scripts/lint-firefox.mjs
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check
 
+## deny: licences, banned crates and sources of every Rust dependency (offline; cargo audit
+## needs GitHub, unreachable here: docs/SECURITY.md)
+deny: setup
+	$(CARGO) deny --workspace check licenses bans sources
+	$(CARGO) deny --manifest-path fuzz/Cargo.toml --workspace check licenses bans sources
+
 ## test-rust: native tests of the core and the simulator
 test-rust:
 	$(CARGO) test --workspace
@@ -56,7 +62,7 @@ fuzz: setup
 	scripts/fuzz.sh $${FUZZ_SECONDS:-600}
 
 ## test: everything
-test: lint test-rust test-e2e fuzz-smoke
+test: lint deny test-rust test-e2e fuzz-smoke
 
 clean:
 	rm -rf dist build target/wasm32-unknown-unknown

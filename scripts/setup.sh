@@ -85,5 +85,9 @@ if [ "$want" = test ]; then
     say "installing cargo-fuzz from crates.io (a few minutes, once)"
     cargo install cargo-fuzz --version 0.13.2
   fi
+  if ! cargo deny --version >/dev/null 2>&1; then
+    say "installing cargo-deny from crates.io (a few minutes, once)"
+    cargo install cargo-deny --version 0.20.2 --locked
+  fi
 fi
 # --- end hardening tools -------------------------------------------------------------------
