@@ -625,3 +625,31 @@ fn removing_a_portal_forgets_its_session_and_tenants() {
     let sessions = serde_json::to_string(&service.platform().dump(Area::Session)).unwrap();
     assert!(!sessions.contains("good"));
 }
+
+#[test]
+fn signing_out_or_removing_the_portal_during_a_sign_in_closes_its_authorization_tab() {
+    // Found by the sign-in property test: without its redirect rule, an Authorize in the
+    // tab left open would send the token to whatever listens on localhost:N.
+    for request in [
+        Request::SignOut {
+            origin: ACME.into(),
+        },
+        Request::RemovePortal {
+            origin: ACME.into(),
+        },
+    ] {
+        let service = service_with_portal(ACME, None);
+        sign_in(&service, ACME);
+        let (tab, port) = authorization_tab(&service);
+        run(&service, request.clone());
+        assert!(
+            !service.platform().tabs.borrow().contains_key(&tab),
+            "{request:?}"
+        );
+        assert!(!service
+            .platform()
+            .rules
+            .borrow()
+            .contains_key(&i32::from(port)));
+    }
+}

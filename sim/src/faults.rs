@@ -57,6 +57,9 @@ pub struct FaultRule {
     /// Broken-answer kind.
     #[serde(default)]
     pub kind: Option<FaultKind>,
+    /// A `Location` header for the replacement answer (a redirect, with a 3xx `status`).
+    #[serde(default)]
+    pub location: Option<String>,
 }
 
 /// What the server does with a request.
@@ -134,6 +137,9 @@ impl FaultRule {
                 };
                 r = r.with_header("Content-Type", ct);
             }
+            if let Some(location) = &self.location {
+                r = r.with_header("Location", location);
+            }
             r
         };
         let json = |body: Vec<u8>| {
@@ -159,7 +165,7 @@ impl FaultRule {
             Some(FaultKind::NonUtf8) => json(non_utf8_body()),
             Some(FaultKind::Huge) => json(huge_body()),
             Some(FaultKind::Nested) => json(nested_body()),
-            None if self.status.is_some() || self.body.is_some() => {
+            None if self.status.is_some() || self.body.is_some() || self.location.is_some() => {
                 Plan::Replace(Outcome::Respond(custom()))
             }
             None => Plan::Normal,
@@ -284,6 +290,16 @@ mod tests {
         };
         assert_eq!(r.status, 503);
         assert_eq!(r.body_json()["Message"], "x");
+        let Plan::Replace(Outcome::Respond(r)) =
+            rule(r#"{"status":302,"location":"https://foreign.example/steal"}"#).plan()
+        else {
+            panic!("expected a redirect")
+        };
+        assert_eq!(r.status, 302);
+        assert!(r
+            .headers
+            .iter()
+            .any(|(k, v)| k == "Location" && v == "https://foreign.example/steal"));
         for (kind, check) in [
             (
                 "malformed",

@@ -174,6 +174,24 @@ test('hostile credentials: negative Validity is refused, absurd Validity is capp
   }
 });
 
+test('a portal answer that redirects elsewhere is not followed: the token and credentials stay', { timeout: 90000 }, async () => {
+  const { browser, popup, region } = await ready();
+  try {
+    await sim.control('/log', { method: 'DELETE' });
+    const away = { status: 302, location: 'https://foreign.example/steal' };
+    await sim.control('/faults', { method: 'POST', body: [{ path_prefix: '/admin/GetTenantsForUser', ...away }, { path_prefix: '/subscriptions/', ...away }] });
+    await popup.evaluate((origin) => chrome.runtime.sendMessage({ type: 'refresh', origin }), ORIGIN);
+    await region.getByRole('alert').filter({ hasText: 'Cannot reach acme.duplocloud.net' }).waitFor();
+    await openButton(region, 'dev01').click();
+    await popup.getByRole('alert').filter({ hasText: 'Cannot reach acme.duplocloud.net' }).waitFor();
+    assert.equal(consoleTabs(browser).length, 0);
+    const hosts = new Set((await sim.log()).map((e) => e.host));
+    assert.deepEqual([...hosts], [ACME], 'nothing went to the redirect target');
+  } finally {
+    await browser.close();
+  }
+});
+
 // ---- faults ------------------------------------------------------------------------------
 
 const VALIDITY = 40; // seconds: renewal is due a quarter before expiry, at 30 s
