@@ -231,8 +231,8 @@ fn the_state_the_pages_get_holds_no_secret_after_a_full_session() {
     );
 }
 
-/// The logging calls of the browser adapters: the worker and the platform adapter (which
-/// hold secrets) log nothing; the pages log only browser errors, never a value they hold.
+/// The logging calls of the browser adapters log only browser errors (an error value, its
+/// message), never a value the code holds: no token, URL, text, request or state.
 #[test]
 fn no_logging_call_in_the_adapters_can_print_a_secret() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -262,10 +262,6 @@ fn no_logging_call_in_the_adapters_can_print_a_secret() {
         {
             continue; // the helper itself
         }
-        assert!(
-            !["worker.rs", "platform.rs"].contains(&file.as_str()),
-            "{file}:{line} logs in the worker: {call}"
-        );
         let argument = call
             .split_once("log(")
             .map_or(call.as_str(), |(_, rest)| rest);
@@ -274,6 +270,15 @@ fn no_logging_call_in_the_adapters_can_print_a_secret() {
             .next()
             .unwrap_or_default()
             .to_lowercase();
+        let error_value = argument.contains("(e)")
+            || argument.contains("{e:?}")
+            || argument.contains("e.to_string()")
+            || argument.contains("browsererror")
+            || argument.contains("&error");
+        assert!(
+            error_value,
+            "{file}:{line} logs something other than an error: {call}"
+        );
         for forbidden in [
             "expose",
             "token",

@@ -49,7 +49,9 @@ fuzz_target!(|data: &[u8]| {
     // Adding and removing a portal keeps working on whatever was read.
     let mut edited = config.clone();
     if edited.add_portal("fuzz-check.duplocloud.net", None).is_ok() {
-        assert!(edited.remove_portal("https://fuzz-check.duplocloud.net"));
+        assert!(edited
+            .remove_portal("https://fuzz-check.duplocloud.net")
+            .is_ok());
         assert_eq!(edited, config);
     }
 });

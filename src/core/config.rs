@@ -232,6 +232,9 @@ pub enum AddPortalError {
     /// The API host breaks a portal URL rule.
     #[error("bad API host: {0}")]
     ApiHost(PortalUrlError),
+    /// The API host is not on this computer: the portal's token would be sent elsewhere.
+    #[error("API host not local")]
+    ApiHostNotLocal,
 }
 
 impl AddPortalError {
@@ -246,6 +249,7 @@ impl AddPortalError {
             Self::BadName => msg::PORTAL_NAME_BAD.text(),
             Self::BadColour => msg::COLOUR_UNKNOWN.text(),
             Self::ApiHost(e) => msg::API_HOST_BAD.with([e.user_text().english()]),
+            Self::ApiHostNotLocal => msg::API_HOST_BAD.with([msg::API_HOST_HINT.text().english()]),
         }
     }
 }
@@ -435,7 +439,16 @@ fn checked_api_host(host: &str, portal: &PortalUrl) -> Result<Option<PortalUrl>,
     }
     let url = PortalUrl::parse(host).map_err(AddPortalError::ApiHost)?;
     // The portal's own origin is no API host of its own.
-    Ok(Some(url).filter(|u| u != portal))
+    if url == *portal {
+        return Ok(None);
+    }
+    // For local development only: the portal's token goes to the API host, and a file or a
+    // policy naming some other site must not send it there (found by the `import` fuzz
+    // target).
+    if !url.is_local() {
+        return Err(AddPortalError::ApiHostNotLocal);
+    }
+    Ok(Some(url))
 }
 
 /// A portal as exported, imported, or pushed by policy: everything but secrets.
@@ -785,6 +798,14 @@ mod tests {
                 api_host: Some("http://evil.example".into()),
                 ..PortalEdit::default()
             },
+            PortalEdit {
+                api_host: Some("https://evil.example".into()),
+                ..PortalEdit::default()
+            },
+            PortalEdit {
+                api_host: Some("https://localhost.evil.example".into()),
+                ..PortalEdit::default()
+            },
         ] {
             assert!(config.edit_portal(origin, bad).is_err());
             assert_eq!(config, before);
@@ -804,6 +825,22 @@ mod tests {
             config.portal(origin).unwrap(),
             &Portal::new(PortalUrl::parse(origin).unwrap())
         );
+    }
+
+    #[test]
+    fn a_file_cannot_send_a_portals_token_to_another_site() {
+        let file = serde_json::json!({
+            "format": EXPORT_FORMAT,
+            "version": 1,
+            "portals": [{"url": "https://acme.duplocloud.net", "apiHost": "https://evil.example"}],
+        })
+        .to_string();
+        assert!(matches!(
+            Config::import_json(&file),
+            Err(ImportError::BadPortal(_, AddPortalError::ApiHostNotLocal))
+        ));
+        let sentence = AddPortalError::ApiHostNotLocal.user_text().english();
+        assert!(sentence.contains("local development"), "{sentence}");
     }
 
     #[test]

@@ -138,6 +138,15 @@ impl PortalUrl {
         &self.host
     }
 
+    /// Whether it is on this computer: `localhost` or `127.0.0.1`, any port.
+    pub fn is_local(&self) -> bool {
+        let name = match self.host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => self.host.as_str(),
+        };
+        name == "localhost" || name == "127.0.0.1"
+    }
+
     /// The host permission (a match pattern) this origin needs beyond `granted` (the
     /// manifest's `host_permissions`): None when one of them covers it. A portal on its own
     /// domain asks the user for it when added (`optional_host_permissions`).
@@ -206,6 +215,25 @@ mod tests {
 
     fn err(input: &str) -> PortalUrlError {
         PortalUrl::parse(input).expect_err(input)
+    }
+
+    #[test]
+    fn local_means_this_computer() {
+        for local in [
+            "http://localhost",
+            "http://localhost:60020",
+            "http://127.0.0.1:8080",
+            "https://localhost",
+        ] {
+            assert!(PortalUrl::parse(local).unwrap().is_local(), "{local}");
+        }
+        for remote in [
+            "https://acme.duplocloud.net",
+            "https://localhost.evil.example",
+            "https://127.0.0.1.evil.example:1",
+        ] {
+            assert!(!PortalUrl::parse(remote).unwrap().is_local(), "{remote}");
+        }
     }
 
     #[test]
