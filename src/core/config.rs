@@ -154,7 +154,7 @@ pub struct PortalEdit {
     /// A new API host; empty clears it.
     pub api_host: Option<String>,
     /// A new API token; empty clears it (back to the portal's own sign-in).
-    pub api_token: Option<String>,
+    pub api_token: Option<Secret>,
 }
 
 /// All the user's settings that live in `storage.local`.
@@ -335,7 +335,7 @@ impl Config {
             portal.api_host = checked_api_host(&host, &portal.url)?;
         }
         if let Some(token) = edit.api_token {
-            portal.api_token = checked_token(Some(&token))?;
+            portal.api_token = checked_token(Some(token.expose()))?;
         }
         self.portals[index] = portal;
         Ok(())
@@ -817,7 +817,7 @@ mod tests {
                     name: Some(String::new()),
                     colour: Some(String::new()),
                     api_host: Some(String::new()),
-                    api_token: Some(String::new()),
+                    api_token: Some(Secret::new("")),
                 },
             )
             .unwrap();

@@ -56,7 +56,7 @@ pub enum Request {
         /// The "Portal URL" text box.
         url: String,
         /// The "API token" text box (empty means none).
-        api_token: Option<String>,
+        api_token: Option<Secret>,
     },
     /// Remove the portal with this origin.
     RemovePortal {
@@ -88,14 +88,14 @@ pub enum Request {
         /// What to open.
         open: OpenConsole,
         /// A one-time code, for admin consoles of portals that need one.
-        otp: Option<String>,
+        otp: Option<Secret>,
     },
     /// Get new credentials now.
     RefreshCredentials {
         /// Whose.
         key: ConsoleKey,
         /// A one-time code, for admin roles.
-        otp: Option<String>,
+        otp: Option<Secret>,
     },
     /// The credentials as text for the command line.
     CopyCredentials {
@@ -104,7 +104,7 @@ pub enum Request {
         /// In which form.
         format: CopyFormat,
         /// A one-time code, for admin roles.
-        otp: Option<String>,
+        otp: Option<Secret>,
     },
     /// Renew an identity's consoles now, the tab in use included.
     RenewNow {

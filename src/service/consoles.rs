@@ -80,7 +80,7 @@ impl<P: Platform> Service<P> {
         &self,
         portal: &Portal,
         open: OpenConsole,
-        otp: Option<String>,
+        otp: Option<Secret>,
     ) -> Result<(), UserText> {
         if open.new_tab {
             return self.open_console_now(portal, open, otp).await;
@@ -98,7 +98,7 @@ impl<P: Platform> Service<P> {
         &self,
         portal: &Portal,
         open: OpenConsole,
-        otp: Option<String>,
+        otp: Option<Secret>,
     ) -> Result<(), UserText> {
         let now = self.platform.now_ms();
         let origin = portal.url.origin();
@@ -242,7 +242,7 @@ impl<P: Platform> Service<P> {
         portal: &Portal,
         open: &OpenConsole,
         token: &Secret,
-        otp: Option<String>,
+        otp: Option<Secret>,
     ) -> Result<Option<LiveCredentials>, UserText> {
         let work = Waiting::OpenConsole(Box::new(open.clone()));
         self.credentials_waiting(portal, open, token, otp, work, false)
@@ -256,7 +256,7 @@ impl<P: Platform> Service<P> {
         portal: &Portal,
         open: &OpenConsole,
         token: &Secret,
-        otp: Option<String>,
+        otp: Option<Secret>,
         work: Waiting,
         fresh: bool,
     ) -> Result<Option<LiveCredentials>, UserText> {
@@ -285,7 +285,7 @@ impl<P: Platform> Service<P> {
         portal: &Portal,
         open: &OpenConsole,
         token: &Secret,
-        otp: Option<String>,
+        otp: Option<Secret>,
         work: Waiting,
     ) -> Result<Option<LiveCredentials>, UserText> {
         let host = portal.url.host();
@@ -301,7 +301,7 @@ impl<P: Platform> Service<P> {
             let mut request = ApiRequest::new(portal.api_url(), endpoint, token);
             // Only admin calls take a one-time code; tenant calls never need one.
             if !matches!(open.key.role, Role::Tenant { .. }) {
-                request.otp = otp.clone().map(Secret::new);
+                request.otp = otp.clone();
             }
             request
         };
@@ -357,7 +357,7 @@ impl<P: Platform> Service<P> {
         &self,
         portal: &Portal,
         key: ConsoleKey,
-        otp: Option<String>,
+        otp: Option<Secret>,
         fresh: bool,
     ) -> Result<(OpenConsole, LiveCredentials), UserText> {
         let expired = || msg::PORTAL_SESSION_EXPIRED.with([portal.url.host()]);
@@ -380,7 +380,7 @@ impl<P: Platform> Service<P> {
         &self,
         portal: &Portal,
         key: ConsoleKey,
-        otp: Option<String>,
+        otp: Option<Secret>,
     ) -> Result<(), UserText> {
         if self.active_token(portal.url.origin()).is_none() {
             return Err(msg::PORTAL_SESSION_EXPIRED.with([portal.url.host()]));
@@ -394,7 +394,7 @@ impl<P: Platform> Service<P> {
         portal: &Portal,
         key: ConsoleKey,
         format: CopyFormat,
-        otp: Option<String>,
+        otp: Option<Secret>,
     ) -> Result<Secret, UserText> {
         let (open, live) = self.credentials_for(portal, key, otp, false).await?;
         let region = live.region(None);
@@ -432,8 +432,17 @@ impl<P: Platform> Service<P> {
         self.load_consoles().await;
         let ours = self.with_consoles(|c| c.key_of_tab(tab).is_some());
         if ours {
-            self.with_consoles(|c| c.landed(tab, url));
+            let holders = self.with_consoles(|c| {
+                let before = c.holders.clone();
+                c.landed(tab, url);
+                before != c.holders
+            });
             self.save_consoles().await;
+            // Who holds a single-session console decides who is renewed in place: a renewal
+            // that was due for the new holder (a retry, say) is due now.
+            if holders {
+                self.schedule().await;
+            }
         }
     }
 

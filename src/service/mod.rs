@@ -159,7 +159,7 @@ impl<P: Platform> Service<P> {
             Request::ForgetEverything => self.forget_everything(&config).await,
             Request::AddPortal { url, api_token } => {
                 let mut next = config.clone();
-                match next.add_portal(&url, api_token.as_deref()) {
+                match next.add_portal(&url, api_token.as_ref().map(Secret::expose)) {
                     Ok(_) => self.save_config(next).await,
                     Err(e) => Err(e.user_text()),
                 }

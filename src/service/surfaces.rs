@@ -6,6 +6,7 @@ use super::{find, Area, Platform, Service, CONSOLES_KEY, SESSIONS_KEY};
 use crate::core::config::Config;
 use crate::core::consoles::{Consoles, OpenConsole};
 use crate::core::menus::{self, MenuClick, Suggestion};
+use crate::core::secret::Secret;
 use crate::core::session::{Sessions, TabId};
 use crate::core::text::{msg, UserText};
 
@@ -19,7 +20,7 @@ impl<P: Platform> Service<P> {
     pub(super) async fn open_and_remember(
         &self,
         open: OpenConsole,
-        otp: Option<String>,
+        otp: Option<Secret>,
     ) -> Result<(), UserText> {
         let config = self.config.borrow().clone().unwrap_or_default();
         let portal = find(&config, &open.key.origin).ok_or_else(|| msg::PORTAL_NOT_FOUND.text())?;

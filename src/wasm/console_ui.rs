@@ -290,15 +290,16 @@ pub fn on_click(action: &str, button: &Element, new_tab: bool) -> Result<(), JsV
     let Some(key) = key_of(button) else {
         return Ok(());
     };
-    let open =
-        |destination: Destination, new_tab: bool, otp: Option<String>| Request::OpenConsole {
-            open: OpenConsole {
-                key: key.clone(),
-                destination,
-                new_tab,
-            },
-            otp,
-        };
+    let open = |destination: Destination,
+                new_tab: bool,
+                otp: Option<crate::core::secret::Secret>| Request::OpenConsole {
+        open: OpenConsole {
+            key: key.clone(),
+            destination,
+            new_tab,
+        },
+        otp,
+    };
     let request = match action {
         "open" if button.get_attribute("data-otp").as_deref() == Some("true") => {
             return show_otp_prompt(button, &key, new_tab);
@@ -309,7 +310,7 @@ pub fn on_click(action: &str, button: &Element, new_tab: bool) -> Result<(), JsV
             open(
                 Destination::Home,
                 button.get_attribute("data-new-tab").is_some(),
-                Some(code.trim().to_owned()),
+                Some(code.trim().into()),
             )
         }
         "more" => return toggle_more(button, &key),

@@ -12,6 +12,7 @@ use crate::core::config::{Colour, PortalEdit, Settings};
 use crate::core::consoles::ConsoleModeSetting;
 use crate::core::messages::{PortalView, Request, Response, StateView};
 use crate::core::portal_url::PortalUrl;
+use crate::core::secret::Secret;
 use crate::core::text::{msg, Msg};
 
 const ALERT: &str = "options-alert";
@@ -380,7 +381,9 @@ async fn add_portal(permission: js_sys::Promise) -> Result<(), JsValue> {
     }
     let request = Request::AddPortal {
         url: url.value(),
-        api_token: Some(token.value()).filter(|t| !t.trim().is_empty()),
+        api_token: Some(token.value())
+            .filter(|t| !t.trim().is_empty())
+            .map(Secret::from),
     };
     let response = ask(&request).await;
     if let Response::State(state) = &response {
@@ -498,9 +501,11 @@ async fn save_portal(form: web_sys::Element, permission: js_sys::Promise) -> Res
         api_host: (!managed).then_some(api_host),
         // Blank keeps the token; the checkbox clears it.
         api_token: if clear_token {
-            Some(String::new())
+            Some(Secret::new(""))
         } else {
-            Some(token).filter(|t| !t.trim().is_empty())
+            Some(token)
+                .filter(|t| !t.trim().is_empty())
+                .map(Secret::from)
         },
     };
     let response = ask(&Request::EditPortal { origin, edit }).await;
