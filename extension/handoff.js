@@ -1,5 +1,5 @@
 // The handoff shell: the page is built by the wasm core.
-import init, { startHandoff } from './jit_console.js';
+import init, { startHandoff } from './jit_pages.js';
 
 await init();
 startHandoff();

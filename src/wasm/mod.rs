@@ -1,12 +1,26 @@
 //! The browser side: thin adapters over `browser.*`/`chrome.*` and the entry points the JS
 //! shell calls. Nothing here decides; it translates between JS and the core.
+//!
+//! The release build makes two modules from this crate (see `scripts/build.sh`): the
+//! service worker's (feature `worker`) and the pages' (feature `pages`), so each context
+//! loads only its own code.
+// Helpers shared by both sides are unused in a build of one side.
+#![cfg_attr(not(all(feature = "worker", feature = "pages")), allow(dead_code))]
 
 mod browser;
+#[cfg(feature = "pages")]
 mod client;
+#[cfg(feature = "pages")]
 mod console_ui;
+#[cfg(feature = "pages")]
 mod dom;
+#[cfg(feature = "pages")]
 mod handoff;
+#[cfg(feature = "pages")]
 mod options;
+#[cfg(feature = "worker")]
 mod platform;
+#[cfg(feature = "pages")]
 mod popup;
+#[cfg(feature = "worker")]
 mod worker;

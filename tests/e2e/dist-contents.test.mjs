@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { root } from './harness.mjs';
 
-const BUILT = ['manifest.json', 'jit_console.js', 'jit_console_bg.wasm'];
+// The two wasm modules: the worker's (jit_console) and the pages' (jit_pages).
+const BUILT = ['manifest.json', 'jit_console.js', 'jit_console_bg.wasm', 'jit_pages.js', 'jit_pages_bg.wasm'];
 
 function files(dir) {
   const out = [];
