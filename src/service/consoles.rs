@@ -63,14 +63,14 @@ impl<P: Platform> Service<P> {
             .ok()
             .flatten();
         let loaded: Consoles = stored
-            .and_then(|v| serde_json::from_value(v).ok())
+            .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default();
         self.consoles.borrow_mut().get_or_insert(loaded);
     }
 
     /// Console state holds AWS secrets: memory-only storage, always.
     pub(super) async fn save_consoles(&self) {
-        let value = self.with_consoles(|c| serde_json::to_value(&*c).unwrap_or_default());
+        let value = self.with_consoles(|c| serde_json::to_string(&*c).unwrap_or_default());
         let _ = self.platform.set(Area::Session, CONSOLES_KEY, value).await;
     }
 

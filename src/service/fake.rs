@@ -300,22 +300,21 @@ impl Platform for FakePlatform {
         "chrome-extension://fake/".into()
     }
 
-    async fn get(&self, area: Area, key: &str) -> Result<Option<serde_json::Value>, PlatformError> {
-        Ok(self.storage.borrow().get(&(area, key.to_owned())).cloned())
+    async fn get(&self, area: Area, key: &str) -> Result<Option<String>, PlatformError> {
+        let storage = self.storage.borrow();
+        Ok(storage.get(&(area, key.to_owned())).map(|v| v.to_string()))
     }
 
-    async fn set(
-        &self,
-        area: Area,
-        key: &str,
-        value: serde_json::Value,
-    ) -> Result<(), PlatformError> {
+    async fn set(&self, area: Area, key: &str, json: String) -> Result<(), PlatformError> {
         if self.storage_failing.get() {
             return Err(PlatformError("quota exceeded (simulated)".into()));
         }
         if area == Area::Managed {
             return Err(PlatformError("managed storage is read-only".into()));
         }
+        // As the browser does, storage keeps the value, not the text.
+        let value: serde_json::Value =
+            serde_json::from_str(&json).map_err(|e| PlatformError(e.to_string()))?;
         self.storage
             .borrow_mut()
             .insert((area, key.to_owned()), value);

@@ -488,7 +488,7 @@ impl<P: Platform> Service<P> {
                     fetched_ms: self.platform.now_ms(),
                     tenants,
                 };
-                let stored = serde_json::to_value(&cache).unwrap_or_default();
+                let stored = serde_json::to_string(&cache).unwrap_or_default();
                 self.tenants.borrow_mut().insert(origin.to_owned(), cache);
                 let saved = self
                     .platform
@@ -533,6 +533,8 @@ impl<P: Platform> Service<P> {
     async fn load(&self) -> Result<Config, PlatformError> {
         if self.config.borrow().is_none() {
             let stored = self.platform.get(Area::Local, Config::STORAGE_KEY).await?;
+            // Read leniently (entry by entry), so through a `Value`; it is small.
+            let stored = stored.and_then(|text| serde_json::from_str(&text).ok());
             let (loaded, _dropped) = Config::from_stored(stored);
             // No policy (or a browser without managed storage) is the usual case.
             let policy = self
@@ -540,7 +542,8 @@ impl<P: Platform> Service<P> {
                 .get(Area::Managed, POLICY_KEY)
                 .await
                 .ok()
-                .flatten();
+                .flatten()
+                .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
             let loaded = loaded.with_managed(policy.as_ref());
             self.config.borrow_mut().get_or_insert(loaded);
         }
@@ -548,7 +551,7 @@ impl<P: Platform> Service<P> {
             let area = self.sessions_area();
             let stored = self.platform.get(area, SESSIONS_KEY).await?;
             let loaded: Sessions = stored
-                .and_then(|v| serde_json::from_value(v).ok())
+                .and_then(|text| serde_json::from_str(&text).ok())
                 .unwrap_or_default();
             self.sessions.borrow_mut().get_or_insert(loaded);
         }
@@ -570,7 +573,7 @@ impl<P: Platform> Service<P> {
     async fn save_sessions(&self) {
         let (value, deadline) = self.with_sessions(|s| {
             (
-                serde_json::to_value(&*s).unwrap_or_default(),
+                serde_json::to_string(&*s).unwrap_or_default(),
                 s.next_deadline(),
             )
         });
@@ -621,7 +624,11 @@ impl<P: Platform> Service<P> {
     /// Stores `next`; only once storage took it does the service adopt it.
     async fn save_config(&self, next: Config) -> Result<(), UserText> {
         self.platform
-            .set(Area::Local, Config::STORAGE_KEY, next.to_stored())
+            .set(
+                Area::Local,
+                Config::STORAGE_KEY,
+                next.to_stored().to_string(),
+            )
             .await
             .map_err(|_| msg::STORAGE_FAILED.text())?;
         *self.config.borrow_mut() = Some(next);
@@ -667,7 +674,7 @@ impl<P: Platform> Service<P> {
             .get(Area::Local, &tenants_key(origin))
             .await
             .ok()??;
-        let cache: TenantCache = serde_json::from_value(stored).ok()?;
+        let cache: TenantCache = serde_json::from_str(&stored).ok()?;
         self.tenants
             .borrow_mut()
             .insert(origin.to_owned(), cache.clone());

@@ -58,18 +58,21 @@ pub trait Platform {
     /// The extension's base URL (`chrome-extension://<id>/`).
     fn extension_base(&self) -> String;
 
-    /// The value under `key` in `area`.
+    /// The value under `key` in `area`, as JSON text.
+    ///
+    /// Values cross as text so that each stored type has one JSON reader and one writer in
+    /// the wasm module (serde_json's), not a second pair for a JS or `Value` form.
     fn get(
         &self,
         area: Area,
         key: &str,
-    ) -> impl Future<Output = Result<Option<serde_json::Value>, PlatformError>>;
-    /// Stores `value` under `key` in `area`.
+    ) -> impl Future<Output = Result<Option<String>, PlatformError>>;
+    /// Stores the JSON text `json` under `key` in `area` (as the value it denotes).
     fn set(
         &self,
         area: Area,
         key: &str,
-        value: serde_json::Value,
+        json: String,
     ) -> impl Future<Output = Result<(), PlatformError>>;
     /// Removes `key` from `area`.
     fn remove(&self, area: Area, key: &str) -> impl Future<Output = Result<(), PlatformError>>;

@@ -73,7 +73,8 @@ impl<P: Platform> Service<P> {
             .await
             .ok()
             .flatten();
-        if applied.as_ref().and_then(|v| v.as_str()) == Some(fingerprint.as_str()) {
+        let applied = applied.and_then(|text| serde_json::from_str::<String>(&text).ok());
+        if applied.as_deref() == Some(fingerprint.as_str()) {
             return;
         }
         if self.platform.set_menus(&items).await.is_ok() {
@@ -82,7 +83,7 @@ impl<P: Platform> Service<P> {
                 .set(
                     Area::Session,
                     MENUS_KEY,
-                    serde_json::Value::String(fingerprint),
+                    serde_json::Value::String(fingerprint).to_string(),
                 )
                 .await;
         }

@@ -1,8 +1,8 @@
 //! Bindings for the few WebExtension APIs used, found on `browser` (Firefox) or `chrome`
 //! (Chrome) at call time. Both return promises in Manifest V3.
 
-use js_sys::{Array, Function, Reflect};
-use serde::Serialize;
+use js_sys::{Array, Function, Reflect, JSON};
+use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::core::text::{Msg, UserText};
@@ -104,12 +104,17 @@ pub fn runtime() -> Result<Runtime, BrowserError> {
 
 /// The user's language version of a message, or English when the browser has none.
 pub fn localize(text: &UserText) -> String {
+    translated(text).unwrap_or_else(|| text.english())
+}
+
+/// The browser's text of a message in the user's language (English, the default locale,
+/// when it has no better one). `None` only where `i18n` is missing.
+pub fn translated(text: &UserText) -> Option<String> {
     let args: Array = text.args.iter().map(|a| JsValue::from_str(a)).collect();
     api::<I18n>(&["i18n"])
         .ok()
         .and_then(|i18n| i18n.get_message(&text.name, &args))
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| text.english())
 }
 
 /// A message without arguments, localized.
@@ -122,11 +127,29 @@ pub fn tf(message: Msg, args: &[&str]) -> String {
     localize(&message.with(args.iter().copied()))
 }
 
-/// A Rust value as a plain JS object (not a `Map`), for the browser APIs.
+/// A Rust value as a plain JS object, for the browser APIs and the pages.
+///
+/// Through JSON text: serde_json is then the one serializer in the module (a second one,
+/// such as serde-wasm-bindgen, doubles the code of every type), and `JSON.parse` is fast.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, BrowserError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| BrowserError(e.to_string()))
+    let text = serde_json::to_string(value).map_err(|e| BrowserError(e.to_string()))?;
+    json_to_js(&text)
+}
+
+/// The value JSON text denotes.
+pub fn json_to_js(text: &str) -> Result<JsValue, BrowserError> {
+    Ok(JSON::parse(text)?)
+}
+
+/// A JS value as JSON text (`None` for `undefined`, functions and the like).
+pub fn js_to_json(value: &JsValue) -> Option<String> {
+    JSON::stringify(value).ok()?.as_string()
+}
+
+/// A Rust value from a JS value (through JSON text, as [`to_js`]).
+pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, BrowserError> {
+    let text = js_to_json(value).ok_or_else(|| BrowserError("not JSON".into()))?;
+    serde_json::from_str(&text).map_err(|e| BrowserError(e.to_string()))
 }
 
 /// Writes a line to the console, for diagnostics that hold no secret.

@@ -18,7 +18,7 @@ pub async fn ask(request: &Request) -> Response {
         return unavailable();
     };
     match runtime.send_message(&message).await {
-        Ok(answer) => serde_wasm_bindgen::from_value(answer).unwrap_or_else(|_| unavailable()),
+        Ok(answer) => browser::from_js(&answer).unwrap_or_else(|_| unavailable()),
         Err(e) => {
             browser::log(&format!(
                 "worker did not answer: {}",

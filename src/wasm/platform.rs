@@ -79,7 +79,7 @@ impl Platform for BrowserPlatform {
             .unwrap_or_default()
     }
 
-    async fn get(&self, area: Area, key: &str) -> Result<Option<serde_json::Value>, PlatformError> {
+    async fn get(&self, area: Area, key: &str) -> Result<Option<String>, PlatformError> {
         // The empty key reads the whole area (the policy is all of `storage.managed`).
         let whole = key.is_empty();
         let which = if whole {
@@ -92,20 +92,19 @@ impl Platform for BrowserPlatform {
         if value.is_undefined() {
             return Ok(None);
         }
-        serde_wasm_bindgen::from_value(value)
+        browser::js_to_json(&value)
             .map(Some)
-            .map_err(|e| PlatformError(e.to_string()))
+            .ok_or_else(|| PlatformError(format!("{key} is not JSON")))
     }
 
-    async fn set(
-        &self,
-        area: Area,
-        key: &str,
-        value: serde_json::Value,
-    ) -> Result<(), PlatformError> {
+    async fn set(&self, area: Area, key: &str, json: String) -> Result<(), PlatformError> {
         let items = Object::new();
-        Reflect::set(&items, &JsValue::from_str(key), &to_js(&value)?)
-            .map_err(BrowserError::from)?;
+        Reflect::set(
+            &items,
+            &JsValue::from_str(key),
+            &browser::json_to_js(&json)?,
+        )
+        .map_err(BrowserError::from)?;
         call(&area_path(area), "set", &[items.into()])
             .await
             .map(drop)
@@ -221,14 +220,14 @@ impl Platform for BrowserPlatform {
         let mut options = json!({
             "type": "basic",
             "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
-            "title": browser::localize(title),
-            "message": browser::localize(message),
+            "title": notification_text(title),
+            "message": notification_text(message),
         });
         // Firefox shows no buttons (and refuses the key); a click on the body renews there.
         if api::<JsValue>(&["contextualIdentities"]).is_err() {
             options["buttons"] = json!([
-                {"title": browser::t(msg::NOTIFICATION_RENEW)},
-                {"title": browser::t(msg::NOTIFICATION_DISMISS)}
+                {"title": notification_text(&msg::NOTIFICATION_RENEW.text())},
+                {"title": notification_text(&msg::NOTIFICATION_DISMISS.text())}
             ]);
         }
         if let Ok(options) = to_js(&options) {
@@ -367,6 +366,15 @@ impl Platform for BrowserPlatform {
     async fn clear_alarm(&self, name: &str) {
         let _ = call(&["alarms"], "clear", &[JsValue::from_str(name)]).await;
     }
+}
+
+/// A notification's text, from the browser's `i18n`. The worker does not fall back to the
+/// generated English table (`UserText::english`): that would put every sentence of the pages
+/// in the worker's module, and the browser always has the English text (`_locales/en` is the
+/// default locale, and `build.rs` fails a message without it). Without `i18n` at all, the
+/// message's name is shown.
+fn notification_text(text: &UserText) -> String {
+    browser::translated(text).unwrap_or_else(|| text.name.clone())
 }
 
 /// The container of one identity (Firefox): found by name, else created with its colour.

@@ -36,7 +36,7 @@ pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
     let tab_id = field(&field(&sender, "tab"), "id")
         .as_f64()
         .map(|id| id as i32);
-    let response = match serde_wasm_bindgen::from_value::<Request>(message) {
+    let response = match browser::from_js::<Request>(&message) {
         Ok(request) => service().handle(request, Sender { tab_id }).await,
         Err(_) => Response::Error {
             message: msg::WORKER_UNAVAILABLE.text(),
