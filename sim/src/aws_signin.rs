@@ -15,8 +15,6 @@ use crate::state::{ConsoleSession, State};
 pub const SINGLE_COOKIE: &str = "aws-sim-session";
 /// Prefix of multi-session cookies (`aws-sim-ms-<id8>`).
 pub const MULTI_COOKIE_PREFIX: &str = "aws-sim-ms-";
-/// Most simultaneous multi-session identities in one browser.
-pub const MAX_MULTI_SESSIONS: usize = 5;
 /// AWS's answer when a federation login meets a live session (single-session mode).
 pub const LOG_OUT_FIRST: &str =
     "You must first log out before logging into a different AWS account.";
@@ -179,11 +177,12 @@ fn login(state: &mut State, partition: Partition, req: &Request, now: u64) -> Re
             (SINGLE_COOKIE.to_string(), None)
         }
         ConsoleMode::Multi => {
-            if live_multi_sessions(state, partition, req, now) >= MAX_MULTI_SESSIONS {
+            let max = state.config.max_multi_sessions;
+            if live_multi_sessions(state, partition, req, now) >= max {
                 return error_page(
                     400,
                     "Sign-in failed",
-                    "You have reached the maximum number of sessions (5). Sign out of a session before you sign in to another one.",
+                    &format!("You have reached the maximum number of sessions ({max}). Sign out of a session before you sign in to another one."),
                 );
             }
             let mut id8 = ids::session_id8();

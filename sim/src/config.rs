@@ -101,6 +101,9 @@ impl HandoffHost {
 pub struct Config {
     /// AWS Console session mode.
     pub console_mode: ConsoleMode,
+    /// Multi-session mode: live sessions a browser may hold per partition (AWS allows 5;
+    /// the benchmark opens 50 consoles at once).
+    pub max_multi_sessions: usize,
     /// Simulated seconds per real second.
     pub clock_speed: f64,
     /// Lifetime of portal bearer tokens (UI sessions and hand-off tokens), in seconds.
@@ -113,6 +116,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             console_mode: ConsoleMode::Single,
+            max_multi_sessions: 5,
             clock_speed: 1.0,
             portal_token_ttl_secs: 28_800,
             portals: vec![PortalConfig::default()],
@@ -356,6 +360,12 @@ impl Config {
                 self.clock_speed
             ));
         }
+        if !(1..=10_000).contains(&self.max_multi_sessions) {
+            return err(format!(
+                "max_multi_sessions must be between 1 and 10000, got {}",
+                self.max_multi_sessions
+            ));
+        }
         if self.portal_token_ttl_secs == 0 {
             return err("portal_token_ttl_secs must be at least 1".into());
         }
@@ -572,6 +582,7 @@ mod tests {
     fn bad_values_are_explained() {
         for (json, needle) in [
             (r#"{"clock_speed":-1}"#, "clock_speed"),
+            (r#"{"max_multi_sessions":0}"#, "max_multi_sessions"),
             (r#"{"portals":[{"name":"Bad Name"}]}"#, "DNS label"),
             (r#"{"portals":[{"account_id":"12"}]}"#, "12 digits"),
             (r#"{"portals":[{"name":"a"},{"name":"a"}]}"#, "twice"),

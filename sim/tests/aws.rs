@@ -400,6 +400,27 @@ fn multi_session_gives_each_identity_its_own_host_up_to_five() {
 }
 
 #[test]
+fn the_multi_session_limit_is_configurable() {
+    let mut sim = multi_sim();
+    sim.state.config.max_multi_sessions = 7;
+    let mut jar = Jar::default();
+    for i in 0..8 {
+        let c = jit(&mut sim, [DEV01, QA, STAGING, PROD][i % 4]);
+        let t = signin_token(&mut sim, &c);
+        let r = sim.browse(
+            &mut jar,
+            Request::get(&login_url("signin.aws.amazon.com", DEST, &t)),
+        );
+        if i < 7 {
+            assert_eq!(r.status, 302, "{i}");
+        } else {
+            assert_eq!(r.status, 400);
+            assert!(r.body_text().contains("maximum number of sessions (7)"));
+        }
+    }
+}
+
+#[test]
 fn multi_session_hosts_need_their_own_cookie() {
     let mut sim = multi_sim();
     let mut jar = Jar::default();
