@@ -5,6 +5,7 @@ pub mod aws;
 pub mod config;
 pub mod consoles;
 pub mod copy;
+pub mod diagnostics;
 pub mod menus;
 pub mod messages;
 pub mod portal_api;

@@ -234,6 +234,12 @@ impl<P: Platform> Service<P> {
         }
     }
 
+    /// Reads the stored state now (the first step of [`Self::on_startup`], which the worker
+    /// times on its own); false when storage failed.
+    pub async fn load_state(&self) -> bool {
+        self.load().await.is_ok()
+    }
+
     /// The worker started (after a browser or worker restart): rebuild the schedule from
     /// storage.
     pub async fn on_startup(&self) {

@@ -12,6 +12,8 @@ mod browser;
 mod client;
 #[cfg(feature = "pages")]
 mod console_ui;
+#[cfg(feature = "worker")]
+mod diagnostics;
 #[cfg(feature = "pages")]
 mod dom;
 #[cfg(feature = "pages")]

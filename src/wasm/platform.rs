@@ -7,6 +7,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::browser::{self, api, to_js, BrowserError};
+use super::diagnostics;
+use crate::core::diagnostics::Event;
 use crate::core::portal_api::{ApiReply, ApiRequest, MAX_BODY_BYTES};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
@@ -127,17 +129,11 @@ impl Platform for BrowserPlatform {
         if let Some(otp) = &request.otp {
             headers.push(("otpcode", otp.expose().to_owned()));
         }
-        match http_get(&request.url, &headers).await {
-            Ok(reply) => reply,
-            Err(detail) => ApiReply::Network(detail),
-        }
+        timed_get("portal", &request.url, &headers).await
     }
 
     async fn fetch_aws(&self, url: &Secret) -> ApiReply {
-        match http_get(url.expose(), &[]).await {
-            Ok(reply) => reply,
-            Err(detail) => ApiReply::Network(detail),
-        }
+        timed_get("aws", url.expose(), &[]).await
     }
 
     fn isolates_identities(&self) -> bool {
@@ -151,9 +147,11 @@ impl Platform for BrowserPlatform {
     ) -> Result<(TabId, Option<i32>), PlatformError> {
         if self.isolates_identities() {
             let store = container(placement).await?;
+            diagnostics::record(Event::Navigate { tab: None });
             let tab = call(&["tabs"], "create", &[to_js(&json!({"url": url.expose(), "active": placement.active, "cookieStoreId": store}))?]).await?;
             return Ok((tab_id_of(&tab)?, None));
         }
+        diagnostics::record(Event::Navigate { tab: None });
         let tab = tab_id_of(
             &call(
                 &["tabs"],
@@ -294,6 +292,7 @@ impl Platform for BrowserPlatform {
     }
 
     async fn navigate_tab(&self, tab_id: TabId, url: &Secret) -> Result<(), PlatformError> {
+        diagnostics::record(Event::Navigate { tab: Some(tab_id) });
         call(
             &["tabs"],
             "update",
@@ -395,6 +394,21 @@ async fn container(placement: &ConsolePlacement) -> Result<String, PlatformError
     field(&identity, "cookieStoreId")
         .as_string()
         .ok_or_else(|| PlatformError("container without cookieStoreId".into()))
+}
+
+/// [`http_get`], with its start and end in the diagnostics ring (`to`: `portal` or `aws`).
+async fn timed_get(to: &'static str, url: &str, headers: &[(&str, String)]) -> ApiReply {
+    let id = diagnostics::fetch_started(to);
+    let reply = match http_get(url, headers).await {
+        Ok(reply) => reply,
+        Err(detail) => ApiReply::Network(detail),
+    };
+    let status = match &reply {
+        ApiReply::Http { status, .. } => *status,
+        ApiReply::Network(_) | ApiReply::TooLarge => 0,
+    };
+    diagnostics::fetch_ended(id, status);
+    reply
 }
 
 /// `GET` with the given headers, no cookies, no redirects followed (neither a portal API nor

@@ -7,7 +7,9 @@ use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 use super::browser;
+use super::diagnostics;
 use super::platform::BrowserPlatform;
+use crate::core::diagnostics::Event;
 use crate::core::menus::MenuClick;
 use crate::core::messages::{Request, Response, StateView};
 use crate::core::text::msg;
@@ -33,6 +35,10 @@ pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
     if !from_our_pages(&sender) {
         return JsValue::UNDEFINED;
     }
+    let kind = field(&message, "type").as_string().unwrap_or_default();
+    diagnostics::record(Event::Request {
+        request: kind.clone(),
+    });
     let tab_id = field(&field(&sender, "tab"), "id")
         .as_f64()
         .map(|id| id as i32);
@@ -43,13 +49,19 @@ pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
             state: StateView::default(),
         },
     };
-    browser::to_js(&response).unwrap_or(JsValue::UNDEFINED)
+    let answer = browser::to_js(&response).unwrap_or(JsValue::UNDEFINED);
+    diagnostics::record(Event::Answered { request: kind });
+    answer
 }
 
 /// The worker started: rebuild the renewal schedule from storage.
 #[wasm_bindgen(js_name = handleStartup)]
 pub async fn handle_startup() {
-    service().on_startup().await;
+    let service = service();
+    service.load_state().await;
+    diagnostics::record(Event::StateLoaded);
+    service.on_startup().await;
+    diagnostics::record(Event::StartupDone);
 }
 
 /// `notifications.onButtonClicked` (`button` set) and `notifications.onClicked`.
