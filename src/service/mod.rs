@@ -64,6 +64,7 @@ pub struct Service<P> {
     flights: RefCell<BTreeMap<String, std::rc::Rc<consoles::Flight>>>,
     opening: RefCell<std::collections::BTreeSet<String>>,
     tenants: RefCell<BTreeMap<String, TenantCache>>,
+    renewing: RefCell<std::collections::BTreeSet<String>>,
 }
 
 impl<P: Platform> Service<P> {
@@ -77,6 +78,7 @@ impl<P: Platform> Service<P> {
             flights: RefCell::new(BTreeMap::new()),
             opening: RefCell::new(std::collections::BTreeSet::new()),
             tenants: RefCell::new(BTreeMap::new()),
+            renewing: RefCell::new(std::collections::BTreeSet::new()),
         }
     }
 

@@ -1,6 +1,10 @@
 //! Renewing consoles before their credentials run out, in place, and keeping the badge and
 //! the tab group titles true. Driven by one alarm; rebuilt from storage on every start.
 
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::task::Poll;
+
 use super::{find, Platform, Service};
 use crate::core::aws;
 use crate::core::config::Portal;
@@ -56,7 +60,16 @@ impl<P: Platform> Service<P> {
                 .set_alarm(RENEWAL_ALARM, now.saturating_add(RESUME_AFTER_MS))
                 .await;
         }
-        for key in &plan.renew {
+        // Renewals of portals with a live session run together: fifty consoles due in the same
+        // minute must not wait for each other's round trips (the browser still caps the
+        // connections per host). Without a session, the first renewal starts the one sign-in
+        // and the others queue behind it, one after the other as before.
+        let (together, one_by_one): (Vec<_>, Vec<_>) = plan
+            .renew
+            .iter()
+            .partition(|key| self.active_token(&key.origin).is_some());
+        join_all(together.into_iter().map(|key| self.renew(key, false))).await;
+        for key in one_by_one {
             self.renew(key, false).await;
         }
         for key in &plan.notify {
@@ -130,6 +143,17 @@ impl<P: Platform> Service<P> {
     /// renewed when the console sends it to the expired page (or here, if it is there
     /// already). Unless asked, a renewal that failed waits for its retry time.
     pub(super) async fn renew(&self, key: &ConsoleKey, asked: bool) {
+        // One renewal of an identity at a time: a schedule that runs while renewals are in
+        // flight (another alarm, a tab closed, a request) must not start the same ones again.
+        let id = key.id();
+        if !self.renewing.borrow_mut().insert(id.clone()) {
+            return;
+        }
+        self.renew_once(key, asked).await;
+        self.renewing.borrow_mut().remove(&id);
+    }
+
+    async fn renew_once(&self, key: &ConsoleKey, asked: bool) {
         let config = self.config.borrow().clone().unwrap_or_default();
         let Some(portal) = find(&config, &key.origin) else {
             self.with_consoles(|c| c.forget_credentials(key));
@@ -343,9 +367,69 @@ impl<P: Platform> Service<P> {
     }
 }
 
+/// Runs the futures together until all are done (polled in order each time any is woken).
+/// Each runs synchronously up to its first wait before the next starts.
+async fn join_all<F: Future<Output = ()>>(futures: impl IntoIterator<Item = F>) {
+    let mut running: Vec<Option<Pin<Box<F>>>> =
+        futures.into_iter().map(|f| Some(Box::pin(f))).collect();
+    poll_fn(|cx| {
+        let mut waiting = false;
+        for slot in &mut running {
+            if let Some(future) = slot {
+                if future.as_mut().poll(cx).is_ready() {
+                    *slot = None;
+                } else {
+                    waiting = true;
+                }
+            }
+        }
+        if waiting {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
+    .await;
+}
+
 #[cfg(test)]
 mod tests {
-    use super::expired_page;
+    use std::cell::RefCell;
+
+    use super::{expired_page, join_all, poll_fn, Poll};
+
+    /// Waits once (wakes itself), as a request in flight would.
+    async fn yield_once() {
+        let mut waited = false;
+        poll_fn(|cx| {
+            if waited {
+                Poll::Ready(())
+            } else {
+                waited = true;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+        })
+        .await;
+    }
+
+    #[test]
+    fn join_all_runs_the_futures_together() {
+        let order = RefCell::new(Vec::new());
+        let task = |name: &'static str| {
+            let order = &order;
+            async move {
+                order.borrow_mut().push(format!("{name} starts"));
+                yield_once().await;
+                order.borrow_mut().push(format!("{name} ends"));
+            }
+        };
+        futures_executor::block_on(join_all([task("a"), task("b")]));
+        assert_eq!(
+            order.into_inner(),
+            ["a starts", "b starts", "a ends", "b ends"]
+        );
+    }
 
     #[test]
     fn recognises_the_expired_pages_and_not_our_own_steps() {
