@@ -73,7 +73,11 @@ fn stored<T: serde::de::DeserializeOwned + Default>(
         .storage
         .borrow()
         .get(&(area, key.to_owned()))
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .and_then(|v| match v {
+            // The console state is kept as one JSON string.
+            serde_json::Value::String(text) => serde_json::from_str(text).ok(),
+            other => serde_json::from_value(other.clone()).ok(),
+        })
         .unwrap_or_default()
 }
 

@@ -286,6 +286,13 @@ fn kept_alive_identities_renew_without_tabs() {
     assert!(state.state().portals[0].tenants.as_ref().unwrap()[0].keep_alive);
 }
 
+/// The console state as stored (one JSON string in `storage.session`).
+fn stored_consoles(service: &Service<FakePlatform>) -> jit_console::core::consoles::Consoles {
+    let stored =
+        service.platform().storage.borrow()[&(Area::Session, "consoles".to_owned())].clone();
+    serde_json::from_str(stored.as_str().unwrap()).unwrap()
+}
+
 #[test]
 fn a_failed_renewal_keeps_the_credentials_and_retries_with_backoff() {
     let (service, tab) = with_console();
@@ -318,10 +325,7 @@ fn a_failed_renewal_keeps_the_credentials_and_retries_with_backoff() {
             1 + attempt,
             "one request per attempt"
         );
-        let consoles: jit_console::core::consoles::Consoles = serde_json::from_value(
-            service.platform().storage.borrow()[&(Area::Session, "consoles".to_owned())].clone(),
-        )
-        .unwrap();
+        let consoles = stored_consoles(&service);
         let retry = consoles.retries[&dev01().id()].next_ms;
         assert!(alarm(&service) <= retry, "the retry is scheduled");
         // Nothing happens before the retry time, however often the worker wakes.
@@ -343,10 +347,7 @@ fn a_failed_renewal_keeps_the_credentials_and_retries_with_backoff() {
     block_on(service.on_alarm(RENEWAL_ALARM));
     assert_eq!(jit_requests(&service), 5);
     assert!(service.platform().tabs.borrow()[&tab].contains("Action=logout"));
-    let consoles: jit_console::core::consoles::Consoles = serde_json::from_value(
-        service.platform().storage.borrow()[&(Area::Session, "consoles".to_owned())].clone(),
-    )
-    .unwrap();
+    let consoles = stored_consoles(&service);
     assert!(consoles.retries.is_empty(), "the retries end with success");
 }
 

