@@ -1,13 +1,14 @@
 # The one entry point. On a fresh Debian machine:
 #   make demo   builds the extension and shows it working against the built-in simulator
 #   make test   runs every check and test
-# Both install what is missing first (scripts/setup.sh), idempotently.
+#   make bench  measures speed and size against their budgets (bench/README.md)
+# All three install what is missing first (scripts/setup.sh), idempotently.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 CARGO ?= cargo
 
-.PHONY: setup setup-build setup-demo build build-sim demo test lint test-rust test-e2e fuzz-smoke fuzz deny clean
+.PHONY: setup setup-build setup-demo build build-sim demo test lint test-rust test-e2e fuzz-smoke fuzz deny bench clean
 
 setup:
 	scripts/setup.sh test
@@ -63,6 +64,12 @@ fuzz: setup
 
 ## test: everything
 test: lint deny test-rust test-e2e fuzz-smoke
+
+## bench: size, start-up, popup, click-to-console and renewal figures in headless Chromium
+## against the simulator, each with its budget and a verdict; writes bench/results.json
+## (keeping the previous run) and the table in bench/README.md. Times are not tested.
+bench: setup build build-sim
+	node bench/run.mjs
 
 clean:
 	rm -rf dist build target/wasm32-unknown-unknown

@@ -1,0 +1,160 @@
+// Figures, verdicts, the comparison with the previous run, bench/results.json and the table
+// in bench/README.md.
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+
+/** Median, min and max of numbers. */
+export function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return { median: null, min: null, max: null, n: 0 };
+  const median = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  return { median, min: sorted[0], max: sorted[n - 1], n };
+}
+
+/**
+ * A figure: `budget` is `{max}` (the median must not exceed it) or `{equals}` (every sample
+ * must equal it), or absent (reported only).
+ */
+export function figure(id, title, unit, samples, { budget, detail, note } = {}) {
+  const s = stats(samples.filter((v) => typeof v === 'number' && Number.isFinite(v)));
+  let verdict = 'info';
+  if (budget && s.n === 0) verdict = 'fail';
+  else if (budget?.max !== undefined) verdict = s.median <= budget.max ? 'pass' : 'fail';
+  else if (budget?.equals !== undefined) verdict = samples.every((v) => v === budget.equals) ? 'pass' : 'fail';
+  return { id, title, unit, budget: budget ?? null, samples, ...s, verdict, detail: detail ?? null, note: note ?? null };
+}
+
+const round = (v) => (v === null ? '–' : Number.isInteger(v) || Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+function budgetText(f) {
+  if (!f.budget) return '';
+  if (f.budget.max !== undefined) return `≤ ${f.budget.max} ${f.unit}`;
+  return `= ${f.budget.equals}`;
+}
+
+function valueText(f) {
+  if (f.n === 0) return 'not measured';
+  const spread = f.n > 1 ? ` (${round(f.min)}–${round(f.max)}, n=${f.n})` : '';
+  return `${round(f.median)} ${f.unit}${spread}`;
+}
+
+/** Prints one line per figure, and returns whether every budget held. */
+export function printFigures(figures) {
+  let ok = true;
+  for (const f of figures) {
+    const tag = { pass: 'PASS', fail: 'FAIL', info: 'info' }[f.verdict];
+    if (f.verdict === 'fail') ok = false;
+    const budget = budgetText(f);
+    console.log(`${tag.padEnd(4)}  ${f.title}`);
+    console.log(`      ${valueText(f).padEnd(34)} ${budget ? `budget ${budget}` : ''}`);
+    if (f.detail) console.log(`      ${f.detail}`);
+    if (f.note) console.log(`      note: ${f.note}`);
+  }
+  return ok;
+}
+
+/** Figures more than 20 % worse (higher) than in the previous run. */
+export function regressions(figures, previous) {
+  if (!previous) return [];
+  const before = new Map(previous.figures.map((f) => [f.id, f]));
+  const worse = [];
+  for (const f of figures) {
+    const old = before.get(f.id);
+    if (!old || old.median === null || f.median === null || f.unit === 'requests') continue;
+    if (old.median > 0 ? f.median > old.median * 1.2 : f.median > 0) {
+      worse.push({ id: f.id, title: f.title, unit: f.unit, before: old.median, now: f.median });
+    }
+  }
+  return worse;
+}
+
+export function printRegressions(worse, previous) {
+  if (!previous) {
+    console.log('\n(no previous run to compare with)');
+    return;
+  }
+  if (worse.length === 0) {
+    console.log(`\nNo figure is more than 20 % worse than the previous run (${previous.commit}, ${previous.date}).`);
+    return;
+  }
+  const bar = '!'.repeat(78);
+  console.log(`\n${bar}\n!!! REGRESSION: ${worse.length} figure(s) more than 20 % worse than the previous run (${previous.commit}, ${previous.date})`);
+  for (const w of worse) {
+    console.log(`!!!   ${w.title}: ${round(w.before)} -> ${round(w.now)} ${w.unit} (+${(((w.now - w.before) / Math.max(w.before, 1e-9)) * 100).toFixed(0)} %)`);
+  }
+  console.log(bar);
+}
+
+/** Where and when: the machine, the browser, the commit. */
+export function provenance(root, chromiumVersion) {
+  const git = (...args) => {
+    try { return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim(); } catch { return ''; }
+  };
+  const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    commit: `${git('rev-parse', '--short', 'HEAD')}${dirty ? '+changes' : ''}`,
+    machine: {
+      cpus: cpus.length,
+      cpu: cpus[0]?.model?.trim() ?? 'unknown',
+      memory_gb: Math.round(os.totalmem() / 2 ** 30),
+      os: `${os.type()} ${os.release()}`,
+      node: process.version,
+      chromium: chromiumVersion,
+      load_average_at_start: os.loadavg().map((v) => Number(v.toFixed(2))),
+    },
+  };
+}
+
+/** Writes bench/results.json, keeping the run before as `previous`. Returns that previous run. */
+export function saveResults(path, run) {
+  let previous = null;
+  if (existsSync(path)) {
+    try { previous = JSON.parse(readFileSync(path, 'utf8')).latest ?? null; } catch { previous = null; }
+  }
+  writeFileSync(path, `${JSON.stringify({ latest: run, previous }, null, 2)}\n`);
+  return previous;
+}
+
+/** Replaces the generated part of bench/README.md with the run's table. */
+export function writeReadmeTable(path, run, previous, worse) {
+  const readme = readFileSync(path, 'utf8');
+  const begin = '<!-- results:begin -->';
+  const end = '<!-- results:end -->';
+  const start = readme.indexOf(begin);
+  const stop = readme.indexOf(end);
+  if (start < 0 || stop < start) throw new Error(`${path} lacks the ${begin} / ${end} markers`);
+  const m = run.machine;
+  const before = new Map((previous?.figures ?? []).map((f) => [f.id, f]));
+  const lines = [
+    begin,
+    `Latest run: ${run.date.slice(0, 16).replace('T', ' ')} UTC, commit \`${run.commit}\`, ${run.duration_s} s.`,
+    `Machine: ${m.cpus} × ${m.cpu}, ${m.memory_gb} GB, ${m.os}; Chromium ${m.chromium} (headless), Node ${m.node}; load average at start ${m.load_average_at_start.join(' / ')}.`,
+    '',
+    '| figure | median | spread (min–max, n) | budget | verdict | previous |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const f of run.figures) {
+    const old = before.get(f.id);
+    const spread = f.n > 1 ? `${round(f.min)}–${round(f.max)}, n=${f.n}` : f.n === 1 ? 'one measurement' : '–';
+    const verdict = { pass: 'pass', fail: '**FAIL**', info: '–' }[f.verdict];
+    const prev = old?.median != null ? `${round(old.median)}` : '–';
+    lines.push(`| ${f.title} | ${f.median === null ? '–' : `${round(f.median)} ${f.unit}`} | ${spread} | ${budgetText(f) || '–'} | ${verdict} | ${prev} |`);
+  }
+  lines.push('');
+  if (worse.length) {
+    lines.push(`**Regressions** (more than 20 % worse than \`${previous.commit}\`): ${worse.map((w) => `${w.title} ${round(w.before)} → ${round(w.now)} ${w.unit}`).join('; ')}.`);
+  } else if (previous) {
+    lines.push(`No figure is more than 20 % worse than the previous run (\`${previous.commit}\`).`);
+  }
+  const details = run.figures.filter((f) => f.detail || f.note);
+  if (details.length) {
+    lines.push('', 'Details:', '');
+    for (const f of details) lines.push(`- ${f.title}: ${[f.detail, f.note].filter(Boolean).join(' ')}`);
+  }
+  lines.push(end);
+  writeFileSync(path, readme.slice(0, start) + lines.join('\n') + readme.slice(stop + end.length));
+}
