@@ -5,8 +5,8 @@
 //! Everything that carries a credential (keys, tokens, sign-in URLs) is a [`Secret`], and no
 //! error names a credential's value.
 
+use super::weburl::WebUrl;
 use serde::{Deserialize, Serialize};
-use url::{Host, Url};
 
 use super::portal_api::{json, ApiError, ApiReply};
 use super::secret::Secret;
@@ -329,22 +329,14 @@ pub fn is_console_host(host: &str, partition: Partition) -> bool {
 /// The URL is parsed the way a browser parses it (so `\` tricks and `@` user info are seen
 /// for what they are) and the parsed host is checked, never a substring of the text.
 pub fn is_safe_console_url(url: &str, partition: Partition) -> bool {
-    let Ok(parsed) = Url::parse(url) else {
+    let Ok(parsed) = WebUrl::parse(url) else {
         return false;
     };
-    if parsed.scheme() != "https"
-        || !parsed.username().is_empty()
-        || parsed.password().is_some()
-        || parsed.port().is_some()
-    {
+    if parsed.scheme() != "https" || parsed.has_credentials() || parsed.port().is_some() {
         return false;
     }
-    match parsed.host() {
-        Some(Host::Domain(host)) => {
-            is_signin_host(host, partition) || is_console_host(host, partition)
-        }
-        _ => false,
-    }
+    let host = parsed.host();
+    is_signin_host(host, partition) || is_console_host(host, partition)
 }
 
 /// Percent-encodes everything but the unreserved characters of RFC 3986 (`A-Z a-z 0-9 - . _
@@ -656,6 +648,7 @@ pub fn service_url(partition: Partition, service: AwsService, region: &str) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use url::Url;
 
     fn ok(body: &str) -> ApiReply {
         ApiReply::Http {

@@ -9,6 +9,7 @@ use super::arn::Arn;
 use super::aws::{self, AwsService, JitCredentials, Partition};
 use super::session::TabId;
 use super::text::{msg, UserText};
+use super::weburl::WebUrl;
 
 /// Whose console: a tenant's, the administrator's, or duplo-ops'.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -168,7 +169,7 @@ impl Destination {
                 Ok(arn.console_url(region))
             }
             Self::Url { url } => {
-                let parsed = url::Url::parse(url).map_err(|_| msg::CONSOLE_PAGE_INVALID.text())?;
+                let parsed = WebUrl::parse(url).map_err(|_| msg::CONSOLE_PAGE_INVALID.text())?;
                 if is_console_page(url, partition) {
                     Ok(same_page(&parsed))
                 } else {
@@ -182,16 +183,15 @@ impl Destination {
 /// A console page as a federation `Destination`: a multi-session host
 /// (`{account}-{id}.{region}.console…`) belongs to one identity, so the page is moved to the
 /// plain regional host and the new identity gets its own.
-fn same_page(url: &url::Url) -> String {
-    let host = url.host_str().unwrap_or_default();
+fn same_page(url: &WebUrl) -> String {
+    let host = url.host();
     match aws::multi_session_host(host) {
         Some((_, _, region)) => {
             let base = host.splitn(3, '.').nth(2).unwrap_or_default();
-            let mut moved = url.clone();
-            if moved.set_host(Some(&format!("{region}.{base}"))).is_err() {
-                return url.to_string();
+            match url.with_host(&format!("{region}.{base}")) {
+                Ok(moved) => moved.to_string(),
+                Err(_) => url.to_string(),
             }
-            moved.to_string()
         }
         None => url.to_string(),
     }
@@ -213,13 +213,11 @@ pub struct OpenConsole {
 /// Whether `url` is an `https` page on a console host of `partition`, without user info or
 /// an explicit port (the `console_url` fuzz target found `https://x@console…` passing).
 pub fn is_console_page(url: &str, partition: Partition) -> bool {
-    url::Url::parse(url).is_ok_and(|u| {
+    WebUrl::parse(url).is_ok_and(|u| {
         u.scheme() == "https"
-            && u.username().is_empty()
-            && u.password().is_none()
+            && !u.has_credentials()
             && u.port().is_none()
-            && u.host_str()
-                .is_some_and(|h| aws::is_console_host(h, partition))
+            && aws::is_console_host(u.host(), partition)
     })
 }
 
@@ -517,10 +515,10 @@ impl Consoles {
             self.tabs.remove(&tab);
             return;
         }
-        let Ok(parsed) = url::Url::parse(url) else {
+        let Ok(parsed) = WebUrl::parse(url) else {
             return;
         };
-        let host = parsed.host_str().unwrap_or_default();
+        let host = parsed.host();
         for partition in Partition::ALL {
             if !aws::is_console_host(host, *partition) {
                 continue;

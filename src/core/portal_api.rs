@@ -38,11 +38,8 @@ impl Endpoint {
             Self::TenantsForUser => "/admin/GetTenantsForUser".into(),
             Self::TenantCredentials(id) => {
                 // The id comes from the portal: encoded as one path segment, whatever it holds.
-                let segment: String = url::form_urlencoded::byte_serialize(id.as_bytes())
-                    .collect::<String>()
-                    .replace('+', "%20")
-                    // `..` alone would be resolved away by URL normalisation.
-                    .replace('.', "%2E");
+                // `..` alone would be resolved away by URL normalisation.
+                let segment = super::aws::encode(id).replace('.', "%2E");
                 format!("/subscriptions/{segment}/GetAwsConsoleTokenUrl")
             }
             Self::AdminCredentials => "/v3/admin/aws/jitAccess/admin".into(),

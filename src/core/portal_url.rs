@@ -10,12 +10,10 @@
 //! - a bare host (`acme.duplocloud.net`) is taken as `https://acme.duplocloud.net`, because
 //!   that is what people paste; any other scheme is refused with the reason.
 
-use std::net::Ipv4Addr;
-
 use serde::{Deserialize, Serialize};
-use url::{Host, Url};
 
 use super::text::{msg, UserText};
+use super::weburl::{WebUrl, WebUrlError};
 
 /// A portal's origin, checked: `https://host[:port]` (or a local development origin).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -89,25 +87,27 @@ impl PortalUrl {
         } else {
             format!("https://{input}")
         };
-        let url = Url::parse(&with_scheme).map_err(|e| {
-            let authority = with_scheme.split("://").nth(1).unwrap_or_default();
-            let host = authority.split(['/', '?', '#']).next().unwrap_or_default();
-            if host.is_ascii() {
-                PortalUrlError::NotAUrl(e.to_string())
-            } else {
-                PortalUrlError::NonAsciiHost
-            }
+        // The scheme first: `file:///x` is refused for its scheme, not for its empty host.
+        let scheme = with_scheme
+            .split("://")
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if !matches!(scheme.as_str(), "https" | "http") {
+            return Err(PortalUrlError::SchemeNotAllowed(scheme));
+        }
+        let url = WebUrl::parse(&with_scheme).map_err(|e| match e {
+            WebUrlError::NonAsciiHost => PortalUrlError::NonAsciiHost,
+            WebUrlError::Invalid => PortalUrlError::NotAUrl(e.to_string()),
         })?;
 
-        let local = matches!(url.host(), Some(Host::Domain("localhost")))
-            || url.host() == Some(Host::Ipv4(Ipv4Addr::LOCALHOST));
+        let local = matches!(url.host(), "localhost" | "127.0.0.1");
         match url.scheme() {
             "https" => {}
             "http" if local => {}
-            "http" => return Err(PortalUrlError::PlainHttpRemote),
-            other => return Err(PortalUrlError::SchemeNotAllowed(other.to_owned())),
+            _ => return Err(PortalUrlError::PlainHttpRemote),
         }
-        if !url.username().is_empty() || url.password().is_some() {
+        if url.has_credentials() {
             return Err(PortalUrlError::HasCredentials);
         }
         if url.query().is_some() {
@@ -116,10 +116,7 @@ impl PortalUrl {
         if url.fragment().is_some() {
             return Err(PortalUrlError::HasFragment);
         }
-        let host = url
-            .host_str()
-            .filter(|h| !h.is_empty())
-            .ok_or(PortalUrlError::NoHost)?;
+        let host = url.host();
         let host = match url.port() {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),

@@ -18,6 +18,7 @@ use super::portal_api::{SystemFeatures, UserInfo};
 use super::portal_url::PortalUrl;
 use super::secret::Secret;
 use super::text::{msg, UserText};
+use super::weburl::WebUrl;
 
 /// How long the user has to authorize (as `duplo-jit`).
 pub const SIGN_IN_TIMEOUT_MS: u64 = 180_000;
@@ -178,16 +179,16 @@ pub fn authorize_url(portal: &PortalUrl, port: u16) -> String {
 
 /// Reads `handoff.html?port=N&t=TOKEN` (the redirected `http://localhost:N/?t=TOKEN`).
 pub fn parse_handoff_url(url: &str) -> Option<(u16, Secret)> {
-    let parsed = url::Url::parse(url).ok()?;
+    let parsed = WebUrl::parse(url).ok()?;
     if !parsed.path().ends_with(HANDOFF_PAGE) {
         return None;
     }
     let mut port = None;
     let mut token = None;
     for (key, value) in parsed.query_pairs() {
-        match key.as_ref() {
+        match key.as_str() {
             "port" if port.is_none() => port = value.parse::<u16>().ok(),
-            "t" if token.is_none() => token = Some(value.into_owned()),
+            "t" if token.is_none() => token = Some(value),
             "port" | "t" => return None,
             _ => {}
         }

@@ -786,9 +786,10 @@ fn find(config: &Config, origin: &str) -> Option<Portal> {
 /// The portal's page after the user clicked Cancel on the authorization prompt. (The real
 /// portal's behaviour is not documented; the simulator's guess is this query flag.)
 fn is_cancel_page(url: &str) -> bool {
-    url::Url::parse(url).is_ok_and(|u| {
+    crate::core::weburl::WebUrl::parse(url).is_ok_and(|u| {
         u.path() == "/app/user/verify-token"
             && u.query_pairs()
+                .iter()
                 .any(|(k, v)| k == "cancelled" && v == "true")
     })
 }

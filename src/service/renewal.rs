@@ -15,6 +15,7 @@ use crate::core::renewal;
 use crate::core::secret::Secret;
 use crate::core::session::{TabId, Waiting};
 use crate::core::text::msg;
+use crate::core::weburl::WebUrl;
 
 /// The alarm that wakes the worker for renewals and badge updates.
 pub const RENEWAL_ALARM: &str = "renewal";
@@ -27,18 +28,15 @@ pub const RESUME_AFTER_MS: u64 = 30_000;
 /// page, or the `/session-expired` page (the simulator's stand-in for AWS's expiry page).
 /// Our own federation and logout steps are not.
 fn expired_page(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url).ok()?;
-    let host = parsed.host_str()?;
+    let parsed = WebUrl::parse(url).ok()?;
+    let host = parsed.host();
     let signin = aws::Partition::ALL
         .iter()
         .any(|p| aws::is_signin_host(host, *p));
     if !signin || !matches!(parsed.path(), "/session-expired" | "/signin") {
         return None;
     }
-    parsed
-        .query_pairs()
-        .find(|(k, _)| k == "redirect_uri")
-        .map(|(_, v)| v.into_owned())
+    parsed.query_value("redirect_uri")
 }
 
 impl<P: Platform> Service<P> {
@@ -108,9 +106,8 @@ impl<P: Platform> Service<P> {
 
     /// A system notification that `key`'s session ends soon and will not renew by itself.
     async fn notify_ending(&self, key: &ConsoleKey) {
-        let host = url::Url::parse(&key.origin)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
+        let host = WebUrl::parse(&key.origin)
+            .map(|u| u.host().to_owned())
             .unwrap_or_default();
         let now = self.platform.now_ms();
         let minutes = self

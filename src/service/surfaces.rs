@@ -51,7 +51,7 @@ impl<P: Platform> Service<P> {
                 return console;
             }
         }
-        let origin = url::Url::parse(url?).ok()?.origin().ascii_serialization();
+        let origin = crate::core::weburl::WebUrl::parse(url?).ok()?.origin();
         config
             .portals
             .iter()

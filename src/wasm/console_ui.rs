@@ -422,10 +422,8 @@ fn show_otp_prompt(button: &Element, key: &ConsoleKey, new_tab: bool) -> Result<
     let Some(prompt) = row.query_selector(".otp")? else {
         return Ok(());
     };
-    let host = url::Url::parse(&key.origin)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_default();
+    // The origin is the worker's own `https://host[:port]`.
+    let host = key.origin.split_once("://").map_or("", |(_, host)| host);
     let id = format!("otp-{:x}", consoles::fnv1a(&key.id()));
     let mut submit = action_button("otp-submit", key, &t(msg::OTP_SUBMIT), "")?;
     if new_tab {
@@ -436,10 +434,10 @@ fn show_otp_prompt(button: &Element, key: &ConsoleKey, new_tab: bool) -> Result<
         [
             El::new("p")?
                 .attr("class", "hint")?
-                .text(&tf(msg::OTP_REQUIRED, &[&host]))?,
+                .text(&tf(msg::OTP_REQUIRED, &[host]))?,
             dom::labelled(
                 &id,
-                &tf(msg::OTP_LABEL, &[&host]),
+                &tf(msg::OTP_LABEL, &[host]),
                 El::new("input")?
                     .attr("type", "text")?
                     .attr("class", "otp-code")?

@@ -13,6 +13,7 @@ use crate::core::portal_api::{ApiReply, ApiRequest, MAX_BODY_BYTES};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
 use crate::core::text::{msg, UserText};
+use crate::core::weburl::WebUrl;
 use crate::service::platform::{ConsolePlacement, TabInfo};
 use crate::service::{Area, Platform, PlatformError};
 
@@ -510,16 +511,14 @@ async fn read_capped(response: &web_sys::Response) -> Result<Option<Vec<u8>>, St
 
 /// Reads `localStorage.g_authToken` in the open tabs whose origin is exactly `origin`.
 async fn portal_page_tokens(origin: &str) -> Result<Vec<Secret>, PlatformError> {
-    let url = url::Url::parse(origin).map_err(|e| PlatformError(e.to_string()))?;
-    let host = url.host_str().unwrap_or_default();
-    let pattern = format!("{}://{host}/*", url.scheme());
+    let url = WebUrl::parse(origin).map_err(|e| PlatformError(e.to_string()))?;
+    let pattern = format!("{}://{}/*", url.scheme(), url.host());
     let tabs = call(&["tabs"], "query", &[to_js(&json!({"url": pattern}))?]).await?;
     let mut tokens = Vec::new();
     for tab in Array::from(&tabs).iter() {
         let tab_url = field(&tab, "url").as_string().unwrap_or_default();
         // Match patterns ignore ports: check the exact origin before reading anything.
-        let same_origin =
-            url::Url::parse(&tab_url).is_ok_and(|u| u.origin().ascii_serialization() == origin);
+        let same_origin = WebUrl::parse(&tab_url).is_ok_and(|u| u.origin() == origin);
         if !same_origin {
             continue;
         }
