@@ -1,14 +1,13 @@
 //! AWS consoles per tenant: which credentials are live, which tab shows whom, and how to
 //! sign a tab in (single- or multi-session console). Pure: time is passed in.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::arn::Arn;
 use super::aws::{self, AwsService, JitCredentials, Partition};
 use super::session::TabId;
 use super::text::{msg, UserText};
+use super::vecmap::{VecMap, VecSet};
 use super::weburl::WebUrl;
 
 /// Whose console: a tenant's, the administrator's, or duplo-ops'.
@@ -284,21 +283,21 @@ pub enum SignInRoute {
 #[serde(rename_all = "camelCase", default)]
 pub struct Consoles {
     /// Live credentials by [`ConsoleKey::id`].
-    pub credentials: BTreeMap<String, LiveCredentials>,
+    pub credentials: VecMap<String, LiveCredentials>,
     /// The identities seen, by id.
-    pub keys: BTreeMap<String, ConsoleKey>,
+    pub keys: VecMap<String, ConsoleKey>,
     /// Console tabs opened by the extension, and whose they are.
-    pub tabs: BTreeMap<TabId, String>,
+    pub tabs: VecMap<TabId, String>,
     /// Chrome tab groups by key id.
-    pub groups: BTreeMap<String, i32>,
+    pub groups: VecMap<String, i32>,
     /// Per partition, the identity that holds the single-session console.
-    pub holders: BTreeMap<String, String>,
+    pub holders: VecMap<String, String>,
     /// What the console was seen to be.
     pub detected_mode: Option<ConsoleMode>,
     /// Identities already notified about their current credentials' end.
-    pub notified: std::collections::BTreeSet<String>,
+    pub notified: VecSet<String>,
     /// Identities whose last renewal failed, and when to try again.
-    pub retries: BTreeMap<String, Retry>,
+    pub retries: VecMap<String, Retry>,
 }
 
 /// Tab group colours (Chrome), for a stable colour per identity.
@@ -365,8 +364,8 @@ impl Consoles {
         self.notified.remove(&id);
         self.retries.remove(&id);
         self.keys.insert(id.clone(), key.clone());
-        self.credentials.insert(
-            id.clone(),
+        self.credentials.insert_get(
+            id,
             LiveCredentials {
                 credentials,
                 partition,
@@ -374,8 +373,7 @@ impl Consoles {
                 expiry_ms,
                 console_url_used: false,
             },
-        );
-        &self.credentials[&id]
+        )
     }
 
     /// Drops credentials (a forced refresh, or the portal signed out).
@@ -582,11 +580,18 @@ mod tests {
             .is_none());
         // A 15-minute validity keeps a quarter, not five minutes.
         consoles.store(&key("qa"), creds(Some(900)), Partition::Aws, T0);
-        assert_eq!(consoles.credentials[&key("qa").id()].margin_ms(), 225_000);
+        assert_eq!(
+            consoles
+                .credentials
+                .get(&key("qa").id())
+                .unwrap()
+                .margin_ms(),
+            225_000
+        );
         // Absent validity means an hour.
         consoles.store(&key("x"), creds(None), Partition::Aws, T0);
         assert_eq!(
-            consoles.credentials[&key("x").id()].expiry_ms,
+            consoles.credentials.get(&key("x").id()).unwrap().expiry_ms,
             T0 + 3_600_000
         );
         assert!(consoles.live(&key("other"), T0).is_none());

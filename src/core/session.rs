@@ -10,14 +10,13 @@
 //! reaches the network. A token is accepted only while that attempt is pending, from that
 //! tab, before its deadline, and once.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::portal_api::{SystemFeatures, UserInfo};
 use super::portal_url::PortalUrl;
 use super::secret::Secret;
 use super::text::{msg, UserText};
+use super::vecmap::{VecMap, VecSet};
 use super::weburl::WebUrl;
 
 /// How long the user has to authorize (as `duplo-jit`).
@@ -116,7 +115,7 @@ pub struct PortalSession {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sessions {
     /// By origin.
-    pub portals: BTreeMap<String, PortalSession>,
+    pub portals: VecMap<String, PortalSession>,
 }
 
 /// What to do to start a hand-off sign-in.
@@ -246,12 +245,12 @@ impl Sessions {
     }
 
     fn entry(&mut self, origin: &str) -> &mut PortalSession {
-        self.portals.entry(origin.to_owned()).or_default()
+        self.portals.get_or_default(origin.to_owned())
     }
 
     /// Forgets portals that are no longer configured.
     pub fn retain_configured<'a>(&mut self, origins: impl IntoIterator<Item = &'a str>) {
-        let keep: std::collections::BTreeSet<&str> = origins.into_iter().collect();
+        let keep: VecSet<&str> = origins.into_iter().collect();
         self.portals
             .retain(|origin, _| keep.contains(origin.as_str()));
     }

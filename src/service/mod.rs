@@ -13,7 +13,6 @@ mod renewal;
 mod surfaces;
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +23,7 @@ use crate::core::portal_api::{self, ApiError, ApiRequest, Endpoint, Tenant, User
 use crate::core::secret::Secret;
 use crate::core::session::{self, Session, Sessions, SignInStart, TabId, TokenSource, Waiting};
 use crate::core::text::{msg, UserText};
+use crate::core::vecmap::{VecMap, VecSet};
 pub use platform::{Area, ConsolePlacement, Platform, PlatformError, TabInfo};
 pub use renewal::{RENEWAL_ALARM, RESUME_AFTER_MS};
 
@@ -61,10 +61,10 @@ pub struct Service<P> {
     config: RefCell<Option<Config>>,
     sessions: RefCell<Option<Sessions>>,
     consoles: RefCell<Option<Consoles>>,
-    flights: RefCell<BTreeMap<String, std::rc::Rc<consoles::Flight>>>,
-    opening: RefCell<std::collections::BTreeSet<String>>,
-    tenants: RefCell<BTreeMap<String, TenantCache>>,
-    renewing: RefCell<std::collections::BTreeSet<String>>,
+    flights: RefCell<VecMap<String, std::rc::Rc<consoles::Flight>>>,
+    opening: RefCell<VecSet<String>>,
+    tenants: RefCell<VecMap<String, TenantCache>>,
+    renewing: RefCell<VecSet<String>>,
 }
 
 impl<P: Platform> Service<P> {
@@ -75,10 +75,10 @@ impl<P: Platform> Service<P> {
             config: RefCell::new(None),
             sessions: RefCell::new(None),
             consoles: RefCell::new(None),
-            flights: RefCell::new(BTreeMap::new()),
-            opening: RefCell::new(std::collections::BTreeSet::new()),
-            tenants: RefCell::new(BTreeMap::new()),
-            renewing: RefCell::new(std::collections::BTreeSet::new()),
+            flights: RefCell::new(VecMap::new()),
+            opening: RefCell::new(VecSet::new()),
+            tenants: RefCell::new(VecMap::new()),
+            renewing: RefCell::new(VecSet::new()),
         }
     }
 
