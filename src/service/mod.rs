@@ -65,6 +65,7 @@ pub struct Service<P> {
     opening: RefCell<VecSet<String>>,
     tenants: RefCell<VecMap<String, TenantCache>>,
     renewing: RefCell<VecSet<String>>,
+    menu_sync: surfaces::MenuSync,
 }
 
 impl<P: Platform> Service<P> {
@@ -79,6 +80,7 @@ impl<P: Platform> Service<P> {
             opening: RefCell::new(VecSet::new()),
             tenants: RefCell::new(VecMap::new()),
             renewing: RefCell::new(VecSet::new()),
+            menu_sync: surfaces::MenuSync::default(),
         }
     }
 

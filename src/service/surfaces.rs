@@ -2,6 +2,10 @@
 //! shortcut, and which portal the popup opens first. The decisions are in
 //! [`crate::core::menus`]; this runs them.
 
+use std::cell::{Cell, RefCell};
+use std::future::poll_fn;
+use std::task::{Poll, Waker};
+
 use super::{find, Area, Platform, Service, CONSOLES_KEY, SESSIONS_KEY};
 use crate::core::config::Config;
 use crate::core::consoles::{Consoles, OpenConsole};
@@ -14,6 +18,14 @@ use crate::core::text::{msg, UserText};
 pub const OPEN_LAST_COMMAND: &str = "open-last";
 /// Where the last applied menu's fingerprint is kept (in memory: menus go with the browser).
 const MENUS_KEY: &str = "menus";
+
+/// The context menu's rebuild in progress, and who waits for it.
+#[derive(Default)]
+pub(super) struct MenuSync {
+    running: Cell<bool>,
+    again: Cell<bool>,
+    waiters: RefCell<Vec<Waker>>,
+}
 
 impl<P: Platform> Service<P> {
     /// Opens a console and remembers it as the most recently used.
@@ -61,12 +73,49 @@ impl<P: Platform> Service<P> {
 
     /// Rebuilds the context menu when what it shows changed (tenant lists, favourites,
     /// recent, portals); a menu equal to the one applied is left alone.
+    ///
+    /// One rebuild at a time: with thousands of tenants the menu has thousands of items, and
+    /// the sign-in of several portals asks for a rebuild per portal at once. A call that comes
+    /// while one runs waits for it, and makes it run once more with the state of then.
     pub(super) async fn sync_menus(&self) {
+        let sync = &self.menu_sync;
+        if sync.running.get() {
+            sync.again.set(true);
+            poll_fn(|cx| {
+                if sync.running.get() {
+                    sync.waiters.borrow_mut().push(cx.waker().clone());
+                    Poll::Pending
+                } else {
+                    Poll::Ready(())
+                }
+            })
+            .await;
+            return;
+        }
+        sync.running.set(true);
+        loop {
+            sync.again.set(false);
+            self.sync_menus_once().await;
+            if !sync.again.get() {
+                break;
+            }
+        }
+        sync.running.set(false);
+        for waker in sync.waiters.borrow_mut().drain(..) {
+            waker.wake();
+        }
+    }
+
+    async fn sync_menus_once(&self) {
         let state = self.state_view().await;
         let items = menus::build(&state.portals);
-        let fingerprint = serde_json::to_string(&items)
-            .map(|text| format!("{:016x}", crate::core::consoles::fnv1a(&text)))
-            .unwrap_or_default();
+        drop(state);
+        // Item by item: the whole menu as one JSON text would be megabytes at once.
+        let hash = items.iter().fold(0_u64, |hash, item| {
+            let text = serde_json::to_string(item).unwrap_or_default();
+            hash.rotate_left(5) ^ crate::core::consoles::fnv1a(&text)
+        });
+        let fingerprint = format!("{hash:016x}");
         let applied = self
             .platform
             .get(Area::Session, MENUS_KEY)
