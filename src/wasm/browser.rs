@@ -107,6 +107,14 @@ pub fn localize(text: &UserText) -> String {
     translated(text).unwrap_or_else(|| text.english())
 }
 
+/// [`translated`], or the message's name where `i18n` is missing: for the worker, which
+/// does not carry the generated English table (`UserText::english`, every sentence of the
+/// pages). The browser always has the English text: `_locales/en` is the default locale, and
+/// `build.rs` fails a message without it.
+pub fn worker_text(text: &UserText) -> String {
+    translated(text).unwrap_or_else(|| text.name.clone())
+}
+
 /// The browser's text of a message in the user's language (English, the default locale,
 /// when it has no better one). `None` only where `i18n` is missing.
 pub fn translated(text: &UserText) -> Option<String> {

@@ -219,14 +219,14 @@ impl Platform for BrowserPlatform {
         let mut options = json!({
             "type": "basic",
             "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
-            "title": notification_text(title),
-            "message": notification_text(message),
+            "title": browser::worker_text(title),
+            "message": browser::worker_text(message),
         });
         // Firefox shows no buttons (and refuses the key); a click on the body renews there.
         if api::<JsValue>(&["contextualIdentities"]).is_err() {
             options["buttons"] = json!([
-                {"title": notification_text(&msg::NOTIFICATION_RENEW.text())},
-                {"title": notification_text(&msg::NOTIFICATION_DISMISS.text())}
+                {"title": browser::worker_text(&msg::NOTIFICATION_RENEW.text())},
+                {"title": browser::worker_text(&msg::NOTIFICATION_DISMISS.text())}
             ]);
         }
         if let Ok(options) = to_js(&options) {
@@ -243,8 +243,8 @@ impl Platform for BrowserPlatform {
         let options = json!({
             "type": "basic",
             "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
-            "title": browser::t(msg::NOTICE_TITLE),
-            "message": browser::localize(message),
+            "title": browser::worker_text(&msg::NOTICE_TITLE.text()),
+            "message": browser::worker_text(message),
         });
         if let Ok(options) = to_js(&options) {
             let id = format!("notice-{}", js_sys::Date::now());
@@ -272,7 +272,7 @@ impl Platform for BrowserPlatform {
         let checked = checked_callback();
         for item in items {
             let mut props = serde_json::to_value(item).map_err(|e| PlatformError(e.to_string()))?;
-            props["title"] = json!(browser::localize(&item.title));
+            props["title"] = json!(browser::worker_text(&item.title));
             create
                 .call2(&menus, &to_js(&props)?, &checked)
                 .map_err(BrowserError::from)?;
@@ -366,15 +366,6 @@ impl Platform for BrowserPlatform {
     async fn clear_alarm(&self, name: &str) {
         let _ = call(&["alarms"], "clear", &[JsValue::from_str(name)]).await;
     }
-}
-
-/// A notification's text, from the browser's `i18n`. The worker does not fall back to the
-/// generated English table (`UserText::english`): that would put every sentence of the pages
-/// in the worker's module, and the browser always has the English text (`_locales/en` is the
-/// default locale, and `build.rs` fails a message without it). Without `i18n` at all, the
-/// message's name is shown.
-fn notification_text(text: &UserText) -> String {
-    browser::translated(text).unwrap_or_else(|| text.name.clone())
 }
 
 /// The container of one identity (Firefox): found by name, else created with its colour.

@@ -127,8 +127,12 @@ pub async fn handle_omnibox_input(line: String, markup: bool) -> JsValue {
             (suggestion.name.clone(), suggestion.portal.clone())
         };
         let description = match &suggestion.service {
-            Some(service) => browser::tf(msg::OMNIBOX_OPEN_SERVICE, &[service, &name, &portal]),
-            None => browser::tf(msg::OMNIBOX_OPEN, &[&name, &portal]),
+            Some(service) => browser::worker_text(&msg::OMNIBOX_OPEN_SERVICE.with([
+                service.as_str(),
+                &name,
+                &portal,
+            ])),
+            None => browser::worker_text(&msg::OMNIBOX_OPEN.with([name.as_str(), &portal])),
         };
         let item = js_sys::Object::new();
         let _ = Reflect::set(&item, &"content".into(), &suggestion.content.into());
