@@ -244,6 +244,18 @@ fn check_host(host: &str) -> Result<String, WebUrlError> {
     if !allowed || !labels_ok {
         return Err(WebUrlError::Invalid);
     }
+    // An `xn--` label is an internationalised name: a browser decodes it and refuses it
+    // unless it is valid. Without Unicode's IDNA tables, accept only labels that decode (and
+    // encode back) to lower-case letters of a few common scripts.
+    if !host
+        .split('.')
+        .all(|label| match label.strip_prefix("xn--") {
+            Some(encoded) => plain_idn_label(encoded),
+            None => true,
+        })
+    {
+        return Err(WebUrlError::Invalid);
+    }
     // A browser reads a host whose last label is a number as an IPv4 address, in many
     // shorthand forms; accept only the canonical one.
     let last = host
@@ -257,6 +269,139 @@ fn check_host(host: &str) -> Result<String, WebUrlError> {
         return Err(WebUrlError::Invalid);
     }
     Ok(host)
+}
+
+/// Whether the Punycode `encoded` (an `xn--` label without its prefix) decodes, in the one
+/// canonical encoding, to a name of lower-case letters (Latin, Greek, Cyrillic, kana, CJK,
+/// Hangul), digits and hyphens with at least one non-ASCII letter, in a DNS label's 63 bytes.
+/// Right-to-left scripts, marks, symbols and upper case are left out: a browser might map or
+/// refuse them.
+fn plain_idn_label(encoded: &str) -> bool {
+    // A DNS label is at most 63 bytes, `xn--` included.
+    if encoded.len() > 59 {
+        return false;
+    }
+    let Some(decoded) = punycode_decode(encoded) else {
+        return false;
+    };
+    let letters = |c: char| {
+        matches!(c, 'a'..='z' | '0'..='9' | '-')
+            || matches!(c as u32,
+                0x00E0..=0x00F6 | 0x00F8..=0x00FE // Latin-1 lower case
+                | 0x03B1..=0x03C9 // Greek lower case
+                | 0x0430..=0x044F // Cyrillic lower case
+                | 0x3041..=0x3096 | 0x30A1..=0x30FA // kana
+                | 0x4E00..=0x9FFF // CJK ideographs
+                | 0xAC00..=0xD7A3) // Hangul syllables
+    };
+    decoded.iter().all(|c| letters(*c))
+        && decoded.iter().any(|c| !c.is_ascii())
+        && punycode_encode(&decoded).as_deref() == Some(encoded)
+}
+
+const BASE: u32 = 36;
+const T_MIN: u32 = 1;
+const T_MAX: u32 = 26;
+
+fn adapt(mut delta: u32, points: u32, first: bool) -> u32 {
+    delta /= if first { 700 } else { 2 };
+    delta += delta / points;
+    let mut k = 0;
+    while delta > ((BASE - T_MIN) * T_MAX) / 2 {
+        delta /= BASE - T_MIN;
+        k += BASE;
+    }
+    k + (BASE - T_MIN + 1) * delta / (delta + 38)
+}
+
+fn threshold(k: u32, bias: u32) -> u32 {
+    k.saturating_sub(bias).clamp(T_MIN, T_MAX)
+}
+
+/// RFC 3492 decoding; `None` for anything malformed.
+fn punycode_decode(input: &str) -> Option<Vec<char>> {
+    let (basic, extended) = match input.rfind('-') {
+        Some(i) => (&input[..i], &input[i + 1..]),
+        None => ("", input),
+    };
+    let mut output: Vec<char> = basic.chars().collect();
+    let (mut n, mut i, mut bias) = (128_u32, 0_u32, 72_u32);
+    let mut digits = extended.bytes().peekable();
+    while digits.peek().is_some() {
+        let old_i = i;
+        let mut weight = 1_u32;
+        let mut k = BASE;
+        loop {
+            let digit = match digits.next()? {
+                b @ b'a'..=b'z' => u32::from(b - b'a'),
+                b @ b'0'..=b'9' => u32::from(b - b'0') + 26,
+                _ => return None,
+            };
+            i = i.checked_add(digit.checked_mul(weight)?)?;
+            let t = threshold(k, bias);
+            if digit < t {
+                break;
+            }
+            weight = weight.checked_mul(BASE - t)?;
+            k += BASE;
+        }
+        let points = u32::try_from(output.len()).ok()? + 1;
+        bias = adapt(i - old_i, points, old_i == 0);
+        n = n.checked_add(i / points)?;
+        i %= points;
+        output.insert(usize::try_from(i).ok()?, char::from_u32(n)?);
+        i += 1;
+    }
+    Some(output)
+}
+
+/// RFC 3492 encoding of `input` (lower case); `None` on overflow.
+fn punycode_encode(input: &[char]) -> Option<String> {
+    let mut output: String = input.iter().filter(|c| c.is_ascii()).collect();
+    let basic = u32::try_from(output.len()).ok()?;
+    if basic > 0 {
+        output.push('-');
+    }
+    let (mut n, mut delta, mut bias) = (128_u32, 0_u32, 72_u32);
+    let mut handled = basic;
+    let total = u32::try_from(input.len()).ok()?;
+    while handled < total {
+        let m = input.iter().map(|c| *c as u32).filter(|c| *c >= n).min()?;
+        delta = delta.checked_add((m - n).checked_mul(handled + 1)?)?;
+        n = m;
+        for c in input.iter().map(|c| *c as u32) {
+            if c < n {
+                delta = delta.checked_add(1)?;
+            }
+            if c == n {
+                let mut q = delta;
+                let mut k = BASE;
+                loop {
+                    let t = threshold(k, bias);
+                    if q < t {
+                        break;
+                    }
+                    output.push(digit(t + (q - t) % (BASE - t)));
+                    q = (q - t) / (BASE - t);
+                    k += BASE;
+                }
+                output.push(digit(q));
+                bias = adapt(delta, handled + 1, handled == basic);
+                delta = 0;
+                handled += 1;
+            }
+        }
+        delta = delta.checked_add(1)?;
+        n = n.checked_add(1)?;
+    }
+    Some(output)
+}
+
+fn digit(d: u32) -> char {
+    match d {
+        0..=25 => char::from(b'a' + d as u8),
+        _ => char::from(b'0' + (d - 26) as u8),
+    }
 }
 
 fn is_canonical_ipv4(host: &str) -> bool {
@@ -362,6 +507,30 @@ mod tests {
     }
 
     #[test]
+    fn internationalised_labels_must_be_plain_and_canonical() {
+        for good in [
+            "xn--bcher-kva.example",
+            "xn--mller-kva.de",
+            "xn--e1afmkfd.example",
+            "xn--wgv71a119e.jp",
+        ] {
+            assert!(WebUrl::parse(&format!("https://{good}/")).is_ok(), "{good}");
+        }
+        // Decodes to ASCII only; bad Punycode; upper case (Ü); a symbol (☃); "аррӏе", the
+        // apple.com look-alike (its ӏ is outside the letters taken).
+        for bad in [
+            "xn--xam9uap-.lecom",
+            "xn--.example",
+            "xn--zz9999999999.example",
+            "xn--wca.example",
+            "xn--80ak6aa92e.com",
+            "xn--n3h.example",
+        ] {
+            assert!(WebUrl::parse(&format!("https://{bad}/")).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn user_info_is_seen_and_the_host_is_after_the_last_at() {
         let u = WebUrl::parse("https://signin.aws.amazon.com@evil.com/").unwrap();
         assert_eq!(u.host(), "evil.com");
@@ -408,6 +577,8 @@ mod tests {
             "https://a.example:/x",
             "HTTPS://A.EXAMPLE/A",
             "https://1.2.3.4/",
+            "https://xn--bcher-kva.example/",
+            "https://xn--e1afmkfd.example/",
         ];
         for text in corpus {
             let ours = WebUrl::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
