@@ -35,7 +35,14 @@ fuzz_target!(|data: &[u8]| {
         );
         if let Some(token) = &portal.api_token {
             let shown = format!("{config:?}");
-            if token.expose().len() >= 12 {
+            // The token's text may also be part of something shown on purpose (a host name
+            // of another portal): only the token itself must not be shown.
+            let mut without = config.clone();
+            for p in &mut without.portals {
+                p.api_token = None;
+            }
+            let elsewhere = format!("{without:?}").contains(token.expose());
+            if token.expose().len() >= 12 && !elsewhere {
                 assert!(!shown.contains(token.expose()), "Debug shows the API token");
             }
         }
