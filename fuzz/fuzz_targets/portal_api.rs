@@ -49,8 +49,20 @@ fn check_status<T: std::fmt::Debug>(result: &Result<T, ApiError>, status: u16, u
 /// string is part of the error's own fixed wording).
 fn check_no_echo(error: &ApiError, secrets: &[String]) {
     let detail = format!("{error} {error:?}");
-    let wording = "malformed answer: JIT credentials are not an object no usable AccessKeyId \
-                   SecretAccessKey SessionToken SigninToken negative Validity Malformed(\"";
+    // The fixed wording of every error (a string of the answer that happens to equal part of
+    // it, like "found (404) NotFound", is not an echo).
+    let mut wording = String::from(
+        "malformed answer: JIT credentials are not an object no usable AccessKeyId \
+         SecretAccessKey SessionToken SigninToken negative Validity Malformed(\"",
+    );
+    for fixed in [
+        ApiError::Unauthorized,
+        ApiError::Forbidden,
+        ApiError::NotFound,
+        ApiError::TooLarge,
+    ] {
+        wording.push_str(&format!(" {fixed} {fixed:?}"));
+    }
     for secret in secrets
         .iter()
         .filter(|s| s.len() >= 12 && !wording.contains(s.as_str()))
