@@ -50,9 +50,10 @@ deny: setup
 test-rust:
 	$(CARGO) test --workspace
 
-## test-e2e: the browser end-to-end suite against the simulator
+## test-e2e: the browser end-to-end suite against the simulator (a test that hangs fails
+## after 5 minutes, and a file ends when its tests do, even if a browser was left open)
 test-e2e: setup build build-sim
-	node --test --test-concurrency=1 tests/e2e/
+	node --test --test-concurrency=1 --test-force-exit --test-timeout=300000 tests/e2e/
 
 ## fuzz-smoke: every cargo-fuzz target for 20 s each (nightly; part of make test)
 fuzz-smoke: setup

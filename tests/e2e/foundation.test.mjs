@@ -8,8 +8,9 @@ const DEFAULT_SETTINGS = { staySignedIn: false, consoleMode: 'auto', autoRenew: 
 
 test('portals added in the options page show in the popup and survive a browser restart', { timeout: 120000 }, async () => {
   const profile = newProfile();
+  let browser;
   try {
-    let browser = await launch({ profile });
+    browser = await launch({ profile });
     assert.equal(browser.extensionId, 'coagfjlccoccbaapfoeiokdflcpeelfj', 'the manifest key fixes the id');
 
     const options = await browser.openOptions();
@@ -37,8 +38,8 @@ test('portals added in the options page show in the popup and survive a browser 
     await again.getByRole('region', { name: 'acme.duplocloud.net' }).waitFor();
     assert.equal(await again.getByRole('region').count(), 1);
     assert.deepEqual(browser.problems, []);
-    await browser.close();
   } finally {
+    await browser?.close();
     rmSync(profile, { recursive: true, force: true });
   }
 });

@@ -2,7 +2,7 @@
 // headless Chromium, talking HTTPS to the DuploCloud/AWS simulator on loopback under the
 // real host names (Chromium's --host-resolver-rules), with helpers for tests.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,7 +79,36 @@ export async function startSim(config) {
  * between launches (to test what survives a browser restart); `sim` maps the real host
  * names to the simulator.
  */
+/** Where Chromium reads machine policies; the managed-policy test writes its file here. */
+export const POLICY_DIR = '/etc/chromium/policies/managed';
+
+/**
+ * Removes policy files left by a test run that was killed before its `finally` (named
+ * `jit-console-e2e-<pid>.json`, its process gone): Chromium would apply them to every later
+ * launch on this machine, and the portals they manage could not be removed by any test.
+ */
+export function removeStalePolicies() {
+  let names = [];
+  try {
+    names = readdirSync(POLICY_DIR);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^jit-console-e2e-(\d+)\.json$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      alive = error.code === 'EPERM';
+    }
+    if (!alive) rmSync(join(POLICY_DIR, name), { force: true });
+  }
+}
+
 export async function launch({ profile, sim, extension = chromeDist, headless = true, env } = {}) {
+  removeStalePolicies();
   const userDataDir = profile ?? mkdtempSync(join(tmpdir(), 'jit-profile-'));
   const args = [
     `--disable-extensions-except=${extension}`,

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
-import { launch, startSim, addPortal, waitForTab, tenantsIn } from './harness.mjs';
+import { launch, startSim, addPortal, waitForTab, tenantsIn, POLICY_DIR } from './harness.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const BETA = 'beta.duplocloud.net';
@@ -309,9 +309,8 @@ test('options: rename and colour a portal, export, forget everything, import it 
 
 test('a portal pushed by the administrator\'s policy shows as managed and cannot be removed', { timeout: 120000 }, async () => {
   // Chromium reads machine policies from this directory; the extension's part is `3rdparty`.
-  const dir = '/etc/chromium/policies/managed';
-  const policy = `${dir}/jit-console-e2e-${process.pid}.json`;
-  mkdirSync(dir, { recursive: true });
+  const policy = `${POLICY_DIR}/jit-console-e2e-${process.pid}.json`;
+  mkdirSync(POLICY_DIR, { recursive: true });
   writeFileSync(policy, JSON.stringify({
     '3rdparty': { extensions: { coagfjlccoccbaapfoeiokdflcpeelfj: {
       portals: [{ url: `https://${BETA}`, name: 'Beta (IT)', colour: 'purple' }],
