@@ -62,13 +62,18 @@ impl<P: Platform> Service<P> {
         // minute must not wait for each other's round trips (the browser still caps the
         // connections per host). Without a session, the first renewal starts the one sign-in
         // and the others queue behind it, one after the other as before.
+        //
+        // A schedule that runs while another's renewals are in flight (another alarm, a tab
+        // closed, a request) leaves those to it: credentials are kept until new ones arrive,
+        // so they are still due.
         let (together, one_by_one): (Vec<_>, Vec<_>) = plan
             .renew
             .iter()
+            .filter(|key| self.renewing.borrow_mut().insert(key.id()))
             .partition(|key| self.active_token(&key.origin).is_some());
-        join_all(together.into_iter().map(|key| self.renew(key, false))).await;
+        join_all(together.into_iter().map(|key| self.renew_claimed(key))).await;
         for key in one_by_one {
-            self.renew(key, false).await;
+            self.renew_claimed(key).await;
         }
         for key in &plan.notify {
             self.notify_ending(key).await;
@@ -102,6 +107,12 @@ impl<P: Platform> Service<P> {
             };
             self.platform.set_group_title(group, &title).await;
         }
+    }
+
+    /// A due renewal this schedule claimed (in `renewing`), released when done.
+    async fn renew_claimed(&self, key: &ConsoleKey) {
+        self.renew(key, false).await;
+        self.renewing.borrow_mut().remove(&key.id());
     }
 
     /// A system notification that `key`'s session ends soon and will not renew by itself.
@@ -140,17 +151,6 @@ impl<P: Platform> Service<P> {
     /// renewed when the console sends it to the expired page (or here, if it is there
     /// already). Unless asked, a renewal that failed waits for its retry time.
     pub(super) async fn renew(&self, key: &ConsoleKey, asked: bool) {
-        // One renewal of an identity at a time: a schedule that runs while renewals are in
-        // flight (another alarm, a tab closed, a request) must not start the same ones again.
-        let id = key.id();
-        if !self.renewing.borrow_mut().insert(id.clone()) {
-            return;
-        }
-        self.renew_once(key, asked).await;
-        self.renewing.borrow_mut().remove(&id);
-    }
-
-    async fn renew_once(&self, key: &ConsoleKey, asked: bool) {
         let config = self.config.borrow().clone().unwrap_or_default();
         let Some(portal) = find(&config, &key.origin) else {
             self.with_consoles(|c| c.forget_credentials(key));
