@@ -13,6 +13,8 @@ mod renewal;
 mod surfaces;
 
 use std::cell::RefCell;
+use std::future::{poll_fn, Future};
+use std::task::Poll;
 
 use serde::{Deserialize, Serialize};
 
@@ -541,22 +543,31 @@ impl<P: Platform> Service<P> {
     // ---- state ---------------------------------------------------------------------------
 
     async fn load(&self) -> Result<Config, PlatformError> {
-        if self.config.borrow().is_none() {
-            let stored = self.platform.get(Area::Local, Config::STORAGE_KEY).await?;
+        // The configuration, the policy and the consoles are read at once (a worker's cold
+        // start waits for these reads); the sessions' area depends on the first two.
+        let config = async {
+            if self.config.borrow().is_some() {
+                return Ok(());
+            }
+            let (stored, policy) = join2(
+                self.platform.get(Area::Local, Config::STORAGE_KEY),
+                self.platform.get(Area::Managed, POLICY_KEY),
+            )
+            .await;
             // Read leniently (entry by entry), so through a `Value`; it is small.
-            let stored = stored.and_then(|text| serde_json::from_str(&text).ok());
+            let stored = stored?.and_then(|text| serde_json::from_str(&text).ok());
             let (loaded, _dropped) = Config::from_stored(stored);
             // No policy (or a browser without managed storage) is the usual case.
-            let policy = self
-                .platform
-                .get(Area::Managed, POLICY_KEY)
-                .await
+            let policy = policy
                 .ok()
                 .flatten()
                 .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
             let loaded = loaded.with_managed(policy.as_ref());
             self.config.borrow_mut().get_or_insert(loaded);
-        }
+            Ok::<(), PlatformError>(())
+        };
+        let (config, ()) = join2(config, self.load_consoles()).await;
+        config?;
         if self.sessions.borrow().is_none() {
             let area = self.sessions_area();
             let stored = self.platform.get(area, SESSIONS_KEY).await?;
@@ -565,7 +576,6 @@ impl<P: Platform> Service<P> {
                 .unwrap_or_default();
             self.sessions.borrow_mut().get_or_insert(loaded);
         }
-        self.load_consoles().await;
         Ok(self.config.borrow().clone().unwrap_or_default())
     }
 
@@ -775,6 +785,33 @@ fn position(list: &[String], id: &str) -> Option<u16> {
     list.iter()
         .position(|x| x == id)
         .and_then(|i| u16::try_from(i).ok())
+}
+
+/// Runs two futures together; both results once both are done.
+async fn join2<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut first, mut second) = (None, None);
+    poll_fn(|cx| {
+        if first.is_none() {
+            if let Poll::Ready(out) = a.as_mut().poll(cx) {
+                first = Some(out);
+            }
+        }
+        if second.is_none() {
+            if let Poll::Ready(out) = b.as_mut().poll(cx) {
+                second = Some(out);
+            }
+        }
+        match (first.take(), second.take()) {
+            (Some(x), Some(y)) => Poll::Ready((x, y)),
+            (x, y) => {
+                first = x;
+                second = y;
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }
 
 fn find(config: &Config, origin: &str) -> Option<Portal> {
