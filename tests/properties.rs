@@ -29,6 +29,7 @@ use jit_console::core::session::{Session, Sessions};
 use jit_console::service::fake::{FakePlatform, FakeUser};
 use jit_console::service::{Area, Service, RENEWAL_ALARM, SIGN_IN_ALARM};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 const T0: u64 = 1_800_000_000_000;
 const PORTALS: [&str; 2] = ["https://acme.duplocloud.net", "https://beta.duplocloud.net"];
@@ -707,7 +708,16 @@ fn run_renewal(validity: i64, ops: Vec<RenewOp>) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    // 200 cases a run (PROPTEST_CASES=... for a longer search). The regressions file is named
+    // outright: proptest's default looks for a lib.rs or main.rs above the test's source,
+    // which a file in tests/ has not, and then silently replays nothing.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(200),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/properties.proptest-regressions",
+        ))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn never_two_sign_ins_pending_for_one_portal(ops in proptest::collection::vec(sign_in_op(), 1..40)) {
