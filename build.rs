@@ -221,14 +221,14 @@ fn messages_rs(english: &BTreeMap<String, Message>) -> String {
         let constant = const_name(&message.name);
         let _ = writeln!(
             out,
-            "/// {:?}\npub const {constant}: Msg = Msg {{ name: {:?}, english: {:?} }};",
-            message.text, message.name, message.text
+            "/// {:?}\npub const {constant}: Msg = Msg {{ name: {:?} }};",
+            message.text, message.name
         );
-        all.push(constant);
+        all.push(format!("({constant}, {:?})", message.text));
     }
     let _ = writeln!(
         out,
-        "/// Every English message, for checks.\npub const ALL: &[Msg] = &[{}];",
+        "/// Every message with its English text (only `Msg::english` reads it, so a module\n/// that never renders English, the worker's, carries none of it).\npub const ALL: &[(Msg, &str)] = &[{}];",
         all.join(", ")
     );
     out

@@ -46,7 +46,7 @@ pub enum ArnError {
     #[error("not of the form arn:partition:service:region:account:resource")]
     NotAnArn,
     /// A partition this extension does not know.
-    #[error("unknown partition {0:?}")]
+    #[error("unknown partition \"{0}\"")]
     UnknownPartition(String),
     /// The service is empty or has characters other than `a-z 0-9 -`.
     #[error("invalid service")]

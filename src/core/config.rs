@@ -248,8 +248,10 @@ impl AddPortalError {
             Self::Managed(host) => msg::PORTAL_MANAGED.with([host.as_str()]),
             Self::BadName => msg::PORTAL_NAME_BAD.text(),
             Self::BadColour => msg::COLOUR_UNKNOWN.text(),
-            Self::ApiHost(e) => msg::API_HOST_BAD.with([e.user_text().english()]),
-            Self::ApiHostNotLocal => msg::API_HOST_BAD.with([msg::API_HOST_HINT.text().english()]),
+            Self::ApiHost(e) => msg::API_HOST_BAD.text().with_detail(e.user_text()),
+            Self::ApiHostNotLocal => msg::API_HOST_BAD
+                .text()
+                .with_detail(msg::API_HOST_HINT.text()),
         }
     }
 }
@@ -514,9 +516,9 @@ impl ImportError {
         match self {
             Self::TooLarge | Self::NotOurs => msg::IMPORT_NOT_OURS.text(),
             Self::TooNew(_) => msg::IMPORT_TOO_NEW.text(),
-            Self::BadPortal(url, e) => {
-                msg::IMPORT_BAD_PORTAL.with([url.clone(), e.user_text().english()])
-            }
+            Self::BadPortal(url, e) => msg::IMPORT_BAD_PORTAL
+                .with([url.clone()])
+                .with_detail(e.user_text()),
         }
     }
 }

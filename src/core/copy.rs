@@ -479,7 +479,7 @@ mod tests {
             ]
         );
         for &format in CopyFormat::ALL {
-            assert!(!format.label().english.is_empty());
+            assert!(!format.label().english().is_empty());
             let back: CopyFormat =
                 serde_json::from_str(&serde_json::to_string(&format).unwrap()).unwrap();
             assert_eq!(back, format);

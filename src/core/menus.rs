@@ -17,7 +17,7 @@ use super::aws::AwsService;
 use super::consoles::{ConsoleKey, Destination, OpenConsole, Role};
 use super::messages::{PortalView, TenantView};
 use super::tenant_list;
-use super::text::{msg, UserText};
+use super::text::{self, msg, UserText};
 
 /// The most tenants of one portal in each submenu.
 pub const MENU_TENANTS_AT_MOST: usize = 25;
@@ -299,7 +299,7 @@ fn split_line(line: &str) -> (String, Option<String>, Option<AwsService>) {
     let mut words: Vec<&str> = line.split_whitespace().collect();
     let mut portal = None;
     if let Some(at) = words.iter().position(|w| w.starts_with('@') && w.len() > 1) {
-        portal = Some(words.remove(at)[1..].to_lowercase());
+        portal = Some(text::fold(&words.remove(at)[1..]));
     }
     let mut service = None;
     if words.len() > 1 {
@@ -313,11 +313,7 @@ fn split_line(line: &str) -> (String, Option<String>, Option<AwsService>) {
 
 fn portal_matches(portal: &PortalView, wanted: Option<&str>) -> bool {
     wanted.is_none_or(|w| {
-        portal.host == w
-            || portal
-                .name
-                .as_deref()
-                .is_some_and(|n| n.to_lowercase() == w)
+        portal.host == w || portal.name.as_deref().is_some_and(|n| text::fold(n) == w)
     })
 }
 
@@ -336,7 +332,7 @@ fn candidates<'a>(
             let quality = tenant_list::score(&t.name, &needle)?;
             let fav = t.favourite.map_or(usize::MAX, usize::from);
             let recent = t.recent.map_or(usize::MAX, usize::from);
-            Some(((quality, fav, recent, t.name.to_lowercase()), (p, t)))
+            Some(((quality, fav, recent, text::fold(&t.name)), (p, t)))
         })
         .collect();
     hits.sort_by(|a, b| a.0.cmp(&b.0));

@@ -252,9 +252,8 @@ pub fn parse_tenants(reply: &ApiReply) -> Result<Vec<Tenant>, ApiError> {
         .take(MAX_TENANTS)
         .collect();
     tenants.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
+        super::text::fold(&a.name)
+            .cmp(&super::text::fold(&b.name))
             .then_with(|| a.name.cmp(&b.name))
     });
     Ok(tenants)

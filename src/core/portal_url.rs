@@ -83,7 +83,9 @@ impl PortalUrl {
         } else if has_scheme_prefix(input) {
             // `javascript:alert(1)`, `mailto:x`: a scheme without `//`.
             let scheme = input.split(':').next().unwrap_or_default();
-            return Err(PortalUrlError::SchemeNotAllowed(scheme.to_lowercase()));
+            return Err(PortalUrlError::SchemeNotAllowed(
+                scheme.to_ascii_lowercase(),
+            ));
         } else {
             format!("https://{input}")
         };

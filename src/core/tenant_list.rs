@@ -17,7 +17,7 @@ pub fn score(name: &str, needle: &str) -> Option<u32> {
     if needle.is_empty() {
         return Some(0);
     }
-    let name = name.to_lowercase();
+    let name = super::text::fold(name);
     if name == needle {
         return Some(0);
     }
@@ -28,7 +28,7 @@ pub fn score(name: &str, needle: &str) -> Option<u32> {
         let word_start = name[..at]
             .chars()
             .next_back()
-            .is_some_and(|c| !c.is_alphanumeric());
+            .is_some_and(|c| !c.is_ascii_alphanumeric() && c.is_ascii());
         return Some(if word_start { 2 } else { 3 });
     }
     // Fuzzy: every letter of the needle, in order; fewer gaps rank higher.
@@ -55,7 +55,7 @@ pub fn score(name: &str, needle: &str) -> Option<u32> {
 
 /// The normalised filter text.
 pub fn needle(filter: &str) -> String {
-    filter.trim().to_lowercase()
+    super::text::fold(filter.trim())
 }
 
 /// The sort key of a matching tenant: match quality, then favourites (pinned order), then

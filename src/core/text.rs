@@ -9,8 +9,6 @@ use serde::{Deserialize, Serialize};
 pub struct Msg {
     /// The message's name in `messages.json`.
     pub name: &'static str,
-    /// Its English text, placeholders resolved to `$1`..`$9`.
-    pub english: &'static str,
 }
 
 /// Every message, one constant each (generated from `messages.json` by `build.rs`).
@@ -20,11 +18,20 @@ pub mod msg {
 }
 
 impl Msg {
+    /// Its English text, placeholders resolved to `$1`..`$9`.
+    pub fn english(self) -> &'static str {
+        msg::ALL
+            .iter()
+            .find(|(m, _)| m.name == self.name)
+            .map_or(self.name, |(_, english)| english)
+    }
+
     /// This message with its arguments, ready to send to a page.
     pub fn with(self, args: impl IntoIterator<Item = impl Into<String>>) -> UserText {
         UserText {
             name: self.name.to_owned(),
             args: args.into_iter().map(Into::into).collect(),
+            detail: None,
         }
     }
 
@@ -42,6 +49,11 @@ pub struct UserText {
     pub name: String,
     /// Its substitutions, `$1` first.
     pub args: Vec<String>,
+    /// A sentence nested in this one: in the user's language too, it is the substitution
+    /// after `args` (`The API host is not accepted: $1` with the reason as detail). Nested
+    /// rather than rendered in the core, so the worker carries no English table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Box<UserText>>,
 }
 
 impl UserText {
@@ -54,14 +66,36 @@ impl UserText {
     /// The English sentence. A name the build does not know renders as itself, so a page
     /// never shows an empty error.
     pub fn english(&self) -> String {
-        match msg::ALL.iter().find(|m| m.name == self.name) {
-            Some(found) => substitute(found.english, &self.args),
+        match msg::ALL.iter().find(|(m, _)| m.name == self.name) {
+            Some((_, english)) => substitute(english, &self.args_with(UserText::english)),
             None => self.name.clone(),
         }
+    }
+
+    /// This sentence with `detail` nested in it.
+    pub fn with_detail(mut self, detail: UserText) -> Self {
+        self.detail = Some(Box::new(detail));
+        self
+    }
+
+    /// The substitutions, with the detail rendered by `render` last.
+    pub fn args_with(&self, render: impl Fn(&UserText) -> String) -> Vec<String> {
+        let mut args = self.args.clone();
+        args.extend(self.detail.as_deref().map(render));
+        args
     }
 }
 
 /// Replaces `$1`..`$9` with `args` and `$$` with `$`, the way the browsers' `i18n` does.
+/// Text compared without regard to case: ASCII letters lowered, every other character kept.
+///
+/// Decision: not Unicode case folding. Tenant ids and names in DuploCloud are lowercase
+/// ASCII (letters, digits, `-`), host names are ASCII, and Unicode's case tables would add
+/// about 12 KB to the worker's module (issue 8's size budget) for portal names alone.
+pub fn fold(text: &str) -> String {
+    text.to_ascii_lowercase()
+}
+
 pub fn substitute(template: &str, args: &[String]) -> String {
     let mut out = String::with_capacity(template.len());
     let mut chars = template.chars().peekable();
@@ -115,12 +149,8 @@ mod tests {
 
     #[test]
     fn every_message_is_a_sentence_or_label() {
-        for message in msg::ALL {
-            assert!(
-                !message.english.trim().is_empty(),
-                "{} is empty",
-                message.name
-            );
+        for (message, english) in msg::ALL {
+            assert!(!english.trim().is_empty(), "{} is empty", message.name);
         }
     }
 }

@@ -118,7 +118,11 @@ pub fn worker_text(text: &UserText) -> String {
 /// The browser's text of a message in the user's language (English, the default locale,
 /// when it has no better one). `None` only where `i18n` is missing.
 pub fn translated(text: &UserText) -> Option<String> {
-    let args: Array = text.args.iter().map(|a| JsValue::from_str(a)).collect();
+    let args: Array = text
+        .args_with(|detail| translated(detail).unwrap_or_else(|| detail.name.clone()))
+        .iter()
+        .map(|a| JsValue::from_str(a))
+        .collect();
     api::<I18n>(&["i18n"])
         .ok()
         .and_then(|i18n| i18n.get_message(&text.name, &args))

@@ -116,7 +116,7 @@ pub fn tenant_item(origin: &str, tenant: &TenantView, now_ms: u64) -> Result<El,
         more = more.attr("data-keep-alive", "")?;
     }
     El::new("li")?
-        .attr("data-name", &tenant.name.to_lowercase())?
+        .attr("data-name", &crate::core::text::fold(&tenant.name))?
         .child(
             El::new("div")?
                 .attr("class", "tenant-row")?

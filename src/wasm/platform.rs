@@ -546,7 +546,10 @@ fn checked_callback() -> JsValue {
             if let Ok(runtime) = api::<JsValue>(&["runtime"]) {
                 let error = field(&runtime, "lastError");
                 if !error.is_undefined() && !error.is_null() {
-                    browser::log(&format!("menu item refused: {:?}", field(&error, "message").as_string()));
+                    browser::log(&format!(
+                        "menu item refused: {}",
+                        field(&error, "message").as_string().unwrap_or_default()
+                    ));
                 }
             }
         })
