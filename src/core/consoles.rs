@@ -9,10 +9,11 @@ use super::session::TabId;
 use super::text::{msg, UserText};
 use super::vecmap::{VecMap, VecSet};
 use super::weburl::WebUrl;
+use super::wire;
 
 /// Whose console: a tenant's, the administrator's, or duplo-ops'.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(tag = "kind", rename_all = "camelCase", try_from = "wire::Role")]
 pub enum Role {
     /// A tenant, by id (and its name, for labels).
     Tenant {
@@ -121,7 +122,8 @@ impl LiveCredentials {
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
-    rename_all_fields = "camelCase"
+    rename_all_fields = "camelCase",
+    try_from = "wire::Destination"
 )]
 pub enum Destination {
     /// The console home of the credentials' region.

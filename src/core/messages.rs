@@ -15,7 +15,8 @@ use super::text::UserText;
 #[serde(
     tag = "type",
     rename_all = "camelCase",
-    rename_all_fields = "camelCase"
+    rename_all_fields = "camelCase",
+    try_from = "super::wire::Request"
 )]
 pub enum Request {
     /// The current state, for rendering.

@@ -17,6 +17,7 @@ pub mod tenant_list;
 pub mod text;
 pub mod vecmap;
 pub mod weburl;
+pub mod wire;
 
 /// Facts read from `manifest.json` at build time (see `build.rs`).
 pub mod manifest {

@@ -18,6 +18,7 @@ use super::secret::Secret;
 use super::text::{msg, UserText};
 use super::vecmap::{VecMap, VecSet};
 use super::weburl::WebUrl;
+use super::wire;
 
 /// How long the user has to authorize (as `duplo-jit`).
 pub const SIGN_IN_TIMEOUT_MS: u64 = 180_000;
@@ -76,7 +77,7 @@ pub struct ActiveSession {
 
 /// One portal's session.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "camelCase")]
+#[serde(tag = "state", rename_all = "camelCase", try_from = "wire::Session")]
 pub enum Session {
     /// No session.
     #[default]
@@ -89,7 +90,7 @@ pub enum Session {
 
 /// Work that waits for a session and resumes after the sign-in, so no click is lost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(tag = "type", rename_all = "camelCase", try_from = "wire::Waiting")]
 pub enum Waiting {
     /// Read the tenants again.
     RefreshTenants,
