@@ -67,7 +67,7 @@ fn state(service: &Service<FakePlatform>) -> StateView {
 fn names(service: &Service<FakePlatform>) -> Vec<String> {
     let state = state(service);
     let tenants = state.portals[0].tenants.clone().unwrap();
-    jit_console::core::tenant_list::matching(&tenants, "")
+    jit_console::core::tenant_list::matching(&tenants, "", 1)
         .0
         .iter()
         .map(|t| t.name.clone())

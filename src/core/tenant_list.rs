@@ -5,12 +5,13 @@
 //! name, then names that start with it, then names with a word that starts with it, then
 //! names that contain it, then names that hold its letters in order (fuzzy: `dv1` finds
 //! `dev01`); within each, favourites and recent ones first. A portal may have thousands of
-//! tenants: at most [`SHOWN_AT_MOST`] are rendered, the rest are a keystroke away.
+//! tenants: a page of [`SHOWN_AT_MOST`] is rendered, the next a "Show more" click away, and any
+//! other a keystroke away.
 
 use super::messages::TenantView;
 
 /// The most tenants of one portal the popup renders at once.
-pub const SHOWN_AT_MOST: usize = 200;
+pub const SHOWN_AT_MOST: usize = 100;
 
 /// How well a name matches a filter: lower is better, `None` is no match.
 pub fn score(name: &str, needle: &str) -> Option<u32> {
@@ -90,9 +91,13 @@ pub fn ranked<'a>(
     (hits.into_iter().map(|(_, t)| t).collect(), total)
 }
 
-/// The popup's page of tenants for `filter`, and how many match in all.
-pub fn matching<'a>(tenants: &'a [TenantView], filter: &str) -> (Vec<&'a TenantView>, usize) {
-    ranked(tenants, filter, SHOWN_AT_MOST)
+/// The popup's first `pages` pages of tenants for `filter`, and how many match in all.
+pub fn matching<'a>(
+    tenants: &'a [TenantView],
+    filter: &str,
+    pages: usize,
+) -> (Vec<&'a TenantView>, usize) {
+    ranked(tenants, filter, SHOWN_AT_MOST.saturating_mul(pages.max(1)))
 }
 
 #[cfg(test)]
@@ -118,14 +123,14 @@ mod tests {
     #[test]
     fn filters_by_substring_ignoring_case() {
         let list = tenants(&["dev01", "QA-Team", "prod", "Dev02"]);
-        let (shown, total) = matching(&list, " dEv ");
+        let (shown, total) = matching(&list, " dEv ", 1);
         assert_eq!(
             shown.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
             ["dev01", "Dev02"]
         );
         assert_eq!(total, 2);
-        assert_eq!(matching(&list, "").1, 4);
-        assert_eq!(matching(&list, "zzz"), (vec![], 0));
+        assert_eq!(matching(&list, "", 1).1, 4);
+        assert_eq!(matching(&list, "zzz", 1), (vec![], 0));
     }
 
     #[test]
@@ -133,9 +138,13 @@ mod tests {
         let names: Vec<String> = (0..100_000).map(|i| format!("tenant{i:06}")).collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let list = tenants(&refs);
-        let (shown, total) = matching(&list, "");
+        let (shown, total) = matching(&list, "", 1);
         assert_eq!((shown.len(), total), (SHOWN_AT_MOST, 100_000));
-        let (shown, total) = matching(&list, "tenant09999");
+        // "Show more" adds a page; the first page stays first.
+        let (more, _) = matching(&list, "", 2);
+        assert_eq!(more.len(), 2 * SHOWN_AT_MOST);
+        assert_eq!(more[..SHOWN_AT_MOST], shown[..]);
+        let (shown, total) = matching(&list, "tenant09999", 1);
         // Ten start with it; more hold its letters in order (fuzzy) and come after them.
         assert!(total > 10);
         assert!(shown[..10]
@@ -147,7 +156,7 @@ mod tests {
     #[test]
     fn ranks_exact_prefix_word_substring_then_fuzzy() {
         let list = tenants(&["xdev", "my-dev", "dev01", "dev", "d-e-v", "prod"]);
-        let (shown, total) = matching(&list, "DEV");
+        let (shown, total) = matching(&list, "DEV", 1);
         let names: Vec<_> = shown.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["dev", "dev01", "my-dev", "xdev", "d-e-v"]);
         assert_eq!(total, 5);
@@ -163,11 +172,11 @@ mod tests {
         list[2].favourite = Some(0); // gamma pinned first
         list[3].recent = Some(0); // delta used last
         list[1].recent = Some(1); // beta before that
-        let (shown, _) = matching(&list, "");
+        let (shown, _) = matching(&list, "", 1);
         let names: Vec<_> = shown.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["gamma", "delta", "beta", "alpha"]);
         // Within a match quality favourites still lead.
-        let (shown, _) = matching(&list, "a");
+        let (shown, _) = matching(&list, "a", 1);
         assert_eq!(shown[0].name, "alpha"); // prefix beats the favourite's substring
         assert_eq!(shown[1].name, "gamma");
     }

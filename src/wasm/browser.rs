@@ -118,15 +118,32 @@ pub fn worker_text(text: &UserText) -> String {
 /// The browser's text of a message in the user's language (English, the default locale,
 /// when it has no better one). `None` only where `i18n` is missing.
 pub fn translated(text: &UserText) -> Option<String> {
-    let args: Array = text
-        .args_with(|detail| translated(detail).unwrap_or_else(|| detail.name.clone()))
-        .iter()
-        .map(|a| JsValue::from_str(a))
+    let args = text.args_with(|detail| translated(detail).unwrap_or_else(|| detail.name.clone()));
+    template(&text.name).map(|template| crate::core::text::substitute(&template, &args))
+}
+
+thread_local! {
+    /// Each message's text in the user's language with `$1`..`$9` left in, by name.
+    static TEMPLATES: std::cell::RefCell<std::collections::BTreeMap<String, Option<String>>> =
+        std::cell::RefCell::default();
+}
+
+/// A message's text in the user's language with its substitutions left as `$1`..`$9`, asked
+/// of `i18n` once per page: a popup with hundreds of tenants renders thousands of labels,
+/// and each `getMessage` costs the browser several microseconds.
+fn template(name: &str) -> Option<String> {
+    if let Some(known) = TEMPLATES.with(|t| t.borrow().get(name).cloned()) {
+        return known;
+    }
+    let marks: Array = (1..=9)
+        .map(|i| JsValue::from_str(&format!("${i}")))
         .collect();
-    api::<I18n>(&["i18n"])
+    let found = api::<I18n>(&["i18n"])
         .ok()
-        .and_then(|i18n| i18n.get_message(&text.name, &args))
-        .filter(|s| !s.is_empty())
+        .and_then(|i18n| i18n.get_message(name, &marks))
+        .filter(|s| !s.is_empty());
+    TEMPLATES.with(|t| t.borrow_mut().insert(name.to_owned(), found.clone()));
+    found
 }
 
 /// A message without arguments, localized.
@@ -155,7 +172,30 @@ pub fn json_to_js(text: &str) -> Result<JsValue, BrowserError> {
 
 /// A JS value as JSON text (`None` for `undefined`, functions and the like).
 pub fn js_to_json(value: &JsValue) -> Option<String> {
-    JSON::stringify(value).ok()?.as_string()
+    let text = JSON::stringify(value).ok()?;
+    text.is_string().then(|| rust_string(&text))?
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The page's `TextEncoder`.
+    type Utf8Encoder;
+    #[wasm_bindgen(constructor, js_class = "TextEncoder")]
+    fn new() -> Utf8Encoder;
+    #[wasm_bindgen(method, js_name = encode)]
+    fn encode(this: &Utf8Encoder, text: &JsValue) -> js_sys::Uint8Array;
+}
+
+thread_local! {
+    static ENCODER: Utf8Encoder = Utf8Encoder::new();
+}
+
+/// A JS string as a Rust one, encoded by the browser and copied in one piece. wasm-bindgen's
+/// own conversion copies a string character by character in JavaScript, which costs a
+/// freshly opened popup milliseconds for a state with 2,000 tenants (issue 8).
+pub fn rust_string(text: &JsValue) -> Option<String> {
+    let bytes = ENCODER.with(|encoder| encoder.encode(text)).to_vec();
+    String::from_utf8(bytes).ok()
 }
 
 /// A Rust value from a JS value (through JSON text, as [`to_js`]).

@@ -39,6 +39,8 @@ struct Popup {
     folded: BTreeMap<String, bool>,
     /// Tenant rows built since the last render, by `origin|tenant id`.
     rows: BTreeMap<String, web_sys::Element>,
+    /// How many pages of tenants ("Show 100 more") each portal shows for its filter.
+    pages: BTreeMap<String, usize>,
 }
 
 thread_local! {
@@ -308,6 +310,11 @@ fn install_listeners() -> Result<(), JsValue> {
             Some("sign-in") => Request::SignIn { origin },
             Some("sign-out") => Request::SignOut { origin },
             Some("retry") => Request::Refresh { origin },
+            Some("show-more") => {
+                POPUP.with(|p| *p.borrow_mut().pages.entry(origin.clone()).or_insert(1) += 1);
+                dom::report(fill(&origin));
+                return;
+            }
             Some("fold") => {
                 let open = button.get_attribute("aria-expanded").as_deref() == Some("true");
                 POPUP.with(|p| p.borrow_mut().folded.insert(origin.clone(), open));
@@ -352,7 +359,12 @@ fn install_listeners() -> Result<(), JsValue> {
             return;
         };
         let text = input.value();
-        POPUP.with(|p| p.borrow_mut().filters.insert(origin.clone(), text.clone()));
+        POPUP.with(|p| {
+            let mut p = p.borrow_mut();
+            p.filters.insert(origin.clone(), text.clone());
+            // A new filter starts again from its first page.
+            p.pages.remove(&origin);
+        });
         dom::report(apply_filter(&origin, &text));
     })?;
     Ok(())
@@ -633,6 +645,15 @@ fn tenant_list(index: usize, portal: &PortalView) -> Result<El, JsValue> {
             El::new("p")?
                 .attr("class", "empty")?
                 .attr("id", &format!("count-{index}"))?,
+        )?
+        .child(
+            El::new("button")?
+                .attr("type", "button")?
+                .attr("class", "secondary show-more")?
+                .attr("id", &format!("more-{index}"))?
+                .attr("data-action", "show-more")?
+                .attr("data-origin", origin)?
+                .attr("hidden", "")?,
         )?;
     Ok(block)
 }
@@ -658,6 +679,7 @@ fn apply_filter(origin: &str, filter: &str) -> Result<(), JsValue> {
     // Ranked inside the borrow: only the page shown is copied out, not the whole list.
     let page = POPUP.with(|p| {
         let p = p.borrow();
+        let pages = p.pages.get(origin).copied().unwrap_or(1);
         let tenants = p
             .last
             .as_ref()?
@@ -666,7 +688,7 @@ fn apply_filter(origin: &str, filter: &str) -> Result<(), JsValue> {
             .find(|p| p.origin == origin)?
             .tenants
             .as_ref()?;
-        let (shown, total) = tenant_list::matching(tenants, filter);
+        let (shown, total) = tenant_list::matching(tenants, filter, pages);
         let shown: Vec<TenantView> = shown.into_iter().cloned().collect();
         Some((shown, total, tenants.is_empty()))
     });
@@ -703,5 +725,12 @@ fn apply_filter(origin: &str, filter: &str) -> Result<(), JsValue> {
     } else {
         None
     };
-    dom::show_message(&format!("count-{index}"), count.as_deref())
+    dom::show_message(&format!("count-{index}"), count.as_deref())?;
+    // Rendering a page at a time keeps the popup quick to open; the next page is a click
+    // (or Enter) away, and typing narrows the list.
+    let more = (total > shown.len()).then(|| {
+        let next = (total - shown.len()).min(tenant_list::SHOWN_AT_MOST);
+        tf(msg::SHOW_MORE, &[&next.to_string()])
+    });
+    dom::show_message(&format!("more-{index}"), more.as_deref())
 }

@@ -328,8 +328,17 @@ test('a portal with 2,000 tenants lists a page of them and finds any one as you 
     await addPortal(browser, ACME, 'api-token-alice');
     const popup = await browser.openPopup();
     const region = popup.getByRole('region', { name: ACME });
+    await region.getByText('Showing 100 of 2004 tenants. Type to narrow the list.').waitFor();
+    assert.equal((await tenantNames(region)).length, 100);
+    // The next page is a button away (by keyboard too); the first page stays where it was.
+    const first = await tenantNames(region);
+    const more = region.getByRole('button', { name: 'Show 100 more' });
+    await more.focus();
+    await popup.keyboard.press('Enter');
     await region.getByText('Showing 200 of 2004 tenants. Type to narrow the list.').waitFor();
-    assert.equal((await tenantNames(region)).length, 200);
+    const two = await tenantNames(region);
+    assert.equal(two.length, 200);
+    assert.deepEqual(two.slice(0, 100), first);
     const filter = region.getByRole('searchbox', { name: 'Filter tenants' });
     await filter.fill('tenant1999');
     await region.getByRole('button', { name: 'Open AWS console as tenant1999' }).waitFor();
