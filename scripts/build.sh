@@ -16,7 +16,10 @@ for part in worker:jit_console pages:jit_pages; do
   cp target/wasm32-unknown-unknown/release/jit_console.wasm "$out/raw/$name.wasm"
   wasm-bindgen --target web --no-typescript --out-dir "$out" "$out/raw/$name.wasm"
   # binaryen from npm (>= 132): Debian's older wasm-opt produces modules that fail to instantiate.
-  wasm-opt -Oz "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+  # --low-memory-unused: Rust places no data below 1 KB; --zero-filled-memory: a new
+  # instance's memory is zeroed. Both true of these modules, and ~1 KB gzip smaller.
+  wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory \
+    "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
 done
 
 for browser in chrome firefox; do

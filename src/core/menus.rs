@@ -328,14 +328,16 @@ fn candidates<'a>(
         .iter()
         .filter(|p| portal_matches(p, portal.as_deref()))
         .flat_map(|p| p.tenants.iter().flatten().map(move |t| (p, t)))
-        .filter_map(|(p, t)| {
+        .enumerate()
+        .filter_map(|(i, (p, t))| {
             let quality = tenant_list::score(&t.name, &needle)?;
             let fav = t.favourite.map_or(usize::MAX, usize::from);
             let recent = t.recent.map_or(usize::MAX, usize::from);
-            Some(((quality, fav, recent, text::fold(&t.name)), (p, t)))
+            Some(((quality, fav, recent, text::fold(&t.name), i), (p, t)))
         })
         .collect();
-    hits.sort_by(|a, b| a.0.cmp(&b.0));
+    // The position breaks ties: the unstable sort keeps the portals' order.
+    hits.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     (hits.into_iter().map(|(_, hit)| hit).collect(), service)
 }
 

@@ -251,10 +251,15 @@ pub fn parse_tenants(reply: &ApiReply) -> Result<Vec<Tenant>, ApiError> {
         .filter(|t| seen.insert(t.id.clone()))
         .take(MAX_TENANTS)
         .collect();
-    tenants.sort_by(|a, b| {
-        super::text::fold(&a.name)
-            .cmp(&super::text::fold(&b.name))
+    // By name without regard to (ASCII) case, then as spelled, then by id: a total order,
+    // so the unstable sort (one sort in the worker's module, no allocation) is stable here.
+    tenants.sort_unstable_by(|a, b| {
+        a.name
+            .bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.name.bytes().map(|c| c.to_ascii_lowercase()))
             .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.id.cmp(&b.id))
     });
     Ok(tenants)
 }
