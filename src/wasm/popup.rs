@@ -15,7 +15,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 
 use super::browser::{self, localize, t, tf};
-use super::client::ask;
+use super::client::{ask, ask_with_text};
 use super::console_ui;
 use super::dom::{self, by_id, El};
 use crate::core::messages::{PortalView, Request, Response, SessionView, TenantView};
@@ -122,12 +122,11 @@ async fn render_state(force: bool) {
         let context = POPUP
             .with(|p| p.borrow().context.clone())
             .unwrap_or_default();
-        let response = ask(&Request::GetStateFor {
+        let (response, shown) = ask_with_text(&Request::GetStateFor {
             tab_id: context.0,
             url: context.1,
         })
         .await;
-        let shown = serde_json::to_string(&response).ok();
         let unchanged = !force && shown.is_some() && POPUP.with(|p| p.borrow().shown == shown);
         if !unchanged {
             dom::report(render(&response));
