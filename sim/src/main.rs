@@ -56,6 +56,10 @@ async fn run(config: Config, opts: Options) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The signal handlers are in place before anyone learns the ports: a SIGTERM sent as
+    // soon as the simulator answers must stop it cleanly, not kill it (a flaky test found
+    // the handlers being installed only after the ready line).
+    let signals = Signals::install();
     let ready = serde_json::json!({
         "https_port": running.https_port,
         "control_port": running.control_port,
@@ -70,13 +74,39 @@ async fn run(config: Config, opts: Options) -> ExitCode {
         "duplo-sim: serving HTTPS on 127.0.0.1:{} and control on 127.0.0.1:{}",
         running.https_port, running.control_port
     );
-    let reason = wait_for_stop(opts.exit_on_stdin_close).await;
+    let reason = wait_for_stop(signals, opts.exit_on_stdin_close).await;
     eprintln!("duplo-sim: {reason}; shutting down");
     running.shutdown().await;
     ExitCode::SUCCESS
 }
 
-async fn wait_for_stop(watch_stdin: bool) -> &'static str {
+/// SIGTERM and SIGINT, caught from the moment this is made.
+struct Signals {
+    terminate: Option<tokio::signal::unix::Signal>,
+    interrupt: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn install() -> Self {
+        use tokio::signal::unix::{signal, SignalKind};
+        Self {
+            terminate: signal(SignalKind::terminate()).ok(),
+            interrupt: signal(SignalKind::interrupt()).ok(),
+        }
+    }
+}
+
+/// Waits for `signal` (forever when it could not be installed).
+async fn received(signal: Option<tokio::signal::unix::Signal>) {
+    match signal {
+        Some(mut s) => {
+            s.recv().await;
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
+
+async fn wait_for_stop(signals: Signals, watch_stdin: bool) -> &'static str {
     let (stdin_tx, stdin_rx) = tokio::sync::oneshot::channel::<()>();
     if watch_stdin {
         // A plain thread: a blocking stdin read must not hold up the runtime's shutdown.
@@ -99,17 +129,9 @@ async fn wait_for_stop(watch_stdin: bool) -> &'static str {
             std::future::pending::<()>().await;
         }
     };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
     tokio::select! {
-        _ = tokio::signal::ctrl_c() => "SIGINT",
-        _ = terminate => "SIGTERM",
+        _ = received(signals.interrupt) => "SIGINT",
+        _ = received(signals.terminate) => "SIGTERM",
         _ = stdin_closed => "stdin closed",
     }
 }
