@@ -2,7 +2,7 @@
 // headless Chromium, talking HTTPS to the DuploCloud/AWS simulator on loopback under the
 // real host names (Chromium's --host-resolver-rules), with helpers for tests.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,11 +97,13 @@ export function removeStalePolicies() {
   for (const name of names) {
     const pid = Number(/^jit-console-e2e-(\d+)\.json$/.exec(name)?.[1]);
     if (!pid || pid === process.pid) continue;
+    // Another test run's file only while that run (a node process) is alive: a pid that was
+    // reused by some other program since does not keep a stale file.
     let alive = true;
     try {
-      process.kill(pid, 0);
-    } catch (error) {
-      alive = error.code === 'EPERM';
+      alive = readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node');
+    } catch {
+      alive = false;
     }
     if (!alive) rmSync(join(POLICY_DIR, name), { force: true });
   }
