@@ -407,16 +407,7 @@ mod tests {
             tenants: Some(
                 names
                     .iter()
-                    .map(|n| TenantView {
-                        id: format!("id-{n}"),
-                        name: (*n).into(),
-                        expires_ms: None,
-                        console_open: false,
-                        holds_console: false,
-                        keep_alive: false,
-                        favourite: None,
-                        recent: None,
-                    })
+                    .map(|n| TenantView::quiet(&format!("id-{n}"), n))
                     .collect(),
             ),
         }

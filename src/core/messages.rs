@@ -284,21 +284,29 @@ fn is_false(value: &bool) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_tenant_without_console_is_two_fields_and_reads_back() {
-        let quiet = TenantView {
-            id: "t-1".into(),
-            name: "dev01".into(),
+impl TenantView {
+    /// A tenant with no console, not pinned nor recent: what most of a long list is.
+    pub(crate) fn quiet(id: &str, name: &str) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
             expires_ms: None,
             console_open: false,
             holds_console: false,
             keep_alive: false,
             favourite: None,
             recent: None,
-        };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tenant_without_console_is_two_fields_and_reads_back() {
+        let quiet = TenantView::quiet("t-1", "dev01");
         let text = serde_json::to_string(&quiet).unwrap();
         assert_eq!(text, r#"{"id":"t-1","name":"dev01"}"#);
         assert_eq!(serde_json::from_str::<TenantView>(&text).unwrap(), quiet);

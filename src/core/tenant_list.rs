@@ -107,16 +107,7 @@ mod tests {
     fn tenants(names: &[&str]) -> Vec<TenantView> {
         names
             .iter()
-            .map(|n| TenantView {
-                id: format!("id-{n}"),
-                name: (*n).to_owned(),
-                expires_ms: None,
-                console_open: false,
-                holds_console: false,
-                keep_alive: false,
-                favourite: None,
-                recent: None,
-            })
+            .map(|n| TenantView::quiet(&format!("id-{n}"), n))
             .collect()
     }
 

@@ -20,10 +20,7 @@ pub mod msg {
 impl Msg {
     /// Its English text, placeholders resolved to `$1`..`$9`.
     pub fn english(self) -> &'static str {
-        msg::ALL
-            .iter()
-            .find(|(m, _)| m.name == self.name)
-            .map_or(self.name, |(_, english)| english)
+        english_of(self.name).unwrap_or(self.name)
     }
 
     /// This message with its arguments, ready to send to a page.
@@ -66,8 +63,8 @@ impl UserText {
     /// The English sentence. A name the build does not know renders as itself, so a page
     /// never shows an empty error.
     pub fn english(&self) -> String {
-        match msg::ALL.iter().find(|(m, _)| m.name == self.name) {
-            Some((_, english)) => substitute(english, &self.args_with(UserText::english)),
+        match english_of(&self.name) {
+            Some(english) => substitute(english, &self.args_with(UserText::english)),
             None => self.name.clone(),
         }
     }
@@ -87,6 +84,14 @@ impl UserText {
 }
 
 /// Replaces `$1`..`$9` with `args` and `$$` with `$`, the way the browsers' `i18n` does.
+/// The English text of the message named `name`, placeholders as `$1`..`$9`.
+fn english_of(name: &str) -> Option<&'static str> {
+    msg::ALL
+        .iter()
+        .find(|(m, _)| m.name == name)
+        .map(|(_, english)| *english)
+}
+
 /// Text compared without regard to case: ASCII letters lowered, every other character kept.
 ///
 /// Decision: not Unicode case folding. Tenant ids and names in DuploCloud are lowercase
