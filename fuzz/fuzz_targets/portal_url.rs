@@ -77,9 +77,11 @@ fuzz_target!(|data: &[u8]| {
             "tenant id {input:?} escapes its path segment: {credentials}"
         );
     }
-    let json = serde_json::to_string(&portal).unwrap_or_else(|e| panic!("{e}"));
+    let json = jit_console::core::json::to_string(&portal);
     assert_eq!(
-        serde_json::from_str::<PortalUrl>(&json).ok().as_ref(),
+        jit_console::core::json::from_str::<PortalUrl>(&json)
+            .ok()
+            .as_ref(),
         Some(&portal)
     );
 

@@ -5,25 +5,34 @@
 //! Everything that carries a credential (keys, tokens, sign-in URLs) is a [`Secret`], and no
 //! error names a credential's value.
 
-use super::weburl::WebUrl;
-use serde::{Deserialize, Serialize};
-
-use super::portal_api::{json, ApiError, ApiReply};
+use super::json::{self, json_object, FromJson, Json, JsonError, ToJson};
+use super::portal_api::{read_json, ApiError, ApiReply};
 use super::secret::Secret;
 use super::text::{msg, UserText};
+use super::weburl::WebUrl;
 
 /// An AWS partition: a separate AWS with its own hosts, accounts and regions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Partition {
     /// Commercial AWS (`aws`).
-    #[serde(rename = "aws")]
     Aws,
     /// AWS GovCloud (US) (`aws-us-gov`).
-    #[serde(rename = "aws-us-gov")]
     AwsUsGov,
     /// AWS China (`aws-cn`).
-    #[serde(rename = "aws-cn")]
     AwsCn,
+}
+
+/// Its name (`aws`, `aws-us-gov`, `aws-cn`).
+impl FromJson for Partition {
+    fn from_json(value: Json) -> Result<Self, JsonError> {
+        Self::from_name(&String::from_json(value)?).ok_or(JsonError::UnknownVariant)
+    }
+}
+
+impl ToJson for Partition {
+    fn write_json(&self, out: &mut String) {
+        json::write_string(out, self.name());
+    }
 }
 
 impl Partition {
@@ -138,8 +147,7 @@ pub(crate) fn usable_region(partition: Partition, region: &str) -> &str {
 
 /// The JIT credentials the portal hands out for one AWS identity (read by
 /// [`parse_jit_credentials`]). Kept in the browser's in-memory session storage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JitCredentials {
     /// The STS access key id (`ASIA…`); not a secret on its own.
     pub access_key_id: String,
@@ -155,6 +163,15 @@ pub struct JitCredentials {
     /// The lifetime in seconds, as the portal sent it; see [`expiry_ms`].
     pub validity_secs: Option<i64>,
 }
+
+json_object!(JitCredentials {
+    access_key_id: "accessKeyId" req,
+    secret_access_key: "secretAccessKey" req,
+    session_token: "sessionToken" req,
+    region: "region" req,
+    console_url: "consoleUrl" req,
+    validity_secs: "validitySecs" req,
+});
 
 /// The portal's validity when it sends none (or 0): one hour, as `duplo-jit` assumes.
 pub const DEFAULT_VALIDITY_SECS: i64 = 3600;
@@ -182,13 +199,13 @@ fn is_token_text(value: &str, max: usize) -> bool {
 /// by [`expiry_ms`]). A negative `Validity` makes the answer malformed: credentials that
 /// expired before they arrived are broken, not an hour long. Unknown fields are ignored.
 pub fn parse_jit_credentials(reply: &ApiReply) -> Result<JitCredentials, ApiError> {
-    let value: serde_json::Value = json(reply)?;
-    let Some(fields) = value.as_object() else {
+    let value = read_json(reply)?;
+    if value.as_object().is_none() {
         return Err(ApiError::Malformed(
             "JIT credentials are not an object".into(),
         ));
-    };
-    let text = |name: &str| fields.get(name).and_then(serde_json::Value::as_str);
+    }
+    let text = |name: &str| value.get(name).and_then(Json::as_str);
 
     let access_key_id = text("AccessKeyId")
         .filter(|id| {
@@ -202,13 +219,13 @@ pub fn parse_jit_credentials(reply: &ApiReply) -> Result<JitCredentials, ApiErro
         .filter(|token| is_token_text(token, MAX_CREDENTIAL_LEN))
         .ok_or_else(|| ApiError::Malformed("no usable SessionToken".into()))?;
 
-    let validity_secs = match fields.get("Validity") {
-        Some(serde_json::Value::Number(n)) => {
+    let validity_secs = match value.get("Validity") {
+        Some(number @ Json::Number(_)) => {
             // Credentials that expired before they arrived are a broken answer, not an hour.
-            if n.as_f64().is_some_and(|v| v < 0.0) {
+            if number.is_negative_number() {
                 return Err(ApiError::Malformed("negative Validity".into()));
             }
-            n.as_i64()
+            number.as_i64()
         }
         _ => None,
     };
@@ -355,7 +372,7 @@ pub(crate) fn encode(text: &str) -> String {
 
 /// `text` as a JSON string literal (quoted and escaped).
 fn json_string(text: &str) -> String {
-    serde_json::Value::String(text.to_owned()).to_string()
+    json::to_string(text)
 }
 
 /// The federation `getSigninToken` URL for `creds` (step 1 of `aws-console.md`). It carries
@@ -376,10 +393,10 @@ pub fn get_signin_token_url(partition: Partition, creds: &JitCredentials) -> Sec
 
 /// Reads the answer to `getSigninToken`: `{"SigninToken": "..."}`.
 pub fn parse_signin_token(reply: &ApiReply) -> Result<Secret, ApiError> {
-    let value: serde_json::Value = json(reply)?;
+    let value = read_json(reply)?;
     value
         .get("SigninToken")
-        .and_then(serde_json::Value::as_str)
+        .and_then(Json::as_str)
         .filter(|token| is_token_text(token, 4 * MAX_CREDENTIAL_LEN))
         .map(Secret::new)
         .ok_or_else(|| ApiError::Malformed("no usable SigninToken".into()))
@@ -423,8 +440,7 @@ pub fn console_home(partition: Partition, region: &str) -> String {
 }
 
 /// An AWS service the extension can open the console of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AwsService {
     /// EC2.
     Ec2,
@@ -702,15 +718,12 @@ mod tests {
     }
 
     #[test]
-    fn partitions_round_trip_by_name_and_serde() {
+    fn partitions_round_trip_by_name_and_json() {
         for &partition in Partition::ALL {
             assert_eq!(Partition::from_name(partition.name()), Some(partition));
-            let stored = serde_json::to_string(&partition).unwrap();
+            let stored = json::to_string(&partition);
             assert_eq!(stored, format!("\"{}\"", partition.name()));
-            assert_eq!(
-                serde_json::from_str::<Partition>(&stored).unwrap(),
-                partition
-            );
+            assert_eq!(json::from_str::<Partition>(&stored).unwrap(), partition);
             assert_eq!(partition.to_string(), partition.name());
             assert_eq!(
                 Partition::from_region(partition.default_region()),
@@ -720,7 +733,7 @@ mod tests {
         for unknown in ["", "AWS", "aws-iso", " aws", "aws-us-gov "] {
             assert_eq!(Partition::from_name(unknown), None, "{unknown:?}");
         }
-        assert!(serde_json::from_str::<Partition>("\"aws-iso\"").is_err());
+        assert!(json::from_str::<Partition>("\"aws-iso\"").is_err());
     }
 
     #[test]
@@ -957,7 +970,7 @@ mod tests {
     fn credentials_survive_session_storage_in_camel_case() {
         let mut creds = creds();
         creds.console_url = Some(Secret::new("https://signin.aws.amazon.com/federation"));
-        let stored = serde_json::to_value(&creds).unwrap();
+        let stored = json::parse(&json::to_string(&creds)).unwrap();
         for key in [
             "accessKeyId",
             "secretAccessKey",
@@ -966,12 +979,9 @@ mod tests {
             "consoleUrl",
             "validitySecs",
         ] {
-            assert!(stored.get(key).is_some(), "{key} missing in {stored}");
+            assert!(stored.get(key).is_some(), "{key} missing in {stored:?}");
         }
-        assert_eq!(
-            serde_json::from_value::<JitCredentials>(stored).unwrap(),
-            creds
-        );
+        assert_eq!(JitCredentials::from_json(stored).unwrap(), creds);
     }
 
     #[test]
@@ -1257,8 +1267,6 @@ mod tests {
                 AwsService::parse(&service.name().to_uppercase()),
                 Some(service)
             );
-            let stored = serde_json::to_string(&service).unwrap();
-            assert_eq!(stored, format!("\"{}\"", service.name()));
         }
         for (alias, service) in [
             ("cw", AwsService::CloudWatch),

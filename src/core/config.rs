@@ -4,36 +4,38 @@
 //! read leniently: an entry that no longer passes the portal rules is dropped (and reported),
 //! never allowed to break the whole configuration.
 
-use serde::{Deserialize, Serialize};
-
+use super::json::{self, json_object, FromJson, Json, JsonError, ToJson};
 use super::portal_url::{PortalUrl, PortalUrlError};
 use super::secret::Secret;
 use super::text::{msg, UserText};
 
 /// One configured portal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Portal {
     /// The portal's origin.
     pub url: PortalUrl,
     /// A long-lived DuploCloud API token (`duplo-jit --token` mode), when the user gave one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_token: Option<Secret>,
     /// The name the user gave it (shown instead of the host), if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Its colour: the popup's accent for it and its tab groups and containers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour: Option<Colour>,
     /// Where its API answers, when not at the portal's own origin (local development:
     /// the UI on one port, the API on another).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_host: Option<PortalUrl>,
     /// Pushed by the administrator's policy: shown as such, not removable by the user, never
     /// stored in `storage.local`.
-    #[serde(skip)]
     pub managed: bool,
 }
+
+json_object!(Portal {
+    url: "url" req,
+    api_token: "apiToken" lean,
+    name: "name" lean,
+    colour: "colour" lean,
+    api_host: "apiHost" lean,
+    managed: "managed" skip,
+});
 
 impl Portal {
     /// A portal at `url` with nothing else set.
@@ -61,8 +63,7 @@ impl Portal {
 
 /// The colours a portal can have: Chrome's tab group colours (Firefox's containers get the
 /// nearest of theirs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Colour {
     /// Grey.
     Grey,
@@ -82,6 +83,19 @@ pub enum Colour {
     Cyan,
     /// Orange.
     Orange,
+}
+
+/// Its name.
+impl FromJson for Colour {
+    fn from_json(value: Json) -> Result<Self, JsonError> {
+        Self::from_name(&String::from_json(value)?).ok_or(JsonError::UnknownVariant)
+    }
+}
+
+impl ToJson for Colour {
+    fn write_json(&self, out: &mut String) {
+        json::write_string(out, self.name());
+    }
 }
 
 impl Colour {
@@ -144,8 +158,7 @@ impl Colour {
 }
 
 /// What the user may change of a configured portal (`None`: leave as it is).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PortalEdit {
     /// A new name; empty clears it.
     pub name: Option<String>,
@@ -157,25 +170,29 @@ pub struct PortalEdit {
     pub api_token: Option<Secret>,
 }
 
+json_object!(PortalEdit {
+    name: "name" default,
+    colour: "colour" default,
+    api_host: "apiHost" default,
+    api_token: "apiToken" default,
+});
+
 /// All the user's settings that live in `storage.local`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
     /// The portals: the managed ones first, then the user's in the order they were added.
     pub portals: Vec<Portal>,
     /// Everything else the user chose.
     pub settings: Settings,
     /// The consoles opened last, most recent first (at most [`Config::RECENT_AT_MOST`]).
-    #[serde(default)]
     pub recent: Vec<super::consoles::ConsoleKey>,
     /// The settings the administrator's policy fixes (their stored names), which the options
     /// page shows as such.
-    #[serde(skip)]
     pub managed_settings: Vec<String>,
 }
 
 /// The user's choices.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// Keep portal sessions in `storage.local` (on disk) so they survive a browser restart.
     /// Off by default: sessions live in `storage.session`, in memory only.
@@ -190,6 +207,60 @@ pub struct Settings {
     pub keep_alive: Vec<String>,
     /// Identities pinned to the top of their portal's list, in the order they were pinned.
     pub favourites: Vec<String>,
+}
+
+// Every field absent or `null` takes its value from `Settings::default()`.
+impl Settings {
+    /// Reads the settings' fields from an object's members.
+    pub(crate) fn read_fields(fields: &mut json::Fields) -> Result<Self, JsonError> {
+        let default = Self::default();
+        Ok(Self {
+            stay_signed_in: fields.or_else("staySignedIn", || default.stay_signed_in)?,
+            console_mode: fields.or_else("consoleMode", || default.console_mode)?,
+            auto_renew: fields.or_else("autoRenew", || default.auto_renew)?,
+            notify_minutes: fields.or_else("notifyMinutes", || default.notify_minutes)?,
+            keep_alive: fields.default("keepAlive")?,
+            favourites: fields.default("favourites")?,
+        })
+    }
+
+    /// Takes, of `current`, the settings named in `names` (their stored names: what the
+    /// administrator's policy fixes).
+    pub fn keep(&mut self, current: &Settings, names: &[String]) {
+        for name in names {
+            match name.as_str() {
+                "staySignedIn" => self.stay_signed_in = current.stay_signed_in,
+                "consoleMode" => self.console_mode = current.console_mode,
+                "autoRenew" => self.auto_renew = current.auto_renew,
+                "notifyMinutes" => self.notify_minutes = current.notify_minutes,
+                _ => {}
+            }
+        }
+    }
+
+    /// Writes the settings' fields into an object.
+    pub(crate) fn write_fields(&self, writer: &mut json::ObjectWriter<'_>) {
+        writer.req("staySignedIn", &self.stay_signed_in);
+        writer.req("consoleMode", &self.console_mode);
+        writer.req("autoRenew", &self.auto_renew);
+        writer.req("notifyMinutes", &self.notify_minutes);
+        writer.req("keepAlive", &self.keep_alive);
+        writer.req("favourites", &self.favourites);
+    }
+}
+
+impl FromJson for Settings {
+    fn from_json(value: Json) -> Result<Self, JsonError> {
+        Self::read_fields(&mut json::Fields::of(value)?)
+    }
+}
+
+impl ToJson for Settings {
+    fn write_json(&self, out: &mut String) {
+        let mut writer = json::ObjectWriter::new(out);
+        self.write_fields(&mut writer);
+        writer.end();
+    }
 }
 
 impl Default for Settings {
@@ -257,16 +328,19 @@ impl AddPortalError {
 }
 
 /// The stored envelope. `version` lets a later release migrate what an earlier one wrote.
-#[derive(Serialize, Deserialize)]
 struct Stored {
     version: u32,
-    #[serde(default)]
-    portals: Vec<serde_json::Value>,
-    #[serde(default)]
-    settings: serde_json::Value,
-    #[serde(default)]
-    recent: serde_json::Value,
+    portals: Vec<Json>,
+    settings: Json,
+    recent: Json,
 }
+
+json_object!(Stored {
+    version: "version" req,
+    portals: "portals" default,
+    settings: "settings" default,
+    recent: "recent" default,
+});
 
 impl Config {
     /// The `storage.local` key the configuration lives under.
@@ -366,35 +440,44 @@ impl Config {
         }
     }
 
-    /// The stored form: the user's own portals (not the managed ones) and settings.
-    pub fn to_stored(&self) -> serde_json::Value {
-        let own: Vec<&Portal> = self.portals.iter().filter(|p| !p.managed).collect();
-        serde_json::json!({
-            "version": Self::VERSION,
-            "portals": own,
-            "settings": self.settings,
-            "recent": self.recent,
-        })
+    /// The stored form (JSON text): the user's own portals (not the managed ones) and
+    /// settings.
+    pub fn to_stored(&self) -> String {
+        let own: Vec<Portal> = self
+            .portals
+            .iter()
+            .filter(|p| !p.managed)
+            .cloned()
+            .collect();
+        let mut out = String::new();
+        let mut writer = json::ObjectWriter::new(&mut out);
+        writer.req("version", &Self::VERSION);
+        writer.req("portals", &own);
+        writer.req("settings", &self.settings);
+        writer.req("recent", &self.recent);
+        writer.end();
+        out
     }
 
     /// Reads the stored form. Returns the configuration and how many entries were dropped
     /// because they no longer pass the rules (or were unreadable).
-    pub fn from_stored(value: Option<serde_json::Value>) -> (Self, usize) {
+    pub fn from_stored(value: Option<Json>) -> (Self, usize) {
         let Some(value) = value else {
             return (Self::default(), 0);
         };
-        let Ok(stored) = serde_json::from_value::<Stored>(value) else {
+        let Ok(stored) = Stored::from_json(value) else {
             return (Self::default(), 1);
         };
+        let _ = stored.version;
         let mut config = Self {
             // Unreadable settings fall back to the defaults rather than losing the portals.
-            settings: serde_json::from_value(stored.settings).unwrap_or_default(),
-            recent: serde_json::from_value(stored.recent).unwrap_or_default(),
+            settings: Settings::from_json(stored.settings).unwrap_or_default(),
+            recent: FromJson::from_json(stored.recent).unwrap_or_default(),
             ..Self::default()
         };
         let mut dropped = 0;
         for entry in stored.portals {
-            match serde_json::from_value::<Portal>(entry) {
+            match Portal::from_json(entry) {
                 Ok(portal) if !config.portals.iter().any(|p| p.url == portal.url) => {
                     config.portals.push(portal)
                 }
@@ -454,17 +537,20 @@ fn checked_api_host(host: &str, portal: &PortalUrl) -> Result<Option<PortalUrl>,
 }
 
 /// A portal as exported, imported, or pushed by policy: everything but secrets.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct PortalFile {
     url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     colour: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     api_host: Option<String>,
 }
+
+json_object!(PortalFile {
+    url: "url" default,
+    name: "name" lean,
+    colour: "colour" lean,
+    api_host: "apiHost" lean,
+});
 
 impl PortalFile {
     fn of(portal: &Portal) -> Self {
@@ -523,34 +609,39 @@ impl ImportError {
     }
 }
 
-/// The exported file.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The exported file, as read ([`Config::export`] writes the same fields).
 struct ExportFile {
     format: String,
     version: u64,
-    #[serde(default)]
     portals: Vec<PortalFile>,
-    #[serde(default)]
-    settings: serde_json::Value,
+    settings: Json,
 }
+
+json_object!(ExportFile {
+    format: "format" req,
+    version: "version" req,
+    portals: "portals" default,
+    settings: "settings" default,
+});
 
 impl Config {
     /// The whole configuration as a file to keep or move to another browser: portals (the
     /// user's own) and settings. Never a secret: API tokens stay behind.
     pub fn export(&self) -> String {
-        let file = ExportFile {
-            format: EXPORT_FORMAT.to_owned(),
-            version: u64::from(Self::VERSION),
-            portals: self
-                .portals
-                .iter()
-                .filter(|p| !p.managed)
-                .map(PortalFile::of)
-                .collect(),
-            settings: serde_json::to_value(&self.settings).unwrap_or_default(),
-        };
-        serde_json::to_string_pretty(&file).unwrap_or_default()
+        let portals: Vec<PortalFile> = self
+            .portals
+            .iter()
+            .filter(|p| !p.managed)
+            .map(PortalFile::of)
+            .collect();
+        let mut out = String::new();
+        let mut writer = json::ObjectWriter::new(&mut out);
+        writer.req("format", &EXPORT_FORMAT);
+        writer.req("version", &u64::from(Self::VERSION));
+        writer.req("portals", &portals);
+        writer.req("settings", &self.settings);
+        writer.end();
+        json::pretty(&out)
     }
 
     /// Reads an exported file: the configuration it holds, every portal checked by the rules
@@ -559,7 +650,7 @@ impl Config {
         if text.len() > IMPORT_AT_MOST {
             return Err(ImportError::TooLarge);
         }
-        let file: ExportFile = serde_json::from_str(text).map_err(|_| ImportError::NotOurs)?;
+        let file: ExportFile = json::from_str(text).map_err(|_| ImportError::NotOurs)?;
         if file.format != EXPORT_FORMAT {
             return Err(ImportError::NotOurs);
         }
@@ -567,8 +658,8 @@ impl Config {
             return Err(ImportError::TooNew(file.version));
         }
         let settings = match file.settings {
-            serde_json::Value::Null => Settings::default(),
-            given => serde_json::from_value(given).map_err(|_| ImportError::NotOurs)?,
+            Json::Null => Settings::default(),
+            given => Settings::from_json(given).map_err(|_| ImportError::NotOurs)?,
         };
         let mut config = Config {
             settings,
@@ -607,14 +698,14 @@ impl Config {
     /// Applies the administrator's policy (`storage.managed`): its portals come first,
     /// marked managed (a user's entry for the same portal keeps only its API token), and the
     /// settings it names override the user's. Entries that break the rules are skipped.
-    pub fn with_managed(mut self, policy: Option<&serde_json::Value>) -> Self {
-        let Some(policy) = policy.and_then(serde_json::Value::as_object) else {
+    pub fn with_managed(mut self, policy: Option<&Json>) -> Self {
+        let Some(policy) = policy.filter(|p| p.as_object().is_some()) else {
             return self;
         };
         let mut managed = Vec::new();
-        if let Some(entries) = policy.get("portals").and_then(serde_json::Value::as_array) {
+        if let Some(entries) = policy.get("portals").and_then(Json::as_array) {
             for entry in entries {
-                let Ok(file) = serde_json::from_value::<PortalFile>(entry.clone()) else {
+                let Ok(file) = PortalFile::from_json(entry.clone()) else {
                     continue;
                 };
                 let Ok(mut portal) = file.portal() else {
@@ -634,24 +725,26 @@ impl Config {
             .retain(|p| !managed.iter().any(|m| m.url == p.url));
         managed.append(&mut self.portals);
         self.portals = managed;
-        if let Some(fixed) = policy
-            .get("settings")
-            .and_then(serde_json::Value::as_object)
-        {
-            let mut merged = serde_json::to_value(&self.settings).unwrap_or_default();
+        if let Some(fixed) = policy.get("settings").and_then(Json::as_object) {
+            let Ok(mut merged) = json::parse(&json::to_string(&self.settings)) else {
+                return self;
+            };
             let mut names = Vec::new();
             for (name, value) in fixed {
-                if MANAGEABLE_SETTINGS.contains(&name.as_str()) {
+                // `null` is not a value of any setting.
+                if MANAGEABLE_SETTINGS.contains(&name.as_str()) && !value.is_null() {
                     let mut trial = merged.clone();
-                    trial[name.as_str()] = value.clone();
+                    trial.set(name, value.clone());
                     // A value of the wrong type is ignored, not allowed to reset the rest.
-                    if serde_json::from_value::<Settings>(trial.clone()).is_ok() {
+                    if Settings::from_json(trial.clone()).is_ok() {
                         merged = trial;
-                        names.push(name.clone());
+                        if !names.contains(name) {
+                            names.push(name.clone());
+                        }
                     }
                 }
             }
-            if let Ok(settings) = serde_json::from_value(merged) {
+            if let Ok(settings) = Settings::from_json(merged) {
                 self.settings = settings;
                 self.managed_settings = names;
             }
@@ -734,9 +827,9 @@ mod tests {
             .add_portal("acme.duplocloud.net", Some("tok"))
             .unwrap();
         config.add_portal("http://localhost:3000", None).unwrap();
-        let stored = config.to_stored();
+        let stored: serde_json::Value = serde_json::from_str(&config.to_stored()).unwrap();
         assert_eq!(
-            Config::from_stored(Some(stored.clone())),
+            Config::from_stored(Some(tree(&stored))),
             (config.clone(), 0)
         );
 
@@ -745,13 +838,18 @@ mod tests {
         portals.push(serde_json::json!({"url": "http://evil.com"}));
         portals.push(serde_json::json!({"url": "https://acme.duplocloud.net"}));
         portals.push(serde_json::json!(42));
-        assert_eq!(Config::from_stored(Some(tampered)), (config, 3));
+        assert_eq!(Config::from_stored(Some(tree(&tampered))), (config, 3));
 
         assert_eq!(Config::from_stored(None), (Config::default(), 0));
         assert_eq!(
-            Config::from_stored(Some(serde_json::json!("garbage"))),
+            Config::from_stored(Some(Json::string("garbage"))),
             (Config::default(), 1)
         );
+    }
+
+    /// serde_json's value as ours.
+    fn tree(value: &serde_json::Value) -> Json {
+        json::parse(&value.to_string()).unwrap()
     }
 
     fn tenant(origin: &str, id: &str) -> crate::core::consoles::ConsoleKey {
@@ -926,7 +1024,7 @@ mod tests {
             ],
             "settings": {"autoRenew": false, "notifyMinutes": "ten", "bogus": 1}
         });
-        let merged = config.with_managed(Some(&policy));
+        let merged = config.with_managed(Some(&tree(&policy)));
         let hosts: Vec<_> = merged
             .portals
             .iter()
@@ -962,7 +1060,7 @@ mod tests {
             )
             .is_err());
         // Storage keeps the user's own portals only; the policy is read again each time.
-        let stored = Config::from_stored(Some(merged.to_stored())).0;
+        let stored = Config::from_stored(json::parse(&merged.to_stored()).ok()).0;
         assert_eq!(stored.portals.len(), 1);
         assert!(!merged.export().contains("corp.duplocloud.net"));
     }

@@ -7,15 +7,13 @@
 //! hide what is pasted. Real credentials never contain them, so [`format()`] refuses such a
 //! value (`None`) instead of quoting it.
 
-use serde::{Deserialize, Serialize};
-
 use super::aws::JitCredentials;
+use super::json::json_string_enum;
 use super::secret::Secret;
 use super::text::{msg, Msg};
 
 /// A way to copy credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CopyFormat {
     /// `export NAME='value'` lines for bash and zsh.
     Bash,
@@ -28,6 +26,14 @@ pub enum CopyFormat {
     /// The console sign-in link.
     ConsoleLink,
 }
+
+json_string_enum!(CopyFormat {
+    Bash = "bash",
+    Fish = "fish",
+    PowerShell = "powerShell",
+    CredentialProcess = "credentialProcess",
+    ConsoleLink = "consoleLink",
+});
 
 impl CopyFormat {
     /// Every format, in menu order.
@@ -86,7 +92,7 @@ fn powershell_quote(value: &str) -> String {
 
 /// `text` as a JSON string literal.
 fn json_string(text: &str) -> String {
-    serde_json::Value::String(text.to_owned()).to_string()
+    super::json::to_string(text)
 }
 
 /// The credentials as text in `format`, ending with a line break (except the console link,
@@ -466,7 +472,7 @@ mod tests {
     fn formats_have_labels_and_a_stable_wire_form() {
         let names: Vec<String> = CopyFormat::ALL
             .iter()
-            .map(|f| serde_json::to_string(f).unwrap())
+            .map(crate::core::json::to_string)
             .collect();
         assert_eq!(
             names,
@@ -481,7 +487,7 @@ mod tests {
         for &format in CopyFormat::ALL {
             assert!(!format.label().english().is_empty());
             let back: CopyFormat =
-                serde_json::from_str(&serde_json::to_string(&format).unwrap()).unwrap();
+                crate::core::json::from_str(&crate::core::json::to_string(&format)).unwrap();
             assert_eq!(back, format);
         }
         assert_eq!(CopyFormat::Bash.label(), msg::COPY_FORMAT_BASH);

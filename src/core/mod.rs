@@ -6,6 +6,7 @@ pub mod config;
 pub mod consoles;
 pub mod copy;
 pub mod diagnostics;
+pub mod json;
 pub mod menus;
 pub mod messages;
 pub mod portal_api;

@@ -4,8 +4,7 @@
 //! Answers are read defensively: unknown fields are ignored, a wrong type or malformed JSON
 //! is an error with a sentence (never a panic), and no secret ends up in an error.
 
-use serde::Deserialize;
-
+use super::json::{self, json_object, FromJson, Json};
 use super::portal_url::PortalUrl;
 use super::secret::Secret;
 use super::text::{msg, UserText};
@@ -134,8 +133,7 @@ impl ApiError {
 }
 
 /// Who the token belongs to (read from `GetUserRoleInfo` by [`parse_user_info`]).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserInfo {
     /// The portal user name.
     pub username: String,
@@ -143,36 +141,47 @@ pub struct UserInfo {
     pub is_admin: bool,
 }
 
-/// What the portal enables (`/v3/features/system`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
+json_object!(UserInfo {
+    username: "username" req,
+    is_admin: "isAdmin" req,
+});
+
+/// What the portal enables (`/v3/features/system`), stored under the portal's own names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SystemFeatures {
     /// Admin calls need an `otpcode`.
-    #[serde(rename = "IsOtpNeeded", default)]
     pub otp_needed: bool,
     /// "Open AWS console as administrator" is offered.
-    #[serde(rename = "IsAwsAdminJITEnabled", default)]
     pub admin_jit: bool,
     /// The duplo-ops role is offered.
-    #[serde(rename = "IsDuploOpsEnabled", default)]
     pub duplo_ops: bool,
     /// `aws`, `aws-us-gov` or `aws-cn`.
-    #[serde(rename = "DefaultAwsPartition", default)]
     pub partition: Option<String>,
     /// The portal's default region.
-    #[serde(rename = "DefaultAwsRegion", default)]
     pub region: Option<String>,
 }
 
-/// One tenant the user may use (`GetTenantsForUser`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+json_object!(SystemFeatures {
+    otp_needed: "IsOtpNeeded" default,
+    admin_jit: "IsAwsAdminJITEnabled" default,
+    duplo_ops: "IsDuploOpsEnabled" default,
+    partition: "DefaultAwsPartition" default,
+    region: "DefaultAwsRegion" default,
+});
+
+/// One tenant the user may use (`GetTenantsForUser`), stored under the portal's own names.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tenant {
     /// The tenant's id (a UUID).
-    #[serde(rename = "TenantId")]
     pub id: String,
     /// The tenant's name, exactly as the portal spells it.
-    #[serde(rename = "AccountName")]
     pub name: String,
 }
+
+json_object!(Tenant {
+    id: "TenantId" req,
+    name: "AccountName" req,
+});
 
 /// The most tenants kept from one answer; beyond it the list is cut (and says so).
 pub const MAX_TENANTS: usize = 100_000;
@@ -205,23 +214,30 @@ fn body(reply: &ApiReply) -> Result<&[u8], ApiError> {
     }
 }
 
-pub(crate) fn json<T: serde::de::DeserializeOwned>(reply: &ApiReply) -> Result<T, ApiError> {
+/// A successful answer's body as JSON.
+pub(crate) fn read_json(reply: &ApiReply) -> Result<Json, ApiError> {
     let bytes = body(reply)?;
     let text = std::str::from_utf8(bytes).map_err(|_| ApiError::Malformed("not UTF-8".into()))?;
-    // serde_json refuses nesting deeper than 128 levels, so hostile depth cannot overflow.
-    serde_json::from_str(text).map_err(|e| ApiError::Malformed(format!("{e}")))
+    // The reader refuses nesting deeper than 128 levels, so hostile depth cannot overflow.
+    json::parse(text).map_err(|e| ApiError::Malformed(e.to_string()))
+}
+
+/// A successful answer's body as a `T`.
+fn read<T: FromJson>(reply: &ApiReply) -> Result<T, ApiError> {
+    T::from_json(read_json(reply)?).map_err(|e| ApiError::Malformed(e.to_string()))
 }
 
 /// Reads a `GetUserRoleInfo` answer.
 pub fn parse_user_info(reply: &ApiReply) -> Result<UserInfo, ApiError> {
-    #[derive(Deserialize)]
     struct Raw {
-        #[serde(rename = "Username")]
         username: String,
-        #[serde(rename = "Roles", default)]
-        roles: Option<Vec<serde_json::Value>>,
+        roles: Option<Vec<Json>>,
     }
-    let raw: Raw = json(reply)?;
+    json_object!(Raw {
+        username: "Username" req,
+        roles: "Roles" default,
+    });
+    let raw: Raw = read(reply)?;
     let is_admin = raw
         .roles
         .unwrap_or_default()
@@ -236,17 +252,17 @@ pub fn parse_user_info(reply: &ApiReply) -> Result<UserInfo, ApiError> {
 
 /// Reads a `/v3/features/system` answer.
 pub fn parse_system_features(reply: &ApiReply) -> Result<SystemFeatures, ApiError> {
-    json(reply)
+    read(reply)
 }
 
 /// Reads a `GetTenantsForUser` answer: sorted by name (case-insensitively, then exactly),
 /// entries without an id or name dropped, at most [`MAX_TENANTS`].
 pub fn parse_tenants(reply: &ApiReply) -> Result<Vec<Tenant>, ApiError> {
-    let entries: Vec<serde_json::Value> = json(reply)?;
+    let entries: Vec<Json> = read(reply)?;
     let mut seen = std::collections::HashSet::new();
     let mut tenants: Vec<Tenant> = entries
         .into_iter()
-        .filter_map(|entry| serde_json::from_value::<Tenant>(entry).ok())
+        .filter_map(|entry| Tenant::from_json(entry).ok())
         .filter(|t| is_tenant_id(&t.id) && !t.name.is_empty() && t.name.len() <= MAX_FIELD)
         .filter(|t| seen.insert(t.id.clone()))
         .take(MAX_TENANTS)
@@ -350,8 +366,9 @@ mod tests {
             username: "a".into(),
             is_admin: true,
         };
-        let stored = serde_json::to_value(&info).unwrap();
-        assert_eq!(serde_json::from_value::<UserInfo>(stored).unwrap(), info);
+        let stored = json::to_string(&info);
+        assert_eq!(stored, r#"{"username":"a","isAdmin":true}"#);
+        assert_eq!(json::from_str::<UserInfo>(&stored).unwrap(), info);
     }
 
     #[test]

@@ -1,12 +1,24 @@
 //! Secrets (portal tokens, AWS keys, sign-in URLs) as a type that never prints itself.
 
-use serde::{Deserialize, Serialize};
+use super::json::{FromJson, Json, JsonError, ToJson};
 
 /// A secret string. `Debug` and `Display` print `[redacted]`; the value is reachable only
 /// through [`Secret::expose`], so it cannot reach a log by accident.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
+
+/// A JSON string.
+impl FromJson for Secret {
+    fn from_json(value: Json) -> Result<Self, JsonError> {
+        String::from_json(value).map(Self)
+    }
+}
+
+impl ToJson for Secret {
+    fn write_json(&self, out: &mut String) {
+        self.0.write_json(out);
+    }
+}
 
 impl Secret {
     /// Wraps a secret value.

@@ -10,15 +10,13 @@
 //! reaches the network. A token is accepted only while that attempt is pending, from that
 //! tab, before its deadline, and once.
 
-use serde::{Deserialize, Serialize};
-
+use super::json::{self, json_object, json_string_enum, Json};
 use super::portal_api::{SystemFeatures, UserInfo};
 use super::portal_url::PortalUrl;
 use super::secret::Secret;
 use super::text::{msg, UserText};
 use super::vecmap::{VecMap, VecSet};
 use super::weburl::WebUrl;
-use super::wire;
 
 /// How long the user has to authorize (as `duplo-jit`).
 pub const SIGN_IN_TIMEOUT_MS: u64 = 180_000;
@@ -34,8 +32,7 @@ pub const PORT_RANGE: std::ops::Range<u32> = 20_000..60_000;
 pub type TabId = i32;
 
 /// Where the session's token came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenSource {
     /// The portal's authorization page (the hand-off).
     Handoff,
@@ -45,9 +42,14 @@ pub enum TokenSource {
     ApiToken,
 }
 
+json_string_enum!(TokenSource {
+    Handoff = "handoff",
+    PortalTab = "portalTab",
+    ApiToken = "apiToken",
+});
+
 /// A sign-in waiting for the user to click Authorize.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignInAttempt {
     /// The `localPort` given to the portal; also the redirect rule's id.
     pub port: u16,
@@ -59,9 +61,15 @@ pub struct SignInAttempt {
     pub token_received: bool,
 }
 
+json_object!(SignInAttempt {
+    port: "port" req,
+    tab_id: "tabId" req,
+    deadline_ms: "deadlineMs" req,
+    token_received: "tokenReceived" req,
+});
+
 /// A portal session that works.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActiveSession {
     /// The bearer token.
     pub token: Secret,
@@ -75,9 +83,16 @@ pub struct ActiveSession {
     pub since_ms: u64,
 }
 
+json_object!(ActiveSession {
+    token: "token" req,
+    source: "source" req,
+    user: "user" req,
+    features: "features" req,
+    since_ms: "sinceMs" req,
+});
+
 /// One portal's session.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "camelCase", try_from = "wire::Session")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Session {
     /// No session.
     #[default]
@@ -89,8 +104,7 @@ pub enum Session {
 }
 
 /// Work that waits for a session and resumes after the sign-in, so no click is lost.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase", try_from = "wire::Waiting")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Waiting {
     /// Read the tenants again.
     RefreshTenants,
@@ -101,8 +115,7 @@ pub enum Waiting {
 }
 
 /// Everything known about one portal's session.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PortalSession {
     /// The session.
     pub session: Session,
@@ -112,12 +125,22 @@ pub struct PortalSession {
     pub waiting: Vec<Waiting>,
 }
 
+json_object!(PortalSession {
+    session: "session" req,
+    error: "error" req,
+    waiting: "waiting" req,
+});
+
 /// All portals' sessions, by portal origin.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sessions {
     /// By origin.
     pub portals: VecMap<String, PortalSession>,
 }
+
+json_object!(Sessions {
+    portals: "portals" req,
+});
 
 /// What to do to start a hand-off sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,7 +225,7 @@ pub fn parse_handoff_url(url: &str) -> Option<(u16, Secret)> {
 /// spaces or control characters, or absurdly long, is not a token.
 pub fn normalize_page_token(raw: &str) -> Option<Secret> {
     let trimmed = raw.trim();
-    let unquoted = serde_json::from_str::<String>(trimmed).unwrap_or_else(|_| trimmed.to_owned());
+    let unquoted = json::from_str::<String>(trimmed).unwrap_or_else(|_| trimmed.to_owned());
     let plausible = !unquoted.is_empty()
         && unquoted.len() <= 16_384
         && !unquoted
@@ -214,29 +237,40 @@ pub fn normalize_page_token(raw: &str) -> Option<Secret> {
 /// The `declarativeNetRequest` session rule that catches the hand-off of one attempt: only
 /// `http://localhost:N/?…` or `http://127.0.0.1:N/?…`, only as a top-level navigation the
 /// portal started, only in the authorization tab.
-pub fn handoff_rule(
-    portal: &PortalUrl,
-    port: u16,
-    tab_id: TabId,
-    extension_base: &str,
-) -> serde_json::Value {
+pub fn handoff_rule(portal: &PortalUrl, port: u16, tab_id: TabId, extension_base: &str) -> Json {
     let initiator = portal.host().split(':').next().unwrap_or_default();
-    serde_json::json!({
-        "id": i32::from(port),
-        "priority": 1,
-        "action": {
-            "type": "redirect",
-            "redirect": {
-                "regexSubstitution": format!("{extension_base}{HANDOFF_PAGE}?port={port}&\\2")
-            }
-        },
-        "condition": {
-            "regexFilter": format!("^http://(localhost|127\\.0\\.0\\.1):{port}/\\?(.*)$"),
-            "resourceTypes": ["main_frame"],
-            "tabIds": [tab_id],
-            "initiatorDomains": [initiator]
-        }
-    })
+    let string = |text: &str| Json::string(text);
+    Json::object([
+        ("id", Json::number(port)),
+        ("priority", Json::number(1)),
+        (
+            "action",
+            Json::object([
+                ("type", string("redirect")),
+                (
+                    "redirect",
+                    Json::object([(
+                        "regexSubstitution",
+                        Json::string(format!("{extension_base}{HANDOFF_PAGE}?port={port}&\\2")),
+                    )]),
+                ),
+            ]),
+        ),
+        (
+            "condition",
+            Json::object([
+                (
+                    "regexFilter",
+                    Json::string(format!(
+                        "^http://(localhost|127\\.0\\.0\\.1):{port}/\\?(.*)$"
+                    )),
+                ),
+                ("resourceTypes", Json::Array(vec![string("main_frame")])),
+                ("tabIds", Json::Array(vec![Json::number(tab_id)])),
+                ("initiatorDomains", Json::Array(vec![string(initiator)])),
+            ]),
+        ),
+    ])
 }
 
 impl Sessions {
@@ -749,6 +783,8 @@ mod tests {
     #[test]
     fn the_rule_is_scoped_to_the_tab_and_the_portal() {
         let rule = handoff_rule(&portal(), 41234, 17, "chrome-extension://abc/");
+        let rule: serde_json::Value = serde_json::from_str(&json::to_string(&rule)).unwrap();
+        assert_eq!(rule["id"], 41234);
         assert_eq!(rule["condition"]["tabIds"], serde_json::json!([17]));
         assert_eq!(
             rule["condition"]["initiatorDomains"],

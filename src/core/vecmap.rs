@@ -5,10 +5,8 @@
 
 use std::borrow::Borrow;
 use std::fmt;
-use std::marker::PhantomData;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use super::json::{FromJson, Json, JsonError, JsonKey, ObjectWriter, ToJson};
 
 /// A map ordered by key.
 #[derive(Clone, PartialEq, Eq)]
@@ -198,33 +196,31 @@ impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for VecMap<K, V> {
     }
 }
 
-impl<K: Serialize, V: Serialize> Serialize for VecMap<K, V> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.len()))?;
-        for (k, v) in self {
-            map.serialize_entry(k, v)?;
+/// A JSON object, member names from the keys.
+impl<K: JsonKey + Ord, V: FromJson> FromJson for VecMap<K, V> {
+    fn from_json(value: Json) -> Result<Self, JsonError> {
+        let Json::Object(members) = value else {
+            return Err(JsonError::Expected("an object"));
+        };
+        let mut map = VecMap::new();
+        for (name, value) in members {
+            map.insert(K::from_key(name)?, V::from_json(value)?);
         }
-        map.end()
+        Ok(map)
     }
 }
 
-impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for VecMap<K, V> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Entries<K, V>(PhantomData<(K, V)>);
-        impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for Entries<K, V> {
-            type Value = VecMap<K, V>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-                let mut map = VecMap::new();
-                while let Some((k, v)) = access.next_entry()? {
-                    map.insert(k, v);
-                }
-                Ok(map)
-            }
+impl<K: JsonKey, V: ToJson> ToJson for VecMap<K, V> {
+    fn write_json(&self, out: &mut String) {
+        let mut writer = ObjectWriter::new(out);
+        for (key, value) in self {
+            writer.req(&key.to_key(), value);
         }
-        deserializer.deserialize_map(Entries(PhantomData))
+        writer.end();
+    }
+
+    fn is_default(&self) -> bool {
+        self.is_empty()
     }
 }
 
@@ -315,33 +311,24 @@ impl<T: fmt::Debug> fmt::Debug for VecSet<T> {
     }
 }
 
-impl<T: Serialize> Serialize for VecSet<T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.len()))?;
-        for item in self.iter() {
-            seq.serialize_element(item)?;
+/// A JSON array.
+impl<T: FromJson + Ord> FromJson for VecSet<T> {
+    fn from_json(value: Json) -> Result<Self, JsonError> {
+        let mut set = VecSet::new();
+        for item in Vec::<T>::from_json(value)? {
+            set.insert(item);
         }
-        seq.end()
+        Ok(set)
     }
 }
 
-impl<'de, T: Ord + Deserialize<'de>> Deserialize<'de> for VecSet<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Items<T>(PhantomData<T>);
-        impl<'de, T: Ord + Deserialize<'de>> Visitor<'de> for Items<T> {
-            type Value = VecSet<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-                let mut set = VecSet::new();
-                while let Some(item) = access.next_element()? {
-                    set.insert(item);
-                }
-                Ok(set)
-            }
-        }
-        deserializer.deserialize_seq(Items(PhantomData))
+impl<T: ToJson> ToJson for VecSet<T> {
+    fn write_json(&self, out: &mut String) {
+        self.items.write_json(out);
+    }
+
+    fn is_default(&self) -> bool {
+        self.items.is_empty()
     }
 }
 
@@ -381,12 +368,13 @@ mod tests {
         *ours.get_or_default("b".into()) += 7;
         assert_eq!(ours.get("b"), Some(&7));
         assert_eq!(
-            serde_json::to_string(&ours).unwrap(),
+            crate::core::json::to_string(&ours),
             r#"{"a":4,"b":7,"c":5,"m":1}"#
         );
-        let back: VecMap<String, usize> = serde_json::from_str(r#"{"z":1,"a":2}"#).unwrap();
+        let back: VecMap<String, usize> = crate::core::json::from_str(r#"{"z":1,"a":2}"#).unwrap();
         assert_eq!(back.keys().collect::<Vec<_>>(), ["a", "z"]);
-        let numbers: VecMap<i32, String> = serde_json::from_str(r#"{"10":"a","9":"b"}"#).unwrap();
+        let numbers: VecMap<i32, String> =
+            crate::core::json::from_str(r#"{"10":"a","9":"b"}"#).unwrap();
         assert_eq!(numbers.keys().collect::<Vec<_>>(), [&9, &10]);
     }
 
@@ -406,6 +394,6 @@ mod tests {
             ours.iter().collect::<Vec<_>>(),
             theirs.iter().collect::<Vec<_>>()
         );
-        assert_eq!(serde_json::to_string(&ours).unwrap(), r#"["b","c"]"#);
+        assert_eq!(crate::core::json::to_string(&ours), r#"["b","c"]"#);
     }
 }

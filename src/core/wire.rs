@@ -1,393 +1,436 @@
-//! How the internally tagged enums (`{"kind": "tenant", "id": …}`) are read.
-//!
-//! serde's derive reads an internally tagged enum by buffering the whole object first (its
-//! `Content` tree: the tag may come last), and then every variant's fields are read a second
-//! time from that buffer: a second copy of the reading code of every type inside, in the
-//! worker's module (issue 8's size budget). Each enum here is read instead as one flat
-//! struct holding the tag and the union of its variants' fields, in one pass, then checked
-//! (`TryFrom`). The JSON forms are unchanged, and so is writing (serde's derive, which
-//! needs no buffer). A field of another variant is ignored when absent and must have its
-//! type when present.
+//! The JSON of the internally tagged enums (`{"kind": "tenant", "id": …}`): the tag and
+//! the variant's fields in one object, the fields of a newtype variant's struct flattened
+//! into it. Written by hand over [`super::json`]'s helpers: the tag may come anywhere in the
+//! object, other fields are ignored, and a variant's missing field is an error naming it.
 
-use serde::Deserialize;
-
-use super::config::{PortalEdit, Settings};
-use super::consoles::{self, ConsoleKey, ConsoleModeSetting};
-use super::copy::CopyFormat;
-use super::messages;
-use super::portal_api::{SystemFeatures, UserInfo};
+use super::config::Settings;
+use super::consoles::{ConsoleKey, Destination, OpenConsole, Role};
+use super::json::{FromJson, Json, JsonError, ObjectWriter, ToJson};
+use super::messages::{Request, Response, SessionView, StateView};
 use super::secret::Secret;
-use super::session::{self, ActiveSession, SignInAttempt, TabId, TokenSource};
+use super::session::{ActiveSession, Session, SignInAttempt, Waiting};
 
-/// Why a tagged object was not read: serde's own wording for a missing field.
-#[derive(Debug)]
-pub struct Missing(&'static str);
+/// Starts the object of a tagged enum's value: `{"<name>":"<tag>"`. The caller writes the
+/// variant's fields and ends it.
+fn tagged<'a>(out: &'a mut String, name: &str, tag: &str) -> ObjectWriter<'a> {
+    let mut writer = ObjectWriter::new(out);
+    writer.req(name, &tag);
+    writer
+}
 
-impl std::fmt::Display for Missing {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "missing field `{}`", self.0)
+/// The tag `name` of an object's members, and the members.
+fn read_tag(value: Json, name: &'static str) -> Result<(String, super::json::Fields), JsonError> {
+    let mut fields = super::json::Fields::of(value)?;
+    let tag = fields.req(name)?;
+    Ok((tag, fields))
+}
+
+fn unknown(name: &'static str) -> JsonError {
+    JsonError::UnknownVariant.in_field(name)
+}
+
+impl FromJson for Role {
+    fn from_json(value: Json) -> Result<Self, JsonError> {
+        let (tag, mut fields) = read_tag(value, "kind")?;
+        Ok(match tag.as_str() {
+            "tenant" => Self::Tenant {
+                id: fields.req("id")?,
+                name: fields.req("name")?,
+            },
+            "admin" => Self::Admin,
+            "duploOps" => Self::DuploOps,
+            _ => return Err(unknown("kind")),
+        })
     }
 }
 
-fn need<T>(value: Option<T>, name: &'static str) -> Result<T, Missing> {
-    value.ok_or(Missing(name))
-}
-
-/// Reads a tag as a string and finds it in `names`: one function for every tag enum, where
-/// serde's derive writes an enum visitor and an identifier visitor for each (~1.5 KB of the
-/// worker's module apiece).
-fn tag<'de, D: serde::Deserializer<'de>>(
-    reader: D,
-    names: &'static [&'static str],
-) -> Result<usize, D::Error> {
-    let name = std::borrow::Cow::<str>::deserialize(reader)?;
-    names
-        .iter()
-        .position(|n| *n == name)
-        .ok_or_else(|| serde::de::Error::unknown_variant(&name, names))
-}
-
-/// A tag enum (unit variants, each with its JSON name) read through [`tag`].
-macro_rules! tags {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal,)+ }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy)]
-        enum $name {
-            $($variant,)+
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(reader: D) -> Result<Self, D::Error> {
-                const ALL: &[$name] = &[$($name::$variant,)+];
-                Ok(ALL[tag(reader, &[$($text,)+])?])
+impl ToJson for Role {
+    fn write_json(&self, out: &mut String) {
+        let writer = match self {
+            Self::Tenant { id, name } => {
+                let mut writer = tagged(out, "kind", "tenant");
+                writer.req("id", id);
+                writer.req("name", name);
+                writer
             }
-        }
-    };
-}
-
-tags! {
-    /// `consoles::Role`'s tag.
-    RoleKind {
-        Tenant = "tenant",
-        Admin = "admin",
-        DuploOps = "duploOps",
+            Self::Admin => tagged(out, "kind", "admin"),
+            Self::DuploOps => tagged(out, "kind", "duploOps"),
+        };
+        writer.end();
     }
 }
 
-/// `consoles::Role` as read.
-#[derive(Deserialize)]
-pub struct Role {
-    kind: RoleKind,
-    id: Option<String>,
-    name: Option<String>,
-}
-
-impl TryFrom<Role> for consoles::Role {
-    type Error = Missing;
-    fn try_from(wire: Role) -> Result<Self, Missing> {
-        Ok(match wire.kind {
-            RoleKind::Tenant => Self::Tenant {
-                id: need(wire.id, "id")?,
-                name: need(wire.name, "name")?,
+impl FromJson for Destination {
+    fn from_json(value: Json) -> Result<Self, JsonError> {
+        let (tag, mut fields) = read_tag(value, "kind")?;
+        Ok(match tag.as_str() {
+            "home" => Self::Home,
+            "service" => Self::Service {
+                service: fields.req("service")?,
+                region: fields.req("region")?,
             },
-            RoleKind::Admin => Self::Admin,
-            RoleKind::DuploOps => Self::DuploOps,
+            "arn" => Self::Arn {
+                arn: fields.req("arn")?,
+            },
+            "url" => Self::Url {
+                url: fields.req("url")?,
+            },
+            _ => return Err(unknown("kind")),
         })
     }
 }
 
-tags! {
-    /// `consoles::Destination`'s tag.
-    DestinationKind {
-        Home = "home",
-        Service = "service",
-        Arn = "arn",
-        Url = "url",
-    }
-}
-
-/// `consoles::Destination` as read.
-#[derive(Deserialize)]
-pub struct Destination {
-    kind: DestinationKind,
-    service: Option<String>,
-    region: Option<String>,
-    arn: Option<String>,
-    url: Option<String>,
-}
-
-impl TryFrom<Destination> for consoles::Destination {
-    type Error = Missing;
-    fn try_from(wire: Destination) -> Result<Self, Missing> {
-        Ok(match wire.kind {
-            DestinationKind::Home => Self::Home,
-            DestinationKind::Service => Self::Service {
-                service: need(wire.service, "service")?,
-                region: wire.region,
-            },
-            DestinationKind::Arn => Self::Arn {
-                arn: need(wire.arn, "arn")?,
-            },
-            DestinationKind::Url => Self::Url {
-                url: need(wire.url, "url")?,
-            },
-        })
-    }
-}
-
-tags! {
-    /// `session::Session`'s tag.
-    SessionState {
-        SignedOut = "signedOut",
-        SigningIn = "signingIn",
-        Active = "active",
-    }
-}
-
-/// `session::Session` as read: the tag and the fields of `SignInAttempt` and
-/// `ActiveSession`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Session {
-    state: SessionState,
-    port: Option<u16>,
-    tab_id: Option<TabId>,
-    deadline_ms: Option<u64>,
-    token_received: Option<bool>,
-    token: Option<Secret>,
-    source: Option<TokenSource>,
-    user: Option<UserInfo>,
-    features: Option<SystemFeatures>,
-    since_ms: Option<u64>,
-}
-
-impl TryFrom<Session> for session::Session {
-    type Error = Missing;
-    fn try_from(wire: Session) -> Result<Self, Missing> {
-        Ok(match wire.state {
-            SessionState::SignedOut => Self::SignedOut,
-            SessionState::SigningIn => Self::SigningIn(SignInAttempt {
-                port: need(wire.port, "port")?,
-                tab_id: wire.tab_id,
-                deadline_ms: need(wire.deadline_ms, "deadlineMs")?,
-                token_received: need(wire.token_received, "tokenReceived")?,
-            }),
-            SessionState::Active => Self::Active(ActiveSession {
-                token: need(wire.token, "token")?,
-                source: need(wire.source, "source")?,
-                user: need(wire.user, "user")?,
-                features: wire.features,
-                since_ms: need(wire.since_ms, "sinceMs")?,
-            }),
-        })
-    }
-}
-
-tags! {
-    /// `session::Waiting`'s tag.
-    WaitingType {
-        RefreshTenants = "refreshTenants",
-        OpenConsole = "openConsole",
-        Renew = "renew",
-    }
-}
-
-/// `session::Waiting` as read: the tag and the fields of `OpenConsole` and `ConsoleKey`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Waiting {
-    r#type: WaitingType,
-    key: Option<ConsoleKey>,
-    destination: Option<consoles::Destination>,
-    new_tab: Option<bool>,
-    origin: Option<String>,
-    role: Option<consoles::Role>,
-}
-
-impl TryFrom<Waiting> for session::Waiting {
-    type Error = Missing;
-    fn try_from(wire: Waiting) -> Result<Self, Missing> {
-        Ok(match wire.r#type {
-            WaitingType::RefreshTenants => Self::RefreshTenants,
-            WaitingType::OpenConsole => Self::OpenConsole(Box::new(consoles::OpenConsole {
-                key: need(wire.key, "key")?,
-                destination: need(wire.destination, "destination")?,
-                new_tab: wire.new_tab.unwrap_or_default(),
-            })),
-            WaitingType::Renew => Self::Renew(ConsoleKey {
-                origin: need(wire.origin, "origin")?,
-                role: need(wire.role, "role")?,
-            }),
-        })
-    }
-}
-
-tags! {
-    /// `messages::Request`'s tag.
-    RequestType {
-        GetState = "getState",
-        GetStateFor = "getStateFor",
-        EditPortal = "editPortal",
-        SetFavourite = "setFavourite",
-        ExportConfig = "exportConfig",
-        ImportConfig = "importConfig",
-        ForgetEverything = "forgetEverything",
-        AddPortal = "addPortal",
-        RemovePortal = "removePortal",
-        SignIn = "signIn",
-        SignInQuietly = "signInQuietly",
-        SignOut = "signOut",
-        Refresh = "refresh",
-        OpenConsole = "openConsole",
-        RefreshCredentials = "refreshCredentials",
-        CopyCredentials = "copyCredentials",
-        RenewNow = "renewNow",
-        SetKeepAlive = "setKeepAlive",
-        SetSettings = "setSettings",
-        Handoff = "handoff",
-    }
-}
-
-/// `messages::Request` as read: the tag, every variant's fields, and `Settings`' (the
-/// fields of `SetSettings`, each defaulted as `Settings` defaults it).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Request {
-    r#type: RequestType,
-    tab_id: Option<i32>,
-    url: Option<String>,
-    origin: Option<String>,
-    edit: Option<PortalEdit>,
-    key: Option<ConsoleKey>,
-    favourite: Option<bool>,
-    text: Option<String>,
-    api_token: Option<Secret>,
-    open: Option<consoles::OpenConsole>,
-    otp: Option<Secret>,
-    format: Option<CopyFormat>,
-    keep: Option<bool>,
-    stay_signed_in: Option<bool>,
-    console_mode: Option<ConsoleModeSetting>,
-    auto_renew: Option<bool>,
-    notify_minutes: Option<u32>,
-    keep_alive: Option<Vec<String>>,
-    favourites: Option<Vec<String>>,
-}
-
-impl TryFrom<Request> for messages::Request {
-    type Error = Missing;
-    fn try_from(wire: Request) -> Result<Self, Missing> {
-        let Request {
-            r#type,
-            tab_id,
-            url,
-            origin,
-            edit,
-            key,
-            favourite,
-            text,
-            api_token,
-            open,
-            otp,
-            format,
-            keep,
-            stay_signed_in,
-            console_mode,
-            auto_renew,
-            notify_minutes,
-            keep_alive,
-            favourites,
-        } = wire;
-        Ok(match r#type {
-            RequestType::GetState => Self::GetState,
-            RequestType::GetStateFor => Self::GetStateFor { tab_id, url },
-            RequestType::EditPortal => Self::EditPortal {
-                origin: need(origin, "origin")?,
-                edit: need(edit, "edit")?,
-            },
-            RequestType::SetFavourite => Self::SetFavourite {
-                key: need(key, "key")?,
-                favourite: need(favourite, "favourite")?,
-            },
-            RequestType::ExportConfig => Self::ExportConfig,
-            RequestType::ImportConfig => Self::ImportConfig {
-                text: need(text, "text")?,
-            },
-            RequestType::ForgetEverything => Self::ForgetEverything,
-            RequestType::AddPortal => Self::AddPortal {
-                url: need(url, "url")?,
-                api_token,
-            },
-            RequestType::RemovePortal => Self::RemovePortal {
-                origin: need(origin, "origin")?,
-            },
-            RequestType::SignIn => Self::SignIn {
-                origin: need(origin, "origin")?,
-            },
-            RequestType::SignInQuietly => Self::SignInQuietly {
-                origin: need(origin, "origin")?,
-            },
-            RequestType::SignOut => Self::SignOut {
-                origin: need(origin, "origin")?,
-            },
-            RequestType::Refresh => Self::Refresh {
-                origin: need(origin, "origin")?,
-            },
-            RequestType::OpenConsole => Self::OpenConsole {
-                open: need(open, "open")?,
-                otp,
-            },
-            RequestType::RefreshCredentials => Self::RefreshCredentials {
-                key: need(key, "key")?,
-                otp,
-            },
-            RequestType::CopyCredentials => Self::CopyCredentials {
-                key: need(key, "key")?,
-                format: need(format, "format")?,
-                otp,
-            },
-            RequestType::RenewNow => Self::RenewNow {
-                key: need(key, "key")?,
-            },
-            RequestType::SetKeepAlive => Self::SetKeepAlive {
-                key: need(key, "key")?,
-                keep: need(keep, "keep")?,
-            },
-            RequestType::SetSettings => {
-                let default = Settings::default();
-                Self::SetSettings(Settings {
-                    stay_signed_in: stay_signed_in.unwrap_or(default.stay_signed_in),
-                    console_mode: console_mode.unwrap_or(default.console_mode),
-                    auto_renew: auto_renew.unwrap_or(default.auto_renew),
-                    notify_minutes: notify_minutes.unwrap_or(default.notify_minutes),
-                    keep_alive: keep_alive.unwrap_or(default.keep_alive),
-                    favourites: favourites.unwrap_or(default.favourites),
-                })
+impl ToJson for Destination {
+    fn write_json(&self, out: &mut String) {
+        let writer = match self {
+            Self::Home => tagged(out, "kind", "home"),
+            Self::Service { service, region } => {
+                let mut writer = tagged(out, "kind", "service");
+                writer.req("service", service);
+                writer.req("region", region);
+                writer
             }
-            RequestType::Handoff => Self::Handoff {
-                url: Secret::from(need(url, "url")?),
-            },
+            Self::Arn { arn } => {
+                let mut writer = tagged(out, "kind", "arn");
+                writer.req("arn", arn);
+                writer
+            }
+            Self::Url { url } => {
+                let mut writer = tagged(out, "kind", "url");
+                writer.req("url", url);
+                writer
+            }
+        };
+        writer.end();
+    }
+}
+
+impl FromJson for Session {
+    fn from_json(value: Json) -> Result<Self, JsonError> {
+        let (tag, mut fields) = read_tag(value, "state")?;
+        Ok(match tag.as_str() {
+            "signedOut" => Self::SignedOut,
+            "signingIn" => Self::SigningIn(SignInAttempt::read_fields(&mut fields)?),
+            "active" => Self::Active(ActiveSession::read_fields(&mut fields)?),
+            _ => return Err(unknown("state")),
         })
+    }
+}
+
+impl ToJson for Session {
+    fn write_json(&self, out: &mut String) {
+        let writer = match self {
+            Self::SignedOut => tagged(out, "state", "signedOut"),
+            Self::SigningIn(attempt) => {
+                let mut writer = tagged(out, "state", "signingIn");
+                attempt.write_fields(&mut writer);
+                writer
+            }
+            Self::Active(active) => {
+                let mut writer = tagged(out, "state", "active");
+                active.write_fields(&mut writer);
+                writer
+            }
+        };
+        writer.end();
+    }
+}
+
+impl FromJson for Waiting {
+    fn from_json(value: Json) -> Result<Self, JsonError> {
+        let (tag, mut fields) = read_tag(value, "type")?;
+        Ok(match tag.as_str() {
+            "refreshTenants" => Self::RefreshTenants,
+            "openConsole" => Self::OpenConsole(Box::new(OpenConsole::read_fields(&mut fields)?)),
+            "renew" => Self::Renew(ConsoleKey::read_fields(&mut fields)?),
+            _ => return Err(unknown("type")),
+        })
+    }
+}
+
+impl ToJson for Waiting {
+    fn write_json(&self, out: &mut String) {
+        let writer = match self {
+            Self::RefreshTenants => tagged(out, "type", "refreshTenants"),
+            Self::OpenConsole(open) => {
+                let mut writer = tagged(out, "type", "openConsole");
+                open.write_fields(&mut writer);
+                writer
+            }
+            Self::Renew(key) => {
+                let mut writer = tagged(out, "type", "renew");
+                key.write_fields(&mut writer);
+                writer
+            }
+        };
+        writer.end();
+    }
+}
+
+impl FromJson for SessionView {
+    fn from_json(value: Json) -> Result<Self, JsonError> {
+        let (tag, mut fields) = read_tag(value, "state")?;
+        Ok(match tag.as_str() {
+            "signedOut" => Self::SignedOut,
+            "signingIn" => Self::SigningIn,
+            "active" => Self::Active {
+                username: fields.req("username")?,
+                is_admin: fields.req("isAdmin")?,
+                admin_jit: fields.req("adminJit")?,
+                duplo_ops: fields.req("duploOps")?,
+                otp_needed: fields.req("otpNeeded")?,
+            },
+            _ => return Err(unknown("state")),
+        })
+    }
+}
+
+impl ToJson for SessionView {
+    fn write_json(&self, out: &mut String) {
+        let writer = match self {
+            Self::SignedOut => tagged(out, "state", "signedOut"),
+            Self::SigningIn => tagged(out, "state", "signingIn"),
+            Self::Active {
+                username,
+                is_admin,
+                admin_jit,
+                duplo_ops,
+                otp_needed,
+            } => {
+                let mut writer = tagged(out, "state", "active");
+                writer.req("username", username);
+                writer.req("isAdmin", is_admin);
+                writer.req("adminJit", admin_jit);
+                writer.req("duploOps", duplo_ops);
+                writer.req("otpNeeded", otp_needed);
+                writer
+            }
+        };
+        writer.end();
+    }
+}
+
+impl FromJson for Response {
+    fn from_json(value: Json) -> Result<Self, JsonError> {
+        let (tag, mut fields) = read_tag(value, "type")?;
+        Ok(match tag.as_str() {
+            "state" => Self::State(StateView::read_fields(&mut fields)?),
+            "copied" => Self::Copied {
+                text: fields.req("text")?,
+                state: fields.req("state")?,
+            },
+            "exported" => Self::Exported {
+                file: fields.req("file")?,
+                state: fields.req("state")?,
+            },
+            "error" => Self::Error {
+                message: fields.req("message")?,
+                state: fields.req("state")?,
+            },
+            _ => return Err(unknown("type")),
+        })
+    }
+}
+
+impl ToJson for Response {
+    fn write_json(&self, out: &mut String) {
+        let writer = match self {
+            Self::State(state) => {
+                let mut writer = tagged(out, "type", "state");
+                state.write_fields(&mut writer);
+                writer
+            }
+            Self::Copied { text, state } => {
+                let mut writer = tagged(out, "type", "copied");
+                writer.req("text", text);
+                writer.req("state", state);
+                writer
+            }
+            Self::Exported { file, state } => {
+                let mut writer = tagged(out, "type", "exported");
+                writer.req("file", file);
+                writer.req("state", state);
+                writer
+            }
+            Self::Error { message, state } => {
+                let mut writer = tagged(out, "type", "error");
+                writer.req("message", message);
+                writer.req("state", state);
+                writer
+            }
+        };
+        writer.end();
+    }
+}
+
+impl Request {
+    /// Its `type` in JSON.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::GetState => "getState",
+            Self::GetStateFor { .. } => "getStateFor",
+            Self::EditPortal { .. } => "editPortal",
+            Self::SetFavourite { .. } => "setFavourite",
+            Self::ExportConfig => "exportConfig",
+            Self::ImportConfig { .. } => "importConfig",
+            Self::ForgetEverything => "forgetEverything",
+            Self::AddPortal { .. } => "addPortal",
+            Self::RemovePortal { .. } => "removePortal",
+            Self::SignIn { .. } => "signIn",
+            Self::SignInQuietly { .. } => "signInQuietly",
+            Self::SignOut { .. } => "signOut",
+            Self::Refresh { .. } => "refresh",
+            Self::OpenConsole { .. } => "openConsole",
+            Self::RefreshCredentials { .. } => "refreshCredentials",
+            Self::CopyCredentials { .. } => "copyCredentials",
+            Self::RenewNow { .. } => "renewNow",
+            Self::SetKeepAlive { .. } => "setKeepAlive",
+            Self::SetSettings(_) => "setSettings",
+            Self::Handoff { .. } => "handoff",
+        }
+    }
+}
+
+impl FromJson for Request {
+    fn from_json(value: Json) -> Result<Self, JsonError> {
+        let (tag, mut f) = read_tag(value, "type")?;
+        Ok(match tag.as_str() {
+            "getState" => Self::GetState,
+            "getStateFor" => Self::GetStateFor {
+                tab_id: f.req("tabId")?,
+                url: f.req("url")?,
+            },
+            "editPortal" => Self::EditPortal {
+                origin: f.req("origin")?,
+                edit: f.req("edit")?,
+            },
+            "setFavourite" => Self::SetFavourite {
+                key: f.req("key")?,
+                favourite: f.req("favourite")?,
+            },
+            "exportConfig" => Self::ExportConfig,
+            "importConfig" => Self::ImportConfig {
+                text: f.req("text")?,
+            },
+            "forgetEverything" => Self::ForgetEverything,
+            "addPortal" => Self::AddPortal {
+                url: f.req("url")?,
+                api_token: f.req("apiToken")?,
+            },
+            "removePortal" => Self::RemovePortal {
+                origin: f.req("origin")?,
+            },
+            "signIn" => Self::SignIn {
+                origin: f.req("origin")?,
+            },
+            "signInQuietly" => Self::SignInQuietly {
+                origin: f.req("origin")?,
+            },
+            "signOut" => Self::SignOut {
+                origin: f.req("origin")?,
+            },
+            "refresh" => Self::Refresh {
+                origin: f.req("origin")?,
+            },
+            "openConsole" => Self::OpenConsole {
+                open: f.req("open")?,
+                otp: f.req("otp")?,
+            },
+            "refreshCredentials" => Self::RefreshCredentials {
+                key: f.req("key")?,
+                otp: f.req("otp")?,
+            },
+            "copyCredentials" => Self::CopyCredentials {
+                key: f.req("key")?,
+                format: f.req("format")?,
+                otp: f.req("otp")?,
+            },
+            "renewNow" => Self::RenewNow { key: f.req("key")? },
+            "setKeepAlive" => Self::SetKeepAlive {
+                key: f.req("key")?,
+                keep: f.req("keep")?,
+            },
+            "setSettings" => Self::SetSettings(Settings::read_fields(&mut f)?),
+            "handoff" => Self::Handoff {
+                url: Secret::from(f.req::<String>("url")?),
+            },
+            _ => return Err(unknown("type")),
+        })
+    }
+}
+
+impl ToJson for Request {
+    fn write_json(&self, out: &mut String) {
+        let mut w = tagged(out, "type", self.kind());
+        match self {
+            Self::GetState | Self::ExportConfig | Self::ForgetEverything => {}
+            Self::GetStateFor { tab_id, url } => {
+                w.lean("tabId", tab_id);
+                w.lean("url", url);
+            }
+            Self::EditPortal { origin, edit } => {
+                w.req("origin", origin);
+                w.req("edit", edit);
+            }
+            Self::SetFavourite { key, favourite } => {
+                w.req("key", key);
+                w.req("favourite", favourite);
+            }
+            Self::ImportConfig { text } => w.req("text", text),
+            Self::AddPortal { url, api_token } => {
+                w.req("url", url);
+                w.lean("apiToken", api_token);
+            }
+            Self::RemovePortal { origin }
+            | Self::SignIn { origin }
+            | Self::SignInQuietly { origin }
+            | Self::SignOut { origin }
+            | Self::Refresh { origin } => w.req("origin", origin),
+            Self::OpenConsole { open, otp } => {
+                w.req("open", open);
+                w.lean("otp", otp);
+            }
+            Self::RefreshCredentials { key, otp } => {
+                w.req("key", key);
+                w.lean("otp", otp);
+            }
+            Self::CopyCredentials { key, format, otp } => {
+                w.req("key", key);
+                w.req("format", format);
+                w.lean("otp", otp);
+            }
+            Self::RenewNow { key } => w.req("key", key),
+            Self::SetKeepAlive { key, keep } => {
+                w.req("key", key);
+                w.req("keep", keep);
+            }
+            Self::SetSettings(settings) => settings.write_fields(&mut w),
+            Self::Handoff { url } => w.req("url", url),
+        }
+        w.end();
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::config::Settings;
-    use super::super::consoles::{ConsoleKey, Destination, OpenConsole, Role};
-    use super::super::messages::Request;
-    use super::super::session::{ActiveSession, Session, SignInAttempt, TokenSource, Waiting};
+    use super::super::config::PortalEdit;
+    use super::super::consoles::ConsoleModeSetting;
+    use super::super::copy::CopyFormat;
+    use super::super::json;
+    use super::super::portal_api::{SystemFeatures, UserInfo};
+    use super::super::session::TokenSource;
     use super::*;
 
-    /// Written by serde's derive, read back through the wire struct: the same value.
+    /// Written and read back: the same value, and JSON serde_json reads.
     fn round_trip<T>(values: &[T])
     where
-        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+        T: FromJson + ToJson + PartialEq + std::fmt::Debug,
     {
         for value in values {
-            let text = serde_json::to_string(value).unwrap();
-            let back: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            let text = json::to_string(value);
+            let back: T = json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(&back, value, "{text}");
+            serde_json::from_str::<serde_json::Value>(&text).unwrap();
         }
     }
 
@@ -539,19 +582,18 @@ mod tests {
             (r#"{"kind":"nobody"}"#, "unknown variant"),
             (r#"{"id":"t-1"}"#, "missing field `kind`"),
         ] {
-            let error = serde_json::from_str::<Role>(text).unwrap_err().to_string();
+            let error = json::from_str::<Role>(text).unwrap_err().to_string();
             assert!(error.contains(wanted), "{text}: {error}");
         }
-        let error = serde_json::from_str::<Request>(r#"{"type":"signIn"}"#).unwrap_err();
+        let error = json::from_str::<Request>(r#"{"type":"signIn"}"#).unwrap_err();
         assert!(error.to_string().contains("origin"), "{error}");
-        let error = serde_json::from_str::<Request>(r#"{"type":"signIn","origin":5}"#);
+        let error = json::from_str::<Request>(r#"{"type":"signIn","origin":5}"#);
         assert!(error.is_err());
-        let error = serde_json::from_str::<Session>(r#"{"state":"active","sinceMs":1}"#);
+        let error = json::from_str::<Session>(r#"{"state":"active","sinceMs":1}"#);
         assert!(error.unwrap_err().to_string().contains("token"));
         // The tag may come anywhere; other fields are ignored; settings left out default.
         let read: Request =
-            serde_json::from_str(r#"{"autoRenew":false,"extra":[1],"type":"setSettings"}"#)
-                .unwrap();
+            json::from_str(r#"{"autoRenew":false,"extra":[1],"type":"setSettings"}"#).unwrap();
         assert_eq!(
             read,
             Request::SetSettings(Settings {

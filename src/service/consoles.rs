@@ -13,6 +13,7 @@ use crate::core::consoles::{
     self, ConsoleKey, Consoles, Destination, LiveCredentials, OpenConsole, Role, SignInRoute,
 };
 use crate::core::copy::{self, CopyFormat};
+use crate::core::json;
 use crate::core::portal_api::{self, ApiError, ApiReply, ApiRequest, Endpoint};
 use crate::core::secret::Secret;
 use crate::core::session::Waiting;
@@ -65,8 +66,8 @@ impl<P: Platform> Service<P> {
         let loaded: Consoles = stored
             .and_then(|text| {
                 // Kept as one JSON string (see `save_consoles`).
-                let inner = serde_json::from_str::<String>(&text).ok();
-                serde_json::from_str(inner.as_deref().unwrap_or(&text)).ok()
+                let inner = json::from_str::<String>(&text).ok();
+                json::from_str(inner.as_deref().unwrap_or(&text)).ok()
             })
             .unwrap_or_default();
         self.consoles.borrow_mut().get_or_insert(loaded);
@@ -79,8 +80,8 @@ impl<P: Platform> Service<P> {
     /// worker's time (renewing them all at once saves about a hundred times); a string is
     /// copied whole.
     pub(super) async fn save_consoles(&self) {
-        let text = self.with_consoles(|c| serde_json::to_string(&*c).unwrap_or_default());
-        let value = serde_json::to_string(&text).unwrap_or_default();
+        let text = self.with_consoles(|c| json::to_string(&*c));
+        let value = json::to_string(&text);
         let _ = self.platform.set(Area::Session, CONSOLES_KEY, value).await;
     }
 

@@ -449,7 +449,10 @@ impl Platform for FakePlatform {
         }
     }
 
-    async fn add_session_rule(&self, rule: serde_json::Value) -> Result<(), PlatformError> {
+    async fn add_session_rule(&self, rule: crate::core::json::Json) -> Result<(), PlatformError> {
+        // Kept as serde_json's value, for tests to index.
+        let rule: serde_json::Value = serde_json::from_str(&crate::core::json::to_string(&rule))
+            .map_err(|e| PlatformError(e.to_string()))?;
         let id = rule["id"]
             .as_i64()
             .and_then(|id| i32::try_from(id).ok())

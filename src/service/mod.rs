@@ -7,6 +7,9 @@
 //! caches, filled on first use.
 
 mod consoles;
+// The fake browser of the native tests (its tables are serde_json values, for tests to
+// index); the wasm build has neither.
+#[cfg(not(target_arch = "wasm32"))]
 pub mod fake;
 pub mod platform;
 mod renewal;
@@ -16,7 +19,7 @@ use std::cell::RefCell;
 use std::future::{poll_fn, Future};
 use std::task::Poll;
 
-use serde::{Deserialize, Serialize};
+use crate::core::json::{self, json_object, FromJson};
 
 use crate::core::config::{Config, Portal, Settings};
 use crate::core::consoles::{ConsoleKey, Consoles, Role};
@@ -44,14 +47,18 @@ pub struct Sender {
 }
 
 /// A portal's cached tenant list.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TenantCache {
     /// When it was read from the portal.
     pub fetched_ms: u64,
     /// The tenants, sorted by name.
     pub tenants: Vec<Tenant>,
 }
+
+json_object!(TenantCache {
+    fetched_ms: "fetchedMs" req,
+    tenants: "tenants" req,
+});
 
 fn tenants_key(origin: &str) -> String {
     format!("tenants:{origin}")
@@ -500,7 +507,7 @@ impl<P: Platform> Service<P> {
                     fetched_ms: self.platform.now_ms(),
                     tenants,
                 };
-                let stored = serde_json::to_string(&cache).unwrap_or_default();
+                let stored = json::to_string(&cache);
                 self.tenants.borrow_mut().insert(origin.to_owned(), cache);
                 let saved = self
                     .platform
@@ -554,14 +561,14 @@ impl<P: Platform> Service<P> {
                 self.platform.get(Area::Managed, POLICY_KEY),
             )
             .await;
-            // Read leniently (entry by entry), so through a `Value`; it is small.
-            let stored = stored?.and_then(|text| serde_json::from_str(&text).ok());
+            // Read leniently (entry by entry), so through a tree; it is small.
+            let stored = stored?.and_then(|text| json::parse(&text).ok());
             let (loaded, _dropped) = Config::from_stored(stored);
             // No policy (or a browser without managed storage) is the usual case.
             let policy = policy
                 .ok()
                 .flatten()
-                .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+                .and_then(|text| json::parse(&text).ok());
             let loaded = loaded.with_managed(policy.as_ref());
             self.config.borrow_mut().get_or_insert(loaded);
             Ok::<(), PlatformError>(())
@@ -572,7 +579,7 @@ impl<P: Platform> Service<P> {
             let area = self.sessions_area();
             let stored = self.platform.get(area, SESSIONS_KEY).await?;
             let loaded: Sessions = stored
-                .and_then(|text| serde_json::from_str(&text).ok())
+                .and_then(|text| json::from_str(&text).ok())
                 .unwrap_or_default();
             self.sessions.borrow_mut().get_or_insert(loaded);
         }
@@ -591,12 +598,7 @@ impl<P: Platform> Service<P> {
 
     /// Stores the sessions and keeps the sign-in alarm on the earliest deadline.
     async fn save_sessions(&self) {
-        let (value, deadline) = self.with_sessions(|s| {
-            (
-                serde_json::to_string(&*s).unwrap_or_default(),
-                s.next_deadline(),
-            )
-        });
+        let (value, deadline) = self.with_sessions(|s| (json::to_string(&*s), s.next_deadline()));
         let _ = self
             .platform
             .set(self.sessions_area(), SESSIONS_KEY, value)
@@ -626,12 +628,9 @@ impl<P: Platform> Service<P> {
         let before = self.sessions_area();
         let mut next = config.clone();
         // What the policy fixes stays as the policy says.
-        let mut wanted = serde_json::to_value(&settings).unwrap_or_default();
-        let current = serde_json::to_value(&config.settings).unwrap_or_default();
-        for name in &config.managed_settings {
-            wanted[name.as_str()] = current[name.as_str()].clone();
-        }
-        next.settings = serde_json::from_value(wanted).unwrap_or(settings);
+        next.settings = settings;
+        next.settings
+            .keep(&config.settings, &config.managed_settings);
         self.save_config(next).await?;
         let after = self.sessions_area();
         if before != after {
@@ -644,11 +643,7 @@ impl<P: Platform> Service<P> {
     /// Stores `next`; only once storage took it does the service adopt it.
     async fn save_config(&self, next: Config) -> Result<(), UserText> {
         self.platform
-            .set(
-                Area::Local,
-                Config::STORAGE_KEY,
-                next.to_stored().to_string(),
-            )
+            .set(Area::Local, Config::STORAGE_KEY, next.to_stored())
             .await
             .map_err(|_| msg::STORAGE_FAILED.text())?;
         *self.config.borrow_mut() = Some(next);
@@ -694,7 +689,7 @@ impl<P: Platform> Service<P> {
             .get(Area::Local, &tenants_key(origin))
             .await
             .ok()??;
-        let cache: TenantCache = serde_json::from_str(&stored).ok()?;
+        let cache = TenantCache::from_json(json::parse(&stored).ok()?).ok()?;
         self.tenants
             .borrow_mut()
             .insert(origin.to_owned(), cache.clone());

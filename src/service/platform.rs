@@ -61,7 +61,7 @@ pub trait Platform {
     /// The value under `key` in `area`, as JSON text.
     ///
     /// Values cross as text so that each stored type has one JSON reader and one writer in
-    /// the wasm module (serde_json's), not a second pair for a JS or `Value` form.
+    /// the wasm module (`core::json`), not a second pair for a JS or `Value` form.
     fn get(
         &self,
         area: Area,
@@ -136,7 +136,7 @@ pub trait Platform {
     /// Adds a `declarativeNetRequest` session rule.
     fn add_session_rule(
         &self,
-        rule: serde_json::Value,
+        rule: crate::core::json::Json,
     ) -> impl Future<Output = Result<(), PlatformError>>;
     /// Removes the session rule `id` (a rule already gone is fine).
     fn remove_session_rule(&self, id: i32) -> impl Future<Output = ()>;

@@ -2,9 +2,9 @@
 //! (Chrome) at call time. Both return promises in Manifest V3.
 
 use js_sys::{Array, Function, Reflect, JSON};
-use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
 
+use crate::core::json::{self, FromJson, ToJson};
 use crate::core::text::{Msg, UserText};
 
 #[wasm_bindgen]
@@ -158,11 +158,24 @@ pub fn tf(message: Msg, args: &[&str]) -> String {
 
 /// A Rust value as a plain JS object, for the browser APIs and the pages.
 ///
-/// Through JSON text: serde_json is then the one serializer in the module (a second one,
-/// such as serde-wasm-bindgen, doubles the code of every type), and `JSON.parse` is fast.
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, BrowserError> {
-    let text = serde_json::to_string(value).map_err(|e| BrowserError(e.to_string()))?;
-    json_to_js(&text)
+/// Through JSON text: `core::json` is then the one writer in the module (a second one, of
+/// JS values, would double the code of every type), and `JSON.parse` is fast.
+pub fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, BrowserError> {
+    json_to_js(&json::to_string(value))
+}
+
+/// A plain JS object of these properties (for the browser APIs' small option objects).
+pub fn object(properties: &[(&str, JsValue)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (name, value) in properties {
+        let _ = Reflect::set(&object, &JsValue::from_str(name), value);
+    }
+    object.into()
+}
+
+/// A JS array of these values.
+pub fn array(values: &[JsValue]) -> JsValue {
+    values.iter().collect::<Array>().into()
 }
 
 /// The value JSON text denotes.
@@ -199,9 +212,9 @@ pub fn rust_string(text: &JsValue) -> Option<String> {
 }
 
 /// A Rust value from a JS value (through JSON text, as [`to_js`]).
-pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, BrowserError> {
+pub fn from_js<T: FromJson>(value: &JsValue) -> Result<T, BrowserError> {
     let text = js_to_json(value).ok_or_else(|| BrowserError("not JSON".into()))?;
-    serde_json::from_str(&text).map_err(|e| BrowserError(e.to_string()))
+    json::from_str(&text).map_err(|e| BrowserError(e.to_string()))
 }
 
 /// Writes a line to the console, for diagnostics that hold no secret.

@@ -28,7 +28,7 @@ pub async fn ask_with_text(request: &Request) -> (Response, Option<String>) {
             let Some(text) = browser::js_to_json(&answer) else {
                 return (unavailable(), None);
             };
-            match serde_json::from_str(&text) {
+            match crate::core::json::from_str(&text) {
                 Ok(response) => (response, Some(text)),
                 Err(_) => (unavailable(), None),
             }

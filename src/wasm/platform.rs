@@ -2,17 +2,16 @@
 //! `scripting` and `alarms`. Each method translates; none decides.
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::browser::{self, api, to_js, BrowserError};
+use super::browser::{self, api, array, object, to_js, BrowserError};
 use super::diagnostics;
 use crate::core::diagnostics::Event;
 use crate::core::portal_api::{ApiReply, ApiRequest, MAX_BODY_BYTES};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
-use crate::core::text::{msg, UserText};
+use crate::core::text::{msg, Msg, UserText};
 use crate::core::weburl::WebUrl;
 use crate::service::platform::{ConsolePlacement, TabInfo};
 use crate::service::{Area, Platform, PlatformError};
@@ -149,7 +148,12 @@ impl Platform for BrowserPlatform {
         if self.isolates_identities() {
             let store = container(placement).await?;
             diagnostics::record(Event::Navigate { tab: None });
-            let tab = call(&["tabs"], "create", &[to_js(&json!({"url": url.expose(), "active": placement.active, "cookieStoreId": store}))?]).await?;
+            let properties = object(&[
+                ("url", url.expose().into()),
+                ("active", placement.active.into()),
+                ("cookieStoreId", store.into()),
+            ]);
+            let tab = call(&["tabs"], "create", &[properties]).await?;
             return Ok((tab_id_of(&tab)?, None));
         }
         diagnostics::record(Event::Navigate { tab: None });
@@ -157,9 +161,10 @@ impl Platform for BrowserPlatform {
             &call(
                 &["tabs"],
                 "create",
-                &[to_js(
-                    &json!({"url": url.expose(), "active": placement.active}),
-                )?],
+                &[object(&[
+                    ("url", url.expose().into()),
+                    ("active", placement.active.into()),
+                ])],
             )
             .await?,
         )?;
@@ -171,7 +176,10 @@ impl Platform for BrowserPlatform {
                 call(
                     &["tabs"],
                     "group",
-                    &[to_js(&json!({"tabIds": [tab], "groupId": group}))?],
+                    &[object(&[
+                        ("tabIds", array(&[tab.into()])),
+                        ("groupId", group.into()),
+                    ])],
                 )
                 .await
             }
@@ -180,17 +188,18 @@ impl Platform for BrowserPlatform {
         // The remembered group may have been closed: make a new one.
         let group = match grouped {
             Ok(group) => group,
-            Err(_) => call(&["tabs"], "group", &[to_js(&json!({"tabIds": [tab]}))?]).await?,
+            Err(_) => {
+                let tabs = object(&[("tabIds", array(&[tab.into()]))]);
+                call(&["tabs"], "group", &[tabs]).await?
+            }
         };
         let group_id = group.as_f64().map(|g| g as i32);
         if let Some(group_id) = group_id {
-            let style = json!({"title": placement.title, "color": placement.colour});
-            let _ = call(
-                &["tabGroups"],
-                "update",
-                &[JsValue::from(group_id), to_js(&style)?],
-            )
-            .await;
+            let style = object(&[
+                ("title", placement.title.as_str().into()),
+                ("color", placement.colour.as_str().into()),
+            ]);
+            let _ = call(&["tabGroups"], "update", &[group_id.into(), style]).await;
         }
         Ok((tab, group_id))
     }
@@ -207,54 +216,42 @@ impl Platform for BrowserPlatform {
 
     async fn set_badge(&self, text: &str, urgent: bool) {
         let colour = if urgent { "#c5221f" } else { "#1f2a44" };
-        if let Ok(details) = to_js(&json!({"text": text})) {
-            let _ = call(&["action"], "setBadgeText", &[details]).await;
-        }
-        if let Ok(details) = to_js(&json!({"color": colour})) {
-            let _ = call(&["action"], "setBadgeBackgroundColor", &[details]).await;
-        }
+        let details = object(&[("text", text.into())]);
+        let _ = call(&["action"], "setBadgeText", &[details]).await;
+        let details = object(&[("color", colour.into())]);
+        let _ = call(&["action"], "setBadgeBackgroundColor", &[details]).await;
     }
 
     async fn notify(&self, id: &str, title: &UserText, message: &UserText) {
-        let mut options = json!({
-            "type": "basic",
-            "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
-            "title": browser::worker_text(title),
-            "message": browser::worker_text(message),
-        });
+        let options = notification_options(browser::worker_text(title), message);
         // Firefox shows no buttons (and refuses the key); a click on the body renews there.
         if api::<JsValue>(&["contextualIdentities"]).is_err() {
-            options["buttons"] = json!([
-                {"title": browser::worker_text(&msg::NOTIFICATION_RENEW.text())},
-                {"title": browser::worker_text(&msg::NOTIFICATION_DISMISS.text())}
+            let button =
+                |text: Msg| object(&[("title", browser::worker_text(&text.text()).into())]);
+            let buttons = array(&[
+                button(msg::NOTIFICATION_RENEW),
+                button(msg::NOTIFICATION_DISMISS),
             ]);
+            let _ = Reflect::set(&options, &"buttons".into(), &buttons);
         }
-        if let Ok(options) = to_js(&options) {
-            let _ = call(
-                &["notifications"],
-                "create",
-                &[JsValue::from_str(id), options],
-            )
-            .await;
-        }
+        let _ = call(
+            &["notifications"],
+            "create",
+            &[JsValue::from_str(id), options],
+        )
+        .await;
     }
 
     async fn notice(&self, message: &UserText) {
-        let options = json!({
-            "type": "basic",
-            "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
-            "title": browser::worker_text(&msg::NOTICE_TITLE.text()),
-            "message": browser::worker_text(message),
-        });
-        if let Ok(options) = to_js(&options) {
-            let id = format!("notice-{}", js_sys::Date::now());
-            let _ = call(
-                &["notifications"],
-                "create",
-                &[JsValue::from_str(&id), options],
-            )
-            .await;
-        }
+        let options =
+            notification_options(browser::worker_text(&msg::NOTICE_TITLE.text()), message);
+        let id = format!("notice-{}", js_sys::Date::now() as u64);
+        let _ = call(
+            &["notifications"],
+            "create",
+            &[JsValue::from_str(&id), options],
+        )
+        .await;
     }
 
     async fn set_menus(&self, items: &[crate::core::menus::MenuItem]) -> Result<(), PlatformError> {
@@ -271,10 +268,11 @@ impl Platform for BrowserPlatform {
             .unchecked_into();
         let checked = checked_callback();
         for item in items {
-            let mut props = serde_json::to_value(item).map_err(|e| PlatformError(e.to_string()))?;
-            props["title"] = json!(browser::worker_text(&item.title));
+            let props = to_js(item)?;
+            let title = JsValue::from(browser::worker_text(&item.title));
+            Reflect::set(&props, &"title".into(), &title).map_err(BrowserError::from)?;
             create
-                .call2(&menus, &to_js(&props)?, &checked)
+                .call2(&menus, &props, &checked)
                 .map_err(BrowserError::from)?;
         }
         Ok(())
@@ -286,9 +284,8 @@ impl Platform for BrowserPlatform {
 
     async fn set_group_title(&self, group: i32, title: &str) {
         if api::<JsValue>(&["tabGroups"]).is_ok() {
-            if let Ok(change) = to_js(&json!({"title": title})) {
-                let _ = call(&["tabGroups"], "update", &[JsValue::from(group), change]).await;
-            }
+            let change = object(&[("title", title.into())]);
+            let _ = call(&["tabGroups"], "update", &[JsValue::from(group), change]).await;
         }
     }
 
@@ -297,7 +294,10 @@ impl Platform for BrowserPlatform {
         call(
             &["tabs"],
             "update",
-            &[JsValue::from(tab_id), to_js(&json!({"url": url.expose()}))?],
+            &[
+                JsValue::from(tab_id),
+                object(&[("url", url.expose().into())]),
+            ],
         )
         .await
         .map(drop)
@@ -307,7 +307,7 @@ impl Platform for BrowserPlatform {
         let tab = call(
             &["tabs"],
             "create",
-            &[to_js(&json!({"url": url, "active": true}))?],
+            &[object(&[("url", url.into()), ("active", true.into())])],
         )
         .await?;
         tab_id_of(&tab)
@@ -321,36 +321,37 @@ impl Platform for BrowserPlatform {
         let tab = call(
             &["tabs"],
             "update",
-            &[JsValue::from(tab_id), to_js(&json!({"active": true}))?],
+            &[JsValue::from(tab_id), object(&[("active", true.into())])],
         )
         .await?;
         if let Some(window) = field(&tab, "windowId").as_f64() {
             let _ = call(
                 &["windows"],
                 "update",
-                &[JsValue::from(window), to_js(&json!({"focused": true}))?],
+                &[JsValue::from(window), object(&[("focused", true.into())])],
             )
             .await;
         }
         Ok(())
     }
 
-    async fn add_session_rule(&self, rule: serde_json::Value) -> Result<(), PlatformError> {
-        let id = rule["id"].clone();
-        let change = json!({"removeRuleIds": [id], "addRules": [rule]});
-        call(
-            &["declarativeNetRequest"],
-            "updateSessionRules",
-            &[to_js(&change)?],
-        )
-        .await
-        .map(drop)
+    async fn add_session_rule(&self, rule: crate::core::json::Json) -> Result<(), PlatformError> {
+        let id = rule
+            .get("id")
+            .and_then(crate::core::json::Json::as_i64)
+            .ok_or_else(|| PlatformError("rule without id".into()))?;
+        let change = object(&[
+            ("removeRuleIds", array(&[JsValue::from_f64(id as f64)])),
+            ("addRules", array(&[to_js(&rule)?])),
+        ]);
+        call(&["declarativeNetRequest"], "updateSessionRules", &[change])
+            .await
+            .map(drop)
     }
 
     async fn remove_session_rule(&self, id: i32) {
-        if let Ok(change) = to_js(&json!({"removeRuleIds": [id]})) {
-            let _ = call(&["declarativeNetRequest"], "updateSessionRules", &[change]).await;
-        }
+        let change = object(&[("removeRuleIds", array(&[id.into()]))]);
+        let _ = call(&["declarativeNetRequest"], "updateSessionRules", &[change]).await;
     }
 
     async fn portal_page_tokens(&self, origin: &str) -> Vec<Secret> {
@@ -358,9 +359,8 @@ impl Platform for BrowserPlatform {
     }
 
     async fn set_alarm(&self, name: &str, at_ms: u64) {
-        if let Ok(info) = to_js(&json!({"when": at_ms})) {
-            let _ = call(&["alarms"], "create", &[JsValue::from_str(name), info]).await;
-        }
+        let info = object(&[("when", (at_ms as f64).into())]);
+        let _ = call(&["alarms"], "create", &[JsValue::from_str(name), info]).await;
     }
 
     async fn clear_alarm(&self, name: &str) {
@@ -368,20 +368,37 @@ impl Platform for BrowserPlatform {
     }
 }
 
+/// The options of a basic notification with the extension's icon.
+fn notification_options(title: String, message: &UserText) -> JsValue {
+    let icon = browser::runtime()
+        .map(|r| r.get_url("icons/icon128.png"))
+        .unwrap_or_default();
+    object(&[
+        ("type", "basic".into()),
+        ("iconUrl", icon.into()),
+        ("title", title.into()),
+        ("message", browser::worker_text(message).into()),
+    ])
+}
+
 /// The container of one identity (Firefox): found by name, else created with its colour.
 async fn container(placement: &ConsolePlacement) -> Result<String, PlatformError> {
     let found = call(
         &["contextualIdentities"],
         "query",
-        &[to_js(&json!({"name": placement.name}))?],
+        &[object(&[("name", placement.name.as_str().into())])],
     )
     .await?;
     let existing = Array::from(&found).get(0);
     let identity = if existing.is_object() {
         existing
     } else {
-        let spec = json!({"name": placement.name, "color": placement.colour, "icon": "briefcase"});
-        call(&["contextualIdentities"], "create", &[to_js(&spec)?]).await?
+        let spec = object(&[
+            ("name", placement.name.as_str().into()),
+            ("color", placement.colour.as_str().into()),
+            ("icon", "briefcase".into()),
+        ]);
+        call(&["contextualIdentities"], "create", &[spec]).await?
     };
     field(&identity, "cookieStoreId")
         .as_string()
@@ -504,7 +521,7 @@ async fn read_capped(response: &web_sys::Response) -> Result<Option<Vec<u8>>, St
 async fn portal_page_tokens(origin: &str) -> Result<Vec<Secret>, PlatformError> {
     let url = WebUrl::parse(origin).map_err(|e| PlatformError(e.to_string()))?;
     let pattern = format!("{}://{}/*", url.scheme(), url.host());
-    let tabs = call(&["tabs"], "query", &[to_js(&json!({"url": pattern}))?]).await?;
+    let tabs = call(&["tabs"], "query", &[object(&[("url", pattern.into())])]).await?;
     let mut tokens = Vec::new();
     for tab in Array::from(&tabs).iter() {
         let tab_url = field(&tab, "url").as_string().unwrap_or_default();
@@ -516,8 +533,10 @@ async fn portal_page_tokens(origin: &str) -> Result<Vec<Secret>, PlatformError> 
         let Ok(tab_id) = tab_id_of(&tab) else {
             continue;
         };
-        let injection =
-            to_js(&json!({"target": {"tabId": tab_id}, "files": ["read-portal-token.js"]}))?;
+        let injection = object(&[
+            ("target", object(&[("tabId", tab_id.into())])),
+            ("files", array(&["read-portal-token.js".into()])),
+        ]);
         let Ok(results) = call(&["scripting"], "executeScript", &[injection]).await else {
             continue;
         };

@@ -155,24 +155,24 @@ async fn context_tab() -> (Option<i32>, Option<String>) {
             .as_string()
             .is_some_and(|u| page(&u) == page(&own))
     };
-    let query = |filter: serde_json::Value| async move {
-        let Ok(filter) = browser::to_js(&filter) else {
-            return Vec::new();
-        };
+    let query = |filter: JsValue| async move {
         browser::call(&["tabs"], "query", &[filter])
             .await
             .ok()
             .and_then(|tabs| tabs.dyn_into::<js_sys::Array>().ok())
-            .map(|tabs| tabs.iter().collect())
+            .map(|tabs| tabs.iter().collect::<Vec<JsValue>>())
             .unwrap_or_default()
     };
-    let active = query(serde_json::json!({"active": true, "currentWindow": true}))
-        .await
-        .into_iter()
-        .find(|t| !mine(t));
+    let active = query(browser::object(&[
+        ("active", true.into()),
+        ("currentWindow", true.into()),
+    ]))
+    .await
+    .into_iter()
+    .find(|t| !mine(t));
     let chosen = match active {
         Some(tab) => Some(tab),
-        None => query(serde_json::json!({}))
+        None => query(browser::object(&[]))
             .await
             .into_iter()
             .filter(|t| !mine(t))
