@@ -347,8 +347,8 @@ fn candidates<'a>(
             Some(((quality, fav, recent, text::fold(&t.name), i), (p, t)))
         })
         .collect();
-    // The position breaks ties: the unstable sort keeps the portals' order.
-    hits.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // The position breaks ties: the portals' order stays.
+    super::sort::sort_by(&mut hits, |a, b| a.0.cmp(&b.0));
     (hits.into_iter().map(|(_, hit)| hit).collect(), service)
 }
 

@@ -14,6 +14,7 @@ pub mod portal_url;
 pub mod renewal;
 pub mod secret;
 pub mod session;
+pub mod sort;
 pub mod tenant_list;
 pub mod text;
 pub mod vecmap;

@@ -7,6 +7,7 @@
 use super::json::{self, json_object, FromJson, Json};
 use super::portal_url::PortalUrl;
 use super::secret::Secret;
+use super::sort;
 use super::text::{msg, UserText};
 
 /// A portal API endpoint.
@@ -259,17 +260,23 @@ pub fn parse_system_features(reply: &ApiReply) -> Result<SystemFeatures, ApiErro
 /// entries without an id or name dropped, at most [`MAX_TENANTS`].
 pub fn parse_tenants(reply: &ApiReply) -> Result<Vec<Tenant>, ApiError> {
     let entries: Vec<Json> = read(reply)?;
-    let mut seen = std::collections::HashSet::new();
-    let mut tenants: Vec<Tenant> = entries
+    let mut entries: Vec<(usize, Tenant)> = entries
         .into_iter()
         .filter_map(|entry| Tenant::from_json(entry).ok())
         .filter(|t| is_tenant_id(&t.id) && !t.name.is_empty() && t.name.len() <= MAX_FIELD)
-        .filter(|t| seen.insert(t.id.clone()))
-        .take(MAX_TENANTS)
+        .enumerate()
         .collect();
-    // By name without regard to (ASCII) case, then as spelled, then by id: a total order,
-    // so the unstable sort (one sort in the worker's module, no allocation) is stable here.
-    tenants.sort_unstable_by(|a, b| {
+    // The first entry of each id (the sort is stable, so the portal's order decides)...
+    sort::sort_by(&mut entries, |a, b| a.1.id.cmp(&b.1.id));
+    entries.dedup_by(|later, first| later.1.id == first.1.id);
+    // ...and the first MAX_TENANTS of them.
+    if entries.len() > MAX_TENANTS {
+        sort::sort_by_key(&mut entries, |entry| entry.0);
+        entries.truncate(MAX_TENANTS);
+    }
+    let mut tenants: Vec<Tenant> = entries.into_iter().map(|(_, tenant)| tenant).collect();
+    // By name without regard to (ASCII) case, then as spelled, then by id.
+    sort::sort_by(&mut tenants, |a, b| {
         a.name
             .bytes()
             .map(|c| c.to_ascii_lowercase())

@@ -83,11 +83,8 @@ pub fn ranked<'a>(
         .filter_map(|(i, t)| score(&t.name, &needle).map(|q| (rank(t, q, i), t)))
         .collect();
     let total = hits.len();
-    if hits.len() > limit {
-        hits.select_nth_unstable_by_key(limit, |(r, _)| *r);
-        hits.truncate(limit);
-    }
-    hits.sort_unstable_by_key(|(r, _)| *r);
+    super::sort::sort_by(&mut hits, |(a, _), (b, _)| a.cmp(b));
+    hits.truncate(limit);
     (hits.into_iter().map(|(_, t)| t).collect(), total)
 }
 

@@ -124,7 +124,7 @@ pub fn translated(text: &UserText) -> Option<String> {
 
 thread_local! {
     /// Each message's text in the user's language with `$1`..`$9` left in, by name.
-    static TEMPLATES: std::cell::RefCell<std::collections::BTreeMap<String, Option<String>>> =
+    static TEMPLATES: std::cell::RefCell<crate::core::vecmap::VecMap<String, Option<String>>> =
         std::cell::RefCell::default();
 }
 

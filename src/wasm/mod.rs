@@ -26,3 +26,6 @@ mod platform;
 mod popup;
 #[cfg(feature = "worker")]
 mod worker;
+
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

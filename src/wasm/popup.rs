@@ -423,7 +423,9 @@ fn render(response: &Response) -> Result<(), JsValue> {
         // The portal of the tab in use first, then the others in the user's order.
         let active = state.active_origin.as_deref();
         let mut order: Vec<usize> = (0..state.portals.len()).collect();
-        order.sort_by_key(|i| Some(state.portals[*i].origin.as_str()) != active);
+        crate::core::sort::sort_by_key(&mut order, |i| {
+            Some(state.portals[*i].origin.as_str()) != active
+        });
         for index in order {
             let portal = &state.portals[index];
             let folded = folds[index];
