@@ -646,16 +646,6 @@ impl Fields {
             Some(value) => T::from_json(value).map_err(|e| e.in_field(name)),
         }
     }
-
-    /// The tag field `name` (a string), as its index in `names`.
-    pub fn tag(&mut self, name: &'static str, names: &[&str]) -> Result<usize, JsonError> {
-        let tag: String = self.req(name)?;
-        names
-            .iter()
-            .position(|known| *known == tag)
-            .ok_or(JsonError::UnknownVariant)
-            .map_err(|e| e.in_field(name))
-    }
 }
 
 impl JsonError {
