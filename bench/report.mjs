@@ -70,11 +70,24 @@ export function regressions(figures, previous) {
   return worse;
 }
 
-export function printRegressions(worse, previous) {
+/**
+ * Why the previous run's timings may not compare with this one's: it ran on another kind of
+ * machine (these machines are assigned, not chosen). Sizes and request counts still compare.
+ */
+export function otherMachine(run, previous) {
+  const a = run.machine;
+  const b = previous?.machine;
+  if (!b || (a.cpu === b.cpu && a.cpus === b.cpus)) return null;
+  return `the previous run was on ${b.cpus} × ${b.cpu}, this one on ${a.cpus} × ${a.cpu}: its timings compare only roughly`;
+}
+
+export function printRegressions(worse, previous, run) {
   if (!previous) {
     console.log('\n(no previous run to compare with)');
     return;
   }
+  const elsewhere = otherMachine(run, previous);
+  if (elsewhere) console.log(`\nNote: ${elsewhere}.`);
   if (worse.length === 0) {
     console.log(`\nNo figure is more than 20 % worse than the previous run (${previous.commit}, ${previous.date}).`);
     return;
@@ -145,6 +158,8 @@ export function writeReadmeTable(path, run, previous, worse) {
     lines.push(`| ${f.title} | ${f.median === null ? '–' : `${round(f.median)} ${f.unit}`} | ${spread} | ${budgetText(f) || '–'} | ${verdict} | ${prev} |`);
   }
   lines.push('');
+  const elsewhere = otherMachine(run, previous);
+  if (elsewhere) lines.push(`Note: ${elsewhere}.`, '');
   if (worse.length) {
     lines.push(`**Regressions** (more than 20 % worse than \`${previous.commit}\`): ${worse.map((w) => `${w.title} ${round(w.before)} → ${round(w.now)} ${w.unit}`).join('; ')}.`);
   } else if (previous) {

@@ -357,7 +357,7 @@ const ok = printFigures(figures);
 if (!only && !quick) {
   const previous = saveResults(join(root, 'bench/results.json'), run);
   const worse = regressions(figures, previous);
-  printRegressions(worse, previous);
+  printRegressions(worse, previous, run);
   writeReadmeTable(join(root, 'bench/README.md'), run, previous, worse);
   console.log('\nWritten: bench/results.json, bench/README.md');
 } else {

@@ -5,7 +5,7 @@
 //! Everything that carries a credential (keys, tokens, sign-in URLs) is a [`Secret`], and no
 //! error names a credential's value.
 
-use super::json::{self, json_object, FromJson, Json, JsonError, ToJson};
+use super::json::{self, json_by_name, json_object, Json};
 use super::portal_api::{read_json, ApiError, ApiReply};
 use super::secret::Secret;
 use super::text::{msg, UserText};
@@ -22,18 +22,8 @@ pub enum Partition {
     AwsCn,
 }
 
-/// Its name (`aws`, `aws-us-gov`, `aws-cn`).
-impl FromJson for Partition {
-    fn from_json(value: Json) -> Result<Self, JsonError> {
-        Self::from_name(&String::from_json(value)?).ok_or(JsonError::UnknownVariant)
-    }
-}
-
-impl ToJson for Partition {
-    fn write_json(&self, out: &mut String) {
-        json::write_string(out, self.name());
-    }
-}
+// Stored as its name (`aws`, `aws-us-gov`, `aws-cn`).
+json_by_name!(Partition);
 
 impl Partition {
     /// Every partition.
@@ -981,7 +971,10 @@ mod tests {
         ] {
             assert!(stored.get(key).is_some(), "{key} missing in {stored:?}");
         }
-        assert_eq!(JitCredentials::from_json(stored).unwrap(), creds);
+        assert_eq!(
+            <JitCredentials as json::FromJson>::from_json(stored).unwrap(),
+            creds
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! read leniently: an entry that no longer passes the portal rules is dropped (and reported),
 //! never allowed to break the whole configuration.
 
-use super::json::{self, json_object, FromJson, Json, JsonError, ToJson};
+use super::json::{self, json_by_name, json_object, FromJson, Json, JsonError, ToJson};
 use super::portal_url::{PortalUrl, PortalUrlError};
 use super::secret::Secret;
 use super::text::{msg, UserText};
@@ -85,18 +85,8 @@ pub enum Colour {
     Orange,
 }
 
-/// Its name.
-impl FromJson for Colour {
-    fn from_json(value: Json) -> Result<Self, JsonError> {
-        Self::from_name(&String::from_json(value)?).ok_or(JsonError::UnknownVariant)
-    }
-}
-
-impl ToJson for Colour {
-    fn write_json(&self, out: &mut String) {
-        json::write_string(out, self.name());
-    }
-}
+// Stored as its name.
+json_by_name!(Colour);
 
 impl Colour {
     /// Every colour, in the order the options page offers them.

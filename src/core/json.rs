@@ -733,7 +733,28 @@ macro_rules! json_string_enum {
     };
 }
 
-pub(crate) use {json_object, json_string_enum};
+/// Writes and reads a type as a string through its own `name(self) -> &'static str` and
+/// `from_name(&str) -> Option<Self>` (types whose names serve elsewhere too).
+macro_rules! json_by_name {
+    ($type:ty) => {
+        impl $crate::core::json::FromJson for $type {
+            fn from_json(
+                value: $crate::core::json::Json,
+            ) -> Result<Self, $crate::core::json::JsonError> {
+                let name = <String as $crate::core::json::FromJson>::from_json(value)?;
+                Self::from_name(&name).ok_or($crate::core::json::JsonError::UnknownVariant)
+            }
+        }
+
+        impl $crate::core::json::ToJson for $type {
+            fn write_json(&self, out: &mut String) {
+                $crate::core::json::write_string(out, self.name());
+            }
+        }
+    };
+}
+
+pub(crate) use {json_by_name, json_object, json_string_enum};
 
 // ---------------------------------------------------------------------------------------
 // The standard types
