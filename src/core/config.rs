@@ -1056,6 +1056,30 @@ mod tests {
     }
 
     #[test]
+    fn settings_the_policy_fixes_keep_their_value() {
+        let current = Settings {
+            auto_renew: false,
+            notify_minutes: 9,
+            ..Settings::default()
+        };
+        let mut wanted = Settings {
+            stay_signed_in: true,
+            auto_renew: true,
+            notify_minutes: 1,
+            favourites: vec!["x".into()],
+            ..Settings::default()
+        };
+        wanted.keep(
+            &current,
+            &["autoRenew".into(), "notifyMinutes".into(), "bogus".into()],
+        );
+        assert!(!wanted.auto_renew);
+        assert_eq!(wanted.notify_minutes, 9);
+        assert!(wanted.stay_signed_in);
+        assert_eq!(wanted.favourites, ["x"]);
+    }
+
+    #[test]
     fn recent_is_short_and_most_recent_first() {
         let mut config = Config::default();
         let origin = "https://acme.duplocloud.net";

@@ -19,7 +19,7 @@ use std::cell::RefCell;
 use std::future::{poll_fn, Future};
 use std::task::Poll;
 
-use crate::core::json::{self, json_object, FromJson};
+use crate::core::json::{self, json_object};
 
 use crate::core::config::{Config, Portal, Settings};
 use crate::core::consoles::{ConsoleKey, Consoles, Role};
@@ -689,7 +689,7 @@ impl<P: Platform> Service<P> {
             .get(Area::Local, &tenants_key(origin))
             .await
             .ok()??;
-        let cache = TenantCache::from_json(json::parse(&stored).ok()?).ok()?;
+        let cache: TenantCache = json::from_str(&stored).ok()?;
         self.tenants
             .borrow_mut()
             .insert(origin.to_owned(), cache.clone());
