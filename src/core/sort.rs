@@ -22,6 +22,35 @@ pub fn sort_by_key<T, K: Ord>(items: &mut Vec<T>, key: impl Fn(&T) -> K) {
     sort_by(items, |a, b| key(a).cmp(&key(b)));
 }
 
+/// The first `limit` of `items` in the order `compare` puts them, as a stable sort would
+/// give them, without sorting the rest: a popup with 100,000 tenants shows 100.
+pub fn smallest_by<T>(items: Vec<T>, limit: usize, compare: impl Fn(&T, &T) -> Ordering) -> Vec<T> {
+    let kept = smallest_positions(items.len(), limit, &|a, b| compare(&items[a], &items[b]));
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    kept.into_iter().filter_map(|at| slots[at].take()).collect()
+}
+
+/// The `limit` first positions of `0..len` in `compare`'s order, ties in position order:
+/// one pass, each position placed in a sorted list of at most `limit`.
+fn smallest_positions(
+    len: usize,
+    limit: usize,
+    compare: &dyn Fn(usize, usize) -> Ordering,
+) -> Vec<usize> {
+    let mut kept: Vec<usize> = Vec::with_capacity(limit.min(len));
+    for at in 0..len {
+        // After every kept position it does not come before: later equals stay later.
+        let place = kept.partition_point(|&k| compare(k, at).is_le());
+        if place < limit {
+            if kept.len() == limit {
+                kept.pop();
+            }
+            kept.insert(place, at);
+        }
+    }
+    kept
+}
+
 /// The positions `0..len` in the order `compare` puts them (a bottom-up merge sort).
 fn sorted_positions(len: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
@@ -77,6 +106,26 @@ mod tests {
             sort_by_key(&mut by_key, |item| std::cmp::Reverse(item.0));
             theirs.sort_by_key(|item| std::cmp::Reverse(item.0));
             assert_eq!(by_key, theirs, "{len}");
+        }
+    }
+
+    #[test]
+    fn the_smallest_are_the_first_of_the_stable_sort() {
+        let mut seed = 11_u64;
+        for len in [0, 1, 5, 64, 300] {
+            let items: Vec<(u8, usize)> = (0..len)
+                .map(|i| {
+                    seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    ((seed >> 60) as u8, i)
+                })
+                .collect();
+            for limit in [0, 1, 3, 10, 299, 400] {
+                let mut sorted = items.clone();
+                sorted.sort_by_key(|item| item.0);
+                sorted.truncate(limit);
+                let ours = smallest_by(items.clone(), limit, |a, b| a.0.cmp(&b.0));
+                assert_eq!(ours, sorted, "{len} {limit}");
+            }
         }
     }
 

@@ -77,15 +77,14 @@ pub fn ranked<'a>(
     limit: usize,
 ) -> (Vec<&'a TenantView>, usize) {
     let needle = needle(filter);
-    let mut hits: Vec<_> = tenants
+    let hits: Vec<_> = tenants
         .iter()
         .enumerate()
         .filter_map(|(i, t)| score(&t.name, &needle).map(|q| (rank(t, q, i), t)))
         .collect();
     let total = hits.len();
-    super::sort::sort_by(&mut hits, |(a, _), (b, _)| a.cmp(b));
-    hits.truncate(limit);
-    (hits.into_iter().map(|(_, t)| t).collect(), total)
+    let shown = super::sort::smallest_by(hits, limit, |(a, _), (b, _)| a.cmp(b));
+    (shown.into_iter().map(|(_, t)| t).collect(), total)
 }
 
 /// The popup's first `pages` pages of tenants for `filter`, and how many match in all.
