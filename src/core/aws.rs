@@ -360,19 +360,14 @@ pub(crate) fn encode(text: &str) -> String {
     out
 }
 
-/// `text` as a JSON string literal (quoted and escaped).
-fn json_string(text: &str) -> String {
-    json::to_string(text)
-}
-
 /// The federation `getSigninToken` URL for `creds` (step 1 of `aws-console.md`). It carries
 /// the credentials, so it is a secret.
 pub fn get_signin_token_url(partition: Partition, creds: &JitCredentials) -> Secret {
     let session = format!(
         "{{\"sessionId\":{},\"sessionKey\":{},\"sessionToken\":{}}}",
-        json_string(&creds.access_key_id),
-        json_string(creds.secret_access_key.expose()),
-        json_string(creds.session_token.expose()),
+        json::to_string(&creds.access_key_id),
+        json::to_string(creds.secret_access_key.expose()),
+        json::to_string(creds.session_token.expose()),
     );
     Secret::new(format!(
         "https://{}/federation?Action=getSigninToken&Session={}",

@@ -4,7 +4,7 @@
 //! read leniently: an entry that no longer passes the portal rules is dropped (and reported),
 //! never allowed to break the whole configuration.
 
-use super::json::{self, json_by_name, json_object, FromJson, Json, JsonError, ToJson};
+use super::json::{self, json_by_name, json_object, FromJson, Json, JsonError};
 use super::portal_url::{PortalUrl, PortalUrlError};
 use super::secret::Secret;
 use super::text::{msg, UserText};
@@ -239,19 +239,7 @@ impl Settings {
     }
 }
 
-impl FromJson for Settings {
-    fn from_json(value: Json) -> Result<Self, JsonError> {
-        Self::read_fields(&mut json::Fields::of(value)?)
-    }
-}
-
-impl ToJson for Settings {
-    fn write_json(&self, out: &mut String) {
-        let mut writer = json::ObjectWriter::new(out);
-        self.write_fields(&mut writer);
-        writer.end();
-    }
-}
+json_object!(Settings by its fields);
 
 impl Default for Settings {
     fn default() -> Self {
@@ -433,12 +421,7 @@ impl Config {
     /// The stored form (JSON text): the user's own portals (not the managed ones) and
     /// settings.
     pub fn to_stored(&self) -> String {
-        let own: Vec<Portal> = self
-            .portals
-            .iter()
-            .filter(|p| !p.managed)
-            .cloned()
-            .collect();
+        let own: Vec<&Portal> = self.portals.iter().filter(|p| !p.managed).collect();
         let mut out = String::new();
         let mut writer = json::ObjectWriter::new(&mut out);
         writer.req("version", &Self::VERSION);
@@ -458,7 +441,6 @@ impl Config {
         let Ok(stored) = Stored::from_json(value) else {
             return (Self::default(), 1);
         };
-        let _ = stored.version;
         let mut config = Self {
             // Unreadable settings fall back to the defaults rather than losing the portals.
             settings: Settings::from_json(stored.settings).unwrap_or_default(),

@@ -8,7 +8,7 @@
 //! value (`None`) instead of quoting it.
 
 use super::aws::JitCredentials;
-use super::json::json_string_enum;
+use super::json::{self, json_string_enum};
 use super::secret::Secret;
 use super::text::{msg, Msg};
 
@@ -90,11 +90,6 @@ fn powershell_quote(value: &str) -> String {
     out
 }
 
-/// `text` as a JSON string literal.
-fn json_string(text: &str) -> String {
-    super::json::to_string(text)
-}
-
 /// The credentials as text in `format`, ending with a line break (except the console link,
 /// which is the bare link).
 ///
@@ -128,10 +123,10 @@ pub fn format(
     if format == CopyFormat::CredentialProcess {
         return Some(Secret::new(format!(
             "{{\"Version\":1,\"AccessKeyId\":{},\"SecretAccessKey\":{},\"SessionToken\":{},\"Expiration\":{}}}\n",
-            json_string(key_id),
-            json_string(secret),
-            json_string(token),
-            json_string(&rfc3339(expiry_ms)),
+            json::to_string(key_id),
+            json::to_string(secret),
+            json::to_string(token),
+            json::to_string(&rfc3339(expiry_ms)),
         )));
     }
     let mut variables = vec![

@@ -685,6 +685,10 @@ macro_rules! json_object {
             }
         }
 
+        $crate::core::json::json_object!($type by its fields);
+    };
+    // A struct whose `read_fields` and `write_fields` are written by hand.
+    ($type:ident by its fields) => {
         impl $crate::core::json::FromJson for $type {
             fn from_json(
                 value: $crate::core::json::Json,

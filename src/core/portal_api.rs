@@ -232,7 +232,7 @@ fn read<T: FromJson>(reply: &ApiReply) -> Result<T, ApiError> {
 pub fn parse_user_info(reply: &ApiReply) -> Result<UserInfo, ApiError> {
     struct Raw {
         username: String,
-        roles: Option<Vec<Json>>,
+        roles: Vec<Json>,
     }
     json_object!(Raw {
         username: "Username" req,
@@ -241,7 +241,6 @@ pub fn parse_user_info(reply: &ApiReply) -> Result<UserInfo, ApiError> {
     let raw: Raw = read(reply)?;
     let is_admin = raw
         .roles
-        .unwrap_or_default()
         .iter()
         .any(|role| role.as_str() == Some("Administrator"));
     let username = raw.username;
