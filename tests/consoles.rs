@@ -1,7 +1,5 @@
 //! Opening consoles over the fake browser and portal: credentials, cache, merging, safe
 //! sign-in URLs, single/multi-session, focusing, deep links, copy, the lost click.
-// Over the fake browser, which is native only (its tables are serde_json values).
-#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 mod common;

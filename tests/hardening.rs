@@ -3,8 +3,6 @@
 //! `ConsoleUrl` pointing anywhere, a negative, zero or absurd `Validity`, bodies that are not
 //! UTF-8. Nothing panics, nothing unsafe is opened, the user reads a sentence, and what was
 //! shown before stays.
-// Over the fake browser, which is native only (its tables are serde_json values).
-#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 mod common;

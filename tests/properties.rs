@@ -23,7 +23,6 @@ use jit_console::core::config::Config;
 use jit_console::core::consoles::{
     ConsoleKey, ConsoleMode, ConsoleModeSetting, Consoles, Destination, OpenConsole, Role,
 };
-use jit_console::core::json;
 use jit_console::core::messages::Request;
 use jit_console::core::portal_api::ApiReply;
 use jit_console::core::session::{Session, Sessions};
@@ -66,15 +65,19 @@ fn open(origin: &str, tenant: usize, new_tab: bool) -> Request {
     }
 }
 
-fn stored<T: json::FromJson + Default>(platform: &FakePlatform, area: Area, key: &str) -> T {
+fn stored<T: serde::de::DeserializeOwned + Default>(
+    platform: &FakePlatform,
+    area: Area,
+    key: &str,
+) -> T {
     platform
         .storage
         .borrow()
         .get(&(area, key.to_owned()))
         .and_then(|v| match v {
             // The console state is kept as one JSON string.
-            serde_json::Value::String(text) => json::from_str(text).ok(),
-            other => json::from_str(&other.to_string()).ok(),
+            serde_json::Value::String(text) => serde_json::from_str(text).ok(),
+            other => serde_json::from_value(other.clone()).ok(),
         })
         .unwrap_or_default()
 }
@@ -85,7 +88,7 @@ fn config(platform: &FakePlatform) -> Config {
             .storage
             .borrow()
             .get(&(Area::Local, Config::STORAGE_KEY.to_owned()))
-            .and_then(|value| json::parse(&value.to_string()).ok()),
+            .cloned(),
     )
     .0
 }

@@ -1,6 +1,4 @@
 //! Renewal in place over the fake browser and portal, with the fake clock.
-// Over the fake browser, which is native only (its tables are serde_json values).
-#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -292,7 +290,7 @@ fn kept_alive_identities_renew_without_tabs() {
 fn stored_consoles(service: &Service<FakePlatform>) -> jit_console::core::consoles::Consoles {
     let stored =
         service.platform().storage.borrow()[&(Area::Session, "consoles".to_owned())].clone();
-    jit_console::core::json::from_str(stored.as_str().unwrap()).unwrap()
+    serde_json::from_str(stored.as_str().unwrap()).unwrap()
 }
 
 #[test]

@@ -1,7 +1,5 @@
 //! Portal sessions end to end over the fake browser and portal: the hand-off, zero-click
 //! reuse, API tokens, 401 recovery, time-outs, errors, several portals, worker restarts.
-// Over the fake browser, which is native only (its tables are serde_json values).
-#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 mod common;

@@ -1,8 +1,6 @@
 //! The ways in besides the popup, over the fake browser and portal: the context menu kept in
 //! sync, its clicks, the omnibox, the keyboard shortcut, the active portal, favourites and
 //! recent, export/import, forgetting everything, and the administrator's policy.
-// Over the fake browser, which is native only (its tables are serde_json values).
-#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 mod common;

@@ -67,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(sentence.ends_with('.'), "{sentence}");
         }
     }
-    if let Ok(policy) = jit_console::core::json::parse(&text) {
+    if let Ok(policy) = serde_json::from_str::<serde_json::Value>(&text) {
         let managed = Config::default().with_managed(Some(&policy));
         check(&managed, "policy");
     }

@@ -11,7 +11,6 @@ use std::collections::BTreeSet;
 
 use jit_console::core::config::Settings;
 use jit_console::core::consoles::Consoles;
-use jit_console::core::json::{self, FromJson};
 use jit_console::core::messages::Request;
 use jit_console::core::renewal;
 use jit_console::core::session::Sessions;
@@ -47,13 +46,13 @@ fuzz_target!(|data: &[u8]| {
     let Some(input) = Input::read(data) else {
         return;
     };
-    let Ok(value) = json::parse(&input.json) else {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&input.json) else {
         return;
     };
-    let _ = Sessions::from_json(value.clone()).map(|s| s.next_deadline());
-    let _ = TenantCache::from_json(value.clone());
-    let _ = Request::from_json(value.clone());
-    let Ok(consoles) = Consoles::from_json(value) else {
+    let _ = serde_json::from_value::<Sessions>(value.clone()).map(|s| s.next_deadline());
+    let _ = serde_json::from_value::<TenantCache>(value.clone());
+    let _ = serde_json::from_value::<Request>(value.clone());
+    let Ok(consoles) = serde_json::from_value::<Consoles>(value) else {
         return;
     };
     let settings = Settings {

@@ -5,7 +5,7 @@
 //! taken from the resource is percent-encoded, so no resource text can move the link off
 //! the partition's console hosts.
 
-use super::json::{FromJson, Json, JsonError, ToJson};
+use serde::{Deserialize, Serialize};
 
 use super::aws::{self, encode, regional_origin, s3_origin, usable_region, AwsService, Partition};
 use super::text::{msg, UserText};
@@ -15,7 +15,8 @@ pub const MAX_ARN_LEN: usize = 2048;
 
 /// A parsed ARN: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`. Stored and sent as its
 /// text, which is parsed again on the way in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Arn {
     /// The partition (`aws`, `aws-us-gov`, `aws-cn`).
     pub partition: Partition,
@@ -92,19 +93,6 @@ impl std::fmt::Display for Arn {
             self.account,
             self.resource
         )
-    }
-}
-
-/// Its text, checked again when read.
-impl FromJson for Arn {
-    fn from_json(value: Json) -> Result<Self, JsonError> {
-        Arn::parse(&String::from_json(value)?).map_err(|_| JsonError::Expected("an ARN"))
-    }
-}
-
-impl ToJson for Arn {
-    fn write_json(&self, out: &mut String) {
-        self.to_string().write_json(out);
     }
 }
 
@@ -969,14 +957,14 @@ mod tests {
     #[test]
     fn arns_survive_storage() {
         let parsed = arn("arn:aws-us-gov:ec2:us-gov-west-1:123456789012:instance/i-1");
-        let stored = crate::core::json::to_string(&parsed);
+        let stored = serde_json::to_value(&parsed).unwrap();
         assert_eq!(
             stored,
-            "\"arn:aws-us-gov:ec2:us-gov-west-1:123456789012:instance/i-1\""
+            "arn:aws-us-gov:ec2:us-gov-west-1:123456789012:instance/i-1"
         );
-        assert_eq!(crate::core::json::from_str::<Arn>(&stored).unwrap(), parsed);
+        assert_eq!(serde_json::from_value::<Arn>(stored).unwrap(), parsed);
         for bad in ["\"arn:aws:ec2:../x:123456789012:i\"", "\"\"", "{}", "5"] {
-            assert!(crate::core::json::from_str::<Arn>(bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<Arn>(bad).is_err(), "{bad}");
         }
     }
 }

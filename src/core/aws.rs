@@ -5,25 +5,26 @@
 //! Everything that carries a credential (keys, tokens, sign-in URLs) is a [`Secret`], and no
 //! error names a credential's value.
 
-use super::json::{self, json_by_name, json_object, Json};
-use super::portal_api::{read_json, ApiError, ApiReply};
+use super::weburl::WebUrl;
+use serde::{Deserialize, Serialize};
+
+use super::portal_api::{json, ApiError, ApiReply};
 use super::secret::Secret;
 use super::text::{msg, UserText};
-use super::weburl::WebUrl;
 
 /// An AWS partition: a separate AWS with its own hosts, accounts and regions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Partition {
     /// Commercial AWS (`aws`).
+    #[serde(rename = "aws")]
     Aws,
     /// AWS GovCloud (US) (`aws-us-gov`).
+    #[serde(rename = "aws-us-gov")]
     AwsUsGov,
     /// AWS China (`aws-cn`).
+    #[serde(rename = "aws-cn")]
     AwsCn,
 }
-
-// Stored as its name (`aws`, `aws-us-gov`, `aws-cn`).
-json_by_name!(Partition);
 
 impl Partition {
     /// Every partition.
@@ -137,31 +138,26 @@ pub(crate) fn usable_region(partition: Partition, region: &str) -> &str {
 
 /// The JIT credentials the portal hands out for one AWS identity (read by
 /// [`parse_jit_credentials`]). Kept in the browser's in-memory session storage.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct JitCredentials {
     /// The STS access key id (`ASIA…`); not a secret on its own.
     pub access_key_id: String,
     /// The secret access key.
+    #[serde(with = "crate::core::secret::exposed")]
     pub secret_access_key: Secret,
     /// The STS session token.
+    #[serde(with = "crate::core::secret::exposed")]
     pub session_token: Secret,
     /// The region the portal suggests, when it sent a valid one.
     pub region: Option<String>,
     /// The portal's ready-made console sign-in URL, when it sent one. Check it with
     /// [`is_safe_console_url`] before opening it.
+    #[serde(default, with = "crate::core::secret::exposed::option")]
     pub console_url: Option<Secret>,
     /// The lifetime in seconds, as the portal sent it; see [`expiry_ms`].
     pub validity_secs: Option<i64>,
 }
-
-json_object!(JitCredentials {
-    access_key_id: "accessKeyId" req,
-    secret_access_key: "secretAccessKey" req,
-    session_token: "sessionToken" req,
-    region: "region" req,
-    console_url: "consoleUrl" req,
-    validity_secs: "validitySecs" req,
-});
 
 /// The portal's validity when it sends none (or 0): one hour, as `duplo-jit` assumes.
 pub const DEFAULT_VALIDITY_SECS: i64 = 3600;
@@ -189,13 +185,13 @@ fn is_token_text(value: &str, max: usize) -> bool {
 /// by [`expiry_ms`]). A negative `Validity` makes the answer malformed: credentials that
 /// expired before they arrived are broken, not an hour long. Unknown fields are ignored.
 pub fn parse_jit_credentials(reply: &ApiReply) -> Result<JitCredentials, ApiError> {
-    let value = read_json(reply)?;
-    if value.as_object().is_none() {
+    let value: serde_json::Value = json(reply)?;
+    let Some(fields) = value.as_object() else {
         return Err(ApiError::Malformed(
             "JIT credentials are not an object".into(),
         ));
-    }
-    let text = |name: &str| value.get(name).and_then(Json::as_str);
+    };
+    let text = |name: &str| fields.get(name).and_then(serde_json::Value::as_str);
 
     let access_key_id = text("AccessKeyId")
         .filter(|id| {
@@ -209,13 +205,13 @@ pub fn parse_jit_credentials(reply: &ApiReply) -> Result<JitCredentials, ApiErro
         .filter(|token| is_token_text(token, MAX_CREDENTIAL_LEN))
         .ok_or_else(|| ApiError::Malformed("no usable SessionToken".into()))?;
 
-    let validity_secs = match value.get("Validity") {
-        Some(number @ Json::Number(_)) => {
+    let validity_secs = match fields.get("Validity") {
+        Some(serde_json::Value::Number(n)) => {
             // Credentials that expired before they arrived are a broken answer, not an hour.
-            if number.is_negative_number() {
+            if n.as_f64().is_some_and(|v| v < 0.0) {
                 return Err(ApiError::Malformed("negative Validity".into()));
             }
-            number.as_i64()
+            n.as_i64()
         }
         _ => None,
     };
@@ -360,14 +356,19 @@ pub(crate) fn encode(text: &str) -> String {
     out
 }
 
+/// `text` as a JSON string literal (quoted and escaped).
+pub(crate) fn json_string(text: &str) -> String {
+    serde_json::Value::String(text.to_owned()).to_string()
+}
+
 /// The federation `getSigninToken` URL for `creds` (step 1 of `aws-console.md`). It carries
 /// the credentials, so it is a secret.
 pub fn get_signin_token_url(partition: Partition, creds: &JitCredentials) -> Secret {
     let session = format!(
         "{{\"sessionId\":{},\"sessionKey\":{},\"sessionToken\":{}}}",
-        json::to_string(&creds.access_key_id),
-        json::to_string(creds.secret_access_key.expose()),
-        json::to_string(creds.session_token.expose()),
+        json_string(&creds.access_key_id),
+        json_string(creds.secret_access_key.expose()),
+        json_string(creds.session_token.expose()),
     );
     Secret::new(format!(
         "https://{}/federation?Action=getSigninToken&Session={}",
@@ -378,10 +379,10 @@ pub fn get_signin_token_url(partition: Partition, creds: &JitCredentials) -> Sec
 
 /// Reads the answer to `getSigninToken`: `{"SigninToken": "..."}`.
 pub fn parse_signin_token(reply: &ApiReply) -> Result<Secret, ApiError> {
-    let value = read_json(reply)?;
+    let value: serde_json::Value = json(reply)?;
     value
         .get("SigninToken")
-        .and_then(Json::as_str)
+        .and_then(serde_json::Value::as_str)
         .filter(|token| is_token_text(token, 4 * MAX_CREDENTIAL_LEN))
         .map(Secret::new)
         .ok_or_else(|| ApiError::Malformed("no usable SigninToken".into()))
@@ -425,7 +426,8 @@ pub fn console_home(partition: Partition, region: &str) -> String {
 }
 
 /// An AWS service the extension can open the console of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum AwsService {
     /// EC2.
     Ec2,
@@ -703,12 +705,15 @@ mod tests {
     }
 
     #[test]
-    fn partitions_round_trip_by_name_and_json() {
+    fn partitions_round_trip_by_name_and_serde() {
         for &partition in Partition::ALL {
             assert_eq!(Partition::from_name(partition.name()), Some(partition));
-            let stored = json::to_string(&partition);
+            let stored = serde_json::to_string(&partition).unwrap();
             assert_eq!(stored, format!("\"{}\"", partition.name()));
-            assert_eq!(json::from_str::<Partition>(&stored).unwrap(), partition);
+            assert_eq!(
+                serde_json::from_str::<Partition>(&stored).unwrap(),
+                partition
+            );
             assert_eq!(partition.to_string(), partition.name());
             assert_eq!(
                 Partition::from_region(partition.default_region()),
@@ -718,7 +723,7 @@ mod tests {
         for unknown in ["", "AWS", "aws-iso", " aws", "aws-us-gov "] {
             assert_eq!(Partition::from_name(unknown), None, "{unknown:?}");
         }
-        assert!(json::from_str::<Partition>("\"aws-iso\"").is_err());
+        assert!(serde_json::from_str::<Partition>("\"aws-iso\"").is_err());
     }
 
     #[test]
@@ -955,7 +960,7 @@ mod tests {
     fn credentials_survive_session_storage_in_camel_case() {
         let mut creds = creds();
         creds.console_url = Some(Secret::new("https://signin.aws.amazon.com/federation"));
-        let stored = json::parse(&json::to_string(&creds)).unwrap();
+        let stored = serde_json::to_value(&creds).unwrap();
         for key in [
             "accessKeyId",
             "secretAccessKey",
@@ -964,10 +969,10 @@ mod tests {
             "consoleUrl",
             "validitySecs",
         ] {
-            assert!(stored.get(key).is_some(), "{key} missing in {stored:?}");
+            assert!(stored.get(key).is_some(), "{key} missing in {stored}");
         }
         assert_eq!(
-            <JitCredentials as json::FromJson>::from_json(stored).unwrap(),
+            serde_json::from_value::<JitCredentials>(stored).unwrap(),
             creds
         );
     }
@@ -1255,6 +1260,8 @@ mod tests {
                 AwsService::parse(&service.name().to_uppercase()),
                 Some(service)
             );
+            let stored = serde_json::to_string(&service).unwrap();
+            assert_eq!(stored, format!("\"{}\"", service.name()));
         }
         for (alias, service) in [
             ("cw", AwsService::CloudWatch),

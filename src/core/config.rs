@@ -4,38 +4,37 @@
 //! read leniently: an entry that no longer passes the portal rules is dropped (and reported),
 //! never allowed to break the whole configuration.
 
-use super::json::{self, json_by_name, json_object, FromJson, Json, JsonError};
+use serde::{Deserialize, Serialize};
+
 use super::portal_url::{PortalUrl, PortalUrlError};
 use super::secret::Secret;
 use super::text::{msg, UserText};
 
 /// One configured portal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Portal {
     /// The portal's origin.
     pub url: PortalUrl,
     /// A long-lived DuploCloud API token (`duplo-jit --token` mode), when the user gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::core::secret::exposed::option")]
     pub api_token: Option<Secret>,
     /// The name the user gave it (shown instead of the host), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Its colour: the popup's accent for it and its tab groups and containers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour: Option<Colour>,
     /// Where its API answers, when not at the portal's own origin (local development:
     /// the UI on one port, the API on another).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_host: Option<PortalUrl>,
     /// Pushed by the administrator's policy: shown as such, not removable by the user, never
     /// stored in `storage.local`.
+    #[serde(skip)]
     pub managed: bool,
 }
-
-json_object!(Portal {
-    url: "url" req,
-    api_token: "apiToken" lean,
-    name: "name" lean,
-    colour: "colour" lean,
-    api_host: "apiHost" lean,
-    managed: "managed" skip,
-});
 
 impl Portal {
     /// A portal at `url` with nothing else set.
@@ -63,7 +62,8 @@ impl Portal {
 
 /// The colours a portal can have: Chrome's tab group colours (Firefox's containers get the
 /// nearest of theirs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Colour {
     /// Grey.
     Grey,
@@ -84,9 +84,6 @@ pub enum Colour {
     /// Orange.
     Orange,
 }
-
-// Stored as its name.
-json_by_name!(Colour);
 
 impl Colour {
     /// Every colour, in the order the options page offers them.
@@ -148,7 +145,8 @@ impl Colour {
 }
 
 /// What the user may change of a configured portal (`None`: leave as it is).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PortalEdit {
     /// A new name; empty clears it.
     pub name: Option<String>,
@@ -157,32 +155,29 @@ pub struct PortalEdit {
     /// A new API host; empty clears it.
     pub api_host: Option<String>,
     /// A new API token; empty clears it (back to the portal's own sign-in).
+    #[serde(default, with = "crate::core::secret::exposed::option")]
     pub api_token: Option<Secret>,
 }
 
-json_object!(PortalEdit {
-    name: "name" default,
-    colour: "colour" default,
-    api_host: "apiHost" default,
-    api_token: "apiToken" default,
-});
-
 /// All the user's settings that live in `storage.local`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
     /// The portals: the managed ones first, then the user's in the order they were added.
     pub portals: Vec<Portal>,
     /// Everything else the user chose.
     pub settings: Settings,
     /// The consoles opened last, most recent first (at most [`Config::RECENT_AT_MOST`]).
+    #[serde(default)]
     pub recent: Vec<super::consoles::ConsoleKey>,
     /// The settings the administrator's policy fixes (their stored names), which the options
     /// page shows as such.
+    #[serde(skip)]
     pub managed_settings: Vec<String>,
 }
 
 /// The user's choices.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     /// Keep portal sessions in `storage.local` (on disk) so they survive a browser restart.
     /// Off by default: sessions live in `storage.session`, in memory only.
@@ -199,21 +194,7 @@ pub struct Settings {
     pub favourites: Vec<String>,
 }
 
-// Every field absent or `null` takes its value from `Settings::default()`.
 impl Settings {
-    /// Reads the settings' fields from an object's members.
-    pub(crate) fn read_fields(fields: &mut json::Fields) -> Result<Self, JsonError> {
-        let default = Self::default();
-        Ok(Self {
-            stay_signed_in: fields.or_else("staySignedIn", || default.stay_signed_in)?,
-            console_mode: fields.or_else("consoleMode", || default.console_mode)?,
-            auto_renew: fields.or_else("autoRenew", || default.auto_renew)?,
-            notify_minutes: fields.or_else("notifyMinutes", || default.notify_minutes)?,
-            keep_alive: fields.default("keepAlive")?,
-            favourites: fields.default("favourites")?,
-        })
-    }
-
     /// Takes, of `current`, the settings named in `names` (their stored names: what the
     /// administrator's policy fixes).
     pub fn keep(&mut self, current: &Settings, names: &[String]) {
@@ -227,19 +208,7 @@ impl Settings {
             }
         }
     }
-
-    /// Writes the settings' fields into an object.
-    pub(crate) fn write_fields(&self, writer: &mut json::ObjectWriter<'_>) {
-        writer.req("staySignedIn", &self.stay_signed_in);
-        writer.req("consoleMode", &self.console_mode);
-        writer.req("autoRenew", &self.auto_renew);
-        writer.req("notifyMinutes", &self.notify_minutes);
-        writer.req("keepAlive", &self.keep_alive);
-        writer.req("favourites", &self.favourites);
-    }
 }
-
-json_object!(Settings by its fields);
 
 impl Default for Settings {
     fn default() -> Self {
@@ -306,19 +275,16 @@ impl AddPortalError {
 }
 
 /// The stored envelope. `version` lets a later release migrate what an earlier one wrote.
+#[derive(Serialize, Deserialize)]
 struct Stored {
     version: u32,
-    portals: Vec<Json>,
-    settings: Json,
-    recent: Json,
+    #[serde(default)]
+    portals: Vec<serde_json::Value>,
+    #[serde(default)]
+    settings: serde_json::Value,
+    #[serde(default)]
+    recent: serde_json::Value,
 }
-
-json_object!(Stored {
-    version: "version" req,
-    portals: "portals" default,
-    settings: "settings" default,
-    recent: "recent" default,
-});
 
 impl Config {
     /// The `storage.local` key the configuration lives under.
@@ -418,38 +384,35 @@ impl Config {
         }
     }
 
-    /// The stored form (JSON text): the user's own portals (not the managed ones) and
-    /// settings.
-    pub fn to_stored(&self) -> String {
+    /// The stored form: the user's own portals (not the managed ones) and settings.
+    pub fn to_stored(&self) -> serde_json::Value {
         let own: Vec<&Portal> = self.portals.iter().filter(|p| !p.managed).collect();
-        let mut out = String::new();
-        let mut writer = json::ObjectWriter::new(&mut out);
-        writer.req("version", &Self::VERSION);
-        writer.req("portals", &own);
-        writer.req("settings", &self.settings);
-        writer.req("recent", &self.recent);
-        writer.end();
-        out
+        serde_json::json!({
+            "version": Self::VERSION,
+            "portals": own,
+            "settings": self.settings,
+            "recent": self.recent,
+        })
     }
 
     /// Reads the stored form. Returns the configuration and how many entries were dropped
     /// because they no longer pass the rules (or were unreadable).
-    pub fn from_stored(value: Option<Json>) -> (Self, usize) {
+    pub fn from_stored(value: Option<serde_json::Value>) -> (Self, usize) {
         let Some(value) = value else {
             return (Self::default(), 0);
         };
-        let Ok(stored) = Stored::from_json(value) else {
+        let Ok(stored) = serde_json::from_value::<Stored>(value) else {
             return (Self::default(), 1);
         };
         let mut config = Self {
             // Unreadable settings fall back to the defaults rather than losing the portals.
-            settings: Settings::from_json(stored.settings).unwrap_or_default(),
-            recent: FromJson::from_json(stored.recent).unwrap_or_default(),
+            settings: serde_json::from_value(stored.settings).unwrap_or_default(),
+            recent: serde_json::from_value(stored.recent).unwrap_or_default(),
             ..Self::default()
         };
         let mut dropped = 0;
         for entry in stored.portals {
-            match Portal::from_json(entry) {
+            match serde_json::from_value::<Portal>(entry) {
                 Ok(portal) if !config.portals.iter().any(|p| p.url == portal.url) => {
                     config.portals.push(portal)
                 }
@@ -509,20 +472,17 @@ fn checked_api_host(host: &str, portal: &PortalUrl) -> Result<Option<PortalUrl>,
 }
 
 /// A portal as exported, imported, or pushed by policy: everything but secrets.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 struct PortalFile {
     url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     colour: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     api_host: Option<String>,
 }
-
-json_object!(PortalFile {
-    url: "url" default,
-    name: "name" lean,
-    colour: "colour" lean,
-    api_host: "apiHost" lean,
-});
 
 impl PortalFile {
     fn of(portal: &Portal) -> Self {
@@ -581,39 +541,34 @@ impl ImportError {
     }
 }
 
-/// The exported file, as read ([`Config::export`] writes the same fields).
+/// The exported file.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct ExportFile {
     format: String,
     version: u64,
+    #[serde(default)]
     portals: Vec<PortalFile>,
-    settings: Json,
+    #[serde(default)]
+    settings: serde_json::Value,
 }
-
-json_object!(ExportFile {
-    format: "format" req,
-    version: "version" req,
-    portals: "portals" default,
-    settings: "settings" default,
-});
 
 impl Config {
     /// The whole configuration as a file to keep or move to another browser: portals (the
     /// user's own) and settings. Never a secret: API tokens stay behind.
     pub fn export(&self) -> String {
-        let portals: Vec<PortalFile> = self
-            .portals
-            .iter()
-            .filter(|p| !p.managed)
-            .map(PortalFile::of)
-            .collect();
-        let mut out = String::new();
-        let mut writer = json::ObjectWriter::new(&mut out);
-        writer.req("format", &EXPORT_FORMAT);
-        writer.req("version", &u64::from(Self::VERSION));
-        writer.req("portals", &portals);
-        writer.req("settings", &self.settings);
-        writer.end();
-        json::pretty(&out)
+        let file = ExportFile {
+            format: EXPORT_FORMAT.to_owned(),
+            version: u64::from(Self::VERSION),
+            portals: self
+                .portals
+                .iter()
+                .filter(|p| !p.managed)
+                .map(PortalFile::of)
+                .collect(),
+            settings: serde_json::to_value(&self.settings).unwrap_or_default(),
+        };
+        serde_json::to_string_pretty(&file).unwrap_or_default()
     }
 
     /// Reads an exported file: the configuration it holds, every portal checked by the rules
@@ -622,7 +577,7 @@ impl Config {
         if text.len() > IMPORT_AT_MOST {
             return Err(ImportError::TooLarge);
         }
-        let file: ExportFile = json::from_str(text).map_err(|_| ImportError::NotOurs)?;
+        let file: ExportFile = serde_json::from_str(text).map_err(|_| ImportError::NotOurs)?;
         if file.format != EXPORT_FORMAT {
             return Err(ImportError::NotOurs);
         }
@@ -630,8 +585,8 @@ impl Config {
             return Err(ImportError::TooNew(file.version));
         }
         let settings = match file.settings {
-            Json::Null => Settings::default(),
-            given => Settings::from_json(given).map_err(|_| ImportError::NotOurs)?,
+            serde_json::Value::Null => Settings::default(),
+            given => serde_json::from_value(given).map_err(|_| ImportError::NotOurs)?,
         };
         let mut config = Config {
             settings,
@@ -670,14 +625,14 @@ impl Config {
     /// Applies the administrator's policy (`storage.managed`): its portals come first,
     /// marked managed (a user's entry for the same portal keeps only its API token), and the
     /// settings it names override the user's. Entries that break the rules are skipped.
-    pub fn with_managed(mut self, policy: Option<&Json>) -> Self {
-        let Some(policy) = policy.filter(|p| p.as_object().is_some()) else {
+    pub fn with_managed(mut self, policy: Option<&serde_json::Value>) -> Self {
+        let Some(policy) = policy.and_then(serde_json::Value::as_object) else {
             return self;
         };
         let mut managed = Vec::new();
-        if let Some(entries) = policy.get("portals").and_then(Json::as_array) {
+        if let Some(entries) = policy.get("portals").and_then(serde_json::Value::as_array) {
             for entry in entries {
-                let Ok(file) = PortalFile::from_json(entry.clone()) else {
+                let Ok(file) = serde_json::from_value::<PortalFile>(entry.clone()) else {
                     continue;
                 };
                 let Ok(mut portal) = file.portal() else {
@@ -697,26 +652,24 @@ impl Config {
             .retain(|p| !managed.iter().any(|m| m.url == p.url));
         managed.append(&mut self.portals);
         self.portals = managed;
-        if let Some(fixed) = policy.get("settings").and_then(Json::as_object) {
-            let Ok(mut merged) = json::parse(&json::to_string(&self.settings)) else {
-                return self;
-            };
+        if let Some(fixed) = policy
+            .get("settings")
+            .and_then(serde_json::Value::as_object)
+        {
+            let mut merged = serde_json::to_value(&self.settings).unwrap_or_default();
             let mut names = Vec::new();
             for (name, value) in fixed {
-                // `null` is not a value of any setting.
-                if MANAGEABLE_SETTINGS.contains(&name.as_str()) && !value.is_null() {
+                if MANAGEABLE_SETTINGS.contains(&name.as_str()) {
                     let mut trial = merged.clone();
-                    trial.set(name, value.clone());
+                    trial[name.as_str()] = value.clone();
                     // A value of the wrong type is ignored, not allowed to reset the rest.
-                    if Settings::from_json(trial.clone()).is_ok() {
+                    if serde_json::from_value::<Settings>(trial.clone()).is_ok() {
                         merged = trial;
-                        if !names.contains(name) {
-                            names.push(name.clone());
-                        }
+                        names.push(name.clone());
                     }
                 }
             }
-            if let Ok(settings) = Settings::from_json(merged) {
+            if let Ok(settings) = serde_json::from_value(merged) {
                 self.settings = settings;
                 self.managed_settings = names;
             }
@@ -799,9 +752,9 @@ mod tests {
             .add_portal("acme.duplocloud.net", Some("tok"))
             .unwrap();
         config.add_portal("http://localhost:3000", None).unwrap();
-        let stored: serde_json::Value = serde_json::from_str(&config.to_stored()).unwrap();
+        let stored = config.to_stored();
         assert_eq!(
-            Config::from_stored(Some(tree(&stored))),
+            Config::from_stored(Some(stored.clone())),
             (config.clone(), 0)
         );
 
@@ -810,18 +763,13 @@ mod tests {
         portals.push(serde_json::json!({"url": "http://evil.com"}));
         portals.push(serde_json::json!({"url": "https://acme.duplocloud.net"}));
         portals.push(serde_json::json!(42));
-        assert_eq!(Config::from_stored(Some(tree(&tampered))), (config, 3));
+        assert_eq!(Config::from_stored(Some(tampered)), (config, 3));
 
         assert_eq!(Config::from_stored(None), (Config::default(), 0));
         assert_eq!(
-            Config::from_stored(Some(Json::string("garbage"))),
+            Config::from_stored(Some(serde_json::json!("garbage"))),
             (Config::default(), 1)
         );
-    }
-
-    /// serde_json's value as ours.
-    fn tree(value: &serde_json::Value) -> Json {
-        json::parse(&value.to_string()).unwrap()
     }
 
     fn tenant(origin: &str, id: &str) -> crate::core::consoles::ConsoleKey {
@@ -996,7 +944,7 @@ mod tests {
             ],
             "settings": {"autoRenew": false, "notifyMinutes": "ten", "bogus": 1}
         });
-        let merged = config.with_managed(Some(&tree(&policy)));
+        let merged = config.with_managed(Some(&policy));
         let hosts: Vec<_> = merged
             .portals
             .iter()
@@ -1032,7 +980,7 @@ mod tests {
             )
             .is_err());
         // Storage keeps the user's own portals only; the policy is read again each time.
-        let stored = Config::from_stored(json::parse(&merged.to_stored()).ok()).0;
+        let stored = Config::from_stored(Some(merged.to_stored())).0;
         assert_eq!(stored.portals.len(), 1);
         assert!(!merged.export().contains("corp.duplocloud.net"));
     }

@@ -1,16 +1,19 @@
 //! AWS consoles per tenant: which credentials are live, which tab shows whom, and how to
 //! sign a tab in (single- or multi-session console). Pure: time is passed in.
 
+use serde::{Deserialize, Serialize};
+
 use super::arn::Arn;
 use super::aws::{self, AwsService, JitCredentials, Partition};
-use super::json::{json_object, json_string_enum};
 use super::session::TabId;
 use super::text::{msg, UserText};
-use super::vecmap::{VecMap, VecSet};
 use super::weburl::WebUrl;
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Whose console: a tenant's, the administrator's, or duplo-ops'.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Role {
     /// A tenant, by id (and its name, for labels).
     Tenant {
@@ -26,18 +29,14 @@ pub enum Role {
 }
 
 /// One console identity: a role on a portal.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ConsoleKey {
     /// The portal's origin.
     pub origin: String,
     /// The role.
     pub role: Role,
 }
-
-json_object!(ConsoleKey {
-    origin: "origin" req,
-    role: "role" req,
-});
 
 impl ConsoleKey {
     /// A stable id for storage and maps.
@@ -60,7 +59,8 @@ impl ConsoleKey {
 }
 
 /// Credentials that were handed out, with when they stop working.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LiveCredentials {
     /// The STS credentials (and the portal's `ConsoleUrl`).
     pub credentials: JitCredentials,
@@ -73,14 +73,6 @@ pub struct LiveCredentials {
     /// Whether the portal's `ConsoleUrl` (single use) was spent already.
     pub console_url_used: bool,
 }
-
-json_object!(LiveCredentials {
-    credentials: "credentials" req,
-    partition: "partition" req,
-    received_ms: "receivedMs" req,
-    expiry_ms: "expiryMs" req,
-    console_url_used: "consoleUrlUsed" req,
-});
 
 /// The most margin kept before expiry: credentials this close to the end are renewed first.
 pub const MAX_SAFETY_MARGIN_MS: u64 = 5 * 60_000;
@@ -126,7 +118,12 @@ impl LiveCredentials {
 }
 
 /// Where a console should land.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Destination {
     /// The console home of the credentials' region.
     Home,
@@ -201,21 +198,17 @@ fn same_page(url: &WebUrl) -> String {
 }
 
 /// A console to open, as a page asked for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OpenConsole {
     /// Whose console.
     pub key: ConsoleKey,
     /// Where it lands.
     pub destination: Destination,
     /// Open another tab even when one is open already.
+    #[serde(default)]
     pub new_tab: bool,
 }
-
-json_object!(OpenConsole {
-    key: "key" req,
-    destination: "destination" req,
-    new_tab: "newTab" default,
-});
 
 /// Whether `url` is an `https` page on a console host of `partition`, without user info or
 /// an explicit port (the `console_url` fuzz target found `https://x@console…` passing).
@@ -230,18 +223,14 @@ pub fn is_console_page(url: &str, partition: Partition) -> bool {
 
 /// A renewal that did not bring new credentials (the portal failed, was unreachable, or
 /// needs a sign-in): the next attempt waits, longer after each failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Retry {
     /// Failures in a row.
     pub failures: u32,
     /// When to try again.
     pub next_ms: u64,
 }
-
-json_object!(Retry {
-    failures: "failures" req,
-    next_ms: "nextMs" req,
-});
 
 /// How long to wait after the `failures`-th failure in a row of `id`'s renewal: 10 s, 20 s,
 /// 40 s… up to 5 minutes, plus up to a fifth more that differs per identity, so identities
@@ -255,7 +244,8 @@ pub fn retry_delay_ms(id: &str, failures: u32) -> u64 {
 }
 
 /// How the console keeps identities.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum ConsoleModeSetting {
     /// Detect it from where sign-ins land.
     #[default]
@@ -267,24 +257,14 @@ pub enum ConsoleModeSetting {
 }
 
 /// What the console turned out to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum ConsoleMode {
     /// Single-session.
     Single,
     /// Multi-session.
     Multi,
 }
-
-json_string_enum!(ConsoleModeSetting {
-    Auto = "auto",
-    Single = "single",
-    Multi = "multi",
-});
-
-json_string_enum!(ConsoleMode {
-    Single = "single",
-    Multi = "multi",
-});
 
 /// How to sign a new console tab in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -300,36 +280,26 @@ pub enum SignInRoute {
 }
 
 /// All console state of the browser. Holds secrets: kept in `storage.session` only.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Consoles {
     /// Live credentials by [`ConsoleKey::id`].
-    pub credentials: VecMap<String, LiveCredentials>,
+    pub credentials: BTreeMap<String, LiveCredentials>,
     /// The identities seen, by id.
-    pub keys: VecMap<String, ConsoleKey>,
+    pub keys: BTreeMap<String, ConsoleKey>,
     /// Console tabs opened by the extension, and whose they are.
-    pub tabs: VecMap<TabId, String>,
+    pub tabs: BTreeMap<TabId, String>,
     /// Chrome tab groups by key id.
-    pub groups: VecMap<String, i32>,
+    pub groups: BTreeMap<String, i32>,
     /// Per partition, the identity that holds the single-session console.
-    pub holders: VecMap<String, String>,
+    pub holders: BTreeMap<String, String>,
     /// What the console was seen to be.
     pub detected_mode: Option<ConsoleMode>,
     /// Identities already notified about their current credentials' end.
-    pub notified: VecSet<String>,
+    pub notified: BTreeSet<String>,
     /// Identities whose last renewal failed, and when to try again.
-    pub retries: VecMap<String, Retry>,
+    pub retries: BTreeMap<String, Retry>,
 }
-
-json_object!(Consoles {
-    credentials: "credentials" default,
-    keys: "keys" default,
-    tabs: "tabs" default,
-    groups: "groups" default,
-    holders: "holders" default,
-    detected_mode: "detectedMode" default,
-    notified: "notified" default,
-    retries: "retries" default,
-});
 
 /// Tab group colours (Chrome), for a stable colour per identity.
 pub const GROUP_COLOURS: &[&str] = &[
@@ -395,16 +365,20 @@ impl Consoles {
         self.notified.remove(&id);
         self.retries.remove(&id);
         self.keys.insert(id.clone(), key.clone());
-        self.credentials.insert_get(
-            id,
-            LiveCredentials {
-                credentials,
-                partition,
-                received_ms: now_ms,
-                expiry_ms,
-                console_url_used: false,
-            },
-        )
+        let live = LiveCredentials {
+            credentials,
+            partition,
+            received_ms: now_ms,
+            expiry_ms,
+            console_url_used: false,
+        };
+        match self.credentials.entry(id) {
+            Entry::Occupied(mut held) => {
+                held.insert(live);
+                held.into_mut()
+            }
+            Entry::Vacant(empty) => empty.insert(live),
+        }
     }
 
     /// Drops credentials (a forced refresh, or the portal signed out).

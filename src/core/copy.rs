@@ -7,13 +7,15 @@
 //! hide what is pasted. Real credentials never contain them, so [`format()`] refuses such a
 //! value (`None`) instead of quoting it.
 
-use super::aws::JitCredentials;
-use super::json::{self, json_string_enum};
+use serde::{Deserialize, Serialize};
+
+use super::aws::{json_string, JitCredentials};
 use super::secret::Secret;
 use super::text::{msg, Msg};
 
 /// A way to copy credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum CopyFormat {
     /// `export NAME='value'` lines for bash and zsh.
     Bash,
@@ -26,14 +28,6 @@ pub enum CopyFormat {
     /// The console sign-in link.
     ConsoleLink,
 }
-
-json_string_enum!(CopyFormat {
-    Bash = "bash",
-    Fish = "fish",
-    PowerShell = "powerShell",
-    CredentialProcess = "credentialProcess",
-    ConsoleLink = "consoleLink",
-});
 
 impl CopyFormat {
     /// Every format, in menu order.
@@ -123,10 +117,10 @@ pub fn format(
     if format == CopyFormat::CredentialProcess {
         return Some(Secret::new(format!(
             "{{\"Version\":1,\"AccessKeyId\":{},\"SecretAccessKey\":{},\"SessionToken\":{},\"Expiration\":{}}}\n",
-            json::to_string(key_id),
-            json::to_string(secret),
-            json::to_string(token),
-            json::to_string(&rfc3339(expiry_ms)),
+            json_string(key_id),
+            json_string(secret),
+            json_string(token),
+            json_string(&rfc3339(expiry_ms)),
         )));
     }
     let mut variables = vec![
@@ -467,7 +461,7 @@ mod tests {
     fn formats_have_labels_and_a_stable_wire_form() {
         let names: Vec<String> = CopyFormat::ALL
             .iter()
-            .map(crate::core::json::to_string)
+            .map(|f| serde_json::to_string(f).unwrap())
             .collect();
         assert_eq!(
             names,
@@ -482,7 +476,7 @@ mod tests {
         for &format in CopyFormat::ALL {
             assert!(!format.label().english().is_empty());
             let back: CopyFormat =
-                crate::core::json::from_str(&crate::core::json::to_string(&format)).unwrap();
+                serde_json::from_str(&serde_json::to_string(&format).unwrap()).unwrap();
             assert_eq!(back, format);
         }
         assert_eq!(CopyFormat::Bash.label(), msg::COPY_FORMAT_BASH);

@@ -8,13 +8,18 @@
 
 use std::collections::VecDeque;
 
-use super::json::{ObjectWriter, ToJson};
+use serde::Serialize;
 
 /// How many events the ring keeps; older ones are dropped.
 pub const CAPACITY: usize = 2048;
 
 /// Something the worker did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(
+    tag = "event",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Event {
     /// The wasm module is instantiated (the listeners were registered before, at the top
     /// level of `bg.js`).
@@ -55,35 +60,14 @@ pub enum Event {
 }
 
 /// An event and when it happened.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Entry {
     /// Milliseconds since the epoch, fractional (the browser's high-resolution clock).
     pub at_ms: f64,
     /// What happened.
+    #[serde(flatten)]
     pub event: Event,
-}
-
-/// `{"atMs": …, "event": "fetchStart", "id": 7, "to": "portal"}`.
-impl ToJson for Entry {
-    fn write_json(&self, out: &mut String) {
-        let mut writer = ObjectWriter::new(out);
-        writer.req("atMs", &self.at_ms);
-        let (name, fields): (&str, &[(&str, &dyn ToJson)]) = match &self.event {
-            Event::WasmReady => ("wasmReady", &[]),
-            Event::StateLoaded => ("stateLoaded", &[]),
-            Event::StartupDone => ("startupDone", &[]),
-            Event::Request { request } => ("request", &[("request", request)]),
-            Event::Answered { request } => ("answered", &[("request", request)]),
-            Event::FetchStart { id, to } => ("fetchStart", &[("id", id), ("to", to)]),
-            Event::FetchEnd { id, status } => ("fetchEnd", &[("id", id), ("status", status)]),
-            Event::Navigate { tab } => ("navigate", &[("tab", tab)]),
-        };
-        writer.req("event", &name);
-        for (field, value) in fields {
-            writer.req(field, *value);
-        }
-        writer.end();
-    }
 }
 
 /// The last [`CAPACITY`] events, oldest first.
@@ -152,8 +136,7 @@ mod tests {
             },
         };
         assert_eq!(
-            serde_json::from_str::<serde_json::Value>(&crate::core::json::to_string(&entry))
-                .unwrap(),
+            serde_json::to_value(&entry).unwrap(),
             serde_json::json!({"atMs": 1.5, "event": "fetchStart", "id": 7, "to": "portal"})
         );
     }

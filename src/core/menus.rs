@@ -15,7 +15,6 @@
 use super::arn;
 use super::aws::AwsService;
 use super::consoles::{ConsoleKey, Destination, OpenConsole, Role};
-use super::json::{ObjectWriter, ToJson};
 use super::messages::{PortalView, TenantView};
 use super::tenant_list;
 use super::text::{self, msg, UserText};
@@ -34,34 +33,23 @@ pub const CONSOLE_PATTERNS: &[&str] = &[
 ];
 
 /// One context menu item.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MenuItem {
     /// What it does (see the module documentation).
     pub id: String,
     /// The item it is under.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
     /// Its text.
     pub title: UserText,
     /// Where it appears (`page`, `selection`, `link`, `action`, ...).
     pub contexts: Vec<&'static str>,
     /// The pages it appears on, when not all.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_url_patterns: Option<Vec<String>>,
     /// Greyed out (an explanation, not an action).
     pub enabled: bool,
-}
-
-/// The fields `contextMenus.create` takes (the title still a message to translate).
-impl ToJson for MenuItem {
-    fn write_json(&self, out: &mut String) {
-        let mut writer = ObjectWriter::new(out);
-        writer.req("id", &self.id);
-        writer.lean("parentId", &self.parent_id);
-        writer.req("title", &self.title);
-        writer.req("contexts", &self.contexts);
-        writer.lean("documentUrlPatterns", &self.document_url_patterns);
-        writer.req("enabled", &self.enabled);
-        writer.end();
-    }
 }
 
 impl MenuItem {
@@ -292,7 +280,8 @@ pub fn resolve(portals: &[PortalView], key_id: &str) -> Option<ConsoleKey> {
 pub const SUGGESTIONS_AT_MOST: usize = 6;
 
 /// One omnibox suggestion.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Suggestion {
     /// What Enter on it sends back (`dev01 s3`, or `dev01 @host` when names repeat).
     pub content: String,
@@ -348,7 +337,7 @@ fn candidates<'a>(
         })
         .collect();
     // The position breaks ties: the portals' order stays.
-    super::sort::sort_by(&mut hits, |a, b| a.0.cmp(&b.0));
+    hits.sort_by(|a, b| a.0.cmp(&b.0));
     (hits.into_iter().map(|(_, hit)| hit).collect(), service)
 }
 

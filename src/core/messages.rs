@@ -2,7 +2,7 @@
 //! are this crate, so both ends agree by construction; the JSON form is what crosses
 //! `runtime.sendMessage`.
 
-use super::json::json_object;
+use serde::{Deserialize, Serialize};
 
 use super::config::{PortalEdit, Settings};
 use super::consoles::{ConsoleKey, OpenConsole};
@@ -11,7 +11,12 @@ use super::secret::Secret;
 use super::text::UserText;
 
 /// What a page asks the worker.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Request {
     /// The current state, for rendering.
     GetState,
@@ -51,6 +56,7 @@ pub enum Request {
         /// The "Portal URL" text box.
         url: String,
         /// The "API token" text box (empty means none).
+        #[serde(default, with = "crate::core::secret::exposed::option")]
         api_token: Option<Secret>,
     },
     /// Remove the portal with this origin.
@@ -83,6 +89,7 @@ pub enum Request {
         /// What to open.
         open: OpenConsole,
         /// A one-time code, for admin consoles of portals that need one.
+        #[serde(default, with = "crate::core::secret::exposed::option")]
         otp: Option<Secret>,
     },
     /// Get new credentials now.
@@ -90,6 +97,7 @@ pub enum Request {
         /// Whose.
         key: ConsoleKey,
         /// A one-time code, for admin roles.
+        #[serde(default, with = "crate::core::secret::exposed::option")]
         otp: Option<Secret>,
     },
     /// The credentials as text for the command line.
@@ -99,6 +107,7 @@ pub enum Request {
         /// In which form.
         format: CopyFormat,
         /// A one-time code, for admin roles.
+        #[serde(default, with = "crate::core::secret::exposed::option")]
         otp: Option<Secret>,
     },
     /// Renew an identity's consoles now, the tab in use included.
@@ -119,18 +128,25 @@ pub enum Request {
     Handoff {
         /// The hand-off page's URL (`…/handoff.html?port=N&t=…`); it carries the portal's
         /// token, so it is a secret.
+        #[serde(with = "crate::core::secret::exposed")]
         url: Secret,
     },
 }
 
 /// What the worker answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Response {
     /// The state after the request.
     State(StateView),
     /// Text to put on the clipboard (the user asked for it), and the state.
     Copied {
         /// The text; secret.
+        #[serde(with = "crate::core::secret::exposed")]
         text: Secret,
         /// The state.
         state: StateView,
@@ -164,40 +180,41 @@ impl Response {
 }
 
 /// Everything a page shows. Holds no secret.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StateView {
     /// The configured portals, in the user's order.
     pub portals: Vec<PortalView>,
     /// The user's settings.
     pub settings: Settings,
     /// The settings the administrator's policy fixes (their stored names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub managed_settings: Vec<String>,
     /// The portal the tab the popup was opened over belongs to (a page of it, or a console
     /// of one of its tenants), when the popup asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_origin: Option<String>,
 }
 
-json_object!(StateView {
-    portals: "portals" req,
-    settings: "settings" req,
-    managed_settings: "managedSettings" lean,
-    active_origin: "activeOrigin" lean,
-});
-
 /// One portal as the pages show it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PortalView {
     /// `https://host[:port]`: the portal's identity in requests.
     pub origin: String,
     /// `host[:port]`: its name for the user.
     pub host: String,
     /// The name the user (or the policy) gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Its colour (a [`crate::core::config::Colour`] name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour: Option<String>,
     /// Set by the administrator's policy: not removable, not renamable.
+    #[serde(default)]
     pub managed: bool,
     /// The origin its API calls go to, when not its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_host: Option<String>,
     /// Whether it signs in with an API token rather than the portal hand-off.
     pub uses_api_token: bool,
@@ -209,21 +226,13 @@ pub struct PortalView {
     pub tenants: Option<Vec<TenantView>>,
 }
 
-json_object!(PortalView {
-    origin: "origin" req,
-    host: "host" req,
-    name: "name" lean,
-    colour: "colour" lean,
-    managed: "managed" default,
-    api_host: "apiHost" lean,
-    uses_api_token: "usesApiToken" req,
-    session: "session" req,
-    error: "error" req,
-    tenants: "tenants" req,
-});
-
 /// A portal session as the pages show it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "state",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum SessionView {
     /// Not signed in.
     #[default]
@@ -246,7 +255,8 @@ pub enum SessionView {
 }
 
 /// One tenant as the pages show it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TenantView {
     /// The tenant's id.
     pub id: String,
@@ -255,29 +265,28 @@ pub struct TenantView {
     // What most of thousands of tenants do not have is left out of the JSON: the popup
     // receives the whole list when it opens (half the bytes for 2,000 tenants).
     /// When its live credentials expire, if it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_ms: Option<u64>,
     /// Whether a console tab of it is open.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub console_open: bool,
     /// Whether it holds the (single-session) AWS console now.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub holds_console: bool,
     /// Whether it is renewed even without open tabs.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub keep_alive: bool,
     /// Its place among the favourites, when pinned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub favourite: Option<u16>,
     /// Its place among the recently used, when it is one of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recent: Option<u16>,
 }
 
-json_object!(TenantView {
-    id: "id" req,
-    name: "name" req,
-    expires_ms: "expiresMs" lean,
-    console_open: "consoleOpen" lean,
-    holds_console: "holdsConsole" lean,
-    keep_alive: "keepAlive" lean,
-    favourite: "favourite" lean,
-    recent: "recent" lean,
-});
+fn is_false(value: &bool) -> bool {
+    !value
+}
 
 #[cfg(test)]
 impl TenantView {
@@ -299,14 +308,13 @@ impl TenantView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json;
 
     #[test]
     fn a_tenant_without_console_is_two_fields_and_reads_back() {
         let quiet = TenantView::quiet("t-1", "dev01");
-        let text = json::to_string(&quiet);
+        let text = serde_json::to_string(&quiet).unwrap();
         assert_eq!(text, r#"{"id":"t-1","name":"dev01"}"#);
-        assert_eq!(json::from_str::<TenantView>(&text).unwrap(), quiet);
+        assert_eq!(serde_json::from_str::<TenantView>(&text).unwrap(), quiet);
         let busy = TenantView {
             expires_ms: Some(9),
             console_open: true,
@@ -316,8 +324,8 @@ mod tests {
             recent: Some(1),
             ..quiet
         };
-        let text = json::to_string(&busy);
-        assert_eq!(json::from_str::<TenantView>(&text).unwrap(), busy);
+        let text = serde_json::to_string(&busy).unwrap();
+        assert_eq!(serde_json::from_str::<TenantView>(&text).unwrap(), busy);
     }
 
     #[test]
@@ -327,13 +335,13 @@ mod tests {
             api_token: None,
         };
         assert_eq!(
-            json::to_string(&request),
-            r#"{"type":"addPortal","url":"acme.duplocloud.net"}"#
+            serde_json::to_value(&request).unwrap(),
+            serde_json::json!({"type": "addPortal", "url": "acme.duplocloud.net", "apiToken": null})
         );
         assert_eq!(
-            json::from_str::<Request>(r#"{"type": "getState"}"#).unwrap(),
+            serde_json::from_value::<Request>(serde_json::json!({"type": "getState"})).unwrap(),
             Request::GetState
         );
-        assert!(json::from_str::<Request>(r#"{"type": "rmRf"}"#).is_err());
+        assert!(serde_json::from_value::<Request>(serde_json::json!({"type": "rmRf"})).is_err());
     }
 }

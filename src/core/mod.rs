@@ -6,7 +6,6 @@ pub mod config;
 pub mod consoles;
 pub mod copy;
 pub mod diagnostics;
-pub mod json;
 pub mod menus;
 pub mod messages;
 pub mod portal_api;
@@ -14,12 +13,9 @@ pub mod portal_url;
 pub mod renewal;
 pub mod secret;
 pub mod session;
-pub mod sort;
 pub mod tenant_list;
 pub mod text;
-pub mod vecmap;
 pub mod weburl;
-pub mod wire;
 
 /// Facts read from `manifest.json` at build time (see `build.rs`).
 pub mod manifest {

@@ -4,10 +4,10 @@
 //! Answers are read defensively: unknown fields are ignored, a wrong type or malformed JSON
 //! is an error with a sentence (never a panic), and no secret ends up in an error.
 
-use super::json::{self, json_object, FromJson, Json};
+use serde::Deserialize;
+
 use super::portal_url::PortalUrl;
 use super::secret::Secret;
-use super::sort;
 use super::text::{msg, UserText};
 
 /// A portal API endpoint.
@@ -134,7 +134,8 @@ impl ApiError {
 }
 
 /// Who the token belongs to (read from `GetUserRoleInfo` by [`parse_user_info`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserInfo {
     /// The portal user name.
     pub username: String,
@@ -142,47 +143,54 @@ pub struct UserInfo {
     pub is_admin: bool,
 }
 
-json_object!(UserInfo {
-    username: "username" req,
-    is_admin: "isAdmin" req,
-});
-
-/// What the portal enables (`/v3/features/system`), stored under the portal's own names.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the portal enables (`/v3/features/system`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct SystemFeatures {
     /// Admin calls need an `otpcode`.
+    #[serde(rename = "IsOtpNeeded", default, deserialize_with = "null_as_default")]
     pub otp_needed: bool,
     /// "Open AWS console as administrator" is offered.
+    #[serde(
+        rename = "IsAwsAdminJITEnabled",
+        default,
+        deserialize_with = "null_as_default"
+    )]
     pub admin_jit: bool,
     /// The duplo-ops role is offered.
+    #[serde(
+        rename = "IsDuploOpsEnabled",
+        default,
+        deserialize_with = "null_as_default"
+    )]
     pub duplo_ops: bool,
     /// `aws`, `aws-us-gov` or `aws-cn`.
+    #[serde(rename = "DefaultAwsPartition", default)]
     pub partition: Option<String>,
     /// The portal's default region.
+    #[serde(rename = "DefaultAwsRegion", default)]
     pub region: Option<String>,
 }
 
-json_object!(SystemFeatures {
-    otp_needed: "IsOtpNeeded" default,
-    admin_jit: "IsAwsAdminJITEnabled" default,
-    duplo_ops: "IsDuploOpsEnabled" default,
-    partition: "DefaultAwsPartition" default,
-    region: "DefaultAwsRegion" default,
-});
-
-/// One tenant the user may use (`GetTenantsForUser`), stored under the portal's own names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tenant {
-    /// The tenant's id (a UUID).
-    pub id: String,
-    /// The tenant's name, exactly as the portal spells it.
-    pub name: String,
+/// A field whose `null` means its default, as an absent one does: portals write `null` for
+/// what they do not set.
+fn null_as_default<'de, D, T>(reader: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(reader)?.unwrap_or_default())
 }
 
-json_object!(Tenant {
-    id: "TenantId" req,
-    name: "AccountName" req,
-});
+/// One tenant the user may use (`GetTenantsForUser`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct Tenant {
+    /// The tenant's id (a UUID).
+    #[serde(rename = "TenantId")]
+    pub id: String,
+    /// The tenant's name, exactly as the portal spells it.
+    #[serde(rename = "AccountName")]
+    pub name: String,
+}
 
 /// The most tenants kept from one answer; beyond it the list is cut (and says so).
 pub const MAX_TENANTS: usize = 100_000;
@@ -215,32 +223,35 @@ fn body(reply: &ApiReply) -> Result<&[u8], ApiError> {
     }
 }
 
-/// A successful answer's body as JSON.
-pub(crate) fn read_json(reply: &ApiReply) -> Result<Json, ApiError> {
+pub(crate) fn json<T: serde::de::DeserializeOwned>(reply: &ApiReply) -> Result<T, ApiError> {
     let bytes = body(reply)?;
     let text = std::str::from_utf8(bytes).map_err(|_| ApiError::Malformed("not UTF-8".into()))?;
-    // The reader refuses nesting deeper than 128 levels, so hostile depth cannot overflow.
-    json::parse(text).map_err(|e| ApiError::Malformed(e.to_string()))
-}
-
-/// A successful answer's body as a `T`.
-fn read<T: FromJson>(reply: &ApiReply) -> Result<T, ApiError> {
-    T::from_json(read_json(reply)?).map_err(|e| ApiError::Malformed(e.to_string()))
+    // serde_json refuses nesting deeper than 128 levels, so hostile depth cannot overflow.
+    // Its message can quote a value of the answer (which may be a secret): only its kind and
+    // place go into the error.
+    serde_json::from_str(text).map_err(|e| {
+        ApiError::Malformed(format!(
+            "not the expected JSON ({:?} at line {}, column {})",
+            e.classify(),
+            e.line(),
+            e.column()
+        ))
+    })
 }
 
 /// Reads a `GetUserRoleInfo` answer.
 pub fn parse_user_info(reply: &ApiReply) -> Result<UserInfo, ApiError> {
+    #[derive(Deserialize)]
     struct Raw {
+        #[serde(rename = "Username")]
         username: String,
-        roles: Vec<Json>,
+        #[serde(rename = "Roles", default)]
+        roles: Option<Vec<serde_json::Value>>,
     }
-    json_object!(Raw {
-        username: "Username" req,
-        roles: "Roles" default,
-    });
-    let raw: Raw = read(reply)?;
+    let raw: Raw = json(reply)?;
     let is_admin = raw
         .roles
+        .unwrap_or_default()
         .iter()
         .any(|role| role.as_str() == Some("Administrator"));
     let username = raw.username;
@@ -252,30 +263,24 @@ pub fn parse_user_info(reply: &ApiReply) -> Result<UserInfo, ApiError> {
 
 /// Reads a `/v3/features/system` answer.
 pub fn parse_system_features(reply: &ApiReply) -> Result<SystemFeatures, ApiError> {
-    read(reply)
+    json(reply)
 }
 
 /// Reads a `GetTenantsForUser` answer: sorted by name (case-insensitively, then exactly),
 /// entries without an id or name dropped, at most [`MAX_TENANTS`].
 pub fn parse_tenants(reply: &ApiReply) -> Result<Vec<Tenant>, ApiError> {
-    let entries: Vec<Json> = read(reply)?;
-    let mut entries: Vec<(usize, Tenant)> = entries
+    let entries: Vec<serde_json::Value> = json(reply)?;
+    let mut seen = std::collections::HashSet::new();
+    let mut tenants: Vec<Tenant> = entries
         .into_iter()
-        .filter_map(|entry| Tenant::from_json(entry).ok())
+        .filter_map(|entry| serde_json::from_value::<Tenant>(entry).ok())
         .filter(|t| is_tenant_id(&t.id) && !t.name.is_empty() && t.name.len() <= MAX_FIELD)
-        .enumerate()
+        // The first entry of each id: the portal's order decides.
+        .filter(|t| seen.insert(t.id.clone()))
+        .take(MAX_TENANTS)
         .collect();
-    // The first entry of each id (the sort is stable, so the portal's order decides)...
-    sort::sort_by(&mut entries, |a, b| a.1.id.cmp(&b.1.id));
-    entries.dedup_by(|later, first| later.1.id == first.1.id);
-    // ...and the first MAX_TENANTS of them.
-    if entries.len() > MAX_TENANTS {
-        sort::sort_by_key(&mut entries, |entry| entry.0);
-        entries.truncate(MAX_TENANTS);
-    }
-    let mut tenants: Vec<Tenant> = entries.into_iter().map(|(_, tenant)| tenant).collect();
     // By name without regard to (ASCII) case, then as spelled, then by id.
-    sort::sort_by(&mut tenants, |a, b| {
+    tenants.sort_by(|a, b| {
         a.name
             .bytes()
             .map(|c| c.to_ascii_lowercase())
@@ -372,9 +377,8 @@ mod tests {
             username: "a".into(),
             is_admin: true,
         };
-        let stored = json::to_string(&info);
-        assert_eq!(stored, r#"{"username":"a","isAdmin":true}"#);
-        assert_eq!(json::from_str::<UserInfo>(&stored).unwrap(), info);
+        let stored = serde_json::to_value(&info).unwrap();
+        assert_eq!(serde_json::from_value::<UserInfo>(stored).unwrap(), info);
     }
 
     #[test]
@@ -440,6 +444,19 @@ mod tests {
         assert!(features.otp_needed && features.admin_jit && !features.duplo_ops);
         assert_eq!(features.partition.as_deref(), Some("aws-us-gov"));
         assert!(parse_system_features(&ok(r#"{"IsOtpNeeded":"yes"}"#)).is_err());
+        // `null` is what a portal writes for what it does not set: the default.
+        let unset = parse_system_features(&ok(
+            r#"{"IsOtpNeeded":null,"IsAwsAdminJITEnabled":null,"IsDuploOpsEnabled":null,"DefaultAwsRegion":null}"#,
+        ))
+        .unwrap();
+        assert_eq!(unset, SystemFeatures::default());
+        // An error never quotes the answer (a value in it may be a secret).
+        let Err(ApiError::Malformed(detail)) =
+            parse_user_info(&ok(r#"{"Username":["hunter2-secret"]}"#))
+        else {
+            panic!("a list is not a user name");
+        };
+        assert!(!detail.contains("hunter2"), "{detail}");
     }
 
     #[test]

@@ -10,13 +10,14 @@
 //! - a bare host (`acme.duplocloud.net`) is taken as `https://acme.duplocloud.net`, because
 //!   that is what people paste; any other scheme is refused with the reason.
 
-use super::json::{FromJson, Json, JsonError, ToJson};
+use serde::{Deserialize, Serialize};
 
 use super::text::{msg, UserText};
 use super::weburl::{WebUrl, WebUrlError};
 
 /// A portal's origin, checked: `https://host[:port]` (or a local development origin).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct PortalUrl {
     origin: String,
     host: String,
@@ -186,19 +187,6 @@ fn has_scheme_prefix(input: &str) -> bool {
             looks_like_scheme && !is_port && !scheme.contains('.')
         }
         None => false,
-    }
-}
-
-/// Its text, checked again when read.
-impl FromJson for PortalUrl {
-    fn from_json(value: Json) -> Result<Self, JsonError> {
-        Self::parse(&String::from_json(value)?).map_err(|_| JsonError::Expected("a portal URL"))
-    }
-}
-
-impl ToJson for PortalUrl {
-    fn write_json(&self, out: &mut String) {
-        self.origin.write_json(out);
     }
 }
 
@@ -382,15 +370,12 @@ mod tests {
     }
 
     #[test]
-    fn round_trips_through_json_and_refuses_bad_stored_values() {
+    fn round_trips_through_serde_and_refuses_bad_stored_values() {
         let url = PortalUrl::parse("acme.duplocloud.net").unwrap();
-        let json = crate::core::json::to_string(&url);
+        let json = serde_json::to_string(&url).unwrap();
         assert_eq!(json, "\"https://acme.duplocloud.net\"");
-        assert_eq!(
-            crate::core::json::from_str::<PortalUrl>(&json).unwrap(),
-            url
-        );
-        assert!(crate::core::json::from_str::<PortalUrl>("\"http://evil.com\"").is_err());
+        assert_eq!(serde_json::from_str::<PortalUrl>(&json).unwrap(), url);
+        assert!(serde_json::from_str::<PortalUrl>("\"http://evil.com\"").is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::config::Settings;
 use super::consoles::{ConsoleKey, Consoles};
-use super::vecmap::VecSet;
+use std::collections::BTreeSet;
 
 /// The last minutes of a session, when the badge turns urgent.
 pub const URGENT_MS: u64 = 5 * 60_000;
@@ -48,14 +48,14 @@ pub struct Plan {
 pub fn plan(
     consoles: &Consoles,
     settings: &Settings,
-    notified: &VecSet<String>,
+    notified: &BTreeSet<String>,
     now_ms: u64,
 ) -> Plan {
     let mut plan = Plan::default();
     let wake = |at: u64, plan: &mut Plan| {
         plan.next_wakeup_ms = Some(plan.next_wakeup_ms.map_or(at, |w| w.min(at)));
     };
-    let open: VecSet<&String> = consoles.tabs.values().collect();
+    let open: BTreeSet<&String> = consoles.tabs.values().collect();
     let mut soonest_open: Option<u64> = None;
     for (id, live) in &consoles.credentials {
         let has_tabs = open.contains(id);
@@ -144,14 +144,14 @@ mod tests {
     fn renews_open_consoles_a_margin_before_expiry() {
         let consoles = consoles(&[("dev", 3600, true), ("qa", 900, true), ("idle", 600, false)]);
         let settings = Settings::default();
-        let early = plan(&consoles, &settings, &VecSet::new(), T0);
+        let early = plan(&consoles, &settings, &BTreeSet::new(), T0);
         assert!(early.renew.is_empty());
         // qa (15 min, margin a quarter) is due first, at 11:15.
         assert!(early.next_wakeup_ms.unwrap() <= T0 + 675_000);
-        let due = plan(&consoles, &settings, &VecSet::new(), T0 + 675_000);
+        let due = plan(&consoles, &settings, &BTreeSet::new(), T0 + 675_000);
         assert_eq!(due.renew, vec![key("qa")]);
         // dev is due at 55 min; idle has no tab and is never renewed.
-        let later = plan(&consoles, &settings, &VecSet::new(), T0 + 55 * MIN);
+        let later = plan(&consoles, &settings, &BTreeSet::new(), T0 + 55 * MIN);
         assert_eq!(later.renew, vec![key("dev"), key("qa")]);
     }
 
@@ -161,7 +161,7 @@ mod tests {
         let woke = plan(
             &consoles,
             &Settings::default(),
-            &VecSet::new(),
+            &BTreeSet::new(),
             T0 + 9 * 3_600_000,
         );
         assert_eq!(woke.renew, vec![key("dev")]);
@@ -170,7 +170,7 @@ mod tests {
         let back = plan(
             &consoles,
             &Settings::default(),
-            &VecSet::new(),
+            &BTreeSet::new(),
             T0 - 3_600_000,
         );
         assert!(back.renew.is_empty());
@@ -185,14 +185,14 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(
-            plan(&consoles, &settings, &VecSet::new(), T0 + 8 * MIN).renew,
+            plan(&consoles, &settings, &BTreeSet::new(), T0 + 8 * MIN).renew,
             vec![key("idle")]
         );
         assert_eq!(
             plan(
                 &consoles,
                 &Settings::default(),
-                &VecSet::new(),
+                &BTreeSet::new(),
                 T0 + 8 * MIN
             )
             .renew,
@@ -208,16 +208,16 @@ mod tests {
             notify_minutes: 10,
             ..Settings::default()
         };
-        let early = plan(&consoles, &settings, &VecSet::new(), T0 + 49 * MIN);
+        let early = plan(&consoles, &settings, &BTreeSet::new(), T0 + 49 * MIN);
         assert!(early.notify.is_empty() && early.renew.is_empty());
-        let due = plan(&consoles, &settings, &VecSet::new(), T0 + 50 * MIN);
+        let due = plan(&consoles, &settings, &BTreeSet::new(), T0 + 50 * MIN);
         assert_eq!(due.notify, vec![key("dev")]);
-        let once: VecSet<String> = [key("dev").id()].into_iter().collect();
+        let once: BTreeSet<String> = [key("dev").id()].into_iter().collect();
         assert!(plan(&consoles, &settings, &once, T0 + 51 * MIN)
             .notify
             .is_empty());
         assert!(
-            plan(&consoles, &settings, &VecSet::new(), T0 + 61 * MIN)
+            plan(&consoles, &settings, &BTreeSet::new(), T0 + 61 * MIN)
                 .notify
                 .is_empty(),
             "not after expiry"
@@ -231,9 +231,14 @@ mod tests {
             ("qa", 1200, true),
             ("idle", 300, false),
         ]);
-        let badge = plan(&consoles, &Settings::default(), &VecSet::new(), T0 + 30_000)
-            .badge
-            .unwrap();
+        let badge = plan(
+            &consoles,
+            &Settings::default(),
+            &BTreeSet::new(),
+            T0 + 30_000,
+        )
+        .badge
+        .unwrap();
         assert_eq!(
             badge,
             Badge {
@@ -245,7 +250,7 @@ mod tests {
         let urgent = plan(
             &consoles,
             &Settings::default(),
-            &VecSet::new(),
+            &BTreeSet::new(),
             T0 + 16 * MIN,
         )
         .badge
@@ -260,7 +265,7 @@ mod tests {
         let last = plan(
             &consoles,
             &Settings::default(),
-            &VecSet::new(),
+            &BTreeSet::new(),
             T0 + 20 * MIN - 1,
         )
         .badge
@@ -270,7 +275,7 @@ mod tests {
             plan(
                 &Consoles::default(),
                 &Settings::default(),
-                &VecSet::new(),
+                &BTreeSet::new(),
                 T0
             )
             .badge,
@@ -284,18 +289,18 @@ mod tests {
         let settings = Settings::default();
         let due = T0 + 675_000;
         assert_eq!(
-            plan(&consoles, &settings, &VecSet::new(), due).renew,
+            plan(&consoles, &settings, &BTreeSet::new(), due).renew,
             vec![key("dev")]
         );
         let mut waits = Vec::new();
         let mut now = due;
         for _ in 0..8 {
             let retry = consoles.renewal_failed(&key("dev"), now);
-            let waiting = plan(&consoles, &settings, &VecSet::new(), now);
+            let waiting = plan(&consoles, &settings, &BTreeSet::new(), now);
             assert!(waiting.renew.is_empty(), "not again at once: no storm");
             assert!(waiting.next_wakeup_ms.is_some_and(|w| w <= retry.next_ms));
             assert_eq!(
-                plan(&consoles, &settings, &VecSet::new(), retry.next_ms).renew,
+                plan(&consoles, &settings, &BTreeSet::new(), retry.next_ms).renew,
                 vec![key("dev")]
             );
             waits.push(retry.next_ms - now);
@@ -321,11 +326,11 @@ mod tests {
         let consoles = consoles(&[("blink", 1, true)]);
         let settings = Settings::default();
         // A 1-second validity would be due after 0.75 s; it waits 20 s.
-        assert!(plan(&consoles, &settings, &VecSet::new(), T0 + 19_999)
+        assert!(plan(&consoles, &settings, &BTreeSet::new(), T0 + 19_999)
             .renew
             .is_empty());
         assert_eq!(
-            plan(&consoles, &settings, &VecSet::new(), T0 + 20_000).renew,
+            plan(&consoles, &settings, &BTreeSet::new(), T0 + 20_000).renew,
             vec![key("blink")]
         );
     }
@@ -337,7 +342,7 @@ mod tests {
         let consoles = consoles(&[("a", 900, true), ("b", 3600, true), ("c", 43_200, true)]);
         for step in 0..200 {
             let now = T0 + step * 5 * MIN;
-            let plan = plan(&consoles, &Settings::default(), &VecSet::new(), now);
+            let plan = plan(&consoles, &Settings::default(), &BTreeSet::new(), now);
             for (id, live) in &consoles.credentials {
                 let due = live.expiry_ms - live.margin_ms();
                 let renewing = plan.renew.iter().any(|k| k.id() == *id);

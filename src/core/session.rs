@@ -10,13 +10,14 @@
 //! reaches the network. A token is accepted only while that attempt is pending, from that
 //! tab, before its deadline, and once.
 
-use super::json::{self, json_object, json_string_enum, Json};
+use serde::{Deserialize, Serialize};
+
 use super::portal_api::{SystemFeatures, UserInfo};
 use super::portal_url::PortalUrl;
 use super::secret::Secret;
 use super::text::{msg, UserText};
-use super::vecmap::{VecMap, VecSet};
 use super::weburl::WebUrl;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How long the user has to authorize (as `duplo-jit`).
 pub const SIGN_IN_TIMEOUT_MS: u64 = 180_000;
@@ -32,7 +33,8 @@ pub const PORT_RANGE: std::ops::Range<u32> = 20_000..60_000;
 pub type TabId = i32;
 
 /// Where the session's token came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum TokenSource {
     /// The portal's authorization page (the hand-off).
     Handoff,
@@ -42,14 +44,9 @@ pub enum TokenSource {
     ApiToken,
 }
 
-json_string_enum!(TokenSource {
-    Handoff = "handoff",
-    PortalTab = "portalTab",
-    ApiToken = "apiToken",
-});
-
 /// A sign-in waiting for the user to click Authorize.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SignInAttempt {
     /// The `localPort` given to the portal; also the redirect rule's id.
     pub port: u16,
@@ -61,17 +58,12 @@ pub struct SignInAttempt {
     pub token_received: bool,
 }
 
-json_object!(SignInAttempt {
-    port: "port" req,
-    tab_id: "tabId" req,
-    deadline_ms: "deadlineMs" req,
-    token_received: "tokenReceived" req,
-});
-
 /// A portal session that works.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ActiveSession {
     /// The bearer token.
+    #[serde(with = "crate::core::secret::exposed")]
     pub token: Secret,
     /// Where it came from.
     pub source: TokenSource,
@@ -83,16 +75,9 @@ pub struct ActiveSession {
     pub since_ms: u64,
 }
 
-json_object!(ActiveSession {
-    token: "token" req,
-    source: "source" req,
-    user: "user" req,
-    features: "features" req,
-    since_ms: "sinceMs" req,
-});
-
 /// One portal's session.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
 pub enum Session {
     /// No session.
     #[default]
@@ -104,7 +89,8 @@ pub enum Session {
 }
 
 /// Work that waits for a session and resumes after the sign-in, so no click is lost.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
 pub enum Waiting {
     /// Read the tenants again.
     RefreshTenants,
@@ -115,7 +101,8 @@ pub enum Waiting {
 }
 
 /// Everything known about one portal's session.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PortalSession {
     /// The session.
     pub session: Session,
@@ -125,22 +112,12 @@ pub struct PortalSession {
     pub waiting: Vec<Waiting>,
 }
 
-json_object!(PortalSession {
-    session: "session" req,
-    error: "error" req,
-    waiting: "waiting" req,
-});
-
 /// All portals' sessions, by portal origin.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sessions {
     /// By origin.
-    pub portals: VecMap<String, PortalSession>,
+    pub portals: BTreeMap<String, PortalSession>,
 }
-
-json_object!(Sessions {
-    portals: "portals" req,
-});
 
 /// What to do to start a hand-off sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,7 +202,7 @@ pub fn parse_handoff_url(url: &str) -> Option<(u16, Secret)> {
 /// spaces or control characters, or absurdly long, is not a token.
 pub fn normalize_page_token(raw: &str) -> Option<Secret> {
     let trimmed = raw.trim();
-    let unquoted = json::from_str::<String>(trimmed).unwrap_or_else(|_| trimmed.to_owned());
+    let unquoted = serde_json::from_str::<String>(trimmed).unwrap_or_else(|_| trimmed.to_owned());
     let plausible = !unquoted.is_empty()
         && unquoted.len() <= 16_384
         && !unquoted
@@ -237,40 +214,29 @@ pub fn normalize_page_token(raw: &str) -> Option<Secret> {
 /// The `declarativeNetRequest` session rule that catches the hand-off of one attempt: only
 /// `http://localhost:N/?…` or `http://127.0.0.1:N/?…`, only as a top-level navigation the
 /// portal started, only in the authorization tab.
-pub fn handoff_rule(portal: &PortalUrl, port: u16, tab_id: TabId, extension_base: &str) -> Json {
+pub fn handoff_rule(
+    portal: &PortalUrl,
+    port: u16,
+    tab_id: TabId,
+    extension_base: &str,
+) -> serde_json::Value {
     let initiator = portal.host().split(':').next().unwrap_or_default();
-    let string = |text: &str| Json::string(text);
-    Json::object([
-        ("id", Json::number(port)),
-        ("priority", Json::number(1)),
-        (
-            "action",
-            Json::object([
-                ("type", string("redirect")),
-                (
-                    "redirect",
-                    Json::object([(
-                        "regexSubstitution",
-                        Json::string(format!("{extension_base}{HANDOFF_PAGE}?port={port}&\\2")),
-                    )]),
-                ),
-            ]),
-        ),
-        (
-            "condition",
-            Json::object([
-                (
-                    "regexFilter",
-                    Json::string(format!(
-                        "^http://(localhost|127\\.0\\.0\\.1):{port}/\\?(.*)$"
-                    )),
-                ),
-                ("resourceTypes", Json::Array(vec![string("main_frame")])),
-                ("tabIds", Json::Array(vec![Json::number(tab_id)])),
-                ("initiatorDomains", Json::Array(vec![string(initiator)])),
-            ]),
-        ),
-    ])
+    serde_json::json!({
+        "id": i32::from(port),
+        "priority": 1,
+        "action": {
+            "type": "redirect",
+            "redirect": {
+                "regexSubstitution": format!("{extension_base}{HANDOFF_PAGE}?port={port}&\\2")
+            }
+        },
+        "condition": {
+            "regexFilter": format!("^http://(localhost|127\\.0\\.0\\.1):{port}/\\?(.*)$"),
+            "resourceTypes": ["main_frame"],
+            "tabIds": [tab_id],
+            "initiatorDomains": [initiator]
+        }
+    })
 }
 
 impl Sessions {
@@ -280,12 +246,12 @@ impl Sessions {
     }
 
     fn entry(&mut self, origin: &str) -> &mut PortalSession {
-        self.portals.get_or_default(origin.to_owned())
+        self.portals.entry(origin.to_owned()).or_default()
     }
 
     /// Forgets portals that are no longer configured.
     pub fn retain_configured<'a>(&mut self, origins: impl IntoIterator<Item = &'a str>) {
-        let keep: VecSet<&str> = origins.into_iter().collect();
+        let keep: BTreeSet<&str> = origins.into_iter().collect();
         self.portals
             .retain(|origin, _| keep.contains(origin.as_str()));
     }
@@ -783,8 +749,6 @@ mod tests {
     #[test]
     fn the_rule_is_scoped_to_the_tab_and_the_portal() {
         let rule = handoff_rule(&portal(), 41234, 17, "chrome-extension://abc/");
-        let rule: serde_json::Value = serde_json::from_str(&json::to_string(&rule)).unwrap();
-        assert_eq!(rule["id"], 41234);
         assert_eq!(rule["condition"]["tabIds"], serde_json::json!([17]));
         assert_eq!(
             rule["condition"]["initiatorDomains"],

@@ -77,14 +77,22 @@ pub fn ranked<'a>(
     limit: usize,
 ) -> (Vec<&'a TenantView>, usize) {
     let needle = needle(filter);
-    let hits: Vec<_> = tenants
+    let mut hits: Vec<_> = tenants
         .iter()
         .enumerate()
         .filter_map(|(i, t)| score(&t.name, &needle).map(|q| (rank(t, q, i), t)))
         .collect();
     let total = hits.len();
-    let shown = super::sort::smallest_by(hits, limit, |(a, _), (b, _)| a.cmp(b));
-    (shown.into_iter().map(|(_, t)| t).collect(), total)
+    // The first `limit` without sorting the rest (a popup with 100,000 tenants shows 100).
+    // Ranks hold the position, so no two are equal and the unstable sort is deterministic.
+    if limit == 0 {
+        hits.clear();
+    } else if hits.len() > limit {
+        hits.select_nth_unstable_by(limit - 1, |(a, _), (b, _)| a.cmp(b));
+        hits.truncate(limit);
+    }
+    hits.sort_unstable_by_key(|(rank, _)| *rank);
+    (hits.into_iter().map(|(_, t)| t).collect(), total)
 }
 
 /// The popup's first `pages` pages of tenants for `filter`, and how many match in all.

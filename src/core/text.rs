@@ -2,7 +2,7 @@
 //! core names a message and its arguments, the UI asks the browser for the user's language,
 //! and English (generated at build time) is the fallback and what native tests read.
 
-use super::json::json_object;
+use serde::{Deserialize, Serialize};
 
 /// A message of `extension/_locales/en/messages.json`, known at compile time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ impl Msg {
 
 /// A sentence for the user, by message name and arguments, as it travels between the
 /// worker and the pages.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserText {
     /// The message's name in `messages.json`.
     pub name: String,
@@ -49,14 +49,9 @@ pub struct UserText {
     /// A sentence nested in this one: in the user's language too, it is the substitution
     /// after `args` (`The API host is not accepted: $1` with the reason as detail). Nested
     /// rather than rendered in the core, so the worker carries no English table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Box<UserText>>,
 }
-
-json_object!(UserText {
-    name: "name" req,
-    args: "args" req,
-    detail: "detail" lean,
-});
 
 impl UserText {
     /// Text that is not a sentence of ours (a tenant's or a portal's name): shown as it is

@@ -1,10 +1,10 @@
 //! Opening AWS consoles: credentials (cached, merged), the sign-in URL, and the tab.
 
 use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::collections::BTreeMap;
+
+use futures_channel::oneshot;
+use futures_util::future::{FutureExt, Shared};
 
 use super::{find, Area, Platform, Service, CONSOLES_KEY};
 use crate::core::aws::{self, JitCredentials, Partition};
@@ -13,7 +13,6 @@ use crate::core::consoles::{
     self, ConsoleKey, Consoles, Destination, LiveCredentials, OpenConsole, Role, SignInRoute,
 };
 use crate::core::copy::{self, CopyFormat};
-use crate::core::json;
 use crate::core::portal_api::{self, ApiError, ApiReply, ApiRequest, Endpoint};
 use crate::core::secret::Secret;
 use crate::core::session::Waiting;
@@ -21,25 +20,19 @@ use crate::core::text::{msg, UserText};
 use crate::service::platform::ConsolePlacement;
 
 /// One credential request in flight, which later callers for the same identity await instead
-/// of asking the portal again.
-#[derive(Default)]
-pub(super) struct Flight {
-    result: RefCell<Option<Result<Option<LiveCredentials>, UserText>>>,
-    wakers: RefCell<Vec<Waker>>,
+/// of asking the portal again. Its leader sends the result; if the leader is dropped first,
+/// the callers waiting on it get `Canceled` rather than waiting for ever.
+pub(super) type Flight = Shared<oneshot::Receiver<Result<Option<LiveCredentials>, UserText>>>;
+
+/// Takes a flight off the board when its leader ends, however it ends.
+struct Boarding<'a> {
+    flights: &'a RefCell<BTreeMap<String, Flight>>,
+    id: String,
 }
 
-struct Landing(Rc<Flight>);
-
-impl Future for Landing {
-    type Output = Result<Option<LiveCredentials>, UserText>;
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.0.result.borrow().as_ref() {
-            Some(result) => Poll::Ready(result.clone()),
-            None => {
-                self.0.wakers.borrow_mut().push(cx.waker().clone());
-                Poll::Pending
-            }
-        }
+impl Drop for Boarding<'_> {
+    fn drop(&mut self) {
+        self.flights.borrow_mut().remove(&self.id);
     }
 }
 
@@ -57,18 +50,15 @@ impl<P: Platform> Service<P> {
         if self.consoles.borrow().is_some() {
             return;
         }
-        let stored = self
+        // Kept as one JSON string (see `save_consoles`).
+        let stored: Option<String> = self
             .platform
             .get(Area::Session, CONSOLES_KEY)
             .await
             .ok()
             .flatten();
         let loaded: Consoles = stored
-            .and_then(|text| {
-                // Kept as one JSON string (see `save_consoles`).
-                let inner = json::from_str::<String>(&text).ok();
-                json::from_str(inner.as_deref().unwrap_or(&text)).ok()
-            })
+            .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default();
         self.consoles.borrow_mut().get_or_insert(loaded);
     }
@@ -80,9 +70,8 @@ impl<P: Platform> Service<P> {
     /// worker's time (renewing them all at once saves about a hundred times); a string is
     /// copied whole.
     pub(super) async fn save_consoles(&self) {
-        let text = self.with_consoles(|c| json::to_string(&*c));
-        let value = json::to_string(&text);
-        let _ = self.platform.set(Area::Session, CONSOLES_KEY, value).await;
+        let text = self.with_consoles(|c| serde_json::to_string(&*c).unwrap_or_default());
+        let _ = self.platform.set(Area::Session, CONSOLES_KEY, &text).await;
     }
 
     /// Opens (or focuses) a console. Without a portal session, signs in first and opens it
@@ -278,16 +267,23 @@ impl<P: Platform> Service<P> {
         }
         let existing = self.flights.borrow().get(&id).cloned();
         if let Some(flight) = existing {
-            return Landing(flight).await;
+            let host = portal.url.host();
+            return flight
+                .await
+                .unwrap_or_else(|_| Err(msg::PORTAL_UNREACHABLE.with([host])));
         }
-        let flight = Rc::new(Flight::default());
-        self.flights.borrow_mut().insert(id.clone(), flight.clone());
+        let (landed, flight) = oneshot::channel();
+        self.flights
+            .borrow_mut()
+            .insert(id.clone(), flight.shared());
+        let boarding = Boarding {
+            flights: &self.flights,
+            id,
+        };
         let result = self.fetch_credentials(portal, open, token, otp, work).await;
-        self.flights.borrow_mut().remove(&id);
-        *flight.result.borrow_mut() = Some(result.clone());
-        for waker in flight.wakers.borrow_mut().drain(..) {
-            waker.wake();
-        }
+        drop(boarding);
+        // Nobody waiting is fine.
+        let _ = landed.send(result.clone());
         result
     }
 

@@ -4,6 +4,9 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
 use super::platform::{Area, ConsolePlacement, Platform, PlatformError, TabInfo};
 use crate::core::portal_api::{ApiReply, ApiRequest, MAX_BODY_BYTES};
 use crate::core::secret::Secret;
@@ -300,21 +303,29 @@ impl Platform for FakePlatform {
         "chrome-extension://fake/".into()
     }
 
-    async fn get(&self, area: Area, key: &str) -> Result<Option<String>, PlatformError> {
-        let storage = self.storage.borrow();
-        Ok(storage.get(&(area, key.to_owned())).map(|v| v.to_string()))
+    async fn get<T: DeserializeOwned>(
+        &self,
+        area: Area,
+        key: &str,
+    ) -> Result<Option<T>, PlatformError> {
+        let value = self.storage.borrow().get(&(area, key.to_owned())).cloned();
+        Ok(value.and_then(|value| serde_json::from_value(value).ok()))
     }
 
-    async fn set(&self, area: Area, key: &str, json: String) -> Result<(), PlatformError> {
+    async fn set<T: Serialize + ?Sized>(
+        &self,
+        area: Area,
+        key: &str,
+        value: &T,
+    ) -> Result<(), PlatformError> {
         if self.storage_failing.get() {
             return Err(PlatformError("quota exceeded (simulated)".into()));
         }
         if area == Area::Managed {
             return Err(PlatformError("managed storage is read-only".into()));
         }
-        // As the browser does, storage keeps the value, not the text.
-        let value: serde_json::Value =
-            serde_json::from_str(&json).map_err(|e| PlatformError(e.to_string()))?;
+        // As the browser does, storage keeps a copy of the value's JSON form.
+        let value = serde_json::to_value(value).map_err(|e| PlatformError(e.to_string()))?;
         self.storage
             .borrow_mut()
             .insert((area, key.to_owned()), value);
@@ -449,10 +460,7 @@ impl Platform for FakePlatform {
         }
     }
 
-    async fn add_session_rule(&self, rule: crate::core::json::Json) -> Result<(), PlatformError> {
-        // Kept as serde_json's value, for tests to index.
-        let rule: serde_json::Value = serde_json::from_str(&crate::core::json::to_string(&rule))
-            .map_err(|e| PlatformError(e.to_string()))?;
+    async fn add_session_rule(&self, rule: serde_json::Value) -> Result<(), PlatformError> {
         let id = rule["id"]
             .as_i64()
             .and_then(|id| i32::try_from(id).ok())

@@ -7,19 +7,14 @@
 //! caches, filled on first use.
 
 mod consoles;
-// The fake browser of the native tests (its tables are serde_json values, for tests to
-// index); the wasm build has neither.
-#[cfg(not(target_arch = "wasm32"))]
 pub mod fake;
 pub mod platform;
 mod renewal;
 mod surfaces;
 
 use std::cell::RefCell;
-use std::future::{poll_fn, Future};
-use std::task::Poll;
 
-use crate::core::json::{self, json_object};
+use serde::{Deserialize, Serialize};
 
 use crate::core::config::{Config, Portal, Settings};
 use crate::core::consoles::{ConsoleKey, Consoles, Role};
@@ -28,9 +23,9 @@ use crate::core::portal_api::{self, ApiError, ApiRequest, Endpoint, Tenant, User
 use crate::core::secret::Secret;
 use crate::core::session::{self, Session, Sessions, SignInStart, TabId, TokenSource, Waiting};
 use crate::core::text::{msg, UserText};
-use crate::core::vecmap::{VecMap, VecSet};
 pub use platform::{Area, ConsolePlacement, Platform, PlatformError, TabInfo};
 pub use renewal::{RENEWAL_ALARM, RESUME_AFTER_MS};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The alarm that ends sign-in attempts at their deadline.
 pub const SIGN_IN_ALARM: &str = "sign-in-deadline";
@@ -47,18 +42,14 @@ pub struct Sender {
 }
 
 /// A portal's cached tenant list.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TenantCache {
     /// When it was read from the portal.
     pub fetched_ms: u64,
     /// The tenants, sorted by name.
     pub tenants: Vec<Tenant>,
 }
-
-json_object!(TenantCache {
-    fetched_ms: "fetchedMs" req,
-    tenants: "tenants" req,
-});
 
 fn tenants_key(origin: &str) -> String {
     format!("tenants:{origin}")
@@ -70,10 +61,10 @@ pub struct Service<P> {
     config: RefCell<Option<Config>>,
     sessions: RefCell<Option<Sessions>>,
     consoles: RefCell<Option<Consoles>>,
-    flights: RefCell<VecMap<String, std::rc::Rc<consoles::Flight>>>,
-    opening: RefCell<VecSet<String>>,
-    tenants: RefCell<VecMap<String, TenantCache>>,
-    renewing: RefCell<VecSet<String>>,
+    flights: RefCell<BTreeMap<String, consoles::Flight>>,
+    opening: RefCell<BTreeSet<String>>,
+    tenants: RefCell<BTreeMap<String, TenantCache>>,
+    renewing: RefCell<BTreeSet<String>>,
     menu_sync: surfaces::MenuSync,
 }
 
@@ -85,10 +76,10 @@ impl<P: Platform> Service<P> {
             config: RefCell::new(None),
             sessions: RefCell::new(None),
             consoles: RefCell::new(None),
-            flights: RefCell::new(VecMap::new()),
-            opening: RefCell::new(VecSet::new()),
-            tenants: RefCell::new(VecMap::new()),
-            renewing: RefCell::new(VecSet::new()),
+            flights: RefCell::new(BTreeMap::new()),
+            opening: RefCell::new(BTreeSet::new()),
+            tenants: RefCell::new(BTreeMap::new()),
+            renewing: RefCell::new(BTreeSet::new()),
             menu_sync: surfaces::MenuSync::default(),
         }
     }
@@ -507,12 +498,11 @@ impl<P: Platform> Service<P> {
                     fetched_ms: self.platform.now_ms(),
                     tenants,
                 };
-                let stored = json::to_string(&cache);
-                self.tenants.borrow_mut().insert(origin.to_owned(), cache);
                 let saved = self
                     .platform
-                    .set(Area::Local, &tenants_key(origin), stored)
+                    .set(Area::Local, &tenants_key(origin), &cache)
                     .await;
+                self.tenants.borrow_mut().insert(origin.to_owned(), cache);
                 let error = saved.err().map(|_| msg::STORAGE_FAILED.text());
                 self.with_sessions(|s| s.set_error(origin, error));
                 self.save_sessions().await;
@@ -556,30 +546,28 @@ impl<P: Platform> Service<P> {
             if self.config.borrow().is_some() {
                 return Ok(());
             }
-            let (stored, policy) = join2(
+            let (stored, policy) = futures_util::future::join(
                 self.platform.get(Area::Local, Config::STORAGE_KEY),
-                self.platform.get(Area::Managed, POLICY_KEY),
+                self.platform
+                    .get::<serde_json::Value>(Area::Managed, POLICY_KEY),
             )
             .await;
-            // Read leniently (entry by entry), so through a tree; it is small.
-            let stored = stored?.and_then(|text| json::parse(&text).ok());
-            let (loaded, _dropped) = Config::from_stored(stored);
+            // Read leniently (entry by entry), so through a `Value`; it is small.
+            let (loaded, _dropped) = Config::from_stored(stored?);
             // No policy (or a browser without managed storage) is the usual case.
-            let policy = policy
-                .ok()
-                .flatten()
-                .and_then(|text| json::parse(&text).ok());
+            let policy = policy.ok().flatten();
             let loaded = loaded.with_managed(policy.as_ref());
             self.config.borrow_mut().get_or_insert(loaded);
             Ok::<(), PlatformError>(())
         };
-        let (config, ()) = join2(config, self.load_consoles()).await;
+        let (config, ()) = futures_util::future::join(config, self.load_consoles()).await;
         config?;
         if self.sessions.borrow().is_none() {
             let area = self.sessions_area();
-            let stored = self.platform.get(area, SESSIONS_KEY).await?;
-            let loaded: Sessions = stored
-                .and_then(|text| json::from_str(&text).ok())
+            let loaded: Sessions = self
+                .platform
+                .get(area, SESSIONS_KEY)
+                .await?
                 .unwrap_or_default();
             self.sessions.borrow_mut().get_or_insert(loaded);
         }
@@ -598,10 +586,11 @@ impl<P: Platform> Service<P> {
 
     /// Stores the sessions and keeps the sign-in alarm on the earliest deadline.
     async fn save_sessions(&self) {
-        let (value, deadline) = self.with_sessions(|s| (json::to_string(&*s), s.next_deadline()));
+        // A copy: storage is written after the borrow ends (another task may change them).
+        let (sessions, deadline) = self.with_sessions(|s| (s.clone(), s.next_deadline()));
         let _ = self
             .platform
-            .set(self.sessions_area(), SESSIONS_KEY, value)
+            .set(self.sessions_area(), SESSIONS_KEY, &sessions)
             .await;
         match deadline {
             Some(at) => self.platform.set_alarm(SIGN_IN_ALARM, at).await,
@@ -628,9 +617,12 @@ impl<P: Platform> Service<P> {
         let before = self.sessions_area();
         let mut next = config.clone();
         // What the policy fixes stays as the policy says.
-        next.settings = settings;
-        next.settings
-            .keep(&config.settings, &config.managed_settings);
+        let mut wanted = serde_json::to_value(&settings).unwrap_or_default();
+        let current = serde_json::to_value(&config.settings).unwrap_or_default();
+        for name in &config.managed_settings {
+            wanted[name.as_str()] = current[name.as_str()].clone();
+        }
+        next.settings = serde_json::from_value(wanted).unwrap_or(settings);
         self.save_config(next).await?;
         let after = self.sessions_area();
         if before != after {
@@ -643,7 +635,7 @@ impl<P: Platform> Service<P> {
     /// Stores `next`; only once storage took it does the service adopt it.
     async fn save_config(&self, next: Config) -> Result<(), UserText> {
         self.platform
-            .set(Area::Local, Config::STORAGE_KEY, next.to_stored())
+            .set(Area::Local, Config::STORAGE_KEY, &next.to_stored())
             .await
             .map_err(|_| msg::STORAGE_FAILED.text())?;
         *self.config.borrow_mut() = Some(next);
@@ -684,12 +676,11 @@ impl<P: Platform> Service<P> {
         if let Some(cache) = self.tenants.borrow().get(origin) {
             return Some(cache.clone());
         }
-        let stored = self
+        let cache: TenantCache = self
             .platform
             .get(Area::Local, &tenants_key(origin))
             .await
             .ok()??;
-        let cache: TenantCache = json::from_str(&stored).ok()?;
         self.tenants
             .borrow_mut()
             .insert(origin.to_owned(), cache.clone());
@@ -780,33 +771,6 @@ fn position(list: &[String], id: &str) -> Option<u16> {
     list.iter()
         .position(|x| x == id)
         .and_then(|i| u16::try_from(i).ok())
-}
-
-/// Runs two futures together; both results once both are done.
-async fn join2<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
-    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
-    let (mut first, mut second) = (None, None);
-    poll_fn(|cx| {
-        if first.is_none() {
-            if let Poll::Ready(out) = a.as_mut().poll(cx) {
-                first = Some(out);
-            }
-        }
-        if second.is_none() {
-            if let Poll::Ready(out) = b.as_mut().poll(cx) {
-                second = Some(out);
-            }
-        }
-        match (first.take(), second.take()) {
-            (Some(x), Some(y)) => Poll::Ready((x, y)),
-            (x, y) => {
-                first = x;
-                second = y;
-                Poll::Pending
-            }
-        }
-    })
-    .await
 }
 
 fn find(config: &Config, origin: &str) -> Option<Portal> {

@@ -4,6 +4,9 @@
 
 use std::future::Future;
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
 use crate::core::portal_api::{ApiReply, ApiRequest};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
@@ -58,21 +61,22 @@ pub trait Platform {
     /// The extension's base URL (`chrome-extension://<id>/`).
     fn extension_base(&self) -> String;
 
-    /// The value under `key` in `area`, as JSON text.
+    /// The value under `key` in `area` (the empty key: the whole area), read as a `T`.
     ///
-    /// Values cross as text so that each stored type has one JSON reader and one writer in
-    /// the wasm module (`core::json`), not a second pair for a JS or `Value` form.
-    fn get(
+    /// A value that is not a `T` reads as `None`, as an absent one: stored data that this
+    /// release cannot read is not a reason to stop. Read as a `serde_json::Value` to look
+    /// at it entry by entry.
+    fn get<T: DeserializeOwned>(
         &self,
         area: Area,
         key: &str,
-    ) -> impl Future<Output = Result<Option<String>, PlatformError>>;
-    /// Stores the JSON text `json` under `key` in `area` (as the value it denotes).
-    fn set(
+    ) -> impl Future<Output = Result<Option<T>, PlatformError>>;
+    /// Stores `value` under `key` in `area`, as its JSON form (a plain JS value).
+    fn set<T: Serialize + ?Sized>(
         &self,
         area: Area,
         key: &str,
-        json: String,
+        value: &T,
     ) -> impl Future<Output = Result<(), PlatformError>>;
     /// Removes `key` from `area`.
     fn remove(&self, area: Area, key: &str) -> impl Future<Output = Result<(), PlatformError>>;
@@ -136,7 +140,7 @@ pub trait Platform {
     /// Adds a `declarativeNetRequest` session rule.
     fn add_session_rule(
         &self,
-        rule: crate::core::json::Json,
+        rule: serde_json::Value,
     ) -> impl Future<Output = Result<(), PlatformError>>;
     /// Removes the session rule `id` (a rule already gone is fine).
     fn remove_session_rule(&self, id: i32) -> impl Future<Output = ()>;

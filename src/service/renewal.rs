@@ -1,10 +1,6 @@
 //! Renewing consoles before their credentials run out, in place, and keeping the badge and
 //! the tab group titles true. Driven by one alarm; rebuilt from storage on every start.
 
-use std::future::{poll_fn, Future};
-use std::pin::Pin;
-use std::task::Poll;
-
 use super::{find, Platform, Service};
 use crate::core::aws;
 use crate::core::config::Portal;
@@ -71,7 +67,8 @@ impl<P: Platform> Service<P> {
             .iter()
             .filter(|key| self.renewing.borrow_mut().insert(key.id()))
             .partition(|key| self.active_token(&key.origin).is_some());
-        join_all(together.into_iter().map(|key| self.renew_claimed(key))).await;
+        futures_util::future::join_all(together.into_iter().map(|key| self.renew_claimed(key)))
+            .await;
         for key in one_by_one {
             self.renew_claimed(key).await;
         }
@@ -370,36 +367,16 @@ impl<P: Platform> Service<P> {
     }
 }
 
-/// Runs the futures together until all are done (polled in order each time any is woken).
-/// Each runs synchronously up to its first wait before the next starts.
-async fn join_all<F: Future<Output = ()>>(futures: impl IntoIterator<Item = F>) {
-    let mut running: Vec<Option<Pin<Box<F>>>> =
-        futures.into_iter().map(|f| Some(Box::pin(f))).collect();
-    poll_fn(|cx| {
-        let mut waiting = false;
-        for slot in &mut running {
-            if let Some(future) = slot {
-                if future.as_mut().poll(cx).is_ready() {
-                    *slot = None;
-                } else {
-                    waiting = true;
-                }
-            }
-        }
-        if waiting {
-            Poll::Pending
-        } else {
-            Poll::Ready(())
-        }
-    })
-    .await;
-}
-
 #[cfg(test)]
 mod tests {
     use std::cell::RefCell;
 
-    use super::{expired_page, join_all, poll_fn, Poll};
+    use std::future::poll_fn;
+    use std::task::Poll;
+
+    use futures_util::future::join_all;
+
+    use super::expired_page;
 
     /// Waits once (wakes itself), as a request in flight would.
     async fn yield_once() {
@@ -416,6 +393,9 @@ mod tests {
         .await;
     }
 
+    /// Renewals of one portal run together through `join_all`; the renewal relies on each
+    /// running up to its first wait before the next starts (checked here, as futures-util
+    /// documents it).
     #[test]
     fn join_all_runs_the_futures_together() {
         let order = RefCell::new(Vec::new());

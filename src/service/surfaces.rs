@@ -9,7 +9,6 @@ use std::task::{Poll, Waker};
 use super::{find, Area, Platform, Service, CONSOLES_KEY, SESSIONS_KEY};
 use crate::core::config::Config;
 use crate::core::consoles::{Consoles, OpenConsole};
-use crate::core::json;
 use crate::core::menus::{self, MenuClick, Suggestion};
 use crate::core::secret::Secret;
 use crate::core::session::{Sessions, TabId};
@@ -113,24 +112,23 @@ impl<P: Platform> Service<P> {
         drop(state);
         // Item by item: the whole menu as one JSON text would be megabytes at once.
         let hash = items.iter().fold(0_u64, |hash, item| {
-            let text = json::to_string(item);
+            let text = serde_json::to_string(item).unwrap_or_default();
             hash.rotate_left(5) ^ crate::core::consoles::fnv1a(&text)
         });
         let fingerprint = format!("{hash:016x}");
-        let applied = self
+        let applied: Option<String> = self
             .platform
             .get(Area::Session, MENUS_KEY)
             .await
             .ok()
             .flatten();
-        let applied = applied.and_then(|text| json::from_str::<String>(&text).ok());
         if applied.as_deref() == Some(fingerprint.as_str()) {
             return;
         }
         if self.platform.set_menus(&items).await.is_ok() {
             let _ = self
                 .platform
-                .set(Area::Session, MENUS_KEY, json::to_string(&fingerprint))
+                .set(Area::Session, MENUS_KEY, &fingerprint)
                 .await;
         }
     }

@@ -1,10 +1,10 @@
 //! Bindings for the few WebExtension APIs used, found on `browser` (Firefox) or `chrome`
 //! (Chrome) at call time. Both return promises in Manifest V3.
 
-use js_sys::{Array, Function, Reflect, JSON};
+use js_sys::{Array, Function, Reflect};
+use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::core::json::{self, FromJson, ToJson};
 use crate::core::text::{Msg, UserText};
 
 #[wasm_bindgen]
@@ -124,7 +124,7 @@ pub fn translated(text: &UserText) -> Option<String> {
 
 thread_local! {
     /// Each message's text in the user's language with `$1`..`$9` left in, by name.
-    static TEMPLATES: std::cell::RefCell<crate::core::vecmap::VecMap<String, Option<String>>> =
+    static TEMPLATES: std::cell::RefCell<std::collections::BTreeMap<String, Option<String>>> =
         std::cell::RefCell::default();
 }
 
@@ -156,65 +156,18 @@ pub fn tf(message: Msg, args: &[&str]) -> String {
     localize(&message.with(args.iter().copied()))
 }
 
-/// A Rust value as a plain JS object, for the browser APIs and the pages.
-///
-/// Through JSON text: `core::json` is then the one writer in the module (a second one, of
-/// JS values, would double the code of every type), and `JSON.parse` is fast.
-pub fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, BrowserError> {
-    json_to_js(&json::to_string(value))
+/// A Rust value as a plain JS value (objects, arrays, numbers, strings), for the browser
+/// APIs, storage and the messages between pages and worker: serde-wasm-bindgen in its
+/// JSON-compatible form (maps as plain objects, not `Map`s).
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, BrowserError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| BrowserError(e.to_string()))
 }
 
-/// A plain JS object of these properties (for the browser APIs' small option objects).
-pub fn object(properties: &[(&str, JsValue)]) -> JsValue {
-    let object = js_sys::Object::new();
-    for (name, value) in properties {
-        let _ = Reflect::set(&object, &JsValue::from_str(name), value);
-    }
-    object.into()
-}
-
-/// A JS array of these values.
-pub fn array(values: &[JsValue]) -> JsValue {
-    values.iter().collect::<Array>().into()
-}
-
-/// The value JSON text denotes.
-pub fn json_to_js(text: &str) -> Result<JsValue, BrowserError> {
-    Ok(JSON::parse(text)?)
-}
-
-/// A JS value as JSON text (`None` for `undefined`, functions and the like).
-pub fn js_to_json(value: &JsValue) -> Option<String> {
-    let text = JSON::stringify(value).ok()?;
-    text.is_string().then(|| rust_string(&text))?
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// The page's `TextEncoder`.
-    type Utf8Encoder;
-    #[wasm_bindgen(constructor, js_class = "TextEncoder")]
-    fn new() -> Utf8Encoder;
-    #[wasm_bindgen(method, js_name = encode)]
-    fn encode(this: &Utf8Encoder, text: &JsValue) -> js_sys::Uint8Array;
-}
-
-thread_local! {
-    static ENCODER: Utf8Encoder = Utf8Encoder::new();
-}
-
-/// A JS string as a Rust one, encoded by the browser and copied in one piece. wasm-bindgen's
-/// own conversion copies a string character by character in JavaScript, which costs a
-/// freshly opened popup milliseconds for a state with 2,000 tenants (issue 8).
-pub fn rust_string(text: &JsValue) -> Option<String> {
-    let bytes = ENCODER.with(|encoder| encoder.encode(text)).to_vec();
-    String::from_utf8(bytes).ok()
-}
-
-/// A Rust value from a JS value (through JSON text, as [`to_js`]).
-pub fn from_js<T: FromJson>(value: &JsValue) -> Result<T, BrowserError> {
-    let text = js_to_json(value).ok_or_else(|| BrowserError("not JSON".into()))?;
-    json::from_str(&text).map_err(|e| BrowserError(e.to_string()))
+/// A Rust value from a plain JS value (as [`to_js`] makes them).
+pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, BrowserError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| BrowserError(e.to_string()))
 }
 
 /// Writes a line to the console, for diagnostics that hold no secret.

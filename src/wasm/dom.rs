@@ -75,16 +75,19 @@ pub fn mark_ready(main: &Element) -> Result<(), JsValue> {
     main.set_attribute("aria-busy", "false")
 }
 
-/// Runs `handler` on `event` of `target` for as long as the page lives.
+/// Runs `handler` on `event` of `target` for as long as the page lives (a `gloo-events`
+/// listener that may call `preventDefault`, as a form's `submit` does).
 pub fn on(
     target: &Element,
-    event: &str,
-    handler: impl FnMut(web_sys::Event) + 'static,
+    event: &'static str,
+    mut handler: impl FnMut(web_sys::Event) + 'static,
 ) -> Result<(), JsValue> {
-    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
-    target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref())?;
+    let options = gloo_events::EventListenerOptions::enable_prevent_default();
     // The page owns its listeners until it closes.
-    closure.forget();
+    gloo_events::EventListener::new_with_options(target, event, options, move |event| {
+        handler(event.clone())
+    })
+    .forget();
     Ok(())
 }
 

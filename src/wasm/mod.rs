@@ -26,6 +26,3 @@ mod platform;
 mod popup;
 #[cfg(feature = "worker")]
 mod worker;
-
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -351,7 +351,7 @@ fn request_permission(text: &str) -> js_sys::Promise {
     let request = browser::api::<JsValue>(&["permissions"]).and_then(|permissions| {
         let function: js_sys::Function =
             js_sys::Reflect::get(&permissions, &JsValue::from_str("request"))?.unchecked_into();
-        let origins = browser::object(&[("origins", browser::array(&[pattern.into()]))]);
+        let origins = browser::to_js(&serde_json::json!({ "origins": [pattern] }))?;
         Ok(function.call1(&permissions, &origins)?)
     });
     match request.map(|p| p.dyn_into::<js_sys::Promise>()) {

@@ -2,16 +2,19 @@
 //! `scripting` and `alarms`. Each method translates; none decides.
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::browser::{self, api, array, object, to_js, BrowserError};
+use super::browser::{self, api, to_js, BrowserError};
 use super::diagnostics;
 use crate::core::diagnostics::Event;
 use crate::core::portal_api::{ApiReply, ApiRequest, MAX_BODY_BYTES};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
-use crate::core::text::{msg, Msg, UserText};
+use crate::core::text::{msg, UserText};
 use crate::core::weburl::WebUrl;
 use crate::service::platform::{ConsolePlacement, TabInfo};
 use crate::service::{Area, Platform, PlatformError};
@@ -21,10 +24,9 @@ const FETCH_TIMEOUT_MS: u32 = 30_000;
 
 #[wasm_bindgen]
 extern "C" {
+    /// The global `fetch` (of a worker or a page alike: `web_sys` binds it per global type).
     #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &JsValue) -> js_sys::Promise;
-    #[wasm_bindgen(js_namespace = AbortSignal, js_name = timeout)]
-    fn abort_after(ms: u32) -> JsValue;
+    fn fetch_request(request: &web_sys::Request) -> js_sys::Promise;
 }
 
 impl From<BrowserError> for PlatformError {
@@ -81,7 +83,11 @@ impl Platform for BrowserPlatform {
             .unwrap_or_default()
     }
 
-    async fn get(&self, area: Area, key: &str) -> Result<Option<String>, PlatformError> {
+    async fn get<T: DeserializeOwned>(
+        &self,
+        area: Area,
+        key: &str,
+    ) -> Result<Option<T>, PlatformError> {
         // The empty key reads the whole area (the policy is all of `storage.managed`).
         let whole = key.is_empty();
         let which = if whole {
@@ -94,19 +100,18 @@ impl Platform for BrowserPlatform {
         if value.is_undefined() {
             return Ok(None);
         }
-        browser::js_to_json(&value)
-            .map(Some)
-            .ok_or_else(|| PlatformError(format!("{key} is not JSON")))
+        Ok(browser::from_js(value).ok())
     }
 
-    async fn set(&self, area: Area, key: &str, json: String) -> Result<(), PlatformError> {
+    async fn set<T: Serialize + ?Sized>(
+        &self,
+        area: Area,
+        key: &str,
+        value: &T,
+    ) -> Result<(), PlatformError> {
         let items = Object::new();
-        Reflect::set(
-            &items,
-            &JsValue::from_str(key),
-            &browser::json_to_js(&json)?,
-        )
-        .map_err(BrowserError::from)?;
+        Reflect::set(&items, &JsValue::from_str(key), &to_js(value)?)
+            .map_err(BrowserError::from)?;
         call(&area_path(area), "set", &[items.into()])
             .await
             .map(drop)
@@ -148,12 +153,7 @@ impl Platform for BrowserPlatform {
         if self.isolates_identities() {
             let store = container(placement).await?;
             diagnostics::record(Event::Navigate { tab: None });
-            let properties = object(&[
-                ("url", url.expose().into()),
-                ("active", placement.active.into()),
-                ("cookieStoreId", store.into()),
-            ]);
-            let tab = call(&["tabs"], "create", &[properties]).await?;
+            let tab = call(&["tabs"], "create", &[to_js(&json!({"url": url.expose(), "active": placement.active, "cookieStoreId": store}))?]).await?;
             return Ok((tab_id_of(&tab)?, None));
         }
         diagnostics::record(Event::Navigate { tab: None });
@@ -161,10 +161,9 @@ impl Platform for BrowserPlatform {
             &call(
                 &["tabs"],
                 "create",
-                &[object(&[
-                    ("url", url.expose().into()),
-                    ("active", placement.active.into()),
-                ])],
+                &[to_js(
+                    &json!({"url": url.expose(), "active": placement.active}),
+                )?],
             )
             .await?,
         )?;
@@ -176,10 +175,7 @@ impl Platform for BrowserPlatform {
                 call(
                     &["tabs"],
                     "group",
-                    &[object(&[
-                        ("tabIds", array(&[tab.into()])),
-                        ("groupId", group.into()),
-                    ])],
+                    &[to_js(&json!({"tabIds": [tab], "groupId": group}))?],
                 )
                 .await
             }
@@ -188,18 +184,17 @@ impl Platform for BrowserPlatform {
         // The remembered group may have been closed: make a new one.
         let group = match grouped {
             Ok(group) => group,
-            Err(_) => {
-                let tabs = object(&[("tabIds", array(&[tab.into()]))]);
-                call(&["tabs"], "group", &[tabs]).await?
-            }
+            Err(_) => call(&["tabs"], "group", &[to_js(&json!({"tabIds": [tab]}))?]).await?,
         };
         let group_id = group.as_f64().map(|g| g as i32);
         if let Some(group_id) = group_id {
-            let style = object(&[
-                ("title", placement.title.as_str().into()),
-                ("color", placement.colour.as_str().into()),
-            ]);
-            let _ = call(&["tabGroups"], "update", &[group_id.into(), style]).await;
+            let style = json!({"title": placement.title, "color": placement.colour});
+            let _ = call(
+                &["tabGroups"],
+                "update",
+                &[JsValue::from(group_id), to_js(&style)?],
+            )
+            .await;
         }
         Ok((tab, group_id))
     }
@@ -216,42 +211,54 @@ impl Platform for BrowserPlatform {
 
     async fn set_badge(&self, text: &str, urgent: bool) {
         let colour = if urgent { "#c5221f" } else { "#1f2a44" };
-        let details = object(&[("text", text.into())]);
-        let _ = call(&["action"], "setBadgeText", &[details]).await;
-        let details = object(&[("color", colour.into())]);
-        let _ = call(&["action"], "setBadgeBackgroundColor", &[details]).await;
+        if let Ok(details) = to_js(&json!({"text": text})) {
+            let _ = call(&["action"], "setBadgeText", &[details]).await;
+        }
+        if let Ok(details) = to_js(&json!({"color": colour})) {
+            let _ = call(&["action"], "setBadgeBackgroundColor", &[details]).await;
+        }
     }
 
     async fn notify(&self, id: &str, title: &UserText, message: &UserText) {
-        let options = notification_options(browser::worker_text(title), message);
+        let mut options = json!({
+            "type": "basic",
+            "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
+            "title": browser::worker_text(title),
+            "message": browser::worker_text(message),
+        });
         // Firefox shows no buttons (and refuses the key); a click on the body renews there.
         if api::<JsValue>(&["contextualIdentities"]).is_err() {
-            let button =
-                |text: Msg| object(&[("title", browser::worker_text(&text.text()).into())]);
-            let buttons = array(&[
-                button(msg::NOTIFICATION_RENEW),
-                button(msg::NOTIFICATION_DISMISS),
+            options["buttons"] = json!([
+                {"title": browser::worker_text(&msg::NOTIFICATION_RENEW.text())},
+                {"title": browser::worker_text(&msg::NOTIFICATION_DISMISS.text())}
             ]);
-            let _ = Reflect::set(&options, &"buttons".into(), &buttons);
         }
-        let _ = call(
-            &["notifications"],
-            "create",
-            &[JsValue::from_str(id), options],
-        )
-        .await;
+        if let Ok(options) = to_js(&options) {
+            let _ = call(
+                &["notifications"],
+                "create",
+                &[JsValue::from_str(id), options],
+            )
+            .await;
+        }
     }
 
     async fn notice(&self, message: &UserText) {
-        let options =
-            notification_options(browser::worker_text(&msg::NOTICE_TITLE.text()), message);
-        let id = format!("notice-{}", js_sys::Date::now() as u64);
-        let _ = call(
-            &["notifications"],
-            "create",
-            &[JsValue::from_str(&id), options],
-        )
-        .await;
+        let options = json!({
+            "type": "basic",
+            "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
+            "title": browser::worker_text(&msg::NOTICE_TITLE.text()),
+            "message": browser::worker_text(message),
+        });
+        if let Ok(options) = to_js(&options) {
+            let id = format!("notice-{}", js_sys::Date::now());
+            let _ = call(
+                &["notifications"],
+                "create",
+                &[JsValue::from_str(&id), options],
+            )
+            .await;
+        }
     }
 
     async fn set_menus(&self, items: &[crate::core::menus::MenuItem]) -> Result<(), PlatformError> {
@@ -268,11 +275,10 @@ impl Platform for BrowserPlatform {
             .unchecked_into();
         let checked = checked_callback();
         for item in items {
-            let props = to_js(item)?;
-            let title = JsValue::from(browser::worker_text(&item.title));
-            Reflect::set(&props, &"title".into(), &title).map_err(BrowserError::from)?;
+            let mut props = serde_json::to_value(item).map_err(|e| PlatformError(e.to_string()))?;
+            props["title"] = json!(browser::worker_text(&item.title));
             create
-                .call2(&menus, &props, &checked)
+                .call2(&menus, &to_js(&props)?, &checked)
                 .map_err(BrowserError::from)?;
         }
         Ok(())
@@ -284,8 +290,9 @@ impl Platform for BrowserPlatform {
 
     async fn set_group_title(&self, group: i32, title: &str) {
         if api::<JsValue>(&["tabGroups"]).is_ok() {
-            let change = object(&[("title", title.into())]);
-            let _ = call(&["tabGroups"], "update", &[JsValue::from(group), change]).await;
+            if let Ok(change) = to_js(&json!({"title": title})) {
+                let _ = call(&["tabGroups"], "update", &[JsValue::from(group), change]).await;
+            }
         }
     }
 
@@ -294,10 +301,7 @@ impl Platform for BrowserPlatform {
         call(
             &["tabs"],
             "update",
-            &[
-                JsValue::from(tab_id),
-                object(&[("url", url.expose().into())]),
-            ],
+            &[JsValue::from(tab_id), to_js(&json!({"url": url.expose()}))?],
         )
         .await
         .map(drop)
@@ -307,7 +311,7 @@ impl Platform for BrowserPlatform {
         let tab = call(
             &["tabs"],
             "create",
-            &[object(&[("url", url.into()), ("active", true.into())])],
+            &[to_js(&json!({"url": url, "active": true}))?],
         )
         .await?;
         tab_id_of(&tab)
@@ -321,37 +325,36 @@ impl Platform for BrowserPlatform {
         let tab = call(
             &["tabs"],
             "update",
-            &[JsValue::from(tab_id), object(&[("active", true.into())])],
+            &[JsValue::from(tab_id), to_js(&json!({"active": true}))?],
         )
         .await?;
         if let Some(window) = field(&tab, "windowId").as_f64() {
             let _ = call(
                 &["windows"],
                 "update",
-                &[JsValue::from(window), object(&[("focused", true.into())])],
+                &[JsValue::from(window), to_js(&json!({"focused": true}))?],
             )
             .await;
         }
         Ok(())
     }
 
-    async fn add_session_rule(&self, rule: crate::core::json::Json) -> Result<(), PlatformError> {
-        let id = rule
-            .get("id")
-            .and_then(crate::core::json::Json::as_i64)
-            .ok_or_else(|| PlatformError("rule without id".into()))?;
-        let change = object(&[
-            ("removeRuleIds", array(&[JsValue::from_f64(id as f64)])),
-            ("addRules", array(&[to_js(&rule)?])),
-        ]);
-        call(&["declarativeNetRequest"], "updateSessionRules", &[change])
-            .await
-            .map(drop)
+    async fn add_session_rule(&self, rule: serde_json::Value) -> Result<(), PlatformError> {
+        let id = rule["id"].clone();
+        let change = json!({"removeRuleIds": [id], "addRules": [rule]});
+        call(
+            &["declarativeNetRequest"],
+            "updateSessionRules",
+            &[to_js(&change)?],
+        )
+        .await
+        .map(drop)
     }
 
     async fn remove_session_rule(&self, id: i32) {
-        let change = object(&[("removeRuleIds", array(&[id.into()]))]);
-        let _ = call(&["declarativeNetRequest"], "updateSessionRules", &[change]).await;
+        if let Ok(change) = to_js(&json!({"removeRuleIds": [id]})) {
+            let _ = call(&["declarativeNetRequest"], "updateSessionRules", &[change]).await;
+        }
     }
 
     async fn portal_page_tokens(&self, origin: &str) -> Vec<Secret> {
@@ -359,8 +362,9 @@ impl Platform for BrowserPlatform {
     }
 
     async fn set_alarm(&self, name: &str, at_ms: u64) {
-        let info = object(&[("when", (at_ms as f64).into())]);
-        let _ = call(&["alarms"], "create", &[JsValue::from_str(name), info]).await;
+        if let Ok(info) = to_js(&json!({"when": at_ms})) {
+            let _ = call(&["alarms"], "create", &[JsValue::from_str(name), info]).await;
+        }
     }
 
     async fn clear_alarm(&self, name: &str) {
@@ -368,37 +372,20 @@ impl Platform for BrowserPlatform {
     }
 }
 
-/// The options of a basic notification with the extension's icon.
-fn notification_options(title: String, message: &UserText) -> JsValue {
-    let icon = browser::runtime()
-        .map(|r| r.get_url("icons/icon128.png"))
-        .unwrap_or_default();
-    object(&[
-        ("type", "basic".into()),
-        ("iconUrl", icon.into()),
-        ("title", title.into()),
-        ("message", browser::worker_text(message).into()),
-    ])
-}
-
 /// The container of one identity (Firefox): found by name, else created with its colour.
 async fn container(placement: &ConsolePlacement) -> Result<String, PlatformError> {
     let found = call(
         &["contextualIdentities"],
         "query",
-        &[object(&[("name", placement.name.as_str().into())])],
+        &[to_js(&json!({"name": placement.name}))?],
     )
     .await?;
     let existing = Array::from(&found).get(0);
     let identity = if existing.is_object() {
         existing
     } else {
-        let spec = object(&[
-            ("name", placement.name.as_str().into()),
-            ("color", placement.colour.as_str().into()),
-            ("icon", "briefcase".into()),
-        ]);
-        call(&["contextualIdentities"], "create", &[spec]).await?
+        let spec = json!({"name": placement.name, "color": placement.colour, "icon": "briefcase"});
+        call(&["contextualIdentities"], "create", &[to_js(&spec)?]).await?
     };
     field(&identity, "cookieStoreId")
         .as_string()
@@ -423,30 +410,28 @@ async fn timed_get(to: &'static str, url: &str, headers: &[(&str, String)]) -> A
 /// `GET` with the given headers, no cookies, no redirects followed (neither a portal API nor
 /// AWS's `getSigninToken` redirects; following one could carry a secret elsewhere), a time
 /// limit.
+///
+/// Typed `web_sys` fetch rather than `gloo-net`: gloo-net rebuilds the URL to merge its own
+/// query parameters and so appends a `&` to a URL that has a query (the `getSigninToken`
+/// URL); the extension sends exactly the URL the core built.
 async fn http_get(url: &str, header_list: &[(&str, String)]) -> Result<ApiReply, String> {
-    let headers = Object::new();
+    let headers = web_sys::Headers::new().map_err(js_text)?;
     for (name, value) in header_list {
-        Reflect::set(
-            &headers,
-            &JsValue::from_str(name),
-            &JsValue::from_str(value),
-        )
-        .map_err(|_| "headers")?;
+        headers.set(name, value).map_err(js_text)?;
     }
-    let init = Object::new();
-    for (name, value) in [
-        ("method", JsValue::from_str("GET")),
-        ("credentials", JsValue::from_str("omit")),
-        ("redirect", JsValue::from_str("error")),
-        ("cache", JsValue::from_str("no-store")),
-        ("headers", headers.into()),
-        ("signal", abort_after(FETCH_TIMEOUT_MS)),
-    ] {
-        Reflect::set(&init, &JsValue::from_str(name), &value).map_err(|_| "init")?;
-    }
-    let response: web_sys::Response = JsFuture::from(global_fetch(url, &init))
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    init.set_redirect(web_sys::RequestRedirect::Error);
+    init.set_cache(web_sys::RequestCache::NoStore);
+    init.set_headers_headers(&headers);
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(
+        FETCH_TIMEOUT_MS,
+    )));
+    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(js_text)?;
+    let response: web_sys::Response = JsFuture::from(fetch_request(&request))
         .await
-        .map_err(|e| BrowserError::from(e).0)?
+        .map_err(js_text)?
         .dyn_into()
         .map_err(|_| "not a response")?;
     let status = response.status();
@@ -456,61 +441,43 @@ async fn http_get(url: &str, header_list: &[(&str, String)]) -> Result<ApiReply,
     })
 }
 
-/// `target.name(args…)`, awaited when it returns a promise.
-async fn invoke(target: &JsValue, name: &str, args: &Array) -> Result<JsValue, String> {
-    let function: js_sys::Function = Reflect::get(target, &JsValue::from_str(name))
-        .map_err(|e| BrowserError::from(e).0)?
-        .dyn_into()
-        .map_err(|_| format!("{name} is not a function"))?;
-    let value = function
-        .apply(target, args)
-        .map_err(|e| BrowserError::from(e).0)?;
-    match value.dyn_into::<js_sys::Promise>() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .map_err(|e| BrowserError::from(e).0),
-        Err(value) => Ok(value),
-    }
+fn js_text(error: JsValue) -> String {
+    BrowserError::from(error).0
 }
 
 /// The body, read chunk by chunk; `None` (and the rest left unread) once it is longer than
 /// [`MAX_BODY_BYTES`], or when `Content-Length` already says it will be: a hostile or broken
 /// portal cannot make the worker hold an endless answer.
 async fn read_capped(response: &web_sys::Response) -> Result<Option<Vec<u8>>, String> {
-    let response: &JsValue = response.as_ref();
-    let headers = Reflect::get(response, &JsValue::from_str("headers")).unwrap_or_default();
-    let declared = invoke(
-        &headers,
-        "get",
-        &Array::of1(&JsValue::from_str("content-length")),
-    )
-    .await
-    .ok()
-    .and_then(|v| v.as_string())
-    .and_then(|v| v.trim().parse::<u64>().ok());
-    let stream = Reflect::get(response, &JsValue::from_str("body")).unwrap_or(JsValue::NULL);
-    if stream.is_null() || stream.is_undefined() {
+    let declared = response
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let Some(stream) = response.body() else {
         return Ok(Some(Vec::new()));
-    }
+    };
     if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        let _ = invoke(&stream, "cancel", &Array::new()).await;
+        let _ = JsFuture::from(stream.cancel()).await;
         return Ok(None);
     }
-    let reader = invoke(&stream, "getReader", &Array::new()).await?;
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut body = Vec::new();
     loop {
-        let chunk = invoke(&reader, "read", &Array::new()).await?;
-        if Reflect::get(&chunk, &JsValue::from_str("done"))
-            .ok()
-            .and_then(|d| d.as_bool())
-            .unwrap_or(true)
-        {
+        let chunk: web_sys::ReadableStreamReadResult = JsFuture::from(reader.read())
+            .await
+            .map_err(js_text)?
+            .unchecked_into();
+        if chunk.get_done().unwrap_or(true) {
             return Ok(Some(body));
         }
-        let value = Reflect::get(&chunk, &JsValue::from_str("value")).unwrap_or_default();
-        let bytes: Uint8Array = value.dyn_into().map_err(|_| "a body chunk is not bytes")?;
+        let bytes: Uint8Array = chunk
+            .get_value()
+            .dyn_into()
+            .map_err(|_| "a body chunk is not bytes")?;
         if body.len() + bytes.length() as usize > MAX_BODY_BYTES {
-            let _ = invoke(&reader, "cancel", &Array::new()).await;
+            let _ = JsFuture::from(reader.cancel()).await;
             return Ok(None);
         }
         body.extend(bytes.to_vec());
@@ -521,7 +488,7 @@ async fn read_capped(response: &web_sys::Response) -> Result<Option<Vec<u8>>, St
 async fn portal_page_tokens(origin: &str) -> Result<Vec<Secret>, PlatformError> {
     let url = WebUrl::parse(origin).map_err(|e| PlatformError(e.to_string()))?;
     let pattern = format!("{}://{}/*", url.scheme(), url.host());
-    let tabs = call(&["tabs"], "query", &[object(&[("url", pattern.into())])]).await?;
+    let tabs = call(&["tabs"], "query", &[to_js(&json!({"url": pattern}))?]).await?;
     let mut tokens = Vec::new();
     for tab in Array::from(&tabs).iter() {
         let tab_url = field(&tab, "url").as_string().unwrap_or_default();
@@ -533,10 +500,8 @@ async fn portal_page_tokens(origin: &str) -> Result<Vec<Secret>, PlatformError> 
         let Ok(tab_id) = tab_id_of(&tab) else {
             continue;
         };
-        let injection = object(&[
-            ("target", object(&[("tabId", tab_id.into())])),
-            ("files", array(&["read-portal-token.js".into()])),
-        ]);
+        let injection =
+            to_js(&json!({"target": {"tabId": tab_id}, "files": ["read-portal-token.js"]}))?;
         let Ok(results) = call(&["scripting"], "executeScript", &[injection]).await else {
             continue;
         };

@@ -15,7 +15,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 
 use super::browser::{self, localize, t, tf};
-use super::client::{ask, ask_with_text};
+use super::client::ask;
 use super::console_ui;
 use super::dom::{self, by_id, El};
 use crate::core::messages::{PortalView, Request, Response, SessionView, TenantView};
@@ -28,8 +28,8 @@ struct Popup {
     filters: BTreeMap<String, String>,
     /// A render is running; another was asked for meanwhile.
     rendering: bool,
-    /// The state last rendered (its JSON), to skip identical renders.
-    shown: Option<String>,
+    /// The answer last rendered, to skip identical renders.
+    shown: Option<Response>,
     /// The state last rendered, to fill tenant lists as the user types.
     last: Option<crate::core::messages::StateView>,
     dirty: bool,
@@ -78,14 +78,7 @@ pub fn start_popup() {
         }
     });
     // The time left is recomputed from absolute expiry times at every render.
-    let ticker = Closure::<dyn FnMut()>::new(|| spawn_local(tick()));
-    if let Some(window) = web_sys::window() {
-        let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
-            ticker.as_ref().unchecked_ref(),
-            20_000,
-        );
-    }
-    ticker.forget();
+    gloo_timers::callback::Interval::new(20_000, || spawn_local(tick())).forget();
     let on_change = Closure::<dyn FnMut()>::new(|| spawn_local(refresh()));
     match browser::storage_on_changed() {
         Ok(event) => event.add_listener(on_change.as_ref().unchecked_ref()),
@@ -122,15 +115,15 @@ async fn render_state(force: bool) {
         let context = POPUP
             .with(|p| p.borrow().context.clone())
             .unwrap_or_default();
-        let (response, shown) = ask_with_text(&Request::GetStateFor {
+        let response = ask(&Request::GetStateFor {
             tab_id: context.0,
             url: context.1,
         })
         .await;
-        let unchanged = !force && shown.is_some() && POPUP.with(|p| p.borrow().shown == shown);
+        let unchanged = !force && POPUP.with(|p| p.borrow().shown.as_ref() == Some(&response));
         if !unchanged {
             dom::report(render(&response));
-            POPUP.with(|p| p.borrow_mut().shown = shown);
+            POPUP.with(|p| p.borrow_mut().shown = Some(response));
         }
         let again = POPUP.with(|p| std::mem::take(&mut p.borrow_mut().dirty));
         if !again {
@@ -155,24 +148,24 @@ async fn context_tab() -> (Option<i32>, Option<String>) {
             .as_string()
             .is_some_and(|u| page(&u) == page(&own))
     };
-    let query = |filter: JsValue| async move {
+    let query = |filter: serde_json::Value| async move {
+        let Ok(filter) = browser::to_js(&filter) else {
+            return Vec::new();
+        };
         browser::call(&["tabs"], "query", &[filter])
             .await
             .ok()
             .and_then(|tabs| tabs.dyn_into::<js_sys::Array>().ok())
-            .map(|tabs| tabs.iter().collect::<Vec<JsValue>>())
+            .map(|tabs| tabs.iter().collect())
             .unwrap_or_default()
     };
-    let active = query(browser::object(&[
-        ("active", true.into()),
-        ("currentWindow", true.into()),
-    ]))
-    .await
-    .into_iter()
-    .find(|t| !mine(t));
+    let active = query(serde_json::json!({"active": true, "currentWindow": true}))
+        .await
+        .into_iter()
+        .find(|t| !mine(t));
     let chosen = match active {
         Some(tab) => Some(tab),
-        None => query(browser::object(&[]))
+        None => query(serde_json::json!({}))
             .await
             .into_iter()
             .filter(|t| !mine(t))
@@ -423,9 +416,7 @@ fn render(response: &Response) -> Result<(), JsValue> {
         // The portal of the tab in use first, then the others in the user's order.
         let active = state.active_origin.as_deref();
         let mut order: Vec<usize> = (0..state.portals.len()).collect();
-        crate::core::sort::sort_by_key(&mut order, |i| {
-            Some(state.portals[*i].origin.as_str()) != active
-        });
+        order.sort_by_key(|i| Some(state.portals[*i].origin.as_str()) != active);
         for index in order {
             let portal = &state.portals[index];
             let folded = folds[index];
