@@ -1,25 +1,23 @@
 #!/usr/bin/env bash
-# Builds the extension: release wasm, JS glue, size optimisation, then dist/chrome and
+# Builds the extension: both wasm modules with wasm-pack (release, size-optimised by the
+# wasm-opt named in Cargo.toml's [package.metadata.wasm-pack]), then dist/chrome and
 # dist/firefox (unpacked) and their .zip files. Assumes scripts/setup.sh ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/pkg
-PATH="$PWD/node_modules/.bin:$PATH"
-rm -rf "$out" && mkdir -p "$out/raw"
+# wasm-pack takes the wasm-bindgen and wasm-opt it finds on PATH (--mode no-install: it
+# never downloads one): the CLI pinned by setup.sh, and binaryen's wasm-opt from npm
+# (Debian's older wasm-opt produces modules that fail to instantiate).
+PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+rm -rf "$out" && mkdir -p "$out"
 
 # Two modules from one crate: the service worker's (jit_console) and the pages' (jit_pages),
 # so a page never loads the service and the worker never loads the pages.
 for part in worker:jit_console pages:jit_pages; do
   feature=${part%%:*} name=${part#*:}
-  cargo build --release --target wasm32-unknown-unknown -p jit-console \
-    --no-default-features --features "$feature"
-  cp target/wasm32-unknown-unknown/release/jit_console.wasm "$out/raw/$name.wasm"
-  wasm-bindgen --target web --no-typescript --out-dir "$out" "$out/raw/$name.wasm"
-  # binaryen from npm (>= 132): Debian's older wasm-opt produces modules that fail to instantiate.
-  # --low-memory-unused: Rust places no data below 1 KB; --zero-filled-memory: a new
-  # instance's memory is zeroed. Both true of these modules, and ~1 KB gzip smaller.
-  wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory \
-    "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+  wasm-pack --quiet build --target web --mode no-install --release --no-typescript --no-pack \
+    --out-dir "$out/$name" --out-name "$name" . -- --no-default-features --features "$feature"
+  cp "$out/$name/$name.js" "$out/$name/${name}_bg.wasm" "$out/"
 done
 
 for browser in chrome firefox; do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, and only what is missing (idempotent):
-# the wasm32 target, the wasm-bindgen CLI pinned to the crate's version, the npm tooling
+# the wasm32 target, the wasm-bindgen CLI pinned to the crate's version, wasm-pack, the npm tooling
 # from the committed lockfile, and Chromium + chromedriver from Debian's packages.
 # Usage: scripts/setup.sh [build|test]   (test also installs the browser)
 set -euo pipefail
@@ -20,6 +20,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_ver
   say "installing wasm-bindgen-cli $bindgen_version (a few minutes, once)"
   # Not --locked: one of its locked dependencies cannot be resolved from the registry.
   cargo install wasm-bindgen-cli --version "$bindgen_version" --force
+fi
+
+# wasm-pack builds both modules (scripts/build.sh), with --mode no-install: it uses the
+# wasm-bindgen above and npm's wasm-opt, and downloads nothing.
+wasm_pack_version=0.15.1
+if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$wasm_pack_version" ]; then
+  say "installing wasm-pack $wasm_pack_version (a few minutes, once)"
+  cargo install wasm-pack --version "$wasm_pack_version" --locked --force
 fi
 
 if [ -L node_modules ]; then
