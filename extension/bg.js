@@ -6,6 +6,8 @@ const ext = globalThis.browser ?? globalThis.chrome;
 const ready = init();
 const later = (run) => ready.then(run).catch(() => {});
 later(() => core.handleStartup());
+// The policy beside the stored state, not before it: the browser may take seconds to answer.
+later(() => core.handlePolicyChanged());
 
 ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
   ready.then(() => core.handleMessage(message, sender)).then(sendResponse, () => sendResponse(undefined));

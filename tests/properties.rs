@@ -357,6 +357,7 @@ fn run_sign_in(ops: Vec<SignInOp>) {
                     let tab = block_on(jit_console::service::Platform::open_tab(
                         platform,
                         "https://foreign.example/",
+                        true,
                     ))
                     .unwrap();
                     run_in_tab(&service, Request::Handoff { url }, tab);

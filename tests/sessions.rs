@@ -17,6 +17,8 @@ const ACME: &str = "https://acme.duplocloud.net";
 
 fn service_with_portal(url: &str, api_token: Option<&str>) -> Service<FakePlatform> {
     let service = Service::new(FakePlatform::default());
+    // As the worker does at start-up: the policy (none) is read beside the stored state.
+    block_on(service.on_policy_changed());
     {
         let mut portal = service.platform().portal.borrow_mut();
         portal.tokens.insert(
@@ -304,7 +306,7 @@ fn an_api_token_signs_in_without_the_portal_page() {
 }
 
 #[test]
-fn a_401_opens_one_authorization_tab_and_resumes_the_refresh() {
+fn a_401_in_a_background_refresh_opens_no_tab_and_sign_in_again_resumes() {
     // Signed in with an open portal tab's token, which the portal then revokes.
     let service = service_with_portal(ACME, None);
     service
@@ -316,6 +318,9 @@ fn a_401_opens_one_authorization_tab_and_resumes_the_refresh() {
     service.platform().page_tokens.borrow_mut().clear();
     service.platform().portal.borrow_mut().tokens.remove("good");
 
+    // The popup opened ten times: each refresh meets the 401. Nobody asked for a sign-in:
+    // no tab opens, the popup says the session ended.
+    let opened_before = service.platform().opened.borrow().len();
     for _ in 0..10 {
         run(
             &service,
@@ -326,10 +331,20 @@ fn a_401_opens_one_authorization_tab_and_resumes_the_refresh() {
     }
     assert_eq!(
         service.platform().opened.borrow().len(),
-        1,
-        "one authorization tab, not ten"
+        opened_before,
+        "a background refresh never opens a tab"
     );
+    let view = portal(&run(&service, Request::GetState), ACME);
+    assert_eq!(view.session, SessionView::SignedOut);
+    assert_eq!(
+        view.error,
+        Some(msg::PORTAL_SESSION_EXPIRED.with(["acme.duplocloud.net"]))
+    );
+    // The person clicks Sign in: one authorization page, in front.
+    sign_in(&service, ACME);
+    assert_eq!(service.platform().opened.borrow().len(), opened_before + 1);
     let (tab, port) = authorization_tab(&service);
+    assert_eq!(service.platform().focused.get(), Some(tab));
 
     service.platform().portal.borrow_mut().tokens.insert(
         "fresh".into(),
@@ -592,6 +607,7 @@ fn staying_signed_in_moves_the_session_to_disk_and_back() {
         portal(&run(&restarted, Request::GetState), ACME).session,
         SessionView::Active { .. }
     ));
+    block_on(restarted.on_policy_changed());
 
     run(
         &restarted,

@@ -358,6 +358,7 @@ fn the_policy_adds_portals_the_user_cannot_remove_and_fixes_settings() {
             "settings": {"autoRenew": false}
         }),
     );
+    block_on(service.on_policy_changed());
     let before = state(&service);
     assert!(before.portals[0].managed);
     assert_eq!(before.managed_settings, ["autoRenew"]);

@@ -299,7 +299,14 @@ pub struct Consoles {
     pub notified: BTreeSet<String>,
     /// Identities whose last renewal failed, and when to try again.
     pub retries: BTreeMap<String, Retry>,
+    /// When each tab was last signed in again from the console's expired page.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub expired_resigned: BTreeMap<TabId, u64>,
 }
+
+/// The console's expired page signs a tab in again at most this often: a console that keeps
+/// sending the tab back there does not make a request loop.
+pub const EXPIRED_PAGE_INTERVAL_MS: u64 = 20_000;
 
 /// Tab group colours (Chrome), for a stable colour per identity.
 pub const GROUP_COLOURS: &[&str] = &[
@@ -456,7 +463,21 @@ impl Consoles {
 
     /// A tab closed.
     pub fn tab_closed(&mut self, tab: TabId) -> bool {
+        self.expired_resigned.remove(&tab);
         self.tabs.remove(&tab).is_some()
+    }
+
+    /// Whether `tab`, on the console's expired page, may be signed in again now (at most
+    /// once per [`EXPIRED_PAGE_INTERVAL_MS`]); a yes is recorded.
+    pub fn may_resign_expired_tab(&mut self, tab: TabId, now_ms: u64) -> bool {
+        let allowed = self
+            .expired_resigned
+            .get(&tab)
+            .is_none_or(|at| now_ms >= at + EXPIRED_PAGE_INTERVAL_MS);
+        if allowed {
+            self.expired_resigned.insert(tab, now_ms);
+        }
+        allowed
     }
 
     /// The identity of a console tab.
@@ -547,6 +568,18 @@ impl Consoles {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_expired_page_signs_a_tab_in_at_most_every_20_seconds() {
+        let mut consoles = Consoles::default();
+        let t0 = 1_800_000_000_000;
+        assert!(consoles.may_resign_expired_tab(7, t0));
+        assert!(!consoles.may_resign_expired_tab(7, t0 + 19_999));
+        assert!(consoles.may_resign_expired_tab(8, t0 + 1), "per tab");
+        assert!(consoles.may_resign_expired_tab(7, t0 + 20_000));
+        consoles.tab_closed(7);
+        assert!(!consoles.expired_resigned.contains_key(&7));
+    }
+
     use super::*;
     use crate::core::secret::Secret;
 

@@ -28,6 +28,9 @@ pub enum Event {
     StateLoaded,
     /// The start-up's schedule is done (renewals due, alarm, badge).
     StartupDone,
+    /// The administrator's policy (`storage.managed`) was read and applied: at start-up it
+    /// comes beside the stored state, not before it.
+    PolicyApplied,
     /// A page's request arrived (`request`: its `type`).
     Request {
         /// The request's `type`.

@@ -29,8 +29,51 @@ pub const HANDOFF_PAGE: &str = "handoff.html";
 /// reaches the network).
 pub const PORT_RANGE: std::ops::Range<u32> = 20_000..60_000;
 
+/// After an authorization page was opened for a portal, no other opens by itself for this
+/// long, whatever fails (as `duplo-jit` 0.5.12's `DUPLO_JIT_AUTH_COOLDOWN`): no tab storm.
+/// Only the person's own **Sign in** click is not held back.
+pub const AUTHORIZE_COOLDOWN_MS: u64 = 60_000;
+/// A portal is signed in again after a 401 (quietly, or with a page) at most this often.
+pub const RESIGN_INTERVAL_MS: u64 = 60_000;
+/// How many refused tokens a portal remembers (by fingerprint).
+const REFUSED_AT_MOST: usize = 8;
+
 /// A browser tab id.
 pub type TabId = i32;
+
+/// Who asked for the work that met a 401: it decides whether a tab may open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Initiator {
+    /// A person, just now: a tenant click, Sign in, a menu entry, the omnibox, a shortcut.
+    Person,
+    /// Nobody just now: a refresh when the popup opens, a revalidation. Never opens a tab.
+    Background,
+    /// The automatic renewal of open consoles: may open one authorization page, in the
+    /// background, with a notification to bring it forward.
+    Renewal,
+}
+
+/// How to sign in again after a 401.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reauthorize {
+    /// Not now: the 401 was for an old token, an API token was refused (the person must
+    /// replace it), a sign-in is already pending, or the portal was signed in again too
+    /// recently. What a person asked for waits for their next sign-in.
+    Nothing,
+    /// Only without a page: an open, logged-in portal tab's token (never a refused one).
+    Quietly,
+    /// Quietly if that works, else through the portal's authorization page: in front for
+    /// a person (`focus`), in the background for a renewal.
+    WithPage {
+        /// Whether the page comes to the front.
+        focus: bool,
+    },
+}
+
+/// A refused token's fingerprint: enough to know it again, nothing to use it with.
+fn fingerprint(token: &Secret) -> String {
+    format!("{:016x}", super::consoles::fnv1a(token.expose()))
+}
 
 /// Where the session's token came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,6 +153,20 @@ pub struct PortalSession {
     pub error: Option<UserText>,
     /// What resumes after the next successful sign-in.
     pub waiting: Vec<Waiting>,
+    /// Fingerprints of the tokens the portal answered 401 to, newest last: none of them is
+    /// accepted again (an open portal tab may still hold one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<String>,
+    /// When an authorization page was last opened for this portal ([`AUTHORIZE_COOLDOWN_MS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorize_opened_ms: Option<u64>,
+    /// When the last sign-in after a 401 started ([`RESIGN_INTERVAL_MS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resigned_ms: Option<u64>,
+    /// A renewal wanted the authorization page while the cooldown held it back: it opens
+    /// once the cooldown is over ([`Sessions::deferred_page_due`]), once.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub page_deferred: bool,
 }
 
 /// All portals' sessions, by portal origin.
@@ -298,6 +355,9 @@ impl Sessions {
             token_received: false,
         });
         entry.error = None;
+        // Recorded before the page opens: the cooldown holds even if the worker stops now.
+        entry.authorize_opened_ms = Some(now_ms);
+        entry.page_deferred = false;
         SignInStart::Open(SignInPlan {
             authorize_url: authorize_url(portal, port),
             port,
@@ -382,11 +442,21 @@ impl Sessions {
         entry.waiting.clear();
     }
 
-    /// A portal call answered 401 with `token`. Marks the session expired and decides
-    /// whether to sign in again: an API token cannot be renewed (the user must replace it);
-    /// a token that is no longer the current one (a newer session exists) changes nothing.
-    /// Returns whether a new sign-in should start.
-    pub fn unauthorized(&mut self, origin: &str, token: &Secret) -> bool {
+    /// A portal call answered 401 with `token`, for `work` that `initiator` asked for.
+    /// The token is never accepted again; the session, if it was this token's, ends with a
+    /// sentence; and the answer says how to sign in again, if at all. An API token cannot be
+    /// renewed (the person must replace it). Work a person or a renewal asked for waits for
+    /// the next sign-in; background work does not (it runs again on its own).
+    pub fn unauthorized(
+        &mut self,
+        origin: &str,
+        token: &Secret,
+        work: Waiting,
+        initiator: Initiator,
+        now_ms: u64,
+    ) -> Reauthorize {
+        self.refuse(origin, token);
+        let host = origin.split_once("://").map_or(origin, |(_, host)| host);
         let entry = self.entry(origin);
         match &entry.session {
             Session::Active(active) if &active.token == token => {
@@ -394,14 +464,82 @@ impl Sessions {
                     entry.session = Session::SignedOut;
                     entry.error = Some(msg::API_TOKEN_REJECTED.text());
                     entry.waiting.clear();
-                    false
-                } else {
-                    entry.session = Session::SignedOut;
-                    true
+                    return Reauthorize::Nothing;
                 }
+                entry.session = Session::SignedOut;
+                entry.error = Some(msg::PORTAL_SESSION_EXPIRED.with([host]));
             }
-            _ => false,
+            // A newer session answers for itself.
+            Session::Active(_) => return Reauthorize::Nothing,
+            // The sign-in under way resumes the work.
+            Session::SigningIn(_) => {
+                if initiator != Initiator::Background {
+                    self.wait_for_sign_in(origin, work);
+                }
+                return Reauthorize::Nothing;
+            }
+            Session::SignedOut => {}
         }
+        if initiator != Initiator::Background {
+            self.wait_for_sign_in(origin, work);
+        }
+        let entry = self.entry(origin);
+        let since = |at: Option<u64>, interval: u64| at.is_none_or(|at| now_ms >= at + interval);
+        let page_allowed = since(entry.authorize_opened_ms, AUTHORIZE_COOLDOWN_MS);
+        let resign_allowed = since(entry.resigned_ms, RESIGN_INTERVAL_MS);
+        if initiator == Initiator::Renewal && !(page_allowed && resign_allowed) {
+            // The renewal still needs its page: it opens once the cooldown is over.
+            entry.page_deferred = true;
+        }
+        if !resign_allowed {
+            return Reauthorize::Nothing;
+        }
+        entry.resigned_ms = Some(now_ms);
+        match initiator {
+            Initiator::Background => Reauthorize::Quietly,
+            _ if !page_allowed => Reauthorize::Quietly,
+            Initiator::Person => Reauthorize::WithPage { focus: true },
+            Initiator::Renewal => Reauthorize::WithPage { focus: false },
+        }
+    }
+
+    /// Remembers that the portal refused `token` (401): it is never accepted again.
+    pub fn refuse(&mut self, origin: &str, token: &Secret) {
+        let refused = &mut self.entry(origin).refused;
+        let print = fingerprint(token);
+        if !refused.contains(&print) {
+            refused.push(print);
+            if refused.len() > REFUSED_AT_MOST {
+                refused.remove(0);
+            }
+        }
+    }
+
+    /// Whether the portal refused `token` before.
+    pub fn is_refused(&self, origin: &str, token: &Secret) -> bool {
+        self.portals
+            .get(origin)
+            .is_some_and(|p| p.refused.contains(&fingerprint(token)))
+    }
+
+    /// Whether a renewal's authorization page, held back by the cooldown, is due now (and
+    /// no sign-in is pending).
+    pub fn deferred_page_due(&self, origin: &str, now_ms: u64) -> bool {
+        self.portals.get(origin).is_some_and(|p| {
+            p.page_deferred && !matches!(p.session, Session::SigningIn(_) | Session::Active(_))
+        }) && self.may_open_authorize_page(origin, false, now_ms)
+    }
+
+    /// Whether an authorization page may open for `origin` now: always for the person's own
+    /// Sign in click (`explicit`), otherwise not within [`AUTHORIZE_COOLDOWN_MS`] of the
+    /// last one.
+    pub fn may_open_authorize_page(&self, origin: &str, explicit: bool, now_ms: u64) -> bool {
+        explicit
+            || self
+                .portals
+                .get(origin)
+                .and_then(|p| p.authorize_opened_ms)
+                .is_none_or(|at| now_ms >= at + AUTHORIZE_COOLDOWN_MS)
     }
 
     /// Queues work to resume after the next sign-in (once).
@@ -463,8 +601,22 @@ impl Sessions {
     }
 
     /// Signs out of `origin`.
+    ///
+    /// The fingerprints of refused tokens and the authorization cooldown stay: signing out
+    /// and in again must not bring back a token the portal refused, nor a tab storm.
     pub fn sign_out(&mut self, origin: &str) {
-        self.portals.remove(origin);
+        if let Some(portal) = self.portals.remove(origin) {
+            if !portal.refused.is_empty() || portal.authorize_opened_ms.is_some() {
+                self.portals.insert(
+                    origin.to_owned(),
+                    PortalSession {
+                        refused: portal.refused,
+                        authorize_opened_ms: portal.authorize_opened_ms,
+                        ..PortalSession::default()
+                    },
+                );
+            }
+        }
     }
 
     /// The earliest deadline of a pending attempt, for the alarm.
@@ -640,9 +792,16 @@ mod tests {
         );
 
         // Ten calls fail with 401 at once: only the first one asks for a new sign-in.
-        sessions.wait_for_sign_in(&handoff.origin, Waiting::RefreshTenants);
         let restarts = (0..10)
-            .filter(|_| sessions.unauthorized(&handoff.origin, &handoff.token))
+            .filter(|_| {
+                sessions.unauthorized(
+                    &handoff.origin,
+                    &handoff.token,
+                    Waiting::RefreshTenants,
+                    Initiator::Person,
+                    T0,
+                ) != Reauthorize::Nothing
+            })
             .count();
         assert_eq!(restarts, 1);
         assert!(matches!(
@@ -666,7 +825,17 @@ mod tests {
             user(),
             T0,
         );
-        assert!(!sessions.unauthorized(&origin, &Secret::new("old")));
+        let old = Secret::new("old");
+        assert_eq!(
+            sessions.unauthorized(
+                &origin,
+                &old,
+                Waiting::RefreshTenants,
+                Initiator::Person,
+                T0
+            ),
+            Reauthorize::Nothing
+        );
         assert!(sessions.active(&origin).is_some());
     }
 
@@ -681,10 +850,165 @@ mod tests {
             user(),
             T0,
         );
-        assert!(!sessions.unauthorized(&origin, &Secret::new("api")));
+        let api = Secret::new("api");
+        assert_eq!(
+            sessions.unauthorized(
+                &origin,
+                &api,
+                Waiting::RefreshTenants,
+                Initiator::Person,
+                T0
+            ),
+            Reauthorize::Nothing
+        );
         assert_eq!(
             sessions.get(&origin).error,
             Some(msg::API_TOKEN_REJECTED.text())
+        );
+    }
+
+    fn active(sessions: &mut Sessions, token: &str, at: u64) -> Secret {
+        let token = Secret::new(token);
+        sessions.activate(
+            portal().origin(),
+            token.clone(),
+            TokenSource::PortalTab,
+            user(),
+            at,
+        );
+        token
+    }
+
+    #[test]
+    fn background_work_never_opens_a_page_and_does_not_wait() {
+        let mut sessions = Sessions::default();
+        let origin = portal().origin().to_owned();
+        let token = active(&mut sessions, "tab-token", T0);
+        let decision = sessions.unauthorized(
+            &origin,
+            &token,
+            Waiting::RefreshTenants,
+            Initiator::Background,
+            T0,
+        );
+        assert_eq!(decision, Reauthorize::Quietly);
+        let entry = sessions.get(&origin);
+        assert_eq!(entry.session, Session::SignedOut);
+        assert_eq!(
+            entry.error,
+            Some(msg::PORTAL_SESSION_EXPIRED.with(["acme.duplocloud.net"]))
+        );
+        assert!(entry.waiting.is_empty());
+        assert!(sessions.is_refused(&origin, &token));
+    }
+
+    #[test]
+    fn a_person_gets_one_page_in_front_a_renewal_one_behind_then_the_cooldown_holds() {
+        let origin = portal().origin().to_owned();
+        let open = |key: &str| {
+            Waiting::Renew(crate::core::consoles::ConsoleKey {
+                origin: portal().origin().to_owned(),
+                role: crate::core::consoles::Role::Tenant {
+                    id: key.into(),
+                    name: key.into(),
+                },
+            })
+        };
+
+        let mut person = Sessions::default();
+        let token = active(&mut person, "t1", T0);
+        assert_eq!(
+            person.unauthorized(&origin, &token, open("dev01"), Initiator::Person, T0),
+            Reauthorize::WithPage { focus: true }
+        );
+        assert_eq!(person.get(&origin).waiting, vec![open("dev01")]);
+
+        let mut renewal = Sessions::default();
+        let token = active(&mut renewal, "t1", T0);
+        assert_eq!(
+            renewal.unauthorized(&origin, &token, open("dev01"), Initiator::Renewal, T0),
+            Reauthorize::WithPage { focus: false }
+        );
+        // The page opened (recorded before the tab exists); the user authorized at once, and
+        // the new token failed too: for 60 s no second page opens, whatever fails.
+        assert!(matches!(
+            renewal.begin_sign_in(&portal(), 3, T0 + 1_000),
+            SignInStart::Open(_)
+        ));
+        for (at, initiator) in [
+            (T0 + 3_000, Initiator::Person),
+            (T0 + 59_000, Initiator::Renewal),
+        ] {
+            let token = active(&mut renewal, "t3", at);
+            let decision = renewal.unauthorized(&origin, &token, open("qa"), initiator, at);
+            assert_ne!(decision, Reauthorize::WithPage { focus: true });
+            assert_ne!(decision, Reauthorize::WithPage { focus: false });
+        }
+        assert!(!renewal.may_open_authorize_page(&origin, false, T0 + 60_999));
+        assert!(renewal.may_open_authorize_page(&origin, true, T0 + 60_999));
+        assert!(renewal.may_open_authorize_page(&origin, false, T0 + 61_000));
+        assert!(renewal.is_refused(&origin, &Secret::new("t3")));
+        // The renewal's page waits for the cooldown, then is due (once).
+        assert!(!renewal.deferred_page_due(&origin, T0 + 59_000));
+        assert!(renewal.deferred_page_due(&origin, T0 + 61_000));
+        // A minute on, a renewal may open one page again.
+        let token = active(&mut renewal, "t4", T0 + 61_500);
+        assert_eq!(
+            renewal.unauthorized(&origin, &token, open("qa"), Initiator::Renewal, T0 + 61_500),
+            Reauthorize::WithPage { focus: false }
+        );
+    }
+
+    #[test]
+    fn re_sign_ins_after_a_401_are_rate_limited_and_refused_tokens_never_return() {
+        // A portal that answers GetUserRoleInfo but 401 elsewhere, and a portal tab that
+        // keeps the same token: each round is refresh -> 401 -> quiet sign-in with the tab's
+        // token. The token is refused after the first 401, and a second re-sign-in within
+        // the interval is not started at all.
+        let mut sessions = Sessions::default();
+        let origin = portal().origin().to_owned();
+        let stale = active(&mut sessions, "stale", T0);
+        let first = sessions.unauthorized(
+            &origin,
+            &stale,
+            Waiting::RefreshTenants,
+            Initiator::Background,
+            T0,
+        );
+        assert_eq!(first, Reauthorize::Quietly);
+        assert!(sessions.is_refused(&origin, &stale));
+        // Another token (the user logged in again in the portal tab) fails at once too.
+        let other = active(&mut sessions, "other", T0 + 100);
+        assert_eq!(
+            sessions.unauthorized(
+                &origin,
+                &other,
+                Waiting::RefreshTenants,
+                Initiator::Background,
+                T0 + 200,
+            ),
+            Reauthorize::Nothing
+        );
+        let later = active(&mut sessions, "later", T0 + RESIGN_INTERVAL_MS);
+        assert_eq!(
+            sessions.unauthorized(
+                &origin,
+                &later,
+                Waiting::RefreshTenants,
+                Initiator::Background,
+                T0 + RESIGN_INTERVAL_MS,
+            ),
+            Reauthorize::Quietly
+        );
+        // Signing out keeps what was refused.
+        sessions.sign_out(&origin);
+        assert!(sessions.is_refused(&origin, &stale) && sessions.is_refused(&origin, &later));
+        assert_eq!(sessions.get(&origin).session, Session::SignedOut);
+        // Only fingerprints are kept, never a token.
+        let stored = serde_json::to_string(&sessions).unwrap();
+        assert!(
+            !stored.contains("stale") && !stored.contains("later"),
+            "{stored}"
         );
     }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use futures_channel::oneshot;
 use futures_util::future::{FutureExt, Shared};
 
-use super::{find, Area, Platform, Service, CONSOLES_KEY};
+use super::{find, Area, PageMode, Platform, Service, CONSOLES_KEY};
 use crate::core::aws::{self, JitCredentials, Partition};
 use crate::core::config::Portal;
 use crate::core::consoles::{
@@ -15,7 +15,7 @@ use crate::core::consoles::{
 use crate::core::copy::{self, CopyFormat};
 use crate::core::portal_api::{self, ApiError, ApiReply, ApiRequest, Endpoint};
 use crate::core::secret::Secret;
-use crate::core::session::Waiting;
+use crate::core::session::{Initiator, Waiting};
 use crate::core::text::{msg, UserText};
 use crate::service::platform::ConsolePlacement;
 
@@ -107,7 +107,7 @@ impl<P: Platform> Service<P> {
                 s.wait_for_sign_in(origin, Waiting::OpenConsole(Box::new(open.clone())))
             });
             self.save_sessions().await;
-            Box::pin(self.sign_in(portal, true)).await;
+            Box::pin(self.sign_in(portal, PageMode::Front)).await;
             return Ok(());
         };
         if !open.new_tab && open.destination == Destination::Home {
@@ -245,12 +245,19 @@ impl<P: Platform> Service<P> {
         otp: Option<Secret>,
     ) -> Result<Option<LiveCredentials>, UserText> {
         let work = Waiting::OpenConsole(Box::new(open.clone()));
-        self.credentials_waiting(portal, open, token, otp, work, false)
+        self.credentials_waiting(portal, open, token, otp, work, false, Initiator::Person)
             .await
     }
 
-    /// As [`Self::credentials`], with `work` as what waits if the portal session expired;
-    /// `fresh` skips the cache (the credentials held meanwhile stay until new ones arrive).
+    /// As [`Self::credentials`], with `work` as what waits if the portal session expired
+    /// (asked for by `initiator`); `fresh` skips the cache (the credentials held meanwhile
+    /// stay until new ones arrive).
+    ///
+    /// A 401 is handled only after the request that met it has settled (its flight is off
+    /// the board and its followers answered): the sign-in it starts may resume work for the
+    /// same identity, which then asks the portal itself instead of waiting on this request,
+    /// which would be waiting on it.
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn credentials_waiting(
         &self,
         portal: &Portal,
@@ -259,6 +266,7 @@ impl<P: Platform> Service<P> {
         otp: Option<Secret>,
         work: Waiting,
         fresh: bool,
+        initiator: Initiator,
     ) -> Result<Option<LiveCredentials>, UserText> {
         let id = open.key.id();
         let cached = self.with_consoles(|c| c.live(&open.key, self.platform.now_ms()).cloned());
@@ -268,9 +276,14 @@ impl<P: Platform> Service<P> {
         let existing = self.flights.borrow().get(&id).cloned();
         if let Some(flight) = existing {
             let host = portal.url.host();
-            return flight
+            let result = flight
                 .await
                 .unwrap_or_else(|_| Err(msg::PORTAL_UNREACHABLE.with([host])));
+            if matches!(result, Ok(None)) {
+                // The same 401: this work waits for the same sign-in.
+                self.unauthorized(portal, token, work, initiator).await;
+            }
+            return result;
         }
         let (landed, flight) = oneshot::channel();
         self.flights
@@ -280,10 +293,13 @@ impl<P: Platform> Service<P> {
             flights: &self.flights,
             id,
         };
-        let result = self.fetch_credentials(portal, open, token, otp, work).await;
+        let result = self.fetch_credentials(portal, open, token, otp).await;
         drop(boarding);
         // Nobody waiting is fine.
         let _ = landed.send(result.clone());
+        if matches!(result, Ok(None)) {
+            self.unauthorized(portal, token, work, initiator).await;
+        }
         result
     }
 
@@ -293,7 +309,6 @@ impl<P: Platform> Service<P> {
         open: &OpenConsole,
         token: &Secret,
         otp: Option<Secret>,
-        work: Waiting,
     ) -> Result<Option<LiveCredentials>, UserText> {
         let host = portal.url.host();
         let endpoint = match &open.key.role {
@@ -336,10 +351,8 @@ impl<P: Platform> Service<P> {
                 self.save_consoles().await;
                 Ok(Some(live))
             }
-            Err(ApiError::Unauthorized) => {
-                self.unauthorized(portal, token, work).await;
-                Ok(None)
-            }
+            // The caller handles it once this request has settled.
+            Err(ApiError::Unauthorized) => Ok(None),
             Err(e) => Err(aws::credentials_error_text(&e, host)),
         }
     }
@@ -376,7 +389,7 @@ impl<P: Platform> Service<P> {
         };
         let work = Waiting::OpenConsole(Box::new(open.clone()));
         let live = self
-            .credentials_waiting(portal, &open, &token, otp, work, fresh)
+            .credentials_waiting(portal, &open, &token, otp, work, fresh, Initiator::Person)
             .await?
             .ok_or_else(expired)?;
         Ok((open, live))

@@ -176,6 +176,8 @@ pub struct FakePlatform {
     pub storage: RefCell<BTreeMap<(Area, String), serde_json::Value>>,
     /// Makes storage writes fail.
     pub storage_failing: Cell<bool>,
+    /// Makes `storage.managed` reads never answer (Chromium can take seconds after a start).
+    pub managed_hangs: Cell<bool>,
     /// The portal behind every `fetch`.
     pub portal: RefCell<FakePortal>,
     /// Every request made, with its token.
@@ -189,6 +191,8 @@ pub struct FakePlatform {
     pub opened: RefCell<Vec<String>>,
     /// The last focused tab.
     pub focused: Cell<Option<TabId>>,
+    /// Tabs opened without the focus (behind the one in use), in order.
+    pub opened_behind: RefCell<Vec<TabId>>,
     next_tab: Cell<TabId>,
     /// Session rules by id.
     pub rules: RefCell<BTreeMap<i32, serde_json::Value>>,
@@ -229,11 +233,13 @@ impl Default for FakePlatform {
             random: Cell::new(12_345),
             storage: RefCell::default(),
             storage_failing: Cell::new(false),
+            managed_hangs: Cell::new(false),
             portal: RefCell::default(),
             requests: RefCell::default(),
             alarms_at_request: RefCell::default(),
             tabs: RefCell::default(),
             opened: RefCell::default(),
+            opened_behind: RefCell::default(),
             focused: Cell::new(None),
             next_tab: Cell::new(100),
             rules: RefCell::default(),
@@ -308,6 +314,9 @@ impl Platform for FakePlatform {
         area: Area,
         key: &str,
     ) -> Result<Option<T>, PlatformError> {
+        if area == Area::Managed && self.managed_hangs.get() {
+            std::future::pending::<()>().await;
+        }
         let value = self.storage.borrow().get(&(area, key.to_owned())).cloned();
         Ok(value.and_then(|value| serde_json::from_value(value).ok()))
     }
@@ -366,7 +375,7 @@ impl Platform for FakePlatform {
         url: &Secret,
         placement: &ConsolePlacement,
     ) -> Result<(TabId, Option<i32>), PlatformError> {
-        let tab = self.open_tab(url.expose()).await?;
+        let tab = self.open_tab(url.expose(), placement.active).await?;
         if let Some(landed) = self.lands_at.borrow().clone() {
             self.tabs.borrow_mut().insert(tab, landed);
         }
@@ -412,6 +421,12 @@ impl Platform for FakePlatform {
         self.notifications.borrow_mut().remove(id);
     }
 
+    async fn prompt(&self, id: &str, message: &crate::core::text::UserText) {
+        self.notifications
+            .borrow_mut()
+            .insert(id.to_owned(), (String::new(), message.english()));
+    }
+
     async fn notice(&self, message: &crate::core::text::UserText) {
         self.notices.borrow_mut().push(message.english());
     }
@@ -438,12 +453,16 @@ impl Platform for FakePlatform {
         }
     }
 
-    async fn open_tab(&self, url: &str) -> Result<TabId, PlatformError> {
+    async fn open_tab(&self, url: &str, active: bool) -> Result<TabId, PlatformError> {
         let id = self.next_tab.get();
         self.next_tab.set(id + 1);
         self.tabs.borrow_mut().insert(id, url.to_owned());
         self.opened.borrow_mut().push(url.to_owned());
-        self.focused.set(Some(id));
+        if active {
+            self.focused.set(Some(id));
+        } else {
+            self.opened_behind.borrow_mut().push(id);
+        }
         Ok(id)
     }
 

@@ -21,7 +21,9 @@ use crate::core::consoles::{ConsoleKey, Consoles, Role};
 use crate::core::messages::{PortalView, Request, Response, SessionView, StateView, TenantView};
 use crate::core::portal_api::{self, ApiError, ApiRequest, Endpoint, Tenant, UserInfo};
 use crate::core::secret::Secret;
-use crate::core::session::{self, Session, Sessions, SignInStart, TabId, TokenSource, Waiting};
+use crate::core::session::{
+    self, Initiator, Reauthorize, Session, Sessions, SignInStart, TabId, TokenSource, Waiting,
+};
 use crate::core::text::{msg, UserText};
 pub use platform::{Area, ConsolePlacement, Platform, PlatformError, TabInfo};
 pub use renewal::{RENEWAL_ALARM, RESUME_AFTER_MS};
@@ -33,6 +35,8 @@ const SESSIONS_KEY: &str = "sessions";
 const CONSOLES_KEY: &str = "consoles";
 /// Under which `storage.managed` holds the policy: the whole area (see `managed_schema.json`).
 pub const POLICY_KEY: &str = "";
+/// `storage.session` key changed when a policy was applied, so the pages render again.
+const POLICY_APPLIED_KEY: &str = "policyApplied";
 
 /// Who sent a request: the worker passes what the browser says about the sender.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -66,6 +70,9 @@ pub struct Service<P> {
     tenants: RefCell<BTreeMap<String, TenantCache>>,
     renewing: RefCell<BTreeSet<String>>,
     menu_sync: surfaces::MenuSync,
+    /// The administrator's policy once read (`Some(None)`: there is none). Until then the
+    /// service answers from what it stored and does nothing a policy could forbid.
+    policy: RefCell<Option<Option<serde_json::Value>>>,
 }
 
 impl<P: Platform> Service<P> {
@@ -81,6 +88,7 @@ impl<P: Platform> Service<P> {
             tenants: RefCell::new(BTreeMap::new()),
             renewing: RefCell::new(BTreeSet::new()),
             menu_sync: surfaces::MenuSync::default(),
+            policy: RefCell::new(None),
         }
     }
 
@@ -253,20 +261,56 @@ impl<P: Platform> Service<P> {
         }
     }
 
-    /// The administrator's policy changed: read it again.
+    /// Reads the administrator's policy (`storage.managed`) and applies it: at start-up,
+    /// beside [`Self::load_state`] rather than before it (the browser may take seconds to
+    /// answer, and the pages are answered from storage meanwhile), and at every change.
+    ///
+    /// Until it is known nothing a policy can forbid is done: sessions are kept in memory
+    /// only. Once known, they go where the settings then say (and leave the other area).
     pub async fn on_policy_changed(&self) {
+        let policy = self
+            .platform
+            .get::<serde_json::Value>(Area::Managed, POLICY_KEY)
+            .await
+            .ok()
+            .flatten();
+        *self.policy.borrow_mut() = Some(policy);
         *self.config.borrow_mut() = None;
         if self.load().await.is_ok() {
+            self.settle_sessions_area().await;
             self.schedule().await;
             self.sync_menus().await;
+            // The pages follow storage: this tells them the policy's portals and settings
+            // are in what they show now.
+            let _ = self
+                .platform
+                .set(Area::Session, POLICY_APPLIED_KEY, &self.platform.now_ms())
+                .await;
         }
     }
 
+    /// Whether the policy was read (tests and the diagnostics ask).
+    pub fn policy_known(&self) -> bool {
+        self.policy.borrow().is_some()
+    }
+
     /// A notification was clicked: `button` 0 renews, 1 dismisses; None (the body) renews.
+    ///
+    /// The notification of an authorization page opened behind the person's work brings
+    /// that page forward.
     pub async fn on_notification(&self, id: &str, button: Option<u32>) {
-        if self.load().await.is_ok() {
-            self.notification_clicked(id, button).await;
+        if self.load().await.is_err() {
+            return;
         }
+        if let Some(origin) = id.strip_prefix("authorize|") {
+            self.platform.clear_notification(id).await;
+            let tab = self.with_sessions(|s| s.attempt(origin).and_then(|a| a.tab_id));
+            if let Some(tab) = tab {
+                let _ = self.platform.focus_tab(tab).await;
+            }
+            return;
+        }
+        self.notification_clicked(id, button).await;
     }
 
     /// A tab was closed: a pending sign-in in it ends.
@@ -340,16 +384,18 @@ impl<P: Platform> Service<P> {
     ) -> Result<(), UserText> {
         let portal = find(config, origin).ok_or_else(|| msg::PORTAL_NOT_FOUND.text())?;
         // A quiet attempt only helps a portal that has no session at all.
-        if may_open_page || self.with_sessions(|s| s.get(origin).session == Session::SignedOut) {
-            self.sign_in(&portal, may_open_page).await;
+        if may_open_page {
+            self.sign_in(&portal, PageMode::Explicit).await;
+        } else if self.with_sessions(|s| s.get(origin).session == Session::SignedOut) {
+            self.sign_in(&portal, PageMode::Never).await;
         }
         Ok(())
     }
 
     /// Signs in to `portal`: with its API token if it has one; else with the token of an
-    /// open, logged-in portal tab (no clicks); else, when `may_open_page`, through the
-    /// portal's authorization page.
-    async fn sign_in(&self, portal: &Portal, may_open_page: bool) {
+    /// open, logged-in portal tab (no clicks; never a token the portal refused); else, as
+    /// `page` allows, through the portal's authorization page.
+    pub(super) async fn sign_in(&self, portal: &Portal, page: PageMode) {
         let origin = portal.url.origin();
         if let Some(token) = &portal.api_token {
             match self.validate(portal, token).await {
@@ -371,25 +417,50 @@ impl<P: Platform> Service<P> {
         let pending = self.with_sessions(|s| s.attempt(origin).cloned());
         if pending.is_none() {
             for token in self.platform.portal_page_tokens(origin).await {
-                if let Ok(user) = self.validate(portal, &token).await {
-                    self.signed_in(portal, token, TokenSource::PortalTab, user)
-                        .await;
-                    return;
+                if self.with_sessions(|s| s.is_refused(origin, &token)) {
+                    continue;
+                }
+                match self.validate(portal, &token).await {
+                    Ok(user) => {
+                        self.signed_in(portal, token, TokenSource::PortalTab, user)
+                            .await;
+                        return;
+                    }
+                    Err(ApiError::Unauthorized) => {
+                        self.with_sessions(|s| s.refuse(origin, &token));
+                    }
+                    Err(_) => {}
                 }
             }
         }
-        if may_open_page {
-            self.start_handoff(portal).await;
+        if page != PageMode::Never {
+            self.start_handoff(portal, page).await;
         }
     }
 
-    async fn start_handoff(&self, portal: &Portal) {
+    async fn start_handoff(&self, portal: &Portal, page: PageMode) {
         let origin = portal.url.origin();
         let (now, random) = (self.platform.now_ms(), self.platform.random_u32());
+        let allowed = self
+            .with_sessions(|s| s.may_open_authorize_page(origin, page == PageMode::Explicit, now));
+        let pending =
+            self.with_sessions(|s| s.attempt(origin).is_some_and(|a| now < a.deadline_ms));
+        if !allowed && !pending {
+            // No tab storm: the last authorization page for this portal opened under a
+            // minute ago. What waits resumes after the person's next sign-in.
+            self.with_sessions(|s| {
+                s.set_error(
+                    origin,
+                    Some(msg::AUTHORIZE_COOLDOWN.with([portal.url.host()])),
+                )
+            });
+            self.save_sessions().await;
+            return;
+        }
         let start = self.with_sessions(|s| s.begin_sign_in(&portal.url, random, now));
         let plan = match start {
             SignInStart::AlreadyPending(tab) => {
-                if let Some(tab) = tab {
+                if let (Some(tab), true) = (tab, page.focuses()) {
                     let _ = self.platform.focus_tab(tab).await;
                 }
                 return;
@@ -397,7 +468,11 @@ impl<P: Platform> Service<P> {
             SignInStart::Open(plan) => plan,
         };
         self.save_sessions().await;
-        let tab = match self.platform.open_tab(&plan.authorize_url).await {
+        let tab = match self
+            .platform
+            .open_tab(&plan.authorize_url, page.focuses())
+            .await
+        {
             Ok(tab) => tab,
             Err(_) => {
                 self.with_sessions(|s| {
@@ -413,6 +488,24 @@ impl<P: Platform> Service<P> {
         if self.platform.add_session_rule(rule).await.is_err() {
             self.platform.close_tab(tab).await;
             self.with_sessions(|s| s.fail_sign_in(origin, msg::STORAGE_FAILED.text()));
+        } else if !page.focuses() {
+            // Opened behind the person's work: a notification says why, and brings it forward.
+            let names = self.with_sessions(|s| {
+                s.get(origin)
+                    .waiting
+                    .iter()
+                    .find_map(|w| match w {
+                        Waiting::Renew(key) => Some(key.label()),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| portal.display_name().to_owned())
+            });
+            self.platform
+                .prompt(
+                    &authorize_notification(origin),
+                    &msg::AUTHORIZE_TO_KEEP.with([names.as_str(), portal.url.host()]),
+                )
+                .await;
         }
         self.save_sessions().await;
     }
@@ -431,8 +524,21 @@ impl<P: Platform> Service<P> {
         let Some(portal) = find(&config, &handoff.origin) else {
             return Err(msg::PORTAL_NOT_FOUND.text());
         };
+        if self.with_sessions(|s| s.is_refused(&handoff.origin, &handoff.token)) {
+            // The portal handed over a token it had refused before: it is not accepted again.
+            if let Some(tab) = handoff.tab_id {
+                self.platform.close_tab(tab).await;
+            }
+            let reason = msg::PORTAL_SESSION_EXPIRED.with([portal.url.host()]);
+            self.with_sessions(|s| s.fail_sign_in(&handoff.origin, reason.clone()));
+            self.save_sessions().await;
+            return Err(reason);
+        }
         match self.validate(&portal, &handoff.token).await {
             Ok(user) => {
+                self.platform
+                    .clear_notification(&authorize_notification(&handoff.origin))
+                    .await;
                 if let Some(tab) = handoff.tab_id {
                     self.platform.close_tab(tab).await;
                 }
@@ -510,8 +616,13 @@ impl<P: Platform> Service<P> {
                 self.sync_menus().await;
             }
             Err(ApiError::Unauthorized) => {
-                self.unauthorized(portal, &token, Waiting::RefreshTenants)
-                    .await;
+                self.unauthorized(
+                    portal,
+                    &token,
+                    Waiting::RefreshTenants,
+                    Initiator::Background,
+                )
+                .await;
             }
             Err(e) => {
                 self.with_sessions(|s| s.set_error(origin, Some(e.user_text(portal.url.host()))));
@@ -520,21 +631,27 @@ impl<P: Platform> Service<P> {
         }
     }
 
-    /// A call with `token` got 401: sign in again once, and let `work` wait for it.
-    async fn unauthorized(&self, portal: &Portal, token: &Secret, work: Waiting) {
+    /// A call with `token` got 401 doing `work` for `initiator`: the core decides whether
+    /// and how to sign in again (never a tab for background work; one page at most per
+    /// cooldown; refused tokens never again), and this performs it.
+    pub(super) async fn unauthorized(
+        &self,
+        portal: &Portal,
+        token: &Secret,
+        work: Waiting,
+        initiator: Initiator,
+    ) {
         let origin = portal.url.origin();
-        let restart = self.with_sessions(|s| {
-            let restart = s.unauthorized(origin, token);
-            let pending = s.attempt(origin).is_some();
-            if restart || pending {
-                s.wait_for_sign_in(origin, work);
-            }
-            restart
-        });
+        let now = self.platform.now_ms();
+        let decision = self.with_sessions(|s| s.unauthorized(origin, token, work, initiator, now));
         self.save_sessions().await;
-        if restart {
-            Box::pin(self.sign_in(portal, true)).await;
-        }
+        let page = match decision {
+            Reauthorize::Nothing => return,
+            Reauthorize::Quietly => PageMode::Never,
+            Reauthorize::WithPage { focus: true } => PageMode::Front,
+            Reauthorize::WithPage { focus: false } => PageMode::Behind,
+        };
+        Box::pin(self.sign_in(portal, page)).await;
     }
 
     // ---- state ---------------------------------------------------------------------------
@@ -546,16 +663,11 @@ impl<P: Platform> Service<P> {
             if self.config.borrow().is_some() {
                 return Ok(());
             }
-            let (stored, policy) = futures_util::future::join(
-                self.platform.get(Area::Local, Config::STORAGE_KEY),
-                self.platform
-                    .get::<serde_json::Value>(Area::Managed, POLICY_KEY),
-            )
-            .await;
+            let stored = self.platform.get(Area::Local, Config::STORAGE_KEY).await;
             // Read leniently (entry by entry), so through a `Value`; it is small.
             let (loaded, _dropped) = Config::from_stored(stored?);
-            // No policy (or a browser without managed storage) is the usual case.
-            let policy = policy.ok().flatten();
+            // The policy as last read ([`Self::on_policy_changed`]); none yet at start-up.
+            let policy = self.policy.borrow().clone().flatten();
             let loaded = loaded.with_managed(policy.as_ref());
             self.config.borrow_mut().get_or_insert(loaded);
             Ok::<(), PlatformError>(())
@@ -563,7 +675,9 @@ impl<P: Platform> Service<P> {
         let (config, ()) = futures_util::future::join(config, self.load_consoles()).await;
         config?;
         if self.sessions.borrow().is_none() {
-            let area = self.sessions_area();
+            // Where the stored settings say they are (read before the policy is known:
+            // reading them forbids nothing).
+            let area = self.sessions_area_by_settings();
             let loaded: Sessions = self
                 .platform
                 .get(area, SESSIONS_KEY)
@@ -598,8 +712,18 @@ impl<P: Platform> Service<P> {
         }
     }
 
-    /// Where sessions are kept: in memory unless the user chose to stay signed in.
+    /// Where sessions are written: in memory unless the user chose to stay signed in, and in
+    /// memory until the policy (which may forbid staying signed in) is known.
     fn sessions_area(&self) -> Area {
+        if self.policy_known() {
+            self.sessions_area_by_settings()
+        } else {
+            Area::Session
+        }
+    }
+
+    /// Where the settings say sessions are kept.
+    fn sessions_area_by_settings(&self) -> Area {
         let stay = self
             .config
             .borrow()
@@ -617,12 +741,9 @@ impl<P: Platform> Service<P> {
         let before = self.sessions_area();
         let mut next = config.clone();
         // What the policy fixes stays as the policy says.
-        let mut wanted = serde_json::to_value(&settings).unwrap_or_default();
-        let current = serde_json::to_value(&config.settings).unwrap_or_default();
-        for name in &config.managed_settings {
-            wanted[name.as_str()] = current[name.as_str()].clone();
-        }
-        next.settings = serde_json::from_value(wanted).unwrap_or(settings);
+        next.settings = settings;
+        next.settings
+            .keep(&config.settings, &config.managed_settings);
         self.save_config(next).await?;
         let after = self.sessions_area();
         if before != after {
@@ -630,6 +751,17 @@ impl<P: Platform> Service<P> {
             let _ = self.platform.remove(before, SESSIONS_KEY).await;
         }
         Ok(())
+    }
+
+    /// Writes the sessions where they belong now, and removes them from the other area.
+    async fn settle_sessions_area(&self) {
+        let area = self.sessions_area();
+        let other = match area {
+            Area::Local => Area::Session,
+            _ => Area::Local,
+        };
+        self.save_sessions().await;
+        let _ = self.platform.remove(other, SESSIONS_KEY).await;
     }
 
     /// Stores `next`; only once storage took it does the service adopt it.
@@ -771,6 +903,31 @@ fn position(list: &[String], id: &str) -> Option<u16> {
     list.iter()
         .position(|x| x == id)
         .and_then(|i| u16::try_from(i).ok())
+}
+
+/// Whether a sign-in may open the portal's authorization page, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PageMode {
+    /// Never: only an API token or an open portal tab's token.
+    Never,
+    /// In front, for a person's action (held back by the cooldown).
+    Front,
+    /// Behind the person's work, with a notification, for a renewal (held back by the
+    /// cooldown).
+    Behind,
+    /// In front, for the person's own Sign in click (never held back).
+    Explicit,
+}
+
+impl PageMode {
+    fn focuses(self) -> bool {
+        self != Self::Behind
+    }
+}
+
+/// The notification that brings a portal's authorization page forward.
+fn authorize_notification(origin: &str) -> String {
+    format!("authorize|{origin}")
 }
 
 fn find(config: &Config, origin: &str) -> Option<Portal> {

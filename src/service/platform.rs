@@ -111,6 +111,10 @@ pub trait Platform {
     /// Shows a plain system notification (a sentence, no buttons).
     fn notice(&self, message: &UserText) -> impl Future<Output = ()>;
 
+    /// Shows (or replaces) the system notification `id`: a sentence, no buttons; a click on
+    /// it comes back as `on_notification(id, None)`.
+    fn prompt(&self, id: &str, message: &UserText) -> impl Future<Output = ()>;
+
     /// Replaces the extension's context menu with `items`.
     fn set_menus(
         &self,
@@ -130,8 +134,13 @@ pub trait Platform {
         url: &Secret,
     ) -> impl Future<Output = Result<(), PlatformError>>;
 
-    /// Opens `url` in a new, active tab.
-    fn open_tab(&self, url: &str) -> impl Future<Output = Result<TabId, PlatformError>>;
+    /// Opens `url` in a new tab: in front (`active`), or behind the one in use without
+    /// taking the focus.
+    fn open_tab(
+        &self,
+        url: &str,
+        active: bool,
+    ) -> impl Future<Output = Result<TabId, PlatformError>>;
     /// Closes a tab (a tab already gone is fine).
     fn close_tab(&self, tab_id: TabId) -> impl Future<Output = ()>;
     /// Brings a tab and its window to the front.

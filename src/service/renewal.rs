@@ -1,7 +1,7 @@
 //! Renewing consoles before their credentials run out, in place, and keeping the badge and
 //! the tab group titles true. Driven by one alarm; rebuilt from storage on every start.
 
-use super::{find, Platform, Service};
+use super::{find, PageMode, Platform, Service};
 use crate::core::aws;
 use crate::core::config::Portal;
 use crate::core::consoles::{
@@ -9,7 +9,7 @@ use crate::core::consoles::{
 };
 use crate::core::renewal;
 use crate::core::secret::Secret;
-use crate::core::session::{TabId, Waiting};
+use crate::core::session::{Initiator, TabId, Waiting};
 use crate::core::text::msg;
 use crate::core::weburl::WebUrl;
 
@@ -235,6 +235,11 @@ impl<P: Platform> Service<P> {
         let origin = portal.url.origin();
         let work = Waiting::Renew(key.clone());
         let now = self.platform.now_ms();
+        let initiator = if asked {
+            Initiator::Person
+        } else {
+            Initiator::Renewal
+        };
         let Some(token) = self.active_token(origin) else {
             let pending = self.with_sessions(|s| {
                 s.wait_for_sign_in(origin, work);
@@ -245,9 +250,15 @@ impl<P: Platform> Service<P> {
                 c.renewal_failed(key, now);
                 first
             });
+            let deferred = self.with_sessions(|s| s.deferred_page_due(origin, now));
             self.save_sessions().await;
-            if !pending && (first || asked) {
-                Box::pin(self.sign_in(portal, true)).await;
+            if !pending && (first || asked || deferred) {
+                let page = if asked {
+                    PageMode::Front
+                } else {
+                    PageMode::Behind
+                };
+                Box::pin(self.sign_in(portal, page)).await;
             }
             return None;
         };
@@ -257,7 +268,7 @@ impl<P: Platform> Service<P> {
             new_tab: false,
         };
         let result = self
-            .credentials_waiting(portal, &open, &token, None, work, true)
+            .credentials_waiting(portal, &open, &token, None, work, true, initiator)
             .await;
         if let Err(problem) = &result {
             self.with_sessions(|s| s.set_error(origin, Some(problem.clone())));
@@ -341,6 +352,10 @@ impl<P: Platform> Service<P> {
             return true;
         };
         let now = self.platform.now_ms();
+        if !self.with_consoles(|c| c.may_resign_expired_tab(tab, now)) {
+            // Signed in again from this page a moment ago: no request loop.
+            return true;
+        }
         let live = match self.with_consoles(|c| c.live(&key, now).cloned()) {
             Some(live) => Some(live),
             // A renewal failed a moment ago: the retry signs this tab in too.

@@ -243,6 +243,23 @@ impl Platform for BrowserPlatform {
         }
     }
 
+    async fn prompt(&self, id: &str, message: &UserText) {
+        let options = json!({
+            "type": "basic",
+            "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
+            "title": browser::worker_text(&msg::NOTICE_TITLE.text()),
+            "message": browser::worker_text(message),
+        });
+        if let Ok(options) = to_js(&options) {
+            let _ = call(
+                &["notifications"],
+                "create",
+                &[JsValue::from_str(id), options],
+            )
+            .await;
+        }
+    }
+
     async fn notice(&self, message: &UserText) {
         let options = json!({
             "type": "basic",
@@ -307,11 +324,11 @@ impl Platform for BrowserPlatform {
         .map(drop)
     }
 
-    async fn open_tab(&self, url: &str) -> Result<TabId, PlatformError> {
+    async fn open_tab(&self, url: &str, active: bool) -> Result<TabId, PlatformError> {
         let tab = call(
             &["tabs"],
             "create",
-            &[to_js(&json!({"url": url, "active": true}))?],
+            &[to_js(&json!({"url": url, "active": active}))?],
         )
         .await?;
         tab_id_of(&tab)

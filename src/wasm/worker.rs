@@ -156,10 +156,12 @@ pub async fn handle_command(name: String) {
     service().on_command(&name).await;
 }
 
-/// `storage.onChanged` for the `managed` area: the administrator's policy changed.
+/// The administrator's policy: read at start-up (beside, not before, the stored state) and
+/// at every `storage.onChanged` of the `managed` area.
 #[wasm_bindgen(js_name = handlePolicyChanged)]
 pub async fn handle_policy_changed() {
     service().on_policy_changed().await;
+    diagnostics::record(Event::PolicyApplied);
 }
 
 fn xml_escape(text: &str) -> String {

@@ -113,7 +113,9 @@ test('the tab in use is renewed when the console shows its expired page', { time
   }
 });
 
-test('an expired portal session opens one authorization tab, then every waiting renewal completes', { timeout: 150000 }, async () => {
+// The page opens in the background (issue 15), and no sooner than a minute after the
+// sign-in page (the cooldown): the renewals wait for it.
+test('an expired portal session opens one authorization tab, then every waiting renewal completes', { timeout: 240000 }, async () => {
   const browser = await fresh(config({ console_mode: 'multi' }));
   try {
     await logInToPortal(browser, sim);
@@ -133,7 +135,9 @@ test('an expired portal session opens one authorization tab, then every waiting 
     await sim.control('/revoke', { method: 'POST', body: { token } });
     await sim.control('/log', { method: 'DELETE' });
 
-    auth = await waitForTab(browser, (u) => u.pathname === '/app/user/verify-token', 45000);
+    auth = await waitForTab(browser, (u) => u.pathname === '/app/user/verify-token', 150000);
+    const [behind] = await browser.worker.evaluate(() => chrome.tabs.query({ url: 'https://acme.duplocloud.net/app/user/verify-token*' }));
+    assert.equal(behind.active, false, 'opened behind the tab in use');
     await auth.getByRole('button', { name: 'Authorize' }).click();
     await renewedInPlace(dev.tab, 'dev01', dev.expires);
     await renewedInPlace(qa.tab, 'qa', qa.expires);

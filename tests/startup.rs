@@ -1,0 +1,145 @@
+//! Usable the moment the browser starts (issue 15): the worker answers from what it stored
+//! while the browser has not yet answered for the administrator's policy, and does nothing
+//! a policy could forbid until it has.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::run;
+use futures_executor::block_on;
+use jit_console::core::messages::{Request, SessionView};
+use jit_console::service::fake::{FakePlatform, FakeUser};
+use jit_console::service::{Area, Service};
+
+const ACME: &str = "https://acme.duplocloud.net";
+
+/// Whether `future` completes within a thousand polls (the fake's requests wake themselves).
+fn settles<T>(future: impl std::future::Future<Output = T>) -> Option<T> {
+    let mut future = std::pin::pin!(future);
+    let waker = futures_util::task::noop_waker();
+    let mut context = std::task::Context::from_waker(&waker);
+    (0..1_000).find_map(|_| match future.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(value) => Some(value),
+        std::task::Poll::Pending => None,
+    })
+}
+
+/// A browser that stayed signed in to acme (sessions on disk), closed, and started again.
+fn restarted_browser() -> FakePlatform {
+    let service = Service::new(FakePlatform::default());
+    service.platform().portal.borrow_mut().tokens.insert(
+        "api-tok".into(),
+        FakeUser {
+            username: "alice@acme.io".into(),
+            admin: false,
+        },
+    );
+    block_on(service.on_policy_changed());
+    run(
+        &service,
+        Request::AddPortal {
+            url: ACME.into(),
+            api_token: Some("api-tok".into()),
+        },
+    );
+    let mut settings = run(&service, Request::GetState).state().settings.clone();
+    settings.stay_signed_in = true;
+    run(&service, Request::SetSettings(settings));
+    run(
+        &service,
+        Request::SignIn {
+            origin: ACME.into(),
+        },
+    );
+    let platform = service.into_platform();
+    assert!(platform
+        .storage
+        .borrow()
+        .contains_key(&(Area::Local, "sessions".into())));
+    // The browser closed: memory-only storage is gone.
+    platform
+        .storage
+        .borrow_mut()
+        .retain(|(area, _), _| *area != Area::Session);
+    platform
+}
+
+#[test]
+fn the_worker_answers_from_storage_while_the_policy_is_unknown() {
+    let platform = restarted_browser();
+    platform.managed_hangs.set(true);
+    let service = Service::new(platform);
+    // The policy read hangs (as Chromium's does for seconds after a start)...
+    assert!(settles(service.on_policy_changed()).is_none());
+    assert!(!service.policy_known());
+    // ...and the pages are answered at once, from what was stored.
+    let state = settles(service.handle(Request::GetState, Default::default()))
+        .expect("answered without the policy");
+    let portal = &state.state().portals[0];
+    assert_eq!(portal.host, "acme.duplocloud.net");
+    assert!(matches!(portal.session, SessionView::Active { .. }));
+}
+
+#[test]
+fn until_the_policy_is_known_no_session_is_written_to_disk() {
+    let platform = restarted_browser();
+    platform.managed_hangs.set(true);
+    // The copy on disk as the last browser left it.
+    let on_disk = platform.storage.borrow()[&(Area::Local, "sessions".to_string())].clone();
+    let service = Service::new(platform);
+    // A sign-in changes the sessions before the policy is known: memory only.
+    settles(service.handle(
+        Request::SignIn {
+            origin: ACME.into(),
+        },
+        Default::default(),
+    ))
+    .unwrap();
+    let storage = service.platform().storage.borrow().clone();
+    assert_eq!(
+        storage[&(Area::Local, "sessions".to_string())],
+        on_disk,
+        "disk untouched"
+    );
+    assert!(storage.contains_key(&(Area::Session, "sessions".to_string())));
+}
+
+#[test]
+fn a_policy_that_forbids_staying_signed_in_moves_the_sessions_off_disk_when_it_arrives() {
+    let platform = restarted_browser();
+    platform.storage.borrow_mut().insert(
+        (Area::Managed, String::new()),
+        serde_json::json!({ "settings": { "staySignedIn": false } }),
+    );
+    let service = Service::new(platform);
+    let before = run(&service, Request::GetState);
+    assert!(matches!(
+        before.state().portals[0].session,
+        SessionView::Active { .. }
+    ));
+    block_on(service.on_policy_changed());
+    assert!(service.policy_known());
+    let storage = service.platform().storage.borrow().clone();
+    assert!(
+        !storage.contains_key(&(Area::Local, "sessions".to_string())),
+        "the portal token left the disk"
+    );
+    assert!(storage.contains_key(&(Area::Session, "sessions".to_string())));
+    let after = run(&service, Request::GetState);
+    assert!(!after.state().settings.stay_signed_in);
+    assert!(matches!(
+        after.state().portals[0].session,
+        SessionView::Active { .. }
+    ));
+}
+
+#[test]
+fn with_no_policy_the_sessions_stay_on_disk_as_chosen() {
+    let platform = restarted_browser();
+    let service = Service::new(platform);
+    run(&service, Request::GetState);
+    block_on(service.on_policy_changed());
+    let storage = service.platform().storage.borrow().clone();
+    assert!(storage.contains_key(&(Area::Local, "sessions".to_string())));
+    assert!(!storage.contains_key(&(Area::Session, "sessions".to_string())));
+}
