@@ -243,15 +243,25 @@ fuzz_target!(|events: Vec<Event>| {
                 let token = Secret::new(if current { "tok" } else { "old" });
                 let origin = portal(p).origin().to_owned();
                 let was_active = sessions.active(&origin).is_some_and(|a| a.token == token);
-                let restart = sessions.unauthorized(&origin, &token);
-                assert_eq!(
-                    restart, was_active,
-                    "only the current session's 401 restarts a sign-in"
-                );
-                if restart {
-                    // Ten more 401s with the same token start nothing more.
-                    assert!(!sessions.unauthorized(&origin, &token));
+                let work = session::Waiting::RefreshTenants;
+                let person = session::Initiator::Person;
+                let decision = sessions.unauthorized(&origin, &token, work.clone(), person, now);
+                if !was_active {
+                    assert_eq!(
+                        decision,
+                        session::Reauthorize::Nothing,
+                        "only the current session's 401 restarts a sign-in"
+                    );
                 }
+                assert!(
+                    sessions.is_refused(&origin, &token),
+                    "a refused token is remembered"
+                );
+                // More 401s with the same token start nothing more.
+                assert_eq!(
+                    sessions.unauthorized(&origin, &token, work, person, now),
+                    session::Reauthorize::Nothing
+                );
             }
             Event::Expire => {
                 for (origin, _, _) in sessions.expire_attempts(now) {
