@@ -605,21 +605,33 @@ impl Config {
 
     /// Takes an imported configuration in place of the user's own: managed portals stay,
     /// and a portal in both keeps its API token (files never carry one).
-    pub fn replace_with(&mut self, imported: Config) {
+    ///
+    /// The policy still wins: the settings it fixes stay as it says. A portal keeps its API
+    /// token only where its API host stays the same: a file must not send a stored token to
+    /// a new place. Returns the portals whose API token was dropped for that reason.
+    pub fn replace_with(&mut self, imported: Config) -> Vec<Portal> {
         let mut portals: Vec<Portal> = self.portals.iter().filter(|p| p.managed).cloned().collect();
+        let mut dropped = Vec::new();
         for mut portal in imported.portals {
             if portals.iter().any(|p| p.url == portal.url) {
                 continue;
             }
-            portal.api_token = self
-                .portal(portal.url.origin())
-                .and_then(|p| p.api_token.clone());
+            if let Some(current) = self.portal(portal.url.origin()) {
+                if current.api_host == portal.api_host {
+                    portal.api_token = current.api_token.clone();
+                } else if current.api_token.is_some() {
+                    dropped.push(portal.clone());
+                }
+            }
             portals.push(portal);
         }
         self.portals = portals;
-        self.settings = imported.settings;
+        let mut settings = imported.settings;
+        settings.keep(&self.settings, &self.managed_settings);
+        self.settings = settings;
         self.recent
             .retain(|k| self.portals.iter().any(|p| p.url.origin() == k.origin));
+        dropped
     }
 
     /// Applies the administrator's policy (`storage.managed`): its portals come first,
@@ -894,9 +906,35 @@ mod tests {
 
         // Importing on the same browser keeps the token of a portal that stays.
         let mut mine = config.clone();
-        mine.replace_with(imported);
+        assert!(mine.replace_with(imported).is_empty());
         assert_eq!(mine.portals, config.portals);
         assert_eq!(mine.recent, config.recent);
+    }
+
+    #[test]
+    fn an_import_cannot_move_a_stored_api_token_nor_override_the_policy() {
+        let mut mine = Config::default();
+        mine.add_portal("acme.duplocloud.net", Some("tok-secret-1"))
+            .unwrap();
+        mine.settings.stay_signed_in = false;
+        mine.managed_settings = vec!["staySignedIn".into()];
+        // A file that sends acme's API to a local port and turns sessions on disk on.
+        let file = r#"{"format":"jit-console-config","version":1,
+            "portals":[{"url":"https://acme.duplocloud.net","apiHost":"http://localhost:4444"}],
+            "settings":{"staySignedIn":true,"notifyMinutes":7}}"#;
+        let dropped = mine.replace_with(Config::import_json(file).unwrap());
+        assert_eq!(dropped.len(), 1);
+        let acme = mine.portal("https://acme.duplocloud.net").unwrap();
+        assert_eq!(
+            acme.api_token, None,
+            "the token does not follow a new API host"
+        );
+        assert_eq!(
+            acme.api_host.as_ref().map(PortalUrl::origin),
+            Some("http://localhost:4444")
+        );
+        assert!(!mine.settings.stay_signed_in, "the policy fixes it");
+        assert_eq!(mine.settings.notify_minutes, 7, "the rest is the file's");
     }
 
     #[test]

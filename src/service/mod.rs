@@ -73,6 +73,8 @@ pub struct Service<P> {
     /// The administrator's policy once read (`Some(None)`: there is none). Until then the
     /// service answers from what it stored and does nothing a policy could forbid.
     policy: RefCell<Option<Option<serde_json::Value>>>,
+    /// The area sessions were last written to after the other one was cleared.
+    sessions_written_to: std::cell::Cell<Option<Area>>,
 }
 
 impl<P: Platform> Service<P> {
@@ -89,6 +91,7 @@ impl<P: Platform> Service<P> {
             renewing: RefCell::new(BTreeSet::new()),
             menu_sync: surfaces::MenuSync::default(),
             policy: RefCell::new(None),
+            sessions_written_to: std::cell::Cell::new(None),
         }
     }
 
@@ -151,7 +154,7 @@ impl<P: Platform> Service<P> {
             Request::ImportConfig { text } => match Config::import_json(&text) {
                 Ok(imported) => {
                     let mut next = config.clone();
-                    next.replace_with(imported);
+                    let moved = next.replace_with(imported);
                     let gone: Vec<String> = config
                         .portals
                         .iter()
@@ -163,6 +166,17 @@ impl<P: Platform> Service<P> {
                         for origin in gone {
                             self.forget_portal(&origin).await;
                         }
+                        // Told where the person will look: the portal's own line.
+                        self.with_sessions(|s| {
+                            for portal in &moved {
+                                s.set_error(
+                                    portal.url.origin(),
+                                    Some(msg::API_TOKEN_DROPPED.with([portal.url.host()])),
+                                );
+                            }
+                        });
+                        // Stay signed in may have changed: the sessions go where it says.
+                        self.save_sessions().await;
                     }
                     saved
                 }
@@ -699,13 +713,24 @@ impl<P: Platform> Service<P> {
     }
 
     /// Stores the sessions and keeps the sign-in alarm on the earliest deadline.
+    ///
+    /// Once the policy is known, the first save into an area removes the copy in the other
+    /// one: a stale copy (left when *Stay signed in* changed by an import, the policy or the
+    /// options page) would bring back a signed-out session at the next start.
     async fn save_sessions(&self) {
         // A copy: storage is written after the borrow ends (another task may change them).
         let (sessions, deadline) = self.with_sessions(|s| (s.clone(), s.next_deadline()));
-        let _ = self
-            .platform
-            .set(self.sessions_area(), SESSIONS_KEY, &sessions)
-            .await;
+        let area = self.sessions_area();
+        let _ = self.platform.set(area, SESSIONS_KEY, &sessions).await;
+        if self.policy_known() && self.sessions_written_to.get() != Some(area) {
+            let other = match area {
+                Area::Local => Area::Session,
+                _ => Area::Local,
+            };
+            if self.platform.remove(other, SESSIONS_KEY).await.is_ok() {
+                self.sessions_written_to.set(Some(area));
+            }
+        }
         match deadline {
             Some(at) => self.platform.set_alarm(SIGN_IN_ALARM, at).await,
             None => self.platform.clear_alarm(SIGN_IN_ALARM).await,
@@ -745,23 +770,15 @@ impl<P: Platform> Service<P> {
         next.settings
             .keep(&config.settings, &config.managed_settings);
         self.save_config(next).await?;
-        let after = self.sessions_area();
-        if before != after {
+        if self.sessions_area() != before {
             self.save_sessions().await;
-            let _ = self.platform.remove(before, SESSIONS_KEY).await;
         }
         Ok(())
     }
 
     /// Writes the sessions where they belong now, and removes them from the other area.
     async fn settle_sessions_area(&self) {
-        let area = self.sessions_area();
-        let other = match area {
-            Area::Local => Area::Session,
-            _ => Area::Local,
-        };
         self.save_sessions().await;
-        let _ = self.platform.remove(other, SESSIONS_KEY).await;
     }
 
     /// Stores `next`; only once storage took it does the service adopt it.
