@@ -27,12 +27,23 @@ export const host = (name) => `${name}.duplocloud.net`;
 /** The Chromium version of the last browser launched. */
 export let chromiumVersion = 'unknown';
 
-/** Configures the simulator (no faults, an empty log) and launches a fresh browser on it. */
-export async function freshBrowser(sim, config) {
+/** Notes the Chromium version of a browser launched without `freshBrowser`. */
+export function noteChromiumVersion(browser) {
+  chromiumVersion = browser.context.browser()?.version() ?? chromiumVersion;
+}
+
+/**
+ * Configures the simulator (no faults, an empty log) and launches a fresh browser on it with
+ * the extension built in `dist` (a `dist/chrome` folder: the current build or a baseline's).
+ * With `profile` (a user data directory, `newProfile()`), the browser uses it and keeps it
+ * when closed, for a later launch on the same profile; else a temporary one, removed.
+ */
+export async function freshBrowser(sim, config, dist, { profile } = {}) {
+  if (!dist) throw new Error('freshBrowser: which build (dist/chrome folder) to load?');
   await sim.control('/faults', { method: 'DELETE' });
   await sim.control('/config', { method: 'PUT', body: config });
   await sim.control('/log', { method: 'DELETE' });
-  const browser = await launch({ sim });
+  const browser = await launch({ sim, extension: dist, profile });
   chromiumVersion = browser.context.browser()?.version() ?? chromiumVersion;
   return browser;
 }

@@ -30,13 +30,45 @@ export function popupProbe() {
     const t = performance.now();
     const box = filter();
     const names = tenants();
-    bench.batches.push({ t, count: names.length, filterEnabled: Boolean(box && !box.disabled), sample: names.slice(0, 400) });
+    // `ready`: the page marked itself rendered (`main[aria-busy="false"]`).
+    const ready = document.querySelector('main')?.getAttribute('aria-busy') === 'false';
+    bench.batches.push({ t, count: names.length, filterEnabled: Boolean(box && !box.disabled), ready, sample: names.slice(0, 400) });
     bench.last = t;
   });
   observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
   // Capture phase on the window: before any handler of the page.
   window.addEventListener('keydown', (e) => bench.keys.push({ t: e.timeStamp, key: e.key }), true);
   window.addEventListener('click', (e) => bench.clicks.push({ t: e.timeStamp, abs: performance.timeOrigin + e.timeStamp }), true);
+}
+
+/**
+ * When the popup (with `popupProbe`) became interactive, in ms since its navigation start:
+ * the first DOM mutation batch that showed as many tenant buttons as the popup settled on,
+ * with "Filter tenants" enabled — and, with `ready`, the page marked rendered
+ * (`main[aria-busy="false"]`). Null if no batch did.
+ */
+export async function popupInteractiveAt(page, { ready = false } = {}) {
+  return page.evaluate((ready) => {
+    const batches = window.__bench.batches;
+    const final = batches.at(-1)?.count ?? 0;
+    return batches.find((b) => b.count === final && b.filterEnabled && (!ready || b.ready))?.t ?? null;
+  }, ready);
+}
+
+/**
+ * Installed in the options page before its own scripts run: notes, per DOM mutation batch,
+ * how many portals its list shows (`#portal-list > li`) and whether the page marked itself
+ * rendered (`main[aria-busy="false"]`, set once the worker's state is shown).
+ */
+export function optionsProbe() {
+  const bench = { batches: [], last: 0 };
+  window.__bench = bench;
+  new MutationObserver(() => {
+    const t = performance.now();
+    const ready = document.querySelector('main')?.getAttribute('aria-busy') === 'false';
+    bench.batches.push({ t, ready, portals: document.querySelectorAll('#portal-list > li').length });
+    bench.last = t;
+  }).observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
 }
 
 /**

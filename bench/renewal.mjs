@@ -15,7 +15,8 @@ const COUNT = 50;
 const LATENCY_MS = 50;
 const ORIGIN = `https://${host('acme')}`;
 
-export async function renewalFigures(sim, { quick }) {
+/** `dist`: the build (dist/chrome folder) to load. */
+export async function renewalFigures(sim, { quick, dist }) {
   const ids = Array.from({ length: COUNT }, (_, i) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);
   const names = ids.map((_, i) => `renew${String(i + 1).padStart(2, '0')}`);
   const validity = names.map(() => 3600);
@@ -24,7 +25,7 @@ export async function renewalFigures(sim, { quick }) {
     max_multi_sessions: 1000,
     portals: [portal('acme', { tenants: names.map((name, i) => ({ id: ids[i], name, validity: validity[i] })) })],
   });
-  const browser = await freshBrowser(sim, config());
+  const browser = await freshBrowser(sim, config(), dist);
   const figures = [];
   try {
     const popup = await signInAll(browser, ['acme'], () => names.at(-1));

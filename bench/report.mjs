@@ -1,5 +1,5 @@
-// Figures, verdicts, the comparison with the previous run, bench/results.json and the table
-// in bench/README.md.
+// Figures, verdicts, the comparison with the previous run and with a baseline build measured
+// in the same run, bench/results.json and the table in bench/README.md.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
@@ -15,7 +15,9 @@ export function stats(samples) {
 
 /**
  * A figure: `budget` is `{max}` (the median must not exceed it) or `{equals}` (every sample
- * must equal it), or absent (reported only).
+ * must equal it), or absent (reported only). `{max, guard: true}` is a reported figure with
+ * a guard against accidents, not a goal: it fails above `max` like a budget, and is labelled
+ * "guard".
  */
 export function figure(id, title, unit, samples, { budget, detail, note } = {}) {
   const s = stats(samples.filter((v) => typeof v === 'number' && Number.isFinite(v)));
@@ -30,27 +32,72 @@ const round = (v) => (v === null ? '–' : Number.isInteger(v) || Math.abs(v) >=
 
 function budgetText(f) {
   if (!f.budget) return '';
-  if (f.budget.max !== undefined) return `≤ ${f.budget.max} ${f.unit}`;
+  if (f.budget.max !== undefined) return `${f.budget.guard ? 'guard ' : ''}≤ ${f.budget.max} ${f.unit}`;
   return `= ${f.budget.equals}`;
 }
 
+/** The budget as printed after the value: "budget ≤ 50 ms", "guard ≤ 400 KB". */
+function budgetLabel(f) {
+  const text = budgetText(f);
+  if (!text) return '';
+  return f.budget.guard ? text : `budget ${text}`;
+}
+
 function valueText(f) {
-  if (f.n === 0) return 'not measured';
+  if (!f || f.n === 0) return 'not measured';
   const spread = f.n > 1 ? ` (${round(f.min)}–${round(f.max)}, n=${f.n})` : '';
   return `${round(f.median)} ${f.unit}${spread}`;
 }
 
-/** Prints one line per figure, and returns whether every budget held. */
-export function printFigures(figures) {
+/** The current median against the baseline's: "+12 %", "−3.4 %", "±0". */
+export function changeText(f) {
+  const before = f.baseline?.median;
+  const now = f.median;
+  if (before == null || now == null) return '–';
+  if (now === before) return '±0';
+  if (before === 0) return `${now > 0 ? '+' : '−'}${round(Math.abs(now))} ${f.unit}`;
+  const pct = ((now - before) / Math.abs(before)) * 100;
+  const size = Math.abs(pct);
+  return `${pct > 0 ? '+' : '−'}${size >= 10 ? size.toFixed(0) : size.toFixed(1)} %`;
+}
+
+/**
+ * Puts each baseline figure beside the current figure of the same id, as `baseline`: its
+ * samples, median and spread, detail and note. No verdict: budgets are the current build's.
+ */
+export function withBaseline(figures, baselineFigures) {
+  const byId = new Map(baselineFigures.map((b) => [b.id, b]));
+  for (const f of figures) {
+    const b = byId.get(f.id);
+    f.baseline = b
+      ? { unit: b.unit, samples: b.samples, median: b.median, min: b.min, max: b.max, n: b.n, detail: b.detail, note: b.note }
+      : { unit: f.unit, samples: [], median: null, min: null, max: null, n: 0, detail: null, note: 'not measured for the baseline' };
+  }
+  return figures;
+}
+
+/** Prints each figure (and its baseline's value, if any), and returns whether every budget held. */
+export function printFigures(figures, baselineLabel = null) {
   let ok = true;
   for (const f of figures) {
     const tag = { pass: 'PASS', fail: 'FAIL', info: 'info' }[f.verdict];
     if (f.verdict === 'fail') ok = false;
-    const budget = budgetText(f);
+    const budget = budgetLabel(f);
     console.log(`${tag.padEnd(4)}  ${f.title}`);
-    console.log(`      ${valueText(f).padEnd(34)} ${budget ? `budget ${budget}` : ''}`);
-    if (f.detail) console.log(`      ${f.detail}`);
-    if (f.note) console.log(`      note: ${f.note}`);
+    if (f.baseline) {
+      const label = `before (${baselineLabel ?? 'baseline'})`;
+      const width = Math.max(label.length, 3);
+      console.log(`      ${'now'.padEnd(width)}  ${valueText(f).padEnd(34)} ${budget}`);
+      console.log(`      ${label.padEnd(width)}  ${valueText(f.baseline).padEnd(34)} change ${changeText(f)}`);
+      if (f.detail) console.log(`      now: ${f.detail}`);
+      if (f.note) console.log(`      now, note: ${f.note}`);
+      if (f.baseline.detail) console.log(`      before: ${f.baseline.detail}`);
+      if (f.baseline.note) console.log(`      before, note: ${f.baseline.note}`);
+    } else {
+      console.log(`      ${valueText(f).padEnd(34)} ${budget}`);
+      if (f.detail) console.log(`      ${f.detail}`);
+      if (f.note) console.log(`      note: ${f.note}`);
+    }
   }
   return ok;
 }
@@ -142,22 +189,41 @@ export function writeReadmeTable(path, run, previous, worse) {
   if (start < 0 || stop < start) throw new Error(`${path} lacks the ${begin} / ${end} markers`);
   const m = run.machine;
   const before = new Map((previous?.figures ?? []).map((f) => [f.id, f]));
+  const base = run.baseline ?? null;
   const lines = [
     begin,
     `Latest run: ${run.date.slice(0, 16).replace('T', ' ')} UTC, commit \`${run.commit}\`, ${run.duration_s} s.`,
     `Machine: ${m.cpus} × ${m.cpu}, ${m.memory_gb} GB, ${m.os}; Chromium ${m.chromium} (headless), Node ${m.node}; load average at start ${m.load_average_at_start.join(' / ')}.`,
-    '',
-    '| figure | median | spread (min–max, n) | budget | verdict | previous |',
-    '|---|---|---|---|---|---|',
   ];
-  for (const f of run.figures) {
-    const old = before.get(f.id);
-    const spread = f.n > 1 ? `${round(f.min)}–${round(f.max)}, n=${f.n}` : f.n === 1 ? 'one measurement' : '–';
-    const verdict = { pass: 'pass', fail: '**FAIL**', info: '–' }[f.verdict];
-    const prev = old?.median != null ? `${round(old.median)}` : '–';
-    lines.push(`| ${f.title} | ${f.median === null ? '–' : `${round(f.median)} ${f.unit}`} | ${spread} | ${budgetText(f) || '–'} | ${verdict} | ${prev} |`);
+  if (base) {
+    lines.push(`Before: commit \`${base.label}\`, its own build, measured in the same run on the same machine and simulator (group by group, the two builds alternating which went first). Budgets and verdicts are those of the current build; "previous" is the current build's previous run.`);
   }
   lines.push('');
+  const spreadText = (f) => (f.n > 1 ? `${round(f.min)}–${round(f.max)}, n=${f.n}` : f.n === 1 ? 'one measurement' : '–');
+  const medianText = (f) => (f.median === null ? '–' : `${round(f.median)} ${f.unit}`);
+  if (base) {
+    lines.push(
+      `| figure | before (${base.label}) | now | change | spread before (min–max, n) | spread now | budget | verdict | previous |`,
+      '|---|---|---|---|---|---|---|---|---|',
+    );
+  } else {
+    lines.push('| figure | median | spread (min–max, n) | budget | verdict | previous |', '|---|---|---|---|---|---|');
+  }
+  for (const f of run.figures) {
+    const old = before.get(f.id);
+    const verdict = { pass: 'pass', fail: '**FAIL**', info: '–' }[f.verdict];
+    const prev = old?.median != null ? `${round(old.median)}` : '–';
+    if (base) {
+      const b = f.baseline ?? { median: null, n: 0, unit: f.unit };
+      lines.push(`| ${f.title} | ${medianText(b)} | ${medianText(f)} | ${changeText(f)} | ${spreadText(b)} | ${spreadText(f)} | ${budgetText(f) || '–'} | ${verdict} | ${prev} |`);
+    } else {
+      lines.push(`| ${f.title} | ${medianText(f)} | ${spreadText(f)} | ${budgetText(f) || '–'} | ${verdict} | ${prev} |`);
+    }
+  }
+  lines.push('');
+  if (base?.errors?.length) {
+    lines.push(`Not measured for \`${base.label}\`: ${base.errors.map((e) => `${e.group} (${e.error})`).join('; ')}.`, '');
+  }
   const elsewhere = otherMachine(run, previous);
   if (elsewhere) lines.push(`Note: ${elsewhere}.`, '');
   if (worse.length) {
@@ -165,10 +231,15 @@ export function writeReadmeTable(path, run, previous, worse) {
   } else if (previous) {
     lines.push(`No figure is more than 20 % worse than the previous run (\`${previous.commit}\`).`);
   }
-  const details = run.figures.filter((f) => f.detail || f.note);
+  const details = run.figures.filter((f) => f.detail || f.note || f.baseline?.detail || f.baseline?.note);
   if (details.length) {
     lines.push('', 'Details:', '');
-    for (const f of details) lines.push(`- ${f.title}: ${[f.detail, f.note].filter(Boolean).join(' ')}`);
+    for (const f of details) {
+      const own = [f.detail, f.note].filter(Boolean).join(' ');
+      if (!base) { lines.push(`- ${f.title}: ${own}`); continue; }
+      const theirs = [f.baseline?.detail, f.baseline?.note].filter(Boolean).join(' ');
+      lines.push(`- ${f.title}: now: ${own || '–'}; before (${base.label}): ${theirs || '–'}`);
+    }
   }
   lines.push(end);
   writeFileSync(path, readme.slice(0, start) + lines.join('\n') + readme.slice(stop + end.length));
