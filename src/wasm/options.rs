@@ -140,6 +140,25 @@ fn build() -> Result<(), JsValue> {
         let response = ask(&Request::GetState).await;
         dom::report(show(&response, None).and_then(|()| dom::mark_ready(&main)));
     });
+    // The page is answered from storage at once after a browser start; the administrator's
+    // policy (its portals, the settings it fixes) may arrive seconds later: show it then.
+    let on_policy =
+        Closure::<dyn FnMut(JsValue, JsValue)>::new(|changes: JsValue, area: JsValue| {
+            let applied = js_sys::Reflect::has(&changes, &JsValue::from_str("policyApplied"))
+                .unwrap_or(false);
+            if area.as_string().as_deref() == Some("session") && applied {
+                spawn_local(async {
+                    let response = ask(&Request::GetState).await;
+                    dom::report(show(&response, None));
+                });
+            }
+        });
+    match browser::storage_on_changed() {
+        Ok(event) => event.add_listener(on_policy.as_ref().unchecked_ref()),
+        Err(e) => browser::log(&e.to_string()),
+    }
+    // The page owns its listener until it closes.
+    on_policy.forget();
     Ok(())
 }
 
