@@ -510,7 +510,7 @@ fn a_click_while_signed_out_opens_the_console_after_the_sign_in() {
         Request::Handoff {
             url: handoff_url(port, "good"),
         },
-        Sender { tab_id: Some(tab) },
+        Sender::top_of(tab),
     ));
     let last = last_opened(&service);
     assert!(

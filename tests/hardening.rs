@@ -217,7 +217,11 @@ fn deep_enormous_wrong_and_broken_tenant_lists_are_a_sentence_and_keep_the_list(
         ),
     );
     let view = refresh(&service);
-    assert_eq!(view.error, None);
+    assert_eq!(
+        view.error,
+        Some(msg::TENANTS_SKIPPED.with(["5", HOST])),
+        "what was left out is said"
+    );
     assert_eq!(view.tenants.unwrap().len(), 1);
 }
 

@@ -166,7 +166,7 @@ fn a_revoked_session_opens_no_tab_when_the_popup_opens_but_a_click_opens_one() {
         Request::Handoff {
             url: handoff_url(port, "fresh"),
         },
-        Sender { tab_id: Some(tab) },
+        Sender::top_of(tab),
     ));
     assert_eq!(service.platform().console_tabs.borrow().len(), 1);
 }

@@ -168,9 +168,7 @@ fn an_expired_portal_session_opens_one_authorization_tab_and_renewals_resume() {
         Request::Handoff {
             url: handoff_url(port, "fresh"),
         },
-        Sender {
-            tab_id: Some(auth_tab),
-        },
+        Sender::top_of(auth_tab),
     ));
     let url = service.platform().tabs.borrow()[&tab].clone();
     assert!(
@@ -398,9 +396,7 @@ fn a_renewal_without_a_portal_session_opens_one_authorization_tab_not_one_per_re
         Request::Handoff {
             url: handoff_url(port, "fresh"),
         },
-        Sender {
-            tab_id: Some(auth_tab),
-        },
+        Sender::top_of(auth_tab),
     ));
     // The open, the renewal that met the 401, and the renewal after the sign-in.
     assert_eq!(jit_requests(&service), 3, "renewed after the sign-in");

@@ -370,6 +370,44 @@ fn a_401_in_a_background_refresh_opens_no_tab_and_sign_in_again_resumes() {
 }
 
 #[test]
+fn a_frame_inside_the_authorization_tab_cannot_hand_over_a_token() {
+    let service = service_with_portal(ACME, None);
+    sign_in(&service, ACME);
+    let (tab, port) = authorization_tab(&service);
+    // An iframe on the portal's page loads the web-accessible hand-off page.
+    let refused = block_on(service.handle(
+        Request::Handoff {
+            url: handoff_url(port, "good"),
+        },
+        jit_console::service::Sender {
+            tab_id: Some(tab),
+            frame_id: Some(3),
+        },
+    ));
+    assert!(
+        matches!(&refused, Response::Error { message, .. } if *message == msg::HANDOFF_REFUSED.text()),
+        "{refused:?}"
+    );
+    assert_eq!(
+        portal(&run(&service, Request::GetState), ACME).session,
+        SessionView::SigningIn,
+        "the attempt is untouched"
+    );
+    // The tab's top document still can.
+    let state = run_in_tab(
+        &service,
+        Request::Handoff {
+            url: handoff_url(port, "good"),
+        },
+        tab,
+    );
+    assert!(matches!(
+        portal(&state, ACME).session,
+        SessionView::Active { .. }
+    ));
+}
+
+#[test]
 fn a_sign_in_ends_on_time_out_closed_tab_or_cancel() {
     let service = service_with_portal(ACME, None);
     sign_in(&service, ACME);

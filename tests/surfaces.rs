@@ -383,3 +383,34 @@ fn the_policy_adds_portals_the_user_cannot_remove_and_fixes_settings() {
     run(&service, Request::ForgetEverything);
     assert_eq!(state(&service).portals.len(), 1);
 }
+
+#[test]
+fn removing_a_portal_gives_back_the_host_access_only_it_needed() {
+    let service = Service::new(FakePlatform::default());
+    for url in ["duplo.acme.example", "acme.duplocloud.net"] {
+        run(
+            &service,
+            Request::AddPortal {
+                url: url.into(),
+                api_token: None,
+            },
+        );
+    }
+    run(
+        &service,
+        Request::RemovePortal {
+            origin: "https://acme.duplocloud.net".into(),
+        },
+    );
+    assert!(service.platform().released_permissions.borrow().is_empty());
+    run(
+        &service,
+        Request::RemovePortal {
+            origin: "https://duplo.acme.example".into(),
+        },
+    );
+    assert_eq!(
+        *service.platform().released_permissions.borrow(),
+        ["https://duplo.acme.example/*"]
+    );
+}

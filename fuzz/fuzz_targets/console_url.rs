@@ -60,6 +60,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let partition = partition(input.partition);
 
+    if aws::is_usable_console_url(&input.url, partition) {
+        assert!(
+            aws::is_safe_console_url(&input.url, partition),
+            "a usable ConsoleUrl is a safe one"
+        );
+    }
     if aws::is_safe_console_url(&input.url, partition) {
         assert_aws_url(&input.url, partition, "accepted ConsoleUrl");
     }

@@ -342,6 +342,45 @@ pub fn is_safe_console_url(url: &str, partition: Partition) -> bool {
     is_signin_host(host, partition) || is_console_host(host, partition)
 }
 
+/// Whether the portal's `ConsoleUrl` may be opened: [`is_safe_console_url`], and its shape is
+/// a sign-in, not anything on a sign-in host: the federation login
+/// (`/federation?Action=login`) or a console page; and every `Destination` or
+/// `redirect_uri` inside it is itself a console page (or such a login) of the same
+/// partition, so the sign-in cannot send the browser elsewhere once signed in.
+pub fn is_usable_console_url(url: &str, partition: Partition) -> bool {
+    usable_console_url(url, partition, 2)
+}
+
+fn usable_console_url(url: &str, partition: Partition, depth: u8) -> bool {
+    if !is_safe_console_url(url, partition) {
+        return false;
+    }
+    let Ok(parsed) = WebUrl::parse(url) else {
+        return false;
+    };
+    let pairs = parsed.query_pairs();
+    let values = |name: &'static str| {
+        pairs
+            .iter()
+            .filter(move |(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    };
+    let nested_safe = ["Destination", "redirect_uri"].into_iter().all(|name| {
+        values(name).all(|inner| {
+            super::consoles::is_console_page(inner, partition)
+                || (depth > 0 && usable_console_url(inner, partition, depth - 1))
+        })
+    });
+    if !nested_safe {
+        return false;
+    }
+    if is_console_host(parsed.host(), partition) {
+        return true;
+    }
+    let actions: Vec<&str> = values("Action").collect();
+    parsed.path() == "/federation" && actions == ["login"]
+}
+
 /// Percent-encodes everything but the unreserved characters of RFC 3986 (`A-Z a-z 0-9 - . _
 /// ~`), so the result is safe as a query value, path segment or fragment part.
 pub(crate) fn encode(text: &str) -> String {
@@ -1134,6 +1173,33 @@ mod tests {
             "https://signin.aws.amazon.com/federation",
             Partition::AwsUsGov
         ));
+    }
+
+    #[test]
+    fn a_console_url_must_be_a_login_or_a_console_page_leading_to_the_console() {
+        let console = "https%3A%2F%2Fconsole.aws.amazon.com%2Fconsole%2Fhome";
+        for url in [
+            "https://signin.aws.amazon.com/federation?Action=login&SigninToken=x".to_owned(),
+            format!("https://signin.aws.amazon.com/federation?Action=login&Issuer=https%3A%2F%2Facme.duplocloud.net&Destination={console}&SigninToken=x"),
+            "https://eu-west-1.console.aws.amazon.com/ec2/home".to_owned(),
+        ] {
+            assert!(is_usable_console_url(&url, Partition::Aws), "{url}");
+        }
+        for url in [
+            // Another page of the sign-in host.
+            "https://signin.aws.amazon.com/oauth?Action=logout&redirect_uri=https%3A%2F%2Fevil.example%2F".to_owned(),
+            "https://signin.aws.amazon.com/federation?Action=getSigninToken".to_owned(),
+            "https://signin.aws.amazon.com/federation".to_owned(),
+            "https://signin.aws.amazon.com/switchrole?Destination=x".to_owned(),
+            "https://signin.aws.amazon.com/federation?Action=login&Action=logout".to_owned(),
+            // A destination off AWS, or in another partition.
+            "https://signin.aws.amazon.com/federation?Action=login&Destination=https%3A%2F%2Fevil.example%2F&SigninToken=x".to_owned(),
+            "https://signin.aws.amazon.com/federation?Action=login&destination=https%3A%2F%2Fevil.example%2F".to_owned(),
+            "https://signin.aws.amazon.com/federation?Action=login&Destination=https%3A%2F%2Fconsole.amazonaws.cn%2F".to_owned(),
+            "https://console.aws.amazon.com/console/home?redirect_uri=https%3A%2F%2Fevil.example%2F".to_owned(),
+        ] {
+            assert!(!is_usable_console_url(&url, Partition::Aws), "{url}");
+        }
     }
 
     #[test]

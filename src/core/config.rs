@@ -603,6 +603,28 @@ impl Config {
         Ok(config)
     }
 
+    /// The optional host permissions (match patterns) its portals and API hosts need beyond
+    /// `granted` (the manifest's `host_permissions`).
+    pub fn host_permissions_needed(&self, granted: &[&str]) -> std::collections::BTreeSet<String> {
+        self.portals
+            .iter()
+            .flat_map(|p| std::iter::once(&p.url).chain(p.api_host.as_ref()))
+            .filter_map(|url| url.missing_host_permission(granted))
+            .collect()
+    }
+
+    /// The optional host permissions `before` needed that this configuration no longer does:
+    /// what to give back after a portal is removed (or everything forgotten, or a file
+    /// imported).
+    pub fn host_permissions_released(&self, before: &Config, granted: &[&str]) -> Vec<String> {
+        let still = self.host_permissions_needed(granted);
+        before
+            .host_permissions_needed(granted)
+            .into_iter()
+            .filter(|pattern| !still.contains(pattern))
+            .collect()
+    }
+
     /// Takes an imported configuration in place of the user's own: managed portals stay,
     /// and a portal in both keeps its API token (files never carry one).
     ///
@@ -909,6 +931,33 @@ mod tests {
         assert!(mine.replace_with(imported).is_empty());
         assert_eq!(mine.portals, config.portals);
         assert_eq!(mine.recent, config.recent);
+    }
+
+    #[test]
+    fn a_removed_portal_gives_back_the_host_access_only_it_needed() {
+        let granted = ["https://*.duplocloud.net/*", "http://localhost/*"];
+        let mut before = Config::default();
+        before.add_portal("duplo.acme.example", None).unwrap();
+        before.add_portal("duplo.beta.example", None).unwrap();
+        before.add_portal("acme.duplocloud.net", None).unwrap();
+        let mut after = before.clone();
+        after.remove_portal("https://duplo.acme.example").unwrap();
+        assert_eq!(
+            after.host_permissions_released(&before, &granted),
+            ["https://duplo.acme.example/*"]
+        );
+        let mut after = before.clone();
+        after.remove_portal("https://acme.duplocloud.net").unwrap();
+        assert!(after
+            .host_permissions_released(&before, &granted)
+            .is_empty());
+        assert_eq!(
+            Config::default().host_permissions_released(&before, &granted),
+            [
+                "https://duplo.acme.example/*",
+                "https://duplo.beta.example/*"
+            ]
+        );
     }
 
     #[test]

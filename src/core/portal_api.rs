@@ -266,19 +266,46 @@ pub fn parse_system_features(reply: &ApiReply) -> Result<SystemFeatures, ApiErro
     json(reply)
 }
 
+/// A tenant list as read: the usable tenants, and what was left out of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TenantList {
+    /// The tenants, sorted by name (case-insensitively, then exactly), then by id.
+    pub tenants: Vec<Tenant>,
+    /// Entries that are no usable tenant: another type, a name that is not text (a lone
+    /// UTF-16 surrogate), no id, an id that would leave its path segment.
+    pub skipped: usize,
+    /// Entries past [`MAX_TENANTS`], not kept.
+    pub cut: usize,
+}
+
 /// Reads a `GetTenantsForUser` answer: sorted by name (case-insensitively, then exactly),
 /// entries without an id or name dropped, at most [`MAX_TENANTS`].
 pub fn parse_tenants(reply: &ApiReply) -> Result<Vec<Tenant>, ApiError> {
-    let entries: Vec<serde_json::Value> = json(reply)?;
-    let mut seen = std::collections::HashSet::new();
-    let mut tenants: Vec<Tenant> = entries
-        .into_iter()
-        .filter_map(|entry| serde_json::from_value::<Tenant>(entry).ok())
-        .filter(|t| is_tenant_id(&t.id) && !t.name.is_empty() && t.name.len() <= MAX_FIELD)
-        // The first entry of each id: the portal's order decides.
-        .filter(|t| seen.insert(t.id.clone()))
-        .take(MAX_TENANTS)
-        .collect();
+    read_tenants(reply).map(|list| list.tenants)
+}
+
+/// [`parse_tenants`], saying what was left out. Entry by entry: one entry that cannot be
+/// read is skipped (and counted), not the whole list; only what is kept is held in memory
+/// (a 16 MiB answer of tiny junk entries costs its text, not millions of values). An answer
+/// of which nothing is usable but something is there is malformed.
+pub fn read_tenants(reply: &ApiReply) -> Result<TenantList, ApiError> {
+    let bytes = body(reply)?;
+    let text = std::str::from_utf8(bytes).map_err(|_| ApiError::Malformed("not UTF-8".into()))?;
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let read = serde::Deserializer::deserialize_seq(&mut reader, TenantsVisitor)
+        .and_then(|list| reader.end().map(|()| list));
+    let mut list = read.map_err(|e| {
+        ApiError::Malformed(format!(
+            "not a tenant list ({:?} at line {}, column {})",
+            e.classify(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if list.tenants.is_empty() && list.skipped > 0 {
+        return Err(ApiError::Malformed("no usable tenant".into()));
+    }
+    let tenants = &mut list.tenants;
     // By name without regard to (ASCII) case, then as spelled, then by id.
     tenants.sort_by(|a, b| {
         a.name
@@ -288,7 +315,39 @@ pub fn parse_tenants(reply: &ApiReply) -> Result<Vec<Tenant>, ApiError> {
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.id.cmp(&b.id))
     });
-    Ok(tenants)
+    Ok(list)
+}
+
+/// Reads the list's entries one at a time, each from its own text.
+struct TenantsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TenantsVisitor {
+    type Value = TenantList;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of tenants")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<TenantList, A::Error> {
+        let mut list = TenantList::default();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(entry) = seq.next_element::<&'de serde_json::value::RawValue>()? {
+            if list.tenants.len() >= MAX_TENANTS {
+                list.cut += 1;
+                continue;
+            }
+            match serde_json::from_str::<Tenant>(entry.get()) {
+                Ok(t) if is_tenant_id(&t.id) && !t.name.is_empty() && t.name.len() <= MAX_FIELD => {
+                    // The first entry of each id: the portal's order decides.
+                    if seen.insert(t.id.clone()) {
+                        list.tenants.push(t);
+                    }
+                }
+                _ => list.skipped += 1,
+            }
+        }
+        Ok(list)
+    }
 }
 
 #[cfg(test)]
@@ -423,6 +482,14 @@ mod tests {
             parse_tenants(&ok(&deep)),
             Err(ApiError::Malformed(_))
         ));
+        // One entry nested too deeply is skipped; the others stay.
+        let one_deep = format!(
+            r#"[{}{},{{"TenantId":"1","AccountName":"dev01"}}]"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let list = read_tenants(&ok(&one_deep)).unwrap();
+        assert_eq!((list.tenants.len(), list.skipped), (1, 1));
         // Too large, whether the transport stopped reading or not.
         assert_eq!(parse_tenants(&ApiReply::TooLarge), Err(ApiError::TooLarge));
         let mut huge = b"[".to_vec();
@@ -475,6 +542,47 @@ mod tests {
         let names: Vec<_> = tenants.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["<img src=x onerror=alert(1)>", "Dev01", "prod"]);
         assert!(parse_tenants(&ok(r#"{"TenantId":"1"}"#)).is_err());
+    }
+
+    #[test]
+    fn one_unreadable_entry_is_skipped_and_counted_not_the_whole_list() {
+        // A lone UTF-16 surrogate makes that name no text; a wrong type, that entry no tenant.
+        let list = read_tenants(&ok(r#"[{"TenantId":"1","AccountName":"dev01"},
+                {"TenantId":"2","AccountName":"bad\ud800"},
+                {"TenantId":3,"AccountName":"three"},
+                {"TenantId":"4","AccountName":"qa"}]"#))
+        .unwrap();
+        let names: Vec<_> = list.tenants.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["dev01", "qa"]);
+        assert_eq!((list.skipped, list.cut), (2, 0));
+        // Nothing usable at all: the answer is malformed (the list shown stays).
+        assert!(matches!(
+            read_tenants(&ok(
+                r#"[42, null, {"TenantId":"2","AccountName":"\udc00"}]"#
+            )),
+            Err(ApiError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn a_list_past_the_limit_is_cut_and_says_how_much() {
+        let entries: Vec<String> = (0..MAX_TENANTS + 3)
+            .map(|i| format!(r#"{{"TenantId":"t{i}","AccountName":"n{i}"}}"#))
+            .collect();
+        let list = read_tenants(&ok(&format!("[{}]", entries.join(",")))).unwrap();
+        assert_eq!(
+            (list.tenants.len(), list.cut, list.skipped),
+            (MAX_TENANTS, 3, 0)
+        );
+        // Tiny junk up to the size cap is counted, never held.
+        let mut zeros = String::from("[0");
+        while zeros.len() < MAX_BODY_BYTES - 64 {
+            zeros.push_str(",0");
+        }
+        zeros.push_str(r#",{"TenantId":"1","AccountName":"dev01"}]"#);
+        let list = read_tenants(&ok(&zeros)).unwrap();
+        assert_eq!(list.tenants.len(), 1);
+        assert!(list.skipped > 8_000_000);
     }
 
     #[test]

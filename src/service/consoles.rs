@@ -212,7 +212,7 @@ impl<P: Platform> Service<P> {
         if let Some(console_url) = &live.credentials.console_url {
             let fresh =
                 !live.console_url_used && self.platform.now_ms() < live.received_ms + 14 * 60_000;
-            let safe = aws::is_safe_console_url(console_url.expose(), live.partition);
+            let safe = aws::is_usable_console_url(console_url.expose(), live.partition);
             if safe && fresh && open.destination == Destination::Home {
                 self.with_consoles(|c| c.spend_console_url(&open.key));
                 return Ok(console_url.clone());

@@ -176,6 +176,8 @@ pub struct FakePlatform {
     pub storage: RefCell<BTreeMap<(Area, String), serde_json::Value>>,
     /// Makes storage writes fail.
     pub storage_failing: Cell<bool>,
+    /// Optional host permissions given back, in order.
+    pub released_permissions: RefCell<Vec<String>>,
     /// Makes `storage.managed` reads never answer (Chromium can take seconds after a start).
     pub managed_hangs: Cell<bool>,
     /// The portal behind every `fetch`.
@@ -233,6 +235,7 @@ impl Default for FakePlatform {
             random: Cell::new(12_345),
             storage: RefCell::default(),
             storage_failing: Cell::new(false),
+            released_permissions: RefCell::default(),
             managed_hangs: Cell::new(false),
             portal: RefCell::default(),
             requests: RefCell::default(),
@@ -419,6 +422,12 @@ impl Platform for FakePlatform {
 
     async fn clear_notification(&self, id: &str) {
         self.notifications.borrow_mut().remove(id);
+    }
+
+    async fn remove_host_permission(&self, pattern: &str) {
+        self.released_permissions
+            .borrow_mut()
+            .push(pattern.to_owned());
     }
 
     async fn prompt(&self, id: &str, message: &crate::core::text::UserText) {

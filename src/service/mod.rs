@@ -43,6 +43,18 @@ const POLICY_APPLIED_KEY: &str = "policyApplied";
 pub struct Sender {
     /// The sender's tab, when it is a page in a tab (not the toolbar popup).
     pub tab_id: Option<TabId>,
+    /// The sender's frame in that tab: 0 is the tab's top document.
+    pub frame_id: Option<i32>,
+}
+
+impl Sender {
+    /// The top document of `tab`.
+    pub fn top_of(tab: TabId) -> Self {
+        Self {
+            tab_id: Some(tab),
+            frame_id: Some(0),
+        }
+    }
 }
 
 /// A portal's cached tenant list.
@@ -246,11 +258,24 @@ impl<P: Platform> Service<P> {
                 self.set_settings(&config, settings).await
             }
             Request::SetSettings(settings) => self.set_settings(&config, settings).await,
+            // Only the top document of the authorization tab: a frame inside it (an iframe on
+            // the portal's page) can load the web-accessible hand-off page too.
+            Request::Handoff { .. } if sender.frame_id != Some(0) => {
+                Err(msg::HANDOFF_REFUSED.text())
+            }
             Request::Handoff { url } => self.handoff(url.expose(), sender.tab_id).await,
         };
         if mutates {
             self.schedule().await;
             self.sync_menus().await;
+            // A portal removed (or everything forgotten, or a file imported): the host access
+            // only it needed goes back.
+            let now = self.config.borrow().clone().unwrap_or_default();
+            for pattern in
+                now.host_permissions_released(&config, crate::core::manifest::HOST_PERMISSIONS)
+            {
+                self.platform.remove_host_permission(&pattern).await;
+            }
         }
         let mut state = self.state_view().await;
         state.active_origin = active_origin;
@@ -612,8 +637,18 @@ impl<P: Platform> Service<P> {
             return;
         };
         let request = ApiRequest::new(portal.api_url(), &Endpoint::TenantsForUser, &token);
-        match portal_api::parse_tenants(&self.platform.fetch(&request).await) {
-            Ok(tenants) => {
+        match portal_api::read_tenants(&self.platform.fetch(&request).await) {
+            Ok(list) => {
+                let host = portal.url.host();
+                // What the portal sent that is not shown is said, not silently dropped.
+                let partial = if list.cut > 0 {
+                    Some(msg::TENANTS_CUT.with([host, &portal_api::MAX_TENANTS.to_string()]))
+                } else if list.skipped > 0 {
+                    Some(msg::TENANTS_SKIPPED.with([&list.skipped.to_string(), host]))
+                } else {
+                    None
+                };
+                let tenants = list.tenants;
                 let cache = TenantCache {
                     fetched_ms: self.platform.now_ms(),
                     tenants,
@@ -623,7 +658,7 @@ impl<P: Platform> Service<P> {
                     .set(Area::Local, &tenants_key(origin), &cache)
                     .await;
                 self.tenants.borrow_mut().insert(origin.to_owned(), cache);
-                let error = saved.err().map(|_| msg::STORAGE_FAILED.text());
+                let error = saved.err().map(|_| msg::STORAGE_FAILED.text()).or(partial);
                 self.with_sessions(|s| s.set_error(origin, error));
                 self.save_sessions().await;
                 // The context menu lists the tenants (rebuilt only if what it shows changed).

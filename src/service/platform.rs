@@ -56,7 +56,7 @@ pub struct TabInfo {
 pub trait Platform {
     /// Now, in milliseconds since the epoch.
     fn now_ms(&self) -> u64;
-    /// A random number (for hand-off ports).
+    /// A random number from a cryptographic source (for hand-off ports).
     fn random_u32(&self) -> u32;
     /// The extension's base URL (`chrome-extension://<id>/`).
     fn extension_base(&self) -> String;
@@ -157,6 +157,9 @@ pub trait Platform {
     /// The session tokens that open tabs of the portal at exactly `origin` hold in their
     /// `localStorage` (`g_authToken`). Reads no other site.
     fn portal_page_tokens(&self, origin: &str) -> impl Future<Output = Vec<Secret>>;
+
+    /// Gives back an optional host permission (a match pattern) no portal needs any more.
+    fn remove_host_permission(&self, pattern: &str) -> impl Future<Output = ()>;
 
     /// Schedules (or moves) the alarm `name` to `at_ms`.
     fn set_alarm(&self, name: &str, at_ms: u64) -> impl Future<Output = ()>;

@@ -19,11 +19,18 @@ use crate::core::weburl::WebUrl;
 use crate::service::platform::{ConsolePlacement, TabInfo};
 use crate::service::{Area, Platform, PlatformError};
 
+/// How many context menu items are created before the worker lets other events (a page's
+/// message) run.
+const MENU_ITEMS_PER_TURN: usize = 50;
+
 /// How long a portal request may take before it counts as unreachable.
 const FETCH_TIMEOUT_MS: u32 = 30_000;
 
 #[wasm_bindgen]
 extern "C" {
+    /// `crypto.getRandomValues` of the worker's global scope.
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
+    fn crypto_random(buffer: &mut [u8]);
     /// The global `fetch` (of a worker or a page alike: `web_sys` binds it per global type).
     #[wasm_bindgen(js_name = fetch)]
     fn fetch_request(request: &web_sys::Request) -> js_sys::Promise;
@@ -74,7 +81,11 @@ impl Platform for BrowserPlatform {
     }
 
     fn random_u32(&self) -> u32 {
-        (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+        // The hand-off port: from the browser's cryptographic source, not `Math.random`
+        // (whose sequence a page could learn and predict).
+        let mut bytes = [0_u8; 4];
+        crypto_random(&mut bytes);
+        u32::from_le_bytes(bytes)
     }
 
     fn extension_base(&self) -> String {
@@ -291,7 +302,13 @@ impl Platform for BrowserPlatform {
             .map_err(BrowserError::from)?
             .unchecked_into();
         let checked = checked_callback();
-        for item in items {
+        for (made, item) in items.iter().enumerate() {
+            // Thousands of items after a browser start (the fingerprint of the applied menu
+            // lived in memory): a page's message must not wait for all of them. Every so many
+            // items the worker lets other events run.
+            if made > 0 && made % MENU_ITEMS_PER_TURN == 0 {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+            }
             let mut props = serde_json::to_value(item).map_err(|e| PlatformError(e.to_string()))?;
             props["title"] = json!(browser::worker_text(&item.title));
             create
@@ -376,6 +393,12 @@ impl Platform for BrowserPlatform {
 
     async fn portal_page_tokens(&self, origin: &str) -> Vec<Secret> {
         portal_page_tokens(origin).await.unwrap_or_default()
+    }
+
+    async fn remove_host_permission(&self, pattern: &str) {
+        if let Ok(origins) = to_js(&json!({ "origins": [pattern] })) {
+            let _ = call(&["permissions"], "remove", &[origins]).await;
+        }
     }
 
     async fn set_alarm(&self, name: &str, at_ms: u64) {

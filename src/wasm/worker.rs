@@ -42,8 +42,9 @@ pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
     let tab_id = field(&field(&sender, "tab"), "id")
         .as_f64()
         .map(|id| id as i32);
+    let frame_id = field(&sender, "frameId").as_f64().map(|id| id as i32);
     let response = match browser::from_js::<Request>(message) {
-        Ok(request) => service().handle(request, Sender { tab_id }).await,
+        Ok(request) => service().handle(request, Sender { tab_id, frame_id }).await,
         Err(_) => Response::Error {
             message: msg::WORKER_UNAVAILABLE.text(),
             state: StateView::default(),

@@ -14,7 +14,7 @@ pub fn run(service: &Service<FakePlatform>, request: Request) -> Response {
 
 /// Runs a request from a page in `tab`.
 pub fn run_in_tab(service: &Service<FakePlatform>, request: Request, tab: i32) -> Response {
-    block_on(service.handle(request, Sender { tab_id: Some(tab) }))
+    block_on(service.handle(request, Sender::top_of(tab)))
 }
 
 /// The query parameter `name` of `url`, decoded.
