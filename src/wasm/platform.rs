@@ -272,21 +272,8 @@ impl Platform for BrowserPlatform {
     }
 
     async fn notice(&self, message: &UserText) {
-        let options = json!({
-            "type": "basic",
-            "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
-            "title": browser::worker_text(&msg::NOTICE_TITLE.text()),
-            "message": browser::worker_text(message),
-        });
-        if let Ok(options) = to_js(&options) {
-            let id = format!("notice-{}", js_sys::Date::now());
-            let _ = call(
-                &["notifications"],
-                "create",
-                &[JsValue::from_str(&id), options],
-            )
+        self.prompt(&format!("notice-{}", js_sys::Date::now()), message)
             .await;
-        }
     }
 
     async fn set_menus(&self, items: &[crate::core::menus::MenuItem]) -> Result<(), PlatformError> {
