@@ -471,14 +471,15 @@ impl Sessions {
             }
             // A newer session answers for itself.
             Session::Active(_) => return Reauthorize::Nothing,
-            // The sign-in under way resumes the work.
-            Session::SigningIn(_) => {
+            // The sign-in under way resumes the work; with no session (signed out, or ended
+            // by the same 401 a moment ago) it waits for the person's next sign-in: a late
+            // 401 never starts one (the handoff fuzz target found a sign-out followed by one).
+            Session::SigningIn(_) | Session::SignedOut => {
                 if initiator != Initiator::Background {
                     self.wait_for_sign_in(origin, work);
                 }
                 return Reauthorize::Nothing;
             }
-            Session::SignedOut => {}
         }
         if initiator != Initiator::Background {
             self.wait_for_sign_in(origin, work);
@@ -877,6 +878,22 @@ mod tests {
             at,
         );
         token
+    }
+
+    #[test]
+    fn a_late_401_after_signing_out_starts_no_sign_in() {
+        let mut sessions = Sessions::default();
+        let origin = portal().origin().to_owned();
+        let token = active(&mut sessions, "t1", T0);
+        sessions.sign_out(&origin);
+        for initiator in [Initiator::Person, Initiator::Renewal, Initiator::Background] {
+            assert_eq!(
+                sessions.unauthorized(&origin, &token, Waiting::RefreshTenants, initiator, T0),
+                Reauthorize::Nothing
+            );
+        }
+        assert!(sessions.is_refused(&origin, &token));
+        assert_eq!(sessions.get(&origin).session, Session::SignedOut);
     }
 
     #[test]
