@@ -361,12 +361,14 @@ test('the worker stopped during sign-in, open and renewal: each resumes or fails
     await popup.bringToFront();
     await sim.control('/log', { method: 'DELETE' });
     await sim.control('/faults', { method: 'POST', body: [{ path_prefix: '/subscriptions/', latency_ms: 5000, times: 1 }] });
-    // The renewal is due 10 s before expiry; its request then takes 5 s: stop in between.
-    await popup.waitForTimeout(Math.max(0, expires - 10000 + 1500 - Date.now()));
+    // The renewal is due 10 s before expiry; its request then takes 5 s: stop in between, as
+    // soon as the simulator has logged the request (it logs a request when it arrives; its
+    // answer comes 5 s later).
+    await popup.waitForTimeout(Math.max(0, expires - 10000 - Date.now()));
+    await waitUntil('the renewal request to reach the portal', async () => (await jitCalls()).length > 0, 30000);
     await stopWorker(browser, popup);
-    // (The simulator logs a request when it arrives; its answer comes 5 s later.)
     const [renewal] = await jitCalls();
-    assert.ok(renewal && Date.now() < renewal.time_ms + 5000, 'stopped while the renewal request was out');
+    assert.ok(Date.now() < renewal.time_ms + 5000, 'stopped while the renewal request was out');
     await renewedInPlace(tab, 'dev01', expires, 90000);
     assert.equal(consoleTabs(browser).length, 1, 'still one console tab');
     assert.deepEqual(browser.problems.filter((p) => !p.includes('did not answer')), []);
