@@ -19,8 +19,8 @@ fn disk(service: &Service<FakePlatform>) -> String {
     serde_json::to_string(&service.platform().dump(Area::Local)).unwrap()
 }
 
-/// Two portals signed in with API tokens' sessions... through portal tabs (tokens "tab-a",
-/// "tab-b"), *Stay signed in* on: both portal tokens on disk.
+/// Two portals signed in through their open portal tabs (tokens "tab-a" and "tab-b"), *Stay
+/// signed in* on: both portal tokens on disk.
 fn two_portals_staying_signed_in() -> Service<FakePlatform> {
     let service = Service::new(FakePlatform::default());
     block_on(service.on_policy_changed());
