@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{authorization_tab, first_console_tab, handoff_url, run};
+use common::{authorization_tab, first_console_tab, handoff_url, run, settles};
 use futures_executor::block_on;
 use jit_console::core::consoles::{ConsoleKey, Destination, OpenConsole, Role};
 use jit_console::core::messages::{Request, SessionView};
@@ -202,16 +202,6 @@ fn with_console() -> (Service<FakePlatform>, i32) {
     (service, tab)
 }
 
-/// Whether `future` completes within a thousand polls. The fake's requests are pending
-/// once each and wake themselves, so only something that waits on itself never completes
-/// (`block_on` would wait for ever).
-fn settles(future: impl std::future::Future<Output = ()>) -> bool {
-    let mut future = std::pin::pin!(future);
-    let waker = futures_util::task::noop_waker();
-    let mut context = std::task::Context::from_waker(&waker);
-    (0..1_000).any(|_| future.as_mut().poll(&mut context).is_ready())
-}
-
 #[test]
 fn a_renewal_that_meets_a_401_cannot_wait_on_itself() {
     // The renewal's request is in flight when the 401 comes; the quiet sign-in finds a new
@@ -234,7 +224,7 @@ fn a_renewal_that_meets_a_401_cannot_wait_on_itself() {
         .insert(ACME.into(), vec!["good".into(), "fresh".into()]);
     service.platform().advance(675_000);
     assert!(
-        settles(service.on_alarm(RENEWAL_ALARM)),
+        settles(service.on_alarm(RENEWAL_ALARM)).is_some(),
         "the renewal waits on itself"
     );
     let url = service.platform().tabs.borrow()[&tab].clone();

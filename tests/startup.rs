@@ -5,24 +5,13 @@
 
 mod common;
 
-use common::run;
+use common::{run, settles};
 use futures_executor::block_on;
 use jit_console::core::messages::{Request, SessionView};
 use jit_console::service::fake::{FakePlatform, FakeUser};
 use jit_console::service::{Area, Service};
 
 const ACME: &str = "https://acme.duplocloud.net";
-
-/// Whether `future` completes within a thousand polls (the fake's requests wake themselves).
-fn settles<T>(future: impl std::future::Future<Output = T>) -> Option<T> {
-    let mut future = std::pin::pin!(future);
-    let waker = futures_util::task::noop_waker();
-    let mut context = std::task::Context::from_waker(&waker);
-    (0..1_000).find_map(|_| match future.as_mut().poll(&mut context) {
-        std::task::Poll::Ready(value) => Some(value),
-        std::task::Poll::Pending => None,
-    })
-}
 
 /// A browser that stayed signed in to acme (sessions on disk), closed, and started again.
 fn restarted_browser() -> FakePlatform {

@@ -316,7 +316,8 @@ impl<P: Platform> Service<P> {
         *self.policy.borrow_mut() = Some(policy);
         *self.config.borrow_mut() = None;
         if self.load().await.is_ok() {
-            self.settle_sessions_area().await;
+            // Written where the settings now say; the other area is cleared.
+            self.save_sessions().await;
             self.schedule().await;
             self.sync_menus().await;
             // The pages follow storage: this tells them the policy's portals and settings
@@ -809,11 +810,6 @@ impl<P: Platform> Service<P> {
             self.save_sessions().await;
         }
         Ok(())
-    }
-
-    /// Writes the sessions where they belong now, and removes them from the other area.
-    async fn settle_sessions_area(&self) {
-        self.save_sessions().await;
     }
 
     /// Stores `next`; only once storage took it does the service adopt it.

@@ -244,14 +244,7 @@ impl Platform for BrowserPlatform {
                 {"title": browser::worker_text(&msg::NOTIFICATION_DISMISS.text())}
             ]);
         }
-        if let Ok(options) = to_js(&options) {
-            let _ = call(
-                &["notifications"],
-                "create",
-                &[JsValue::from_str(id), options],
-            )
-            .await;
-        }
+        create_notification(id, &options).await;
     }
 
     async fn prompt(&self, id: &str, message: &UserText) {
@@ -261,14 +254,7 @@ impl Platform for BrowserPlatform {
             "title": browser::worker_text(&msg::NOTICE_TITLE.text()),
             "message": browser::worker_text(message),
         });
-        if let Ok(options) = to_js(&options) {
-            let _ = call(
-                &["notifications"],
-                "create",
-                &[JsValue::from_str(id), options],
-            )
-            .await;
-        }
+        create_notification(id, &options).await;
     }
 
     async fn notice(&self, message: &UserText) {
@@ -396,6 +382,18 @@ impl Platform for BrowserPlatform {
 
     async fn clear_alarm(&self, name: &str) {
         let _ = call(&["alarms"], "clear", &[JsValue::from_str(name)]).await;
+    }
+}
+
+/// `notifications.create(id, options)`; a refusal is not the caller's concern.
+async fn create_notification(id: &str, options: &serde_json::Value) {
+    if let Ok(options) = to_js(options) {
+        let _ = call(
+            &["notifications"],
+            "create",
+            &[JsValue::from_str(id), options],
+        )
+        .await;
     }
 }
 

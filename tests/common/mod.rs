@@ -69,3 +69,16 @@ pub fn first_console_tab(service: &Service<FakePlatform>) -> i32 {
         .next()
         .unwrap()
 }
+
+/// `future`'s output if it completes within a thousand polls. The fake's requests are
+/// pending once each and wake themselves, so only something that waits on itself (or on a
+/// browser that never answers) does not complete; `block_on` would wait for ever.
+pub fn settles<T>(future: impl std::future::Future<Output = T>) -> Option<T> {
+    let mut future = std::pin::pin!(future);
+    let waker = futures_util::task::noop_waker();
+    let mut context = std::task::Context::from_waker(&waker);
+    (0..1_000).find_map(|_| match future.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(value) => Some(value),
+        std::task::Poll::Pending => None,
+    })
+}
