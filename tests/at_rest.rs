@@ -138,6 +138,20 @@ fn an_import_that_moves_a_portals_api_host_drops_its_api_token_and_says_so() {
             api_token: Some("api-secret".into()),
         },
     );
+    // Signed in with it: the session holds the same token.
+    service.platform().portal.borrow_mut().tokens.insert(
+        "api-secret".into(),
+        jit_console::service::fake::FakeUser {
+            username: "alice@acme.io".into(),
+            admin: false,
+        },
+    );
+    run(
+        &service,
+        Request::SignIn {
+            origin: ACME.into(),
+        },
+    );
     let file = r#"{"format":"jit-console-config","version":1,
         "portals":[{"url":"https://acme.duplocloud.net","apiHost":"http://localhost:4444"}]}"#;
     let state = run(&service, Request::ImportConfig { text: file.into() });
@@ -147,7 +161,26 @@ fn an_import_that_moves_a_portals_api_host_drops_its_api_token_and_says_so() {
         acme.error,
         Some(msg::API_TOKEN_DROPPED.with(["acme.duplocloud.net"]))
     );
+    assert_eq!(
+        acme.session,
+        jit_console::core::messages::SessionView::SignedOut
+    );
     assert!(!disk(&service).contains("api-secret"));
+    // Nothing the portal gave goes to the new host: the next refresh has no token to send.
+    service.platform().requests.borrow_mut().clear();
+    run(
+        &service,
+        Request::Refresh {
+            origin: ACME.into(),
+        },
+    );
+    let leaked = service
+        .platform()
+        .requests
+        .borrow()
+        .iter()
+        .any(|r| r.token.expose() == "api-secret");
+    assert!(!leaked, "the token followed the portal to its new API host");
 }
 
 #[test]

@@ -508,7 +508,7 @@ fn a_click_while_signed_out_opens_the_console_after_the_sign_in() {
     let (tab, port) = authorization_tab(&service);
     block_on(service.handle(
         Request::Handoff {
-            url: handoff_url(port, "good"),
+            url: handoff_url(&service, port, "good"),
         },
         Sender::top_of(tab),
     ));

@@ -17,7 +17,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{handoff_url, run, run_in_tab};
+use common::{forged_handoff_url, handoff_url, run, run_in_tab};
 use futures_executor::block_on;
 use jit_console::core::config::Config;
 use jit_console::core::consoles::{
@@ -343,7 +343,7 @@ fn run_sign_in(ops: Vec<SignInOp>) {
                     run_in_tab(
                         &service,
                         Request::Handoff {
-                            url: handoff_url(port, &token),
+                            url: handoff_url(&service, port, &token),
                         },
                         tab,
                     );
@@ -352,7 +352,7 @@ fn run_sign_in(ops: Vec<SignInOp>) {
             SignInOp::Forge { portal, with_tab } => {
                 // A page elsewhere sends the browser to the hand-off with its own token.
                 let port = before.attempt(PORTALS[*portal]).map_or(41_000, |a| a.port);
-                let url = handoff_url(port, "ATTACKER");
+                let url = forged_handoff_url(port, "ATTACKER");
                 if *with_tab {
                     let tab = block_on(jit_console::service::Platform::open_tab(
                         platform,

@@ -164,7 +164,7 @@ fn a_revoked_session_opens_no_tab_when_the_popup_opens_but_a_click_opens_one() {
         .insert("fresh".into(), user());
     block_on(service.handle(
         Request::Handoff {
-            url: handoff_url(port, "fresh"),
+            url: handoff_url(&service, port, "fresh"),
         },
         Sender::top_of(tab),
     ));
@@ -293,4 +293,91 @@ fn the_expired_page_signs_a_tab_in_at_most_every_20_seconds() {
     service.platform().advance(15_000);
     land(&service);
     assert_ne!(service.platform().tabs.borrow()[&tab], expired);
+}
+
+#[test]
+fn a_renewal_held_back_by_the_cooldown_opens_its_page_once_the_cooldown_is_over() {
+    // Signed in through the authorization page (which starts the 60-second cooldown); the
+    // renewal, due 30 s later, meets a 401: its page waits for the cooldown, then opens,
+    // behind, once; after Authorize the renewal completes in place.
+    let service = portal_with_tab();
+    service.platform().page_tokens.borrow_mut().clear();
+    service.platform().portal.borrow_mut().validity = Some(40);
+    run(
+        &service,
+        Request::SignIn {
+            origin: ACME.into(),
+        },
+    );
+    let (auth, port) = authorization_tab(&service);
+    block_on(service.handle(
+        Request::Handoff {
+            url: handoff_url(&service, port, "good"),
+        },
+        Sender::top_of(auth),
+    ));
+    run(
+        &service,
+        Request::OpenConsole {
+            open: OpenConsole {
+                key: dev01(),
+                destination: Destination::Home,
+                new_tab: false,
+            },
+            otp: None,
+        },
+    );
+    let tab = first_console_tab(&service);
+    service
+        .platform()
+        .tabs
+        .borrow_mut()
+        .insert(tab, PAGE.into());
+    block_on(service.on_tab_updated(tab, PAGE));
+    service.platform().focused.set(None);
+    // The next credentials request answers 401 once.
+    service.platform().portal.borrow_mut().faults.insert(
+        "/subscriptions/t-1/GetAwsConsoleTokenUrl".into(),
+        vec![ApiReply::Http {
+            status: 401,
+            body: Vec::new(),
+        }],
+    );
+    let mut opened_at = None;
+    for second in 1..=150 {
+        service.platform().advance(1_000);
+        let alarm = service
+            .platform()
+            .alarms
+            .borrow()
+            .get(RENEWAL_ALARM)
+            .copied();
+        if alarm.is_some_and(|at| at <= service.platform().now.get()) {
+            block_on(service.on_alarm(RENEWAL_ALARM));
+        }
+        if authorization_pages(&service) == 2 {
+            opened_at = Some(second);
+            break;
+        }
+    }
+    let opened_at = opened_at.expect("the renewal's authorization page never opened");
+    assert!(opened_at >= 59, "within the cooldown: {opened_at} s");
+    let (auth, port) = authorization_tab(&service);
+    assert!(service.platform().opened_behind.borrow().contains(&auth));
+    // The portal hands over a new session token (the one that met the 401 is never
+    // accepted again).
+    service
+        .platform()
+        .portal
+        .borrow_mut()
+        .tokens
+        .insert("fresh".into(), user());
+    block_on(service.handle(
+        Request::Handoff {
+            url: handoff_url(&service, port, "fresh"),
+        },
+        Sender::top_of(auth),
+    ));
+    let url = service.platform().tabs.borrow()[&tab].clone();
+    assert!(url.contains("Action=logout"), "renewed in place: {url}");
 }

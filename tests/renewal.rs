@@ -166,7 +166,7 @@ fn an_expired_portal_session_opens_one_authorization_tab_and_renewals_resume() {
     );
     block_on(service.handle(
         Request::Handoff {
-            url: handoff_url(port, "fresh"),
+            url: handoff_url(&service, port, "fresh"),
         },
         Sender::top_of(auth_tab),
     ));
@@ -394,7 +394,7 @@ fn a_renewal_without_a_portal_session_opens_one_authorization_tab_not_one_per_re
     );
     block_on(service.handle(
         Request::Handoff {
-            url: handoff_url(port, "fresh"),
+            url: handoff_url(&service, port, "fresh"),
         },
         Sender::top_of(auth_tab),
     ));

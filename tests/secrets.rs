@@ -152,7 +152,7 @@ fn the_state_the_pages_get_holds_no_secret_after_a_full_session() {
     run_in_tab(
         &service,
         Request::Handoff {
-            url: handoff_url(port, TOKEN),
+            url: handoff_url(&service, port, TOKEN),
         },
         tab,
     );

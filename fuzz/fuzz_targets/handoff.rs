@@ -3,9 +3,11 @@
 //! fuzz text or a well-formed URL with fuzzed port, token and tab.
 //!
 //! Properties: a token is accepted only from the attempt that is pending for its port, in
-//! that attempt's tab, before its deadline, and once; a refusal changes nothing; a pending
-//! attempt in time is never replaced by a second one; pending attempts never share a port;
-//! a page token that is accepted is plausible token text.
+//! that attempt's tab, with the nonce of its redirect, before its deadline, and once; a
+//! refusal changes nothing; a pending attempt in time is never replaced by a second one;
+//! pending attempts never share a port; every attempt that ends, however, is handed to the
+//! service (to close its tab and remove its rule), and only those; a page token that is
+//! accepted is plausible token text.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -13,10 +15,11 @@ use jit_console::core::portal_api::UserInfo;
 use jit_console::core::portal_url::PortalUrl;
 use jit_console::core::secret::Secret;
 use jit_console::core::session::{
-    self, Session, Sessions, SignInStart, TokenSource, SIGN_IN_TIMEOUT_MS,
+    self, EndedAttempt, Session, Sessions, SignInStart, TokenSource, SIGN_IN_TIMEOUT_MS,
 };
 use jit_console::core::text::msg;
 use libfuzzer_sys::fuzz_target;
+use std::collections::BTreeMap;
 
 const PORTALS: [&str; 3] = [
     "https://acme.duplocloud.net",
@@ -28,10 +31,12 @@ const PORTALS: [&str; 3] = [
 enum HandoffUrl {
     /// Anything at all.
     Raw(String),
-    /// `chrome-extension://id/handoff.html?port=P&t=T` with fuzzed parts.
+    /// `chrome-extension://id/handoff.html?port=P&n=N&t=T` with fuzzed parts; the nonce
+    /// the pending attempt's, or a guess.
     Shaped {
         port: u16,
         use_pending_port: Option<u8>,
+        nonce: Option<String>,
         token: String,
         extra: Option<String>,
     },
@@ -41,7 +46,7 @@ enum HandoffUrl {
 enum Event {
     Begin {
         portal: u8,
-        random: u32,
+        random: u128,
     },
     TabOpened {
         portal: u8,
@@ -97,10 +102,24 @@ fn check_invariants(sessions: &Sessions) {
     }
 }
 
+/// The pending attempts: (origin, port, deadline) → tab.
+fn attempts(sessions: &Sessions) -> BTreeMap<(String, u16, u64), Option<i32>> {
+    sessions
+        .portals
+        .iter()
+        .filter_map(|(origin, p)| match &p.session {
+            Session::SigningIn(a) => Some(((origin.clone(), a.port, a.deadline_ms), a.tab_id)),
+            _ => None,
+        })
+        .collect()
+}
+
 fuzz_target!(|events: Vec<Event>| {
     let mut sessions = Sessions::default();
     let mut now: u64 = 1_800_000_000_000;
     for event in events.into_iter().take(64) {
+        let attempts_before = attempts(&sessions);
+        let tabs_opened = matches!(event, Event::TabOpened { .. });
         match event {
             Event::Begin { portal: p, random } => {
                 let url = portal(p);
@@ -162,33 +181,37 @@ fuzz_target!(|events: Vec<Event>| {
                     HandoffUrl::Shaped {
                         port,
                         use_pending_port,
+                        nonce,
                         token,
                         extra,
                     } => {
-                        let pending: Vec<u16> = sessions
+                        let pending: Vec<(u16, String)> = sessions
                             .portals
                             .values()
                             .filter_map(|p| match &p.session {
-                                Session::SigningIn(a) => Some(a.port),
+                                Session::SigningIn(a) => Some((a.port, a.nonce.clone())),
                                 _ => None,
                             })
                             .collect();
-                        let port = match use_pending_port {
+                        let (port, right_nonce) = match use_pending_port {
                             Some(i) if !pending.is_empty() => {
-                                pending[usize::from(i) % pending.len()]
+                                pending[usize::from(i) % pending.len()].clone()
                             }
-                            _ => port,
+                            _ => (port, String::new()),
                         };
+                        let nonce = nonce.unwrap_or(right_nonce);
+                        let nonce: String =
+                            url::form_urlencoded::byte_serialize(nonce.as_bytes()).collect();
                         let token: String =
                             url::form_urlencoded::byte_serialize(token.as_bytes()).collect();
                         format!(
-                            "chrome-extension://abc/handoff.html?port={port}&t={token}{}",
+                            "chrome-extension://abc/handoff.html?port={port}&n={nonce}&t={token}{}",
                             extra.unwrap_or_default()
                         )
                     }
                 };
                 let parsed = session::parse_handoff_url(&url);
-                if let Some((_, token)) = &parsed {
+                if let Some(session::HandoffUrl { token, .. }) = &parsed {
                     let t = token.expose();
                     assert!(!t.is_empty() && t.len() <= 16_384 && !t.chars().any(char::is_control));
                     let u =
@@ -200,7 +223,7 @@ fuzz_target!(|events: Vec<Event>| {
                 let before = sessions.clone();
                 match sessions.accept_handoff(&url, tab, now) {
                     Ok(handoff) => {
-                        let (port, token) =
+                        let session::HandoffUrl { port, nonce, token } =
                             parsed.unwrap_or_else(|| panic!("accepted an unparsable hand-off"));
                         assert_eq!(handoff.token, token);
                         assert_eq!(handoff.tab_id, tab);
@@ -208,6 +231,10 @@ fuzz_target!(|events: Vec<Event>| {
                             .attempt(&handoff.origin)
                             .unwrap_or_else(|| panic!("accepted without an attempt"));
                         assert_eq!(was.port, port, "accepted for another attempt's port");
+                        assert!(
+                            !was.nonce.is_empty() && was.nonce == nonce,
+                            "accepted without the redirect's nonce"
+                        );
                         assert!(
                             tab.is_some() && was.tab_id == tab,
                             "accepted from another tab"
@@ -286,6 +313,24 @@ fuzz_target!(|events: Vec<Event>| {
             }
         }
         check_invariants(&sessions);
+        // Exactly the attempts that ended are handed over, with their tabs.
+        let after = attempts(&sessions);
+        let mut expected: Vec<EndedAttempt> = attempts_before
+            .iter()
+            .filter(|(key, _)| !after.contains_key(*key))
+            .map(|((_, port, _), tab)| EndedAttempt {
+                port: *port,
+                tab_id: *tab,
+            })
+            .collect();
+        let mut ended = sessions.take_ended();
+        if tabs_opened {
+            // Recording a tab ends nothing.
+            assert!(ended.is_empty());
+        }
+        expected.sort_by_key(|e| (e.port, e.tab_id));
+        ended.sort_by_key(|e| (e.port, e.tab_id));
+        assert_eq!(ended, expected, "ended attempts handed over");
         assert!(
             !format!("{sessions:?}").contains("\"tok\""),
             "a token in Debug output"

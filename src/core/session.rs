@@ -9,6 +9,18 @@
 //! tab and to navigations the portal started, redirects it to our `handoff.html` before it
 //! reaches the network. A token is accepted only while that attempt is pending, from that
 //! tab, before its deadline, and once.
+//!
+//! The redirect also carries a one-time nonce that only the rule knows (`n=`): a document
+//! the redirect did not produce (a page the tab was sent to, which loads the web-accessible
+//! `handoff.html?port=N&t=…` itself) cannot know it, so it can neither hand over a token
+//! nor end the attempt. This stands in for Chromium's `documentId`, which the worker could
+//! only learn for the redirect's document with the `webNavigation` permission, and which
+//! Firefox does not have.
+//!
+//! Every way an attempt ends (a token, a refusal, the deadline, its tab closed or cancelled,
+//! sign-out, the portal removed, another sign-in) puts it in [`Sessions::take_ended`]: the
+//! service removes its rule and closes its tab, so no tab is left that could still send a
+//! token to `localhost:N`.
 
 use serde::{Deserialize, Serialize};
 
@@ -99,6 +111,20 @@ pub struct SignInAttempt {
     pub deadline_ms: u64,
     /// Whether a token already arrived (a second one is refused).
     pub token_received: bool,
+    /// The one-time value the redirect rule adds (`n=`); a hand-off without it was not
+    /// produced by the redirect. Empty in attempts stored before it existed: those accept
+    /// nothing.
+    #[serde(default)]
+    pub nonce: String,
+}
+
+/// An attempt that ended: its rule and its tab go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndedAttempt {
+    /// The rule's id.
+    pub port: u16,
+    /// The authorization tab, if it was opened.
+    pub tab_id: Option<TabId>,
 }
 
 /// A portal session that works.
@@ -174,6 +200,19 @@ pub struct PortalSession {
 pub struct Sessions {
     /// By origin.
     pub portals: BTreeMap<String, PortalSession>,
+    /// Attempts that ended since the service last asked ([`Self::take_ended`]).
+    #[serde(skip)]
+    ended: Vec<EndedAttempt>,
+}
+
+/// Sets `entry`'s session; an attempt it replaces goes to `ended`.
+fn replace_session(ended: &mut Vec<EndedAttempt>, entry: &mut PortalSession, next: Session) {
+    if let Session::SigningIn(attempt) = std::mem::replace(&mut entry.session, next) {
+        ended.push(EndedAttempt {
+            port: attempt.port,
+            tab_id: attempt.tab_id,
+        });
+    }
 }
 
 /// What to do to start a hand-off sign-in.
@@ -183,6 +222,8 @@ pub struct SignInPlan {
     pub authorize_url: String,
     /// The `localPort` it names.
     pub port: u16,
+    /// The nonce the redirect rule adds ([`handoff_rule`]).
+    pub nonce: String,
 }
 
 /// The result of asking to sign in.
@@ -206,6 +247,9 @@ pub enum HandoffRefusal {
     /// It arrived in another tab than the authorization tab.
     #[error("arrived in another tab")]
     WrongTab,
+    /// It lacks the redirect's nonce: another document than the redirect's sent it.
+    #[error("not from the redirect")]
+    NotFromRedirect,
     /// A token already arrived for this attempt.
     #[error("already used")]
     AlreadyUsed,
@@ -234,25 +278,48 @@ pub fn authorize_url(portal: &PortalUrl, port: u16) -> String {
     )
 }
 
-/// Reads `handoff.html?port=N&t=TOKEN` (the redirected `http://localhost:N/?t=TOKEN`).
-pub fn parse_handoff_url(url: &str) -> Option<(u16, Secret)> {
+/// What `handoff.html?port=N&n=NONCE&t=TOKEN` (the redirected `http://localhost:N/?t=TOKEN`)
+/// holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoffUrl {
+    /// The attempt's port.
+    pub port: u16,
+    /// The redirect's nonce (empty when absent).
+    pub nonce: String,
+    /// The token.
+    pub token: Secret,
+}
+
+/// Reads a hand-off URL; any of its parameters twice, or no plausible token, is no hand-off.
+pub fn parse_handoff_url(url: &str) -> Option<HandoffUrl> {
     let parsed = WebUrl::parse(url).ok()?;
     if !parsed.path().ends_with(HANDOFF_PAGE) {
         return None;
     }
     let mut port = None;
+    let mut nonce = None;
     let mut token = None;
     for (key, value) in parsed.query_pairs() {
         match key.as_str() {
-            "port" if port.is_none() => port = value.parse::<u16>().ok(),
+            "port" if port.is_none() => port = Some(value.parse::<u16>().ok()),
+            "n" if nonce.is_none() => nonce = Some(value),
             "t" if token.is_none() => token = Some(value),
-            "port" | "t" => return None,
+            "port" | "n" | "t" => return None,
             _ => {}
         }
     }
     let token =
         token.filter(|t| !t.is_empty() && t.len() <= 16_384 && !t.chars().any(char::is_control))?;
-    Some((port?, Secret::new(token)))
+    Some(HandoffUrl {
+        port: port.flatten()?,
+        nonce: nonce.unwrap_or_default(),
+        token: Secret::new(token),
+    })
+}
+
+/// A nonce for the redirect rule, from `random` (96 bits of it as hex).
+fn nonce_of(random: u128) -> String {
+    format!("{:024x}", random >> 32)
 }
 
 /// A token as a portal page keeps it in `localStorage` (possibly JSON-quoted). Anything with
@@ -273,18 +340,20 @@ pub fn normalize_page_token(raw: &str) -> Option<Secret> {
 /// portal started, only in the authorization tab.
 pub fn handoff_rule(
     portal: &PortalUrl,
-    port: u16,
+    plan: &SignInPlan,
     tab_id: TabId,
     extension_base: &str,
 ) -> serde_json::Value {
     let initiator = portal.host().split(':').next().unwrap_or_default();
+    let SignInPlan { port, nonce, .. } = plan;
     serde_json::json!({
-        "id": i32::from(port),
+        "id": i32::from(*port),
         "priority": 1,
         "action": {
             "type": "redirect",
             "redirect": {
-                "regexSubstitution": format!("{extension_base}{HANDOFF_PAGE}?port={port}&\\2")
+                "regexSubstitution":
+                    format!("{extension_base}{HANDOFF_PAGE}?port={port}&n={nonce}&\\2")
             }
         },
         "condition": {
@@ -309,8 +378,33 @@ impl Sessions {
     /// Forgets portals that are no longer configured.
     pub fn retain_configured<'a>(&mut self, origins: impl IntoIterator<Item = &'a str>) {
         let keep: BTreeSet<&str> = origins.into_iter().collect();
-        self.portals
-            .retain(|origin, _| keep.contains(origin.as_str()));
+        let gone: Vec<String> = self
+            .portals
+            .keys()
+            .filter(|origin| !keep.contains(origin.as_str()))
+            .cloned()
+            .collect();
+        for origin in gone {
+            if let Some(mut portal) = self.portals.remove(&origin) {
+                replace_session(&mut self.ended, &mut portal, Session::SignedOut);
+            }
+        }
+    }
+
+    /// Forgets every portal's session (and ends every attempt).
+    pub fn clear(&mut self) {
+        let origins: Vec<String> = self.portals.keys().cloned().collect();
+        for origin in origins {
+            if let Some(mut portal) = self.portals.remove(&origin) {
+                replace_session(&mut self.ended, &mut portal, Session::SignedOut);
+            }
+        }
+    }
+
+    /// The attempts that ended since the last call: the service removes each one's rule and
+    /// closes its tab.
+    pub fn take_ended(&mut self) -> Vec<EndedAttempt> {
+        std::mem::take(&mut self.ended)
     }
 
     /// The active session's token, if signed in.
@@ -322,8 +416,8 @@ impl Sessions {
     }
 
     /// Starts a hand-off sign-in, unless one is pending and still in time. `random` picks
-    /// the port.
-    pub fn begin_sign_in(&mut self, portal: &PortalUrl, random: u32, now_ms: u64) -> SignInStart {
+    /// the port (its low bits) and the redirect's nonce (its high 96 bits).
+    pub fn begin_sign_in(&mut self, portal: &PortalUrl, random: u128, now_ms: u64) -> SignInStart {
         let busy_ports: Vec<u16> = self
             .portals
             .values()
@@ -332,14 +426,15 @@ impl Sessions {
                 _ => None,
             })
             .collect();
-        let entry = self.entry(portal.origin());
+        let entry = self.portals.entry(portal.origin().to_owned()).or_default();
         if let Session::SigningIn(attempt) = &entry.session {
             if now_ms < attempt.deadline_ms && !attempt.token_received {
                 return SignInStart::AlreadyPending(attempt.tab_id);
             }
         }
         let span = PORT_RANGE.end - PORT_RANGE.start;
-        let mut port = (PORT_RANGE.start + random % span) as u16;
+        // The low 32 bits pick the port; the nonce comes from the others.
+        let mut port = (PORT_RANGE.start + (random as u32) % span) as u16;
         while busy_ports.contains(&port) {
             // The next port, wrapping within the range (never past its end).
             port = if u32::from(port) + 1 >= PORT_RANGE.end {
@@ -348,12 +443,15 @@ impl Sessions {
                 port + 1
             };
         }
-        entry.session = Session::SigningIn(SignInAttempt {
+        let nonce = nonce_of(random);
+        let next = Session::SigningIn(SignInAttempt {
             port,
             tab_id: None,
             deadline_ms: now_ms + SIGN_IN_TIMEOUT_MS,
             token_received: false,
+            nonce: nonce.clone(),
         });
+        replace_session(&mut self.ended, entry, next);
         entry.error = None;
         // Recorded before the page opens: the cooldown holds even if the worker stops now.
         entry.authorize_opened_ms = Some(now_ms);
@@ -361,6 +459,7 @@ impl Sessions {
         SignInStart::Open(SignInPlan {
             authorize_url: authorize_url(portal, port),
             port,
+            nonce,
         })
     }
 
@@ -381,7 +480,8 @@ impl Sessions {
         tab_id: Option<TabId>,
         now_ms: u64,
     ) -> Result<Handoff, HandoffRefusal> {
-        let (port, token) = parse_handoff_url(url).ok_or(HandoffRefusal::Malformed)?;
+        let HandoffUrl { port, nonce, token } =
+            parse_handoff_url(url).ok_or(HandoffRefusal::Malformed)?;
         let (origin, attempt) = self
             .portals
             .iter_mut()
@@ -392,6 +492,9 @@ impl Sessions {
             .ok_or(HandoffRefusal::NotPending)?;
         if attempt.tab_id.is_none() || attempt.tab_id != tab_id {
             return Err(HandoffRefusal::WrongTab);
+        }
+        if attempt.nonce.is_empty() || attempt.nonce != nonce {
+            return Err(HandoffRefusal::NotFromRedirect);
         }
         if attempt.token_received {
             return Err(HandoffRefusal::AlreadyUsed);
@@ -416,14 +519,15 @@ impl Sessions {
         user: UserInfo,
         now_ms: u64,
     ) {
-        let entry = self.entry(origin);
-        entry.session = Session::Active(ActiveSession {
+        let entry = self.portals.entry(origin.to_owned()).or_default();
+        let next = Session::Active(ActiveSession {
             token,
             source,
             user,
             features: None,
             since_ms: now_ms,
         });
+        replace_session(&mut self.ended, entry, next);
         entry.error = None;
     }
 
@@ -436,8 +540,8 @@ impl Sessions {
 
     /// The sign-in failed; says why. What waited for it is dropped.
     pub fn fail_sign_in(&mut self, origin: &str, reason: UserText) {
-        let entry = self.entry(origin);
-        entry.session = Session::SignedOut;
+        let entry = self.portals.entry(origin.to_owned()).or_default();
+        replace_session(&mut self.ended, entry, Session::SignedOut);
         entry.error = Some(reason);
         entry.waiting.clear();
     }
@@ -568,7 +672,7 @@ impl Sessions {
             if let Session::SigningIn(attempt) = &portal.session {
                 if now_ms >= attempt.deadline_ms {
                     expired.push((origin.clone(), attempt.port, attempt.tab_id));
-                    portal.session = Session::SignedOut;
+                    replace_session(&mut self.ended, portal, Session::SignedOut);
                     portal.error = Some(msg::SIGN_IN_TIMED_OUT.text());
                     portal.waiting.clear();
                 }
@@ -606,7 +710,8 @@ impl Sessions {
     /// The fingerprints of refused tokens and the authorization cooldown stay: signing out
     /// and in again must not bring back a token the portal refused, nor a tab storm.
     pub fn sign_out(&mut self, origin: &str) {
-        if let Some(portal) = self.portals.remove(origin) {
+        if let Some(mut portal) = self.portals.remove(origin) {
+            replace_session(&mut self.ended, &mut portal, Session::SignedOut);
             if !portal.refused.is_empty() || portal.authorize_opened_ms.is_some() {
                 self.portals.insert(
                     origin.to_owned(),
@@ -649,8 +754,11 @@ mod tests {
         }
     }
 
+    /// The random number of [`started`]: port from 7, nonce from the rest.
+    const RANDOM: u128 = (0x5eed_u128 << 32) | 7;
+
     fn started(sessions: &mut Sessions, tab: TabId) -> u16 {
-        match sessions.begin_sign_in(&portal(), 7, T0) {
+        match sessions.begin_sign_in(&portal(), RANDOM, T0) {
             SignInStart::Open(plan) => {
                 sessions.sign_in_tab_opened(portal().origin(), plan.port, tab);
                 plan.port
@@ -659,8 +767,10 @@ mod tests {
         }
     }
 
+    /// What the redirect rule of [`started`]'s attempt makes of `localhost:port/?t=token`.
     fn handoff_url(port: u16, token: &str) -> String {
-        format!("chrome-extension://abc/handoff.html?port={port}&t={token}")
+        let nonce = nonce_of(RANDOM);
+        format!("chrome-extension://abc/handoff.html?port={port}&n={nonce}&t={token}")
     }
 
     #[test]
@@ -753,6 +863,40 @@ mod tests {
             ),
             (
                 "https://evil.example/?t=x".to_owned(),
+                Some(5),
+                T0,
+                HandoffRefusal::Malformed,
+            ),
+            // The right tab, port and time, but not the document the redirect produced: a
+            // page the tab was sent to loads `handoff.html` itself, without the nonce or
+            // with a guess.
+            (
+                format!("chrome-extension://abc/handoff.html?port={port}&t=ATTACKER"),
+                Some(5),
+                T0,
+                HandoffRefusal::NotFromRedirect,
+            ),
+            (
+                format!("chrome-extension://abc/handoff.html?port={port}&n=&t=ATTACKER"),
+                Some(5),
+                T0,
+                HandoffRefusal::NotFromRedirect,
+            ),
+            (
+                format!(
+                    "chrome-extension://abc/handoff.html?port={port}&n={}&t=ATTACKER",
+                    nonce_of(RANDOM + (1 << 32))
+                ),
+                Some(5),
+                T0,
+                HandoffRefusal::NotFromRedirect,
+            ),
+            (
+                format!(
+                    "{}&n={}",
+                    handoff_url(port, "ATTACKER"),
+                    nonce_of(RANDOM + (1 << 32))
+                ),
                 Some(5),
                 T0,
                 HandoffRefusal::Malformed,
@@ -1078,8 +1222,8 @@ mod tests {
         let a = PortalUrl::parse("a.duplocloud.net").unwrap();
         let b = PortalUrl::parse("b.duplocloud.net").unwrap();
         let (SignInStart::Open(pa), SignInStart::Open(pb)) = (
-            sessions.begin_sign_in(&a, last, T0),
-            sessions.begin_sign_in(&b, last, T0),
+            sessions.begin_sign_in(&a, u128::from(last), T0),
+            sessions.begin_sign_in(&b, u128::from(last), T0),
         ) else {
             panic!("not started")
         };
@@ -1089,7 +1233,12 @@ mod tests {
 
     #[test]
     fn the_rule_is_scoped_to_the_tab_and_the_portal() {
-        let rule = handoff_rule(&portal(), 41234, 17, "chrome-extension://abc/");
+        let plan = SignInPlan {
+            authorize_url: authorize_url(&portal(), 41234),
+            port: 41234,
+            nonce: "00ff".into(),
+        };
+        let rule = handoff_rule(&portal(), &plan, 17, "chrome-extension://abc/");
         assert_eq!(rule["condition"]["tabIds"], serde_json::json!([17]));
         assert_eq!(
             rule["condition"]["initiatorDomains"],
@@ -1097,12 +1246,83 @@ mod tests {
         );
         assert_eq!(
             rule["action"]["redirect"]["regexSubstitution"],
-            "chrome-extension://abc/handoff.html?port=41234&\\2"
+            "chrome-extension://abc/handoff.html?port=41234&n=00ff&\\2"
         );
         assert_eq!(
             rule["condition"]["regexFilter"],
             "^http://(localhost|127\\.0\\.0\\.1):41234/\\?(.*)$"
         );
+    }
+
+    #[test]
+    fn every_end_of_an_attempt_hands_its_rule_and_tab_to_the_service() {
+        // Each way an attempt ends, from a fresh attempt in tab 5.
+        type End = fn(&mut Sessions);
+        let ends: [(&str, End); 9] = [
+            ("a token validated", |s| {
+                s.activate(
+                    portal().origin(),
+                    Secret::new("good"),
+                    TokenSource::Handoff,
+                    user(),
+                    T0,
+                );
+            }),
+            ("refused or invalid", |s| {
+                s.fail_sign_in(portal().origin(), msg::HANDOFF_REFUSED.text());
+            }),
+            ("timed out", |s| {
+                s.expire_attempts(T0 + SIGN_IN_TIMEOUT_MS);
+            }),
+            ("tab closed or cancelled", |s| {
+                s.sign_in_tab_gone(5, msg::SIGN_IN_CANCELLED.text());
+            }),
+            ("signed out", |s| s.sign_out(portal().origin())),
+            ("portal removed", |s| {
+                s.retain_configured(["https://other.example"])
+            }),
+            ("everything forgotten", Sessions::clear),
+            ("replaced after its deadline", |s| {
+                s.begin_sign_in(&portal(), 99, T0 + SIGN_IN_TIMEOUT_MS);
+            }),
+            ("token received, then refused", |s| {
+                let url = handoff_url(20_007, "t");
+                assert!(s.accept_handoff(&url, Some(5), T0).is_ok());
+                s.fail_sign_in(portal().origin(), msg::HANDOFF_REFUSED.text());
+            }),
+        ];
+        for (why, end) in ends {
+            let mut sessions = Sessions::default();
+            let port = started(&mut sessions, 5);
+            assert_eq!(port, 20_007, "the helper's port");
+            assert_eq!(sessions.take_ended(), [], "{why}: nothing ended yet");
+            end(&mut sessions);
+            assert_eq!(
+                sessions.take_ended(),
+                [EndedAttempt {
+                    port,
+                    tab_id: Some(5)
+                }],
+                "{why}"
+            );
+            assert_eq!(sessions.take_ended(), [], "{why}: handed over once");
+        }
+        // What does not end it hands over nothing.
+        let mut sessions = Sessions::default();
+        started(&mut sessions, 5);
+        sessions.expire_attempts(T0 + 1);
+        sessions.sign_in_tab_gone(6, msg::SIGN_IN_CANCELLED.text());
+        let _ = sessions.accept_handoff(
+            &handoff_url(20_007, "x").replace("&n=", "&n=0"),
+            Some(5),
+            T0,
+        );
+        assert!(matches!(
+            sessions.begin_sign_in(&portal(), 99, T0 + 1),
+            SignInStart::AlreadyPending(_)
+        ));
+        assert_eq!(sessions.take_ended(), []);
+        assert!(sessions.attempt(portal().origin()).is_some());
     }
 
     #[test]

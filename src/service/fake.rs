@@ -176,6 +176,11 @@ pub struct FakePlatform {
     pub storage: RefCell<BTreeMap<(Area, String), serde_json::Value>>,
     /// Makes storage writes fail.
     pub storage_failing: Cell<bool>,
+    /// Makes adding a session rule fail.
+    pub rules_failing: Cell<bool>,
+    /// Makes storage writes and tab and rule changes pending once each, as a browser's
+    /// answers are: a test can then stop the worker between any two of them.
+    pub steps_yield: Cell<bool>,
     /// Optional host permissions given back, in order.
     pub released_permissions: RefCell<Vec<String>>,
     /// Makes `storage.managed` reads never answer (Chromium can take seconds after a start).
@@ -235,6 +240,8 @@ impl Default for FakePlatform {
             random: Cell::new(12_345),
             storage: RefCell::default(),
             storage_failing: Cell::new(false),
+            rules_failing: Cell::new(false),
+            steps_yield: Cell::new(false),
             released_permissions: RefCell::default(),
             managed_hangs: Cell::new(false),
             portal: RefCell::default(),
@@ -265,6 +272,13 @@ impl Default for FakePlatform {
 }
 
 impl FakePlatform {
+    /// A browser call's answer: pending once when [`Self::steps_yield`] is set.
+    async fn step(&self) {
+        if self.steps_yield.get() {
+            YieldOnce(false).await;
+        }
+    }
+
     /// Moves the clock.
     pub fn advance(&self, ms: u64) {
         self.now.set(self.now.get() + ms);
@@ -301,10 +315,16 @@ impl Platform for FakePlatform {
         self.now.get()
     }
 
-    fn random_u32(&self) -> u32 {
-        let value = self.random.get();
-        self.random
-            .set(value.wrapping_mul(1_103_515_245).wrapping_add(12_345));
+    fn random_u128(&self) -> u128 {
+        // Four steps of a linear congruential sequence: the low word (the port) is the
+        // step's value, as before nonces existed, so ports in tests stay what they were.
+        let mut value = 0_u128;
+        for shift in [0, 32, 64, 96] {
+            let step = self.random.get();
+            self.random
+                .set(step.wrapping_mul(1_103_515_245).wrapping_add(12_345));
+            value |= u128::from(step) << shift;
+        }
         value
     }
 
@@ -330,6 +350,7 @@ impl Platform for FakePlatform {
         key: &str,
         value: &T,
     ) -> Result<(), PlatformError> {
+        self.step().await;
         if self.storage_failing.get() {
             return Err(PlatformError("quota exceeded (simulated)".into()));
         }
@@ -453,8 +474,14 @@ impl Platform for FakePlatform {
     }
 
     async fn navigate_tab(&self, tab_id: TabId, url: &Secret) -> Result<(), PlatformError> {
+        self.step().await;
         match self.tabs.borrow_mut().get_mut(&tab_id) {
             Some(current) => {
+                // A blank tab given its page counts as opened with it (`opened` lists the
+                // pages a person saw open).
+                if current == "about:blank" {
+                    self.opened.borrow_mut().push(url.expose().to_owned());
+                }
                 *current = url.expose().to_owned();
                 Ok(())
             }
@@ -463,10 +490,13 @@ impl Platform for FakePlatform {
     }
 
     async fn open_tab(&self, url: &str, active: bool) -> Result<TabId, PlatformError> {
+        self.step().await;
         let id = self.next_tab.get();
         self.next_tab.set(id + 1);
         self.tabs.borrow_mut().insert(id, url.to_owned());
-        self.opened.borrow_mut().push(url.to_owned());
+        if url != "about:blank" {
+            self.opened.borrow_mut().push(url.to_owned());
+        }
         if active {
             self.focused.set(Some(id));
         } else {
@@ -476,6 +506,7 @@ impl Platform for FakePlatform {
     }
 
     async fn close_tab(&self, tab_id: TabId) {
+        self.step().await;
         self.tabs.borrow_mut().remove(&tab_id);
     }
 
@@ -489,6 +520,10 @@ impl Platform for FakePlatform {
     }
 
     async fn add_session_rule(&self, rule: serde_json::Value) -> Result<(), PlatformError> {
+        self.step().await;
+        if self.rules_failing.get() {
+            return Err(PlatformError("rule refused (simulated)".into()));
+        }
         let id = rule["id"]
             .as_i64()
             .and_then(|id| i32::try_from(id).ok())
@@ -498,6 +533,7 @@ impl Platform for FakePlatform {
     }
 
     async fn remove_session_rule(&self, id: i32) {
+        self.step().await;
         self.rules.borrow_mut().remove(&id);
     }
 

@@ -37,6 +37,8 @@ const CONSOLES_KEY: &str = "consoles";
 pub const POLICY_KEY: &str = "";
 /// `storage.session` key changed when a policy was applied, so the pages render again.
 const POLICY_APPLIED_KEY: &str = "policyApplied";
+/// What an authorization tab shows until its redirect rule is in place.
+const BLANK_PAGE: &str = "about:blank";
 
 /// Who sent a request: the worker passes what the browser says about the sender.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -173,10 +175,24 @@ impl<P: Platform> Service<P> {
                         .filter(|p| next.portal(p.url.origin()).is_none())
                         .map(|p| p.url.origin().to_owned())
                         .collect();
+                    // A portal whose API answers elsewhere now (the file says so, not the
+                    // person): its session token must not follow it there.
+                    let rehosted: Vec<String> = config
+                        .portals
+                        .iter()
+                        .filter(|p| {
+                            next.portal(p.url.origin())
+                                .is_some_and(|n| n.api_url() != p.api_url())
+                        })
+                        .map(|p| p.url.origin().to_owned())
+                        .collect();
                     let saved = self.save_config(next).await;
                     if saved.is_ok() {
                         for origin in gone {
                             self.forget_portal(&origin).await;
+                        }
+                        for origin in rehosted {
+                            self.forget_session(&origin).await;
                         }
                         // Told where the person will look: the portal's own line.
                         self.with_sessions(|s| {
@@ -315,7 +331,11 @@ impl<P: Platform> Service<P> {
             .flatten();
         *self.policy.borrow_mut() = Some(policy);
         *self.config.borrow_mut() = None;
-        if self.load().await.is_ok() {
+        if let Ok(config) = self.load().await {
+            // A portal the policy took away loses its session (and a pending attempt).
+            self.with_sessions(|s| {
+                s.retain_configured(config.portals.iter().map(|p| p.url.origin()))
+            });
             // Written where the settings now say; the other area is cleared.
             self.save_sessions().await;
             self.schedule().await;
@@ -362,8 +382,7 @@ impl<P: Platform> Service<P> {
         self.schedule().await;
         let ended =
             self.with_sessions(|s| s.sign_in_tab_gone(tab_id, msg::SIGN_IN_TAB_CLOSED.text()));
-        if let Some((_, port)) = ended {
-            self.platform.remove_session_rule(i32::from(port)).await;
+        if ended.is_some() {
             self.save_sessions().await;
         }
     }
@@ -381,10 +400,10 @@ impl<P: Platform> Service<P> {
         if !is_cancel_page(url) {
             return;
         }
+        // The attempt ends, and its tab (on the portal's cancel page) closes with it.
         let ended =
             self.with_sessions(|s| s.sign_in_tab_gone(tab_id, msg::SIGN_IN_CANCELLED.text()));
-        if let Some((_, port)) = ended {
-            self.platform.remove_session_rule(i32::from(port)).await;
+        if ended.is_some() {
             self.save_sessions().await;
         }
     }
@@ -402,15 +421,8 @@ impl<P: Platform> Service<P> {
             return;
         }
         let now = self.platform.now_ms();
-        let expired = self.with_sessions(|s| s.expire_attempts(now));
-        for (_, port, tab) in expired {
-            self.platform.remove_session_rule(i32::from(port)).await;
-            // Without its rule, a late Authorize would send the token to whatever listens on
-            // localhost:N; the prompt is dead, so it goes.
-            if let Some(tab) = tab {
-                self.platform.close_tab(tab).await;
-            }
-        }
+        // Their rules and tabs go when the sessions are saved.
+        self.with_sessions(|s| s.expire_attempts(now));
         self.save_sessions().await;
     }
 
@@ -480,7 +492,7 @@ impl<P: Platform> Service<P> {
 
     async fn start_handoff(&self, portal: &Portal, page: PageMode) {
         let origin = portal.url.origin();
-        let (now, random) = (self.platform.now_ms(), self.platform.random_u32());
+        let (now, random) = (self.platform.now_ms(), self.platform.random_u128());
         let allowed = self
             .with_sessions(|s| s.may_open_authorize_page(origin, page == PageMode::Explicit, now));
         let pending =
@@ -508,11 +520,10 @@ impl<P: Platform> Service<P> {
             SignInStart::Open(plan) => plan,
         };
         self.save_sessions().await;
-        let tab = match self
-            .platform
-            .open_tab(&plan.authorize_url, page.focuses())
-            .await
-        {
+        // The tab is recorded before anything else, and before it shows the portal: a worker
+        // stopped at any step leaves at most a blank tab, or a recorded one that the
+        // attempt's end (its deadline at the latest) closes.
+        let tab = match self.platform.open_tab(BLANK_PAGE, page.focuses()).await {
             Ok(tab) => tab,
             Err(_) => {
                 self.with_sessions(|s| {
@@ -523,10 +534,16 @@ impl<P: Platform> Service<P> {
             }
         };
         self.with_sessions(|s| s.sign_in_tab_opened(origin, plan.port, tab));
-        let rule =
-            session::handoff_rule(&portal.url, plan.port, tab, &self.platform.extension_base());
-        if self.platform.add_session_rule(rule).await.is_err() {
-            self.platform.close_tab(tab).await;
+        self.save_sessions().await;
+        let rule = session::handoff_rule(&portal.url, &plan, tab, &self.platform.extension_base());
+        let ready = self.platform.add_session_rule(rule).await.is_ok()
+            && self
+                .platform
+                .navigate_tab(tab, &Secret::new(plan.authorize_url.clone()))
+                .await
+                .is_ok();
+        if !ready {
+            // The attempt ends, and with it the rule and the tab.
             self.with_sessions(|s| s.fail_sign_in(origin, msg::STORAGE_FAILED.text()));
         } else if !page.focuses() {
             // Opened behind the person's work: a notification says why, and brings it forward.
@@ -556,8 +573,11 @@ impl<P: Platform> Service<P> {
         let handoff = self
             .with_sessions(|s| s.accept_handoff(url, tab_id, now))
             .map_err(|_| msg::HANDOFF_REFUSED.text())?;
-        if let Some((port, _)) = session::parse_handoff_url(url) {
-            self.platform.remove_session_rule(i32::from(port)).await;
+        // One token per attempt: the rule goes now; the tab when the attempt ends below.
+        if let Some(parsed) = session::parse_handoff_url(url) {
+            self.platform
+                .remove_session_rule(i32::from(parsed.port))
+                .await;
         }
         self.save_sessions().await;
         let config = self.load().await.map_err(|_| msg::STORAGE_FAILED.text())?;
@@ -566,9 +586,6 @@ impl<P: Platform> Service<P> {
         };
         if self.with_sessions(|s| s.is_refused(&handoff.origin, &handoff.token)) {
             // The portal handed over a token it had refused before: it is not accepted again.
-            if let Some(tab) = handoff.tab_id {
-                self.platform.close_tab(tab).await;
-            }
             let reason = msg::PORTAL_SESSION_EXPIRED.with([portal.url.host()]);
             self.with_sessions(|s| s.fail_sign_in(&handoff.origin, reason.clone()));
             self.save_sessions().await;
@@ -579,9 +596,6 @@ impl<P: Platform> Service<P> {
                 self.platform
                     .clear_notification(&authorize_notification(&handoff.origin))
                     .await;
-                if let Some(tab) = handoff.tab_id {
-                    self.platform.close_tab(tab).await;
-                }
                 self.signed_in(&portal, handoff.token, TokenSource::Handoff, user)
                     .await;
                 Ok(())
@@ -754,6 +768,16 @@ impl<P: Platform> Service<P> {
     /// one: a stale copy (left when *Stay signed in* changed by an import, the policy or the
     /// options page) would bring back a signed-out session at the next start.
     async fn save_sessions(&self) {
+        // Attempts that ended lose their rule and their tab first: no tab is left that could
+        // still send a token to localhost:N.
+        for ended in self.with_sessions(Sessions::take_ended) {
+            self.platform
+                .remove_session_rule(i32::from(ended.port))
+                .await;
+            if let Some(tab) = ended.tab_id {
+                self.platform.close_tab(tab).await;
+            }
+        }
         // A copy: storage is written after the borrow ends (another task may change them).
         let (sessions, deadline) = self.with_sessions(|s| (s.clone(), s.next_deadline()));
         let area = self.sessions_area();
@@ -825,21 +849,10 @@ impl<P: Platform> Service<P> {
     async fn forget_session(&self, origin: &str) {
         self.with_consoles(|c| c.forget_portal(origin));
         self.save_consoles().await;
-        let attempt = self.with_sessions(|s| {
-            let attempt = s.attempt(origin).cloned();
-            s.sign_out(origin);
-            attempt
-        });
-        if let Some(attempt) = attempt {
-            self.platform
-                .remove_session_rule(i32::from(attempt.port))
-                .await;
-            // Without its rule, an Authorize there would send the token to whatever listens on
-            // localhost:N (found by the sign-in property test).
-            if let Some(tab) = attempt.tab_id {
-                self.platform.close_tab(tab).await;
-            }
-        }
+        // A pending attempt's rule and tab go as the sessions are saved: without its rule,
+        // an Authorize there would send the token to whatever listens on localhost:N (found
+        // by the sign-in property test).
+        self.with_sessions(|s| s.sign_out(origin));
         self.save_sessions().await;
     }
 

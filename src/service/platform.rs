@@ -56,8 +56,8 @@ pub struct TabInfo {
 pub trait Platform {
     /// Now, in milliseconds since the epoch.
     fn now_ms(&self) -> u64;
-    /// A random number from a cryptographic source (for hand-off ports).
-    fn random_u32(&self) -> u32;
+    /// A random number from a cryptographic source (hand-off ports and nonces).
+    fn random_u128(&self) -> u128;
     /// The extension's base URL (`chrome-extension://<id>/`).
     fn extension_base(&self) -> String;
 

@@ -224,6 +224,10 @@ impl<P: Platform> Service<P> {
         for portal in &config.portals {
             self.forget_portal(portal.url.origin()).await;
         }
+        // Ends any attempt still pending, even of a portal no longer configured (its rule
+        // and tab go as the sessions are saved, just before they are removed).
+        self.with_sessions(Sessions::clear);
+        self.save_sessions().await;
         for area in [Area::Local, Area::Session] {
             for key in [SESSIONS_KEY, CONSOLES_KEY, Config::STORAGE_KEY, MENUS_KEY] {
                 let _ = self.platform.remove(area, key).await;

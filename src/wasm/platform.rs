@@ -80,12 +80,12 @@ impl Platform for BrowserPlatform {
         js_sys::Date::now() as u64
     }
 
-    fn random_u32(&self) -> u32 {
-        // The hand-off port: from the browser's cryptographic source, not `Math.random`
-        // (whose sequence a page could learn and predict).
-        let mut bytes = [0_u8; 4];
+    fn random_u128(&self) -> u128 {
+        // The hand-off port and nonce: from the browser's cryptographic source, not
+        // `Math.random` (whose sequence a page could learn and predict).
+        let mut bytes = [0_u8; 16];
         crypto_random(&mut bytes);
-        u32::from_le_bytes(bytes)
+        u128::from_le_bytes(bytes)
     }
 
     fn extension_base(&self) -> String {
@@ -321,7 +321,20 @@ impl Platform for BrowserPlatform {
             &[to_js(&json!({"url": url, "active": active}))?],
         )
         .await?;
-        tab_id_of(&tab)
+        let id = tab_id_of(&tab)?;
+        if url == "about:blank" {
+            // Chromium ignores a navigation asked for before a new tab's first (blank)
+            // document has committed: the tab then stays empty. Wait until it has (a couple
+            // of seconds at most), so the caller may navigate it.
+            for _ in 0..100 {
+                let now = call(&["tabs"], "get", &[JsValue::from(id)]).await?;
+                if field(&now, "status").as_string().as_deref() == Some("complete") {
+                    break;
+                }
+                gloo_timers::future::TimeoutFuture::new(20).await;
+            }
+        }
+        Ok(id)
     }
 
     async fn close_tab(&self, tab_id: TabId) {
@@ -531,9 +544,17 @@ async fn portal_page_tokens(origin: &str) -> Result<Vec<Secret>, PlatformError> 
             continue;
         };
         for result in Array::from(&results).iter() {
-            if let Some(token) = field(&result, "result")
-                .as_string()
-                .and_then(|t| crate::core::session::normalize_page_token(&t))
+            // `[origin, token]`: a document of another origin (the tab navigated between
+            // the query and the injection) is not read from.
+            let Ok((page_origin, token)) =
+                browser::from_js::<(String, Option<String>)>(field(&result, "result"))
+            else {
+                continue;
+            };
+            if page_origin != origin {
+                continue;
+            }
+            if let Some(token) = token.and_then(|t| crate::core::session::normalize_page_token(&t))
             {
                 if !tokens
                     .iter()

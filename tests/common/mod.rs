@@ -51,9 +51,24 @@ pub fn authorization_tab(service: &Service<FakePlatform>) -> (i32, u16) {
     (*tab, port)
 }
 
-/// The address `handoff.html` has after the portal's redirect to `localhost:port` (a secret:
-/// it carries the token).
-pub fn handoff_url(port: u16, token: &str) -> Secret {
+/// The address `handoff.html` has after the portal's redirect to `localhost:port/?t=token`:
+/// what the redirect rule the service added for `port` makes of it (with its nonce). A
+/// secret: it carries the token. Without such a rule, what a page would forge.
+pub fn handoff_url(service: &Service<FakePlatform>, port: u16, token: &str) -> Secret {
+    let rules = service.platform().rules.borrow();
+    match rules.get(&i32::from(port)) {
+        Some(rule) => {
+            let target = rule["action"]["redirect"]["regexSubstitution"]
+                .as_str()
+                .unwrap();
+            Secret::new(target.replace("\\2", &format!("t={token}")))
+        }
+        None => forged_handoff_url(port, token),
+    }
+}
+
+/// `handoff.html?port=N&t=…` as another page can load it itself: without the redirect's nonce.
+pub fn forged_handoff_url(port: u16, token: &str) -> Secret {
     Secret::new(format!(
         "chrome-extension://fake/handoff.html?port={port}&t={token}"
     ))

@@ -1,7 +1,7 @@
 // Issue 5: federated AWS Console tabs per tenant, in Chromium against the simulator.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startSim, addPortal, waitForTab, requestsTo } from './harness.mjs';
+import { launch, startSim, addPortal, waitForTab, requestsTo, hostOf } from './harness.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const ACCOUNT = '123456789012';
@@ -118,7 +118,7 @@ test('single-session console: switching tenant signs out first and the popup mar
     const dev = region.getByRole('listitem').filter({ has: region.page().getByRole('button', { name: 'Open AWS console as dev01' }) });
     await dev.getByText('signed in to the AWS console').waitFor();
     await region.getByRole('button', { name: 'Open AWS console as prod' }).click();
-    const tabs = () => browser.context.pages().filter((p) => new URL(p.url()).hostname.endsWith('console.aws.amazon.com'));
+    const tabs = () => browser.context.pages().filter((p) => hostOf(p).endsWith('console.aws.amazon.com'));
     for (let i = 0; i < 100 && tabs().length < 2; i++) await first.waitForTimeout(100);
     const second = tabs().find((p) => p !== first);
     await second.locator('#identity').filter({ hasText: 'duploservices-prod' }).waitFor();
@@ -138,7 +138,7 @@ test('multi-session console: two tenants side by side, never signed out', { time
     const first = await consoleAs(browser, 'duploservices-dev01');
     assert.match(new URL(first.url()).hostname, /^\d{12}-[a-z0-9]{8}\.us-west-2\.console\.aws\.amazon\.com$/);
     await region.getByRole('button', { name: 'Open AWS console as prod' }).click();
-    const tabs = () => browser.context.pages().filter((p) => /^\d{12}-/.test(new URL(p.url()).hostname));
+    const tabs = () => browser.context.pages().filter((p) => /^\d{12}-/.test(hostOf(p)));
     for (let i = 0; i < 100 && tabs().length < 2; i++) await first.waitForTimeout(100);
     const second = tabs().find((p) => p !== first);
     await second.locator('#identity').filter({ hasText: 'duploservices-prod' }).waitFor();

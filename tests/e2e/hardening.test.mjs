@@ -5,7 +5,7 @@
 // sign-in, open and renewal, and the secrets a full session leaves in storage.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startSim, addPortal, waitForTab, logInToPortal, requestsTo } from './harness.mjs';
+import { launch, startSim, addPortal, waitForTab, logInToPortal, requestsTo, hostOf } from './harness.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const ORIGIN = `https://${ACME}`;
@@ -53,7 +53,7 @@ async function ready(cfg, first = 'dev01') {
 }
 
 const openButton = (scope, name) => scope.getByRole('button', { name: `Open AWS console as ${name}`, exact: true });
-const consoleTabs = (browser) => browser.context.pages().filter((p) => !p.isClosed() && new URL(p.url()).hostname.endsWith('console.aws.amazon.com'));
+const consoleTabs = (browser) => browser.context.pages().filter((p) => !p.isClosed() && hostOf(p).endsWith('console.aws.amazon.com'));
 const jitCalls = async () => (await sim.log()).filter((e) => e.path.includes('GetAwsConsoleTokenUrl'));
 
 test('tenant names with HTML and script render as text, and nothing runs', { timeout: 90000 }, async () => {

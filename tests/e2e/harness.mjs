@@ -200,11 +200,18 @@ export async function addPortal(browser, url, apiToken = '') {
 export async function waitForTab(browser, test, timeout = 15000) {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const found = browser.context.pages().find((p) => !p.isClosed() && test(new URL(p.url())));
+    // A tab being created has no address yet ('').
+    const parsed = (p) => { try { return new URL(p.url()); } catch { return null; } };
+    const found = browser.context.pages().find((p) => !p.isClosed() && parsed(p) && test(parsed(p)));
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`no tab matching ${test} within ${timeout} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The host a tab shows ('' while it has no address yet, as a tab being created). */
+export function hostOf(page) {
+  try { return new URL(page.url()).hostname; } catch { return ''; }
 }
 
 /** The simulator's request log entries for `host` (optionally a path prefix). */

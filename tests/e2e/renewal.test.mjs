@@ -2,7 +2,7 @@
 // 40-second credentials (renewal is due a quarter before expiry, at 30 s).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startSim, addPortal, waitForTab, logInToPortal } from './harness.mjs';
+import { launch, startSim, addPortal, waitForTab, logInToPortal, hostOf } from './harness.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const VALIDITY = 40;
@@ -31,7 +31,7 @@ async function fresh(cfg = config()) {
   return launch({ sim });
 }
 
-const consoleTabs = (browser) => browser.context.pages().filter((p) => !p.isClosed() && new URL(p.url()).hostname.endsWith('console.aws.amazon.com'));
+const consoleTabs = (browser) => browser.context.pages().filter((p) => !p.isClosed() && hostOf(p).endsWith('console.aws.amazon.com'));
 
 /** Opens `tenant`'s console from the popup and sends it to PAGE; returns the tab and its expiry text. */
 async function openOn(browser, region, tenant) {
@@ -143,6 +143,43 @@ test('an expired portal session opens one authorization tab, then every waiting 
     await renewedInPlace(qa.tab, 'qa', qa.expires);
     const pages = (await sim.log()).filter((e) => e.method === 'GET' && e.path === '/app/user/verify-token' && !e.query.includes('success'));
     assert.equal(pages.length, 1, 'one authorization page for both renewals');
+  } finally {
+    await browser.close();
+  }
+});
+
+// Issue 15, the hang: a renewal whose request meets a 401 is resumed by the quiet sign-in
+// that reads an open portal tab's new token. It once waited on the very request that was
+// resuming it, so that identity could not be renewed, opened or copied until the worker
+// restarted. Here it completes, in place, with no authorization page.
+test('a renewal that meets a 401 resumes with an open portal tab\'s new token, in place, without a page', { timeout: 240000 }, async () => {
+  const browser = await fresh(config({ portal: { token_in_local_storage: true } }));
+  try {
+    await logInToPortal(browser, sim);
+    await addPortal(browser, ACME);
+    const popup = await browser.openPopup();
+    const region = popup.getByRole('region', { name: ACME });
+    await region.getByText('Signed in as alice@acme.io').waitFor();
+    const dev = await openOn(browser, region, 'dev01');
+    await popup.bringToFront();
+
+    // The portal ends the session the extension took from the tab; the person logs in to the
+    // portal again (its tabs now hold a new token).
+    const [{ token: old }] = (await sim.log()).filter((e) => e.path === '/admin/GetTenantsForUser').slice(-1);
+    await sim.control('/revoke', { method: 'POST', body: { token: old } });
+    await logInToPortal(browser, sim);
+    await sim.control('/log', { method: 'DELETE' });
+
+    await renewedInPlace(dev.tab, 'dev01', dev.expires, 90000);
+    const log = await sim.log();
+    assert.ok(log.some((e) => e.token === old && e.status === 401), 'the renewal met the 401');
+    assert.ok(log.some((e) => e.token && e.token !== old && e.path.includes('/subscriptions/')), 'and was resumed with the new token');
+    const pages = log.filter((e) => e.method === 'GET' && e.path === '/app/user/verify-token');
+    assert.equal(pages.length, 0, 'no authorization page');
+    // The identity is not stuck: it opens again at once.
+    await region.getByRole('button', { name: 'Open AWS console as dev01' }).click();
+    await dev.tab.waitForTimeout(500);
+    assert.ok(!dev.tab.isClosed());
   } finally {
     await browser.close();
   }

@@ -146,6 +146,50 @@ test('a hand-off the extension did not ask for changes nothing (login CSRF)', { 
   }
 });
 
+// Issue 16: only the document the portal's redirect produced may hand over a token. A frame
+// inside the authorization tab, or a page the tab was sent to, can load the web-accessible
+// hand-off page with the right port and tab, through the browser's real message routing:
+// neither hands over a token nor ends the attempt (the frame is not the top document; the
+// page lacks the one-time nonce that only the redirect rule adds).
+test('neither a frame in the authorization tab nor a page it was sent to can hand over a token', { timeout: 90000 }, async () => {
+  const browser = await fresh({ token_in_local_storage: false });
+  try {
+    await logInToPortal(browser, sim);
+    await addPortal(browser, ACME);
+    const popup = await browser.openPopup();
+    const region = popup.getByRole('region', { name: ACME });
+    await region.getByRole('button', { name: `Sign in to ${ACME}` }).click();
+    const portalTab = await waitForTab(browser, (u) => u.host === ACME && u.pathname === '/app/user/verify-token');
+    await portalTab.getByRole('button', { name: 'Authorize' }).waitFor();
+    const port = new URL(portalTab.url()).searchParams.get('localPort');
+    const forged = browser.url(`handoff.html?port=${port}&t=ATTACKER`);
+
+    // A frame on the portal's page.
+    await portalTab.evaluate((src) => {
+      const frame = document.createElement('iframe');
+      frame.src = src;
+      document.body.append(frame);
+    }, forged);
+    await portalTab.frameLocator('iframe').getByRole('alert')
+      .filter({ hasText: 'was not started by JIT Console' }).waitFor();
+
+    // The tab itself sent to the hand-off page by a script, without the redirect.
+    await portalTab.evaluate((src) => { location.href = src; }, forged);
+    await portalTab.getByRole('alert').filter({ hasText: 'was not started by JIT Console' }).waitFor();
+    assert.ok(!portalTab.isClosed(), 'the attempt (and its tab) goes on');
+    await region.getByText('Waiting for you to authorize').waitFor();
+    assert.ok((await sim.log()).every((e) => e.token !== 'ATTACKER'), 'the forged token was never used');
+
+    // Back on the authorization page, the genuine Authorize completes the sign-in.
+    await portalTab.goBack();
+    await portalTab.getByRole('button', { name: 'Authorize' }).click();
+    await portalTab.waitForEvent('close');
+    await region.getByText('Signed in as alice@acme.io').waitFor();
+  } finally {
+    await browser.close();
+  }
+});
+
 // Issue 15: opening the popup is looking, not asking. A refresh that meets a 401 opens no
 // tab; the popup says the session ended, and the person's Sign in opens exactly one
 // authorization page, after which the list comes back by itself.
