@@ -96,7 +96,7 @@ async function relaunch(sim, dist, profile, kind) {
       const request = d?.entries?.find((e) => e.event === 'request' && /^getState/.test(e.request));
       const answered = request && d.entries.find((e) => e.event === 'answered' && e.request === request.request && e.atMs >= request.atMs);
       marks = {
-        wasmReady: at('wasmReady'), stateLoaded: at('stateLoaded'), startupDone: at('startupDone'), policyApplied: at('policyApplied'),
+        wasmReady: at('wasmReady'), stateLoaded: at('stateLoaded'), startupDone: at('startupDone'), menusDone: at('menusDone'), policyApplied: at('policyApplied'),
         request: request?.atMs, answered: answered?.atMs, ring: Boolean(d),
       };
       if (marks.policyApplied !== undefined) break;
@@ -154,7 +154,7 @@ export async function browserStartFigures(sim, { reps, dist }) {
         detail: `from the page's navigation start (the page opened as soon as launch() returned, which is once the browser runs and its worker was seen; navigation started ${med(navAfterLaunch)} ms after that); `
           + `from launch()'s return ${med(fromLaunch)} ms; launch() itself ${med(launchMs)} ms (all launches); `
           + `the worker's wasm was instantiated ${med(wasm)} ms after launch()'s return (negative: before); `
-          + `from navigation start (diagnostics ring): the worker received the page's first state request at ${fromNav('request')} ms, answered it at ${fromNav('answered')} ms, had its state loaded at ${fromNav('stateLoaded')} ms and its start-up schedule (renewals, alarm, badge, menus) done at ${fromNav('startupDone')} ms; `
+          + `from navigation start (diagnostics ring): the worker received the page's first state request at ${fromNav('request')} ms, answered it at ${fromNav('answered')} ms, had its state loaded at ${fromNav('stateLoaded')} ms and its start-up schedule (renewals, alarm, badge) done at ${fromNav('startupDone')} ms and its context menu (rebuilt 2 s after that) at ${fromNav('menusDone')} ms; `
           + `${what(rs)}; median of ${rs.length} relaunches of the same profile after one discarded`,
       });
     };

@@ -28,6 +28,8 @@ pub enum Event {
     StateLoaded,
     /// The start-up's schedule is done (renewals due, alarm, badge).
     StartupDone,
+    /// The context menu was brought up to date, a moment after the start-up's schedule.
+    MenusDone,
     /// The administrator's policy (`storage.managed`) was read and applied: at start-up it
     /// comes beside the stored state, not before it.
     PolicyApplied,

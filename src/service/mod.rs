@@ -308,10 +308,26 @@ impl<P: Platform> Service<P> {
     }
 
     /// The worker started (after a browser or worker restart): rebuild the schedule from
-    /// storage.
+    /// storage, then the context menu ([`Self::on_startup_schedule`], then
+    /// [`Self::on_startup_menus`]).
     pub async fn on_startup(&self) {
+        self.on_startup_schedule().await;
+        self.on_startup_menus().await;
+    }
+
+    /// The first half of [`Self::on_startup`]: the renewals due, their alarm, the badge.
+    pub async fn on_startup_schedule(&self) {
         if self.load().await.is_ok() {
             self.schedule().await;
+        }
+    }
+
+    /// The second half of [`Self::on_startup`]: the context menu, rebuilt if it is not the
+    /// one last applied (after a browser start, with thousands of tenants, thousands of
+    /// items). The worker runs it a moment after the first half, so that the pages opened
+    /// with the browser are not competing with it.
+    pub async fn on_startup_menus(&self) {
+        if self.load().await.is_ok() {
             self.sync_menus().await;
         }
     }

@@ -61,9 +61,18 @@ pub async fn handle_startup() {
     let service = service();
     service.load_state().await;
     diagnostics::record(Event::StateLoaded);
-    service.on_startup().await;
+    service.on_startup_schedule().await;
     diagnostics::record(Event::StartupDone);
+    // The context menu is not needed in the first moments after a start, and rebuilding it
+    // (after a browser start: thousands of browser calls with thousands of tenants) would
+    // compete for the processor with the popup or options page opened at once.
+    gloo_timers::future::TimeoutFuture::new(MENUS_AFTER_START_MS).await;
+    service.on_startup_menus().await;
+    diagnostics::record(Event::MenusDone);
 }
+
+/// How long after the worker's start-up schedule the context menu is brought up to date.
+const MENUS_AFTER_START_MS: u32 = 2_000;
 
 /// `notifications.onButtonClicked` (`button` set) and `notifications.onClicked`.
 #[wasm_bindgen(js_name = handleNotification)]
