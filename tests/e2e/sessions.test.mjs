@@ -347,7 +347,8 @@ test('an unreachable portal and an authorization that is cancelled or abandoned 
     let portalTab = await waitForTab(browser, (u) => u.pathname === '/app/user/verify-token');
     await portalTab.getByRole('button', { name: 'Cancel' }).click();
     await region.getByRole('alert').filter({ hasText: 'You cancelled the authorization' }).waitFor();
-    await portalTab.close();
+    // The attempt ended, and its tab (without its redirect rule now) is closed with it.
+    if (!portalTab.isClosed()) await portalTab.waitForEvent('close', { timeout: 10000 });
 
     await region.getByRole('button', { name: `Sign in to ${ACME}` }).click();
     portalTab = await waitForTab(browser, (u) => u.pathname === '/app/user/verify-token' && !u.search.includes('cancelled'));
