@@ -1,0 +1,81 @@
+// Issue 18, journey 1 (first part) in Firefox ESR: signing in through the portal's own
+// authorization page. Firefox differs from Chromium in how the hand-off lands: the
+// declarativeNetRequest rule redirects http://localhost:N/?t=… to a moz-extension:// page
+// (with the rule's one-time nonce), and the authorization tab is a plain tab (no tab group).
+// The Chromium counterparts are in sessions.test.mjs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, startSim } from './harness.mjs';
+import { launchFirefox, waitForRole, fill, waitUntil } from './firefox.mjs';
+
+const ACME = 'acme.duplocloud.net';
+const config = {
+  portals: [{
+    name: 'acme',
+    token_in_local_storage: false,
+    users: [{ username: 'alice@acme.io', password: 'pw', admin: false, tenants: ['*'], api_tokens: [] }],
+    tenants: [{ name: 'dev01' }],
+  }],
+};
+const simBinary = process.env.DUPLO_SIM ?? join(root, 'target/debug/duplo-sim');
+
+/** The tab (a puppeteer page) that shows the portal's authorization page, once it does. */
+async function authorizationTab(firefox, { excluding = [] } = {}) {
+  return waitUntil(async () => {
+    for (const page of await firefox.browser.pages()) {
+      if (excluding.includes(page)) continue;
+      if (page.url().startsWith(`https://${ACME}/app/user/verify-token`) && !page.url().includes('cancelled')) return page;
+    }
+    return null;
+  }, { timeout: 20000, interval: 200, message: 'the authorization tab' });
+}
+
+async function popupSays(popup, text) {
+  await waitUntil(() => popup.evaluate((t) => document.body.innerText.includes(t), text),
+    { timeout: 20000, interval: 200, message: `the popup to say "${text}"` });
+}
+
+test('Firefox: sign-in through the portal\'s authorization page; Cancel ends it and closes its tab', {
+  timeout: 150000,
+  skip: existsSync(simBinary) ? false : `${simBinary} is not built`,
+}, async () => {
+  const sim = await startSim(config);
+  let firefox;
+  try {
+    firefox = await launchFirefox({ sim });
+    const { url } = await sim.control('/login-link', { method: 'POST', body: { portal: 'acme', username: 'alice@acme.io', next: '/app/' } });
+    await firefox.openWeb(url);
+    const options = await firefox.openOptions();
+    await fill(options, 'Portal URL', ACME);
+    await (await waitForRole(options, 'button', 'Add portal')).click();
+    await waitForRole(options, 'button', `Remove ${ACME}`);
+
+    const popup = await firefox.openPopup();
+    // Cancel first: the attempt ends with a sentence, and its tab is closed.
+    await popup.bringToFront();
+    await (await waitForRole(popup, 'button', `Sign in to ${ACME}`, { timeout: 20000 })).click();
+    let auth = await authorizationTab(firefox);
+    await (await waitForRole(auth, 'button', 'Cancel', { timeout: 20000 })).click();
+    await popupSays(popup, 'You cancelled the authorization');
+    await waitUntil(() => auth.isClosed() || !firefox.browser.pages().then((all) => all.includes(auth)),
+      { timeout: 10000, message: 'the cancelled authorization tab to close' });
+
+    // Then Authorize: the token lands on the hand-off page and the popup is signed in.
+    const cancelled = auth;
+    await popup.bringToFront();
+    await (await waitForRole(popup, 'button', `Sign in to ${ACME}`, { timeout: 20000 })).click();
+    auth = await authorizationTab(firefox, { excluding: [cancelled] });
+    await (await waitForRole(auth, 'button', 'Authorize', { timeout: 20000 })).click();
+    await popupSays(popup, 'Signed in as alice@acme.io');
+    await waitForRole(popup, 'button', 'Open AWS console as dev01', { timeout: 20000 });
+    // Firefox notes that the hand-off page's message was still pending when the worker
+    // closed its tab (which it does on purpose once the token is accepted): not a problem.
+    const closedWhileAsking = /Actor 'Conduits' destroyed before query 'RuntimeMessage' was resolved/;
+    assert.deepEqual((await firefox.problems()).filter((p) => !closedWhileAsking.test(p)), []);
+  } finally {
+    await firefox?.close();
+    await sim.close();
+  }
+});
