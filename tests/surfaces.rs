@@ -11,6 +11,7 @@ use jit_console::core::config::PortalEdit;
 use jit_console::core::consoles::{ConsoleKey, Destination, OpenConsole, Role};
 use jit_console::core::menus::MenuClick;
 use jit_console::core::messages::{Request, Response, StateView};
+use jit_console::core::tenant_list;
 use jit_console::service::fake::{FakePlatform, FakeUser};
 use jit_console::service::{Area, Service};
 
@@ -264,6 +265,7 @@ fn the_active_portal_is_the_one_of_the_tab_in_use() {
             Request::GetStateFor {
                 tab_id,
                 url: url.map(str::to_owned),
+                first_page: false,
             },
         )
         .state()
@@ -413,4 +415,64 @@ fn removing_a_portal_gives_back_the_host_access_only_it_needed() {
         *service.platform().released_permissions.borrow(),
         ["https://duplo.acme.example/*"]
     );
+}
+
+#[test]
+fn the_popups_first_answer_carries_only_the_first_page_of_tenants() {
+    let service = signed_in();
+    let many: Vec<(String, String)> = (0..250)
+        .map(|i| (format!("t-{i}"), format!("tenant{i:03}")))
+        .collect();
+    service.platform().portal.borrow_mut().tenants = many;
+    run(
+        &service,
+        Request::Refresh {
+            origin: ACME.into(),
+        },
+    );
+    run(
+        &service,
+        Request::SetFavourite {
+            key: tenant("t-249", "tenant249"),
+            favourite: true,
+        },
+    );
+    let ask = |first_page| {
+        run(
+            &service,
+            Request::GetStateFor {
+                tab_id: None,
+                url: None,
+                first_page,
+            },
+        )
+        .state()
+        .portals[0]
+            .clone()
+    };
+    let first = ask(true);
+    let full = ask(false);
+    assert_eq!(full.tenants.as_ref().unwrap().len(), 250);
+    assert_eq!(full.tenants_total, None);
+    let page = first.tenants.as_ref().unwrap();
+    assert_eq!(page.len(), tenant_list::SHOWN_AT_MOST);
+    assert_eq!(first.tenants_total, Some(250));
+    // Exactly what the popup ranks first from the whole list, in the list's own order.
+    let (expected, _) = tenant_list::matching(full.tenants.as_ref().unwrap(), "", 1);
+    let mut expected: Vec<&str> = expected.iter().map(|t| t.name.as_str()).collect();
+    expected.sort_unstable();
+    let names: Vec<&str> = page.iter().map(|t| t.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, expected);
+    assert!(
+        names.contains(&"tenant249"),
+        "the favourite is on the first page"
+    );
+    let (ranked, _) = tenant_list::matching(page, "", 1);
+    assert_eq!(ranked[0].name, "tenant249", "and still first");
+    // The options page's overview carries no tenant list, only its size.
+    let overview = run(&service, Request::GetOverview).state().portals[0].clone();
+    assert_eq!(overview.tenants, None);
+    assert_eq!(overview.tenants_total, Some(250));
 }

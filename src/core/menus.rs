@@ -410,6 +410,7 @@ mod tests {
                     .map(|n| TenantView::quiet(&format!("id-{n}"), n))
                     .collect(),
             ),
+            tenants_total: None,
         }
     }
 

@@ -20,12 +20,22 @@ use super::text::UserText;
 pub enum Request {
     /// The current state, for rendering.
     GetState,
+    /// The current state without the tenant lists (their sizes in
+    /// [`PortalView::tenants_total`]): the options page shows none of them, and with
+    /// thousands of tenants carrying them across was most of its opening.
+    GetOverview,
     /// The current state, and which portal the tab the popup was opened over belongs to.
     GetStateFor {
         /// That tab.
         tab_id: Option<i32>,
         /// Its address, when the browser shows it to us.
         url: Option<String>,
+        /// Only what the popup's first render shows of each portal's tenants (the first
+        /// page, unfiltered), with their number in [`PortalView::tenants_total`]: with
+        /// thousands of tenants, most of the popup's opening went to carrying them across.
+        /// The popup asks for the whole list right after.
+        #[serde(default)]
+        first_page: bool,
     },
     /// Change a portal's name, colour, API host or API token.
     EditPortal {
@@ -224,6 +234,10 @@ pub struct PortalView {
     pub error: Option<UserText>,
     /// The tenants, sorted by name, when a list was ever read (shown even while signed out).
     pub tenants: Option<Vec<TenantView>>,
+    /// Set when `tenants` holds only the first page ([`Request::GetStateFor`]), or none of
+    /// them ([`Request::GetOverview`]): how many there are in all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenants_total: Option<usize>,
 }
 
 /// A portal session as the pages show it.

@@ -95,6 +95,26 @@ pub fn ranked<'a>(
     (hits.into_iter().map(|(_, t)| t).collect(), total)
 }
 
+/// Keeps only the tenants of the popup's first page (unfiltered), in their order; returns
+/// how many there were, when some were left out.
+pub fn keep_first_page(tenants: &mut Vec<TenantView>) -> Option<usize> {
+    let total = tenants.len();
+    if total <= SHOWN_AT_MOST {
+        return None;
+    }
+    let (shown, _) = ranked(tenants, "", SHOWN_AT_MOST);
+    let keep: std::collections::BTreeSet<*const TenantView> =
+        shown.into_iter().map(std::ptr::from_ref).collect();
+    let kept: Vec<bool> = tenants
+        .iter()
+        .map(|t| keep.contains(&std::ptr::from_ref(t)))
+        .collect();
+    // `retain` visits the elements once each, in order.
+    let mut flags = kept.into_iter();
+    tenants.retain(|_| flags.next().unwrap_or(false));
+    Some(total)
+}
+
 /// The popup's first `pages` pages of tenants for `filter`, and how many match in all.
 pub fn matching<'a>(
     tenants: &'a [TenantView],

@@ -24,6 +24,7 @@ use crate::core::secret::Secret;
 use crate::core::session::{
     self, Initiator, Reauthorize, Session, Sessions, SignInStart, TabId, TokenSource, Waiting,
 };
+use crate::core::tenant_list;
 use crate::core::text::{msg, UserText};
 pub use platform::{Area, ConsolePlacement, Platform, PlatformError, TabInfo};
 pub use renewal::{RENEWAL_ALARM, RESUME_AFTER_MS};
@@ -134,15 +135,28 @@ impl<P: Platform> Service<P> {
         let mutates = !matches!(
             request,
             Request::GetState
+                | Request::GetOverview
                 | Request::GetStateFor { .. }
                 | Request::Refresh { .. }
                 | Request::CopyCredentials { .. }
                 | Request::ExportConfig
         );
+        let first_page = matches!(
+            request,
+            Request::GetStateFor {
+                first_page: true,
+                ..
+            }
+        );
         let mut active_origin = None;
+        let mut overview = false;
         let outcome = match request {
             Request::GetState => Ok(()),
-            Request::GetStateFor { tab_id, url } => {
+            Request::GetOverview => {
+                overview = true;
+                Ok(())
+            }
+            Request::GetStateFor { tab_id, url, .. } => {
                 active_origin = self.portal_of_tab(&config, tab_id, url.as_deref());
                 Ok(())
             }
@@ -295,6 +309,13 @@ impl<P: Platform> Service<P> {
         }
         let mut state = self.state_view().await;
         state.active_origin = active_origin;
+        for portal in &mut state.portals {
+            if overview {
+                portal.tenants_total = portal.tenants.take().map(|t| t.len());
+            } else if let (true, Some(tenants)) = (first_page, &mut portal.tenants) {
+                portal.tenants_total = tenant_list::keep_first_page(tenants);
+            }
+        }
         match outcome {
             Ok(()) => Response::State(state),
             Err(message) => Response::Error { message, state },
@@ -752,18 +773,32 @@ impl<P: Platform> Service<P> {
             self.config.borrow_mut().get_or_insert(loaded);
             Ok::<(), PlatformError>(())
         };
-        let (config, ()) = futures_util::future::join(config, self.load_consoles()).await;
+        // The sessions are read from both areas at once, beside the configuration, and taken
+        // from where its settings say (one round trip to storage at a cold start, not two).
+        let sessions = async {
+            if self.sessions.borrow().is_some() {
+                return Ok(None);
+            }
+            let (local, session) = futures_util::future::join(
+                self.platform.get::<Sessions>(Area::Local, SESSIONS_KEY),
+                self.platform.get::<Sessions>(Area::Session, SESSIONS_KEY),
+            )
+            .await;
+            Ok::<_, PlatformError>(Some((local?, session?)))
+        };
+        let (config, (), sessions) =
+            futures_util::future::join3(config, self.load_consoles(), sessions).await;
         config?;
-        if self.sessions.borrow().is_none() {
+        if let Some((local, session)) = sessions? {
             // Where the stored settings say they are (read before the policy is known:
             // reading them forbids nothing).
-            let area = self.sessions_area_by_settings();
-            let loaded: Sessions = self
-                .platform
-                .get(area, SESSIONS_KEY)
-                .await?
-                .unwrap_or_default();
-            self.sessions.borrow_mut().get_or_insert(loaded);
+            let loaded = match self.sessions_area_by_settings() {
+                Area::Local => local,
+                _ => session,
+            };
+            self.sessions
+                .borrow_mut()
+                .get_or_insert(loaded.unwrap_or_default());
         }
         Ok(self.config.borrow().clone().unwrap_or_default())
     }
@@ -965,6 +1000,7 @@ impl<P: Platform> Service<P> {
                 session,
                 error: state.error,
                 tenants,
+                tenants_total: None,
             });
         }
         StateView {

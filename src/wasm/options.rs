@@ -137,7 +137,7 @@ fn build() -> Result<(), JsValue> {
     })?;
 
     spawn_local(async move {
-        let response = ask(&Request::GetState).await;
+        let response = ask(&Request::GetOverview).await;
         dom::report(show(&response, None).and_then(|()| dom::mark_ready(&main)));
     });
     // The page is answered from storage at once after a browser start; the administrator's
@@ -148,7 +148,7 @@ fn build() -> Result<(), JsValue> {
                 .unwrap_or(false);
             if area.as_string().as_deref() == Some("session") && applied {
                 spawn_local(async {
-                    let response = ask(&Request::GetState).await;
+                    let response = ask(&Request::GetOverview).await;
                     dom::report(show(&response, None));
                 });
             }

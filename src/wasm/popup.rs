@@ -112,20 +112,29 @@ async fn render_state(force: bool) {
         return;
     }
     loop {
-        let context = POPUP
-            .with(|p| p.borrow().context.clone())
-            .unwrap_or_default();
+        let (context, first) = POPUP.with(|p| {
+            let p = p.borrow();
+            (p.context.clone().unwrap_or_default(), p.shown.is_none())
+        });
+        // The first render needs only the first page of each portal's tenants; the whole
+        // lists (for the filter and "Show more") follow at once.
         let response = ask(&Request::GetStateFor {
             tab_id: context.0,
             url: context.1,
+            first_page: first,
         })
         .await;
+        let partial = response
+            .state()
+            .portals
+            .iter()
+            .any(|p| p.tenants_total.is_some());
         let unchanged = !force && POPUP.with(|p| p.borrow().shown.as_ref() == Some(&response));
         if !unchanged {
             dom::report(render(&response));
             POPUP.with(|p| p.borrow_mut().shown = Some(response));
         }
-        let again = POPUP.with(|p| std::mem::take(&mut p.borrow_mut().dirty));
+        let again = POPUP.with(|p| std::mem::take(&mut p.borrow_mut().dirty)) || partial;
         if !again {
             break;
         }
@@ -680,7 +689,17 @@ fn apply_filter(origin: &str, filter: &str) -> Result<(), JsValue> {
             .find(|p| p.origin == origin)?
             .tenants
             .as_ref()?;
-        let (shown, total) = tenant_list::matching(tenants, filter, pages);
+        let (shown, mut total) = tenant_list::matching(tenants, filter, pages);
+        // Until the whole list is here, the first page knows how many there are in all.
+        let portal = p
+            .last
+            .as_ref()?
+            .portals
+            .iter()
+            .find(|p| p.origin == origin)?;
+        if let (Some(all), true) = (portal.tenants_total, filter.trim().is_empty()) {
+            total = all;
+        }
         let shown: Vec<TenantView> = shown.into_iter().cloned().collect();
         Some((shown, total, tenants.is_empty()))
     });
