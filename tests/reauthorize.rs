@@ -171,17 +171,10 @@ fn a_revoked_session_opens_no_tab_when_the_popup_opens_but_a_click_opens_one() {
     assert_eq!(service.platform().console_tabs.borrow().len(), 1);
 }
 
-/// Signed in with the portal tab's token, dev01's console open on PAGE, in the background.
-fn with_console() -> (Service<FakePlatform>, i32) {
-    let service = portal_with_tab();
+/// Opens dev01's console, sends its tab to PAGE, and puts it in the background: its tab.
+fn dev01_open_on_page(service: &Service<FakePlatform>) -> i32 {
     run(
-        &service,
-        Request::SignIn {
-            origin: ACME.into(),
-        },
-    );
-    run(
-        &service,
+        service,
         Request::OpenConsole {
             open: OpenConsole {
                 key: dev01(),
@@ -191,7 +184,7 @@ fn with_console() -> (Service<FakePlatform>, i32) {
             otp: None,
         },
     );
-    let tab = first_console_tab(&service);
+    let tab = first_console_tab(service);
     service
         .platform()
         .tabs
@@ -199,6 +192,19 @@ fn with_console() -> (Service<FakePlatform>, i32) {
         .insert(tab, PAGE.into());
     block_on(service.on_tab_updated(tab, PAGE));
     service.platform().focused.set(None);
+    tab
+}
+
+/// Signed in with the portal tab's token, dev01's console open on PAGE, in the background.
+fn with_console() -> (Service<FakePlatform>, i32) {
+    let service = portal_with_tab();
+    run(
+        &service,
+        Request::SignIn {
+            origin: ACME.into(),
+        },
+    );
+    let tab = dev01_open_on_page(&service);
     (service, tab)
 }
 
@@ -316,25 +322,7 @@ fn a_renewal_held_back_by_the_cooldown_opens_its_page_once_the_cooldown_is_over(
         },
         Sender::top_of(auth),
     ));
-    run(
-        &service,
-        Request::OpenConsole {
-            open: OpenConsole {
-                key: dev01(),
-                destination: Destination::Home,
-                new_tab: false,
-            },
-            otp: None,
-        },
-    );
-    let tab = first_console_tab(&service);
-    service
-        .platform()
-        .tabs
-        .borrow_mut()
-        .insert(tab, PAGE.into());
-    block_on(service.on_tab_updated(tab, PAGE));
-    service.platform().focused.set(None);
+    let tab = dev01_open_on_page(&service);
     // The next credentials request answers 401 once.
     service.platform().portal.borrow_mut().faults.insert(
         "/subscriptions/t-1/GetAwsConsoleTokenUrl".into(),

@@ -49,6 +49,17 @@ async function signInWithHandoff(browser, popup) {
   return port;
 }
 
+/** Logged in to the portal, added it, clicked Sign in: the authorization tab and its port. */
+async function authorizationPending(browser) {
+  await logInToPortal(browser, sim);
+  await addPortal(browser, ACME);
+  const popup = await browser.openPopup();
+  const region = popup.getByRole('region', { name: ACME });
+  await region.getByRole('button', { name: `Sign in to ${ACME}` }).click();
+  const portalTab = await waitForTab(browser, (u) => u.host === ACME && u.pathname === '/app/user/verify-token');
+  return { region, portalTab, port: new URL(portalTab.url()).searchParams.get('localPort') };
+}
+
 for (const handoffHost of ['localhost', '127.0.0.1']) {
   test(`sign-in through the portal's authorization page (hand-off to ${handoffHost})`, { timeout: 90000 }, async () => {
     const browser = await fresh({ handoff_host: handoffHost, token_in_local_storage: false });
@@ -114,13 +125,7 @@ test('API-token mode signs in without the portal page', { timeout: 60000 }, asyn
 test('a hand-off the extension did not ask for changes nothing (login CSRF)', { timeout: 90000 }, async () => {
   const browser = await fresh({ token_in_local_storage: false });
   try {
-    await logInToPortal(browser, sim);
-    await addPortal(browser, ACME);
-    const popup = await browser.openPopup();
-    const region = popup.getByRole('region', { name: ACME });
-    await region.getByRole('button', { name: `Sign in to ${ACME}` }).click();
-    const portalTab = await waitForTab(browser, (u) => u.host === ACME && u.pathname === '/app/user/verify-token');
-    const port = new URL(portalTab.url()).searchParams.get('localPort');
+    const { region, portalTab, port } = await authorizationPending(browser);
 
     // A foreign page sends the browser to the hand-off address with the attacker's token.
     const attack = await browser.context.newPage();
@@ -154,14 +159,8 @@ test('a hand-off the extension did not ask for changes nothing (login CSRF)', { 
 test('neither a frame in the authorization tab nor a page it was sent to can hand over a token', { timeout: 90000 }, async () => {
   const browser = await fresh({ token_in_local_storage: false });
   try {
-    await logInToPortal(browser, sim);
-    await addPortal(browser, ACME);
-    const popup = await browser.openPopup();
-    const region = popup.getByRole('region', { name: ACME });
-    await region.getByRole('button', { name: `Sign in to ${ACME}` }).click();
-    const portalTab = await waitForTab(browser, (u) => u.host === ACME && u.pathname === '/app/user/verify-token');
+    const { region, portalTab, port } = await authorizationPending(browser);
     await portalTab.getByRole('button', { name: 'Authorize' }).waitFor();
-    const port = new URL(portalTab.url()).searchParams.get('localPort');
     const forged = browser.url(`handoff.html?port=${port}&t=ATTACKER`);
 
     // A frame on the portal's page.
