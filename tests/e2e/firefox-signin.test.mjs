@@ -1,5 +1,5 @@
-// Issue 18, journey 1 (first part) in Firefox ESR: signing in through the portal's own
-// authorization page. Firefox differs from Chromium in how the hand-off lands: the
+// Issue 18, journeys 1 and 2 (in part) in Firefox ESR: signing in through the portal's own
+// authorization page, and with an open portal tab's token. Firefox differs from Chromium in how the hand-off lands: the
 // declarativeNetRequest rule redirects http://localhost:N/?t=… to a moz-extension:// page
 // (with the rule's one-time nonce), and the authorization tab is a plain tab (no tab group).
 // The Chromium counterparts are in sessions.test.mjs.
@@ -74,6 +74,49 @@ test('Firefox: sign-in through the portal\'s authorization page; Cancel ends it 
     // closed its tab (which it does on purpose once the token is accepted): not a problem.
     const closedWhileAsking = /Actor 'Conduits' destroyed before query 'RuntimeMessage' was resolved/;
     assert.deepEqual((await firefox.problems()).filter((p) => !closedWhileAsking.test(p)), []);
+  } finally {
+    await firefox?.close();
+    await sim.close();
+  }
+});
+
+test('Firefox: zero clicks with an open, logged-in portal tab; a forged hand-off page changes nothing', {
+  timeout: 150000,
+  skip: existsSync(simBinary) ? false : `${simBinary} is not built`,
+}, async () => {
+  const zeroClick = structuredClone(config);
+  zeroClick.portals[0].token_in_local_storage = true;
+  const sim = await startSim(zeroClick);
+  let firefox;
+  try {
+    firefox = await launchFirefox({ sim });
+    const { url } = await sim.control('/login-link', { method: 'POST', body: { portal: 'acme', username: 'alice@acme.io', next: '/app/' } });
+    await firefox.openWeb(url);
+    const options = await firefox.openOptions();
+    await fill(options, 'Portal URL', ACME);
+    await (await waitForRole(options, 'button', 'Add portal')).click();
+    await waitForRole(options, 'button', `Remove ${ACME}`);
+
+    // The popup reads the open portal tab's token (its origin checked) and signs in by itself.
+    const popup = await firefox.openPopup();
+    await popupSays(popup, 'Signed in as alice@acme.io');
+    const pages = (await sim.log()).filter((e) => e.path === '/app/user/verify-token');
+    assert.equal(pages.length, 0, 'no authorization page');
+
+    // A hand-off page opened directly (no sign-in pending, no nonce) is refused.
+    // (Opened as openPage does, without waiting for its address: the page scrubs the token
+    // from it at once.)
+    const forged = await firefox.browser.newPage();
+    await firefox.browser.connection.send('browsingContext.navigate', {
+      context: forged.mainFrame()._id, url: firefox.url('handoff.html?port=41000&t=ATTACKER'), wait: 'none',
+    });
+    assert.equal(await waitUntil(() => forged.evaluate(() => location.pathname.endsWith('/handoff.html') && !location.search)), true,
+      'the token is scrubbed from the address');
+    await waitUntil(() => forged.evaluate(() => document.querySelector('[role="alert"]')?.textContent ?? ''),
+      { timeout: 10000, message: 'the refusal' });
+    assert.match(await forged.evaluate(() => document.querySelector('[role="alert"]').textContent), /was not started by JIT Console/);
+    assert.ok((await sim.log()).every((e) => e.token !== 'ATTACKER'), 'the forged token was never used');
+    assert.deepEqual(await firefox.problems(), []);
   } finally {
     await firefox?.close();
     await sim.close();
