@@ -393,12 +393,7 @@ impl Sessions {
 
     /// Forgets every portal's session (and ends every attempt).
     pub fn clear(&mut self) {
-        let origins: Vec<String> = self.portals.keys().cloned().collect();
-        for origin in origins {
-            if let Some(mut portal) = self.portals.remove(&origin) {
-                replace_session(&mut self.ended, &mut portal, Session::SignedOut);
-            }
-        }
+        self.retain_configured(std::iter::empty());
     }
 
     /// The attempts that ended since the last call: the service removes each one's rule and
