@@ -146,3 +146,43 @@ test('Firefox: two tenants signed in at once in two containers', {
     await sim.close();
   }
 });
+
+// Issue 18, journey 3: the administrator console with a one-time code, in its own container.
+test('Firefox: administrator console, with a one-time code when the portal needs one', {
+  timeout: 120000,
+  skip: existsSync(simBinary) ? false : `${simBinary} is not built`,
+}, async () => {
+  const otpConfig = structuredClone(config);
+  Object.assign(otpConfig.portals[0], { otp: true, otp_code: '424242' });
+  const sim = await startSim(otpConfig);
+  let firefox;
+  try {
+    firefox = await launchFirefox({ sim });
+    const options = await firefox.openOptions();
+    await fill(options, 'Portal URL', ACME);
+    await fillField(options, 'API token', 'api-token-alice');
+    await (await waitForRole(options, 'button', 'Add portal')).click();
+    await waitForRole(options, 'button', `Remove ${ACME}`);
+
+    const popup = await firefox.openPopup();
+    await clickInPopup(popup, 'Open AWS console as administrator');
+    // A wrong code is refused with a sentence; the right one opens the console.
+    await fillField(popup, `One-time code for ${ACME}`, '000000');
+    await clickInPopup(popup, 'Continue');
+    await waitUntil(() => popup.evaluate(() => [...document.querySelectorAll('[role="alert"]')]
+      .some((a) => a.textContent.includes('did not accept that one-time code'))),
+    { timeout: 20000, interval: 200, message: 'the refusal of the wrong code' });
+    await fillField(popup, `One-time code for ${ACME}`, '424242');
+    await clickInPopup(popup, 'Continue');
+    const ADMIN = `duplo-admin/alice@acme.io @ ${ACCOUNT}`;
+    const admin = await waitUntil(async () => (await consoleTabs(firefox)).find((tab) => tab.identity?.includes(ADMIN)),
+      { timeout: 30000, interval: 200, message: 'the administrator console' });
+    assert.notEqual(admin.userContext, 'default', 'in a container of its own');
+    const calls = (await sim.log()).filter((e) => e.path.includes('jitAccess/admin'));
+    assert.deepEqual(calls.map((e) => e.otp), ['000000', '424242']);
+    assert.deepEqual(await firefox.problems(), []);
+  } finally {
+    await firefox?.close();
+    await sim.close();
+  }
+});
