@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, startSim } from './harness.mjs';
 import {
-  launchFirefox, waitForRole, fill, fillField, waitUntil, allTabs, evaluateInTab, reloadTab,
+  launchFirefox, waitForRole, fillField, waitUntil, allTabs, evaluateInTab, reloadTab, addPortal,
 } from './firefox.mjs';
 
 const ACME = 'acme.duplocloud.net';
@@ -65,11 +65,7 @@ test('Firefox: two tenants signed in at once in two containers', {
     assert.equal(await firefox.chrome("JSON.stringify(Services.prefs.getBoolPref('privacy.userContext.enabled'))"), true,
       'containers are enabled');
 
-    const options = await firefox.openOptions();
-    await fill(options, 'Portal URL', ACME);
-    await fillField(options, 'API token', 'api-token-alice');
-    await (await waitForRole(options, 'button', 'Add portal')).click();
-    await waitForRole(options, 'button', `Remove ${ACME}`);
+    const options = await addPortal(firefox, ACME, 'api-token-alice');
 
     const popup = await firefox.openPopup();
     // The popup signs in with the API token by itself and lists the tenants.
@@ -158,11 +154,7 @@ test('Firefox: administrator console, with a one-time code when the portal needs
   let firefox;
   try {
     firefox = await launchFirefox({ sim });
-    const options = await firefox.openOptions();
-    await fill(options, 'Portal URL', ACME);
-    await fillField(options, 'API token', 'api-token-alice');
-    await (await waitForRole(options, 'button', 'Add portal')).click();
-    await waitForRole(options, 'button', `Remove ${ACME}`);
+    await addPortal(firefox, ACME, 'api-token-alice');
 
     const popup = await firefox.openPopup();
     await clickInPopup(popup, 'Open AWS console as administrator');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, startSim } from './harness.mjs';
-import { launchFirefox, waitForRole, fill, waitUntil } from './firefox.mjs';
+import { launchFirefox, waitForRole, waitUntil, addPortal, logInToPortal } from './firefox.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const config = {
@@ -45,12 +45,8 @@ test('Firefox: sign-in through the portal\'s authorization page; Cancel ends it 
   let firefox;
   try {
     firefox = await launchFirefox({ sim });
-    const { url } = await sim.control('/login-link', { method: 'POST', body: { portal: 'acme', username: 'alice@acme.io', next: '/app/' } });
-    await firefox.openWeb(url);
-    const options = await firefox.openOptions();
-    await fill(options, 'Portal URL', ACME);
-    await (await waitForRole(options, 'button', 'Add portal')).click();
-    await waitForRole(options, 'button', `Remove ${ACME}`);
+    await logInToPortal(firefox, sim);
+    await addPortal(firefox, ACME);
 
     const popup = await firefox.openPopup();
     // Cancel first: the attempt ends with a sentence, and its tab is closed.
@@ -90,12 +86,8 @@ test('Firefox: zero clicks with an open, logged-in portal tab; a forged hand-off
   let firefox;
   try {
     firefox = await launchFirefox({ sim });
-    const { url } = await sim.control('/login-link', { method: 'POST', body: { portal: 'acme', username: 'alice@acme.io', next: '/app/' } });
-    await firefox.openWeb(url);
-    const options = await firefox.openOptions();
-    await fill(options, 'Portal URL', ACME);
-    await (await waitForRole(options, 'button', 'Add portal')).click();
-    await waitForRole(options, 'button', `Remove ${ACME}`);
+    await logInToPortal(firefox, sim);
+    await addPortal(firefox, ACME);
 
     // The popup reads the open portal tab's token (its origin checked) and signs in by itself.
     const popup = await firefox.openPopup();

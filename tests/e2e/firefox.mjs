@@ -318,6 +318,25 @@ export async function fill(page, name, value) {
 }
 
 /**
+ * Adds the portal at `host` in the options page, as a user would (with an API token when
+ * given), and waits until it is listed; returns the options page.
+ */
+export async function addPortal(firefox, host, apiToken = '') {
+  const options = await firefox.openOptions();
+  await fill(options, 'Portal URL', host);
+  if (apiToken) await fillField(options, 'API token', apiToken);
+  await (await waitForRole(options, 'button', 'Add portal')).click();
+  await waitForRole(options, 'button', `Remove ${host}`);
+  return options;
+}
+
+/** Logs the browser in to the simulated portal's web UI (a tab of it stays open). */
+export async function logInToPortal(firefox, sim) {
+  const { url } = await sim.control('/login-link', { method: 'POST', body: { portal: 'acme', username: 'alice@acme.io', next: '/app/' } });
+  return firefox.openWeb(url);
+}
+
+/**
  * The top-level tabs of every container, straight from WebDriver BiDi (puppeteer only
  * tracks the user contexts it knew at launch, so tabs opened in a container made later are
  * not among browser.pages()). Each is { context, url, userContext } ("default" outside
