@@ -156,6 +156,13 @@ fn a_revoked_session_opens_no_tab_when_the_popup_opens_but_a_click_opens_one() {
     assert_eq!(authorization_pages(&service), 1, "exactly one page");
     let (tab, port) = authorization_tab(&service);
     assert_eq!(service.platform().focused.get(), Some(tab));
+    authorize_fresh(&service, tab, port);
+    assert_eq!(service.platform().console_tabs.borrow().len(), 1);
+}
+
+/// The person clicks Authorize in the authorization tab `tab` (port `port`): the portal
+/// hands over a new session token, "fresh".
+fn authorize_fresh(service: &Service<FakePlatform>, tab: i32, port: u16) {
     service
         .platform()
         .portal
@@ -164,11 +171,10 @@ fn a_revoked_session_opens_no_tab_when_the_popup_opens_but_a_click_opens_one() {
         .insert("fresh".into(), user());
     block_on(service.handle(
         Request::Handoff {
-            url: handoff_url(&service, port, "fresh"),
+            url: handoff_url(service, port, "fresh"),
         },
         Sender::top_of(tab),
     ));
-    assert_eq!(service.platform().console_tabs.borrow().len(), 1);
 }
 
 /// Opens dev01's console, sends its tab to PAGE, and puts it in the background: its tab.
@@ -354,18 +360,7 @@ fn a_renewal_held_back_by_the_cooldown_opens_its_page_once_the_cooldown_is_over(
     assert!(service.platform().opened_behind.borrow().contains(&auth));
     // The portal hands over a new session token (the one that met the 401 is never
     // accepted again).
-    service
-        .platform()
-        .portal
-        .borrow_mut()
-        .tokens
-        .insert("fresh".into(), user());
-    block_on(service.handle(
-        Request::Handoff {
-            url: handoff_url(&service, port, "fresh"),
-        },
-        Sender::top_of(auth),
-    ));
+    authorize_fresh(&service, auth, port);
     let url = service.platform().tabs.borrow()[&tab].clone();
     assert!(url.contains("Action=logout"), "renewed in place: {url}");
 }
