@@ -93,7 +93,7 @@ async function relaunch(sim, dist, profile, kind) {
       const d = await ring(browser).catch(() => null);
       const at = (event) => d?.entries?.find((e) => e.event === event)?.atMs;
       // The page's first request for the state, as the worker received and answered it.
-      const request = d?.entries?.find((e) => e.event === 'request' && /^getState/.test(e.request));
+      const request = d?.entries?.find((e) => e.event === 'request' && /^get(Popup)?State/.test(e.request));
       const answered = request && d.entries.find((e) => e.event === 'answered' && e.request === request.request && e.atMs >= request.atMs);
       marks = {
         wasmReady: at('wasmReady'), stateLoaded: at('stateLoaded'), startupDone: at('startupDone'), menusDone: at('menusDone'), policyApplied: at('policyApplied'),

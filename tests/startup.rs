@@ -9,7 +9,7 @@ use common::{run, settles};
 use futures_executor::block_on;
 use jit_console::core::messages::{Request, SessionView};
 use jit_console::service::fake::{FakePlatform, FakeUser};
-use jit_console::service::{Area, Service};
+use jit_console::service::{Area, Service, STARTUP_READS};
 
 const ACME: &str = "https://acme.duplocloud.net";
 
@@ -131,4 +131,52 @@ fn with_no_policy_the_sessions_stay_on_disk_as_chosen() {
     let storage = service.platform().storage.borrow().clone();
     assert!(storage.contains_key(&(Area::Local, "sessions".to_string())));
     assert!(!storage.contains_key(&(Area::Session, "sessions".to_string())));
+}
+
+#[test]
+fn a_request_during_the_start_up_read_waits_for_it_instead_of_reading_again() {
+    let platform = restarted_browser();
+    platform.reads_yield.set(true);
+    platform.reads.borrow_mut().clear();
+    let service = Service::new(platform);
+    // The start-up's read is under way (its reads pending) when a page's request arrives.
+    let (_, answer) = block_on(futures_util::future::join(
+        service.load_state(),
+        service.handle(Request::GetState, Default::default()),
+    ));
+    assert!(matches!(
+        answer.state().portals[0].session,
+        SessionView::Active { .. }
+    ));
+    let reads = service.platform().reads.borrow().clone();
+    for (area, key) in STARTUP_READS {
+        let times = reads
+            .iter()
+            .filter(|r| **r == (area, key.to_owned()))
+            .count();
+        assert_eq!(times, 1, "{key} of {area:?} read {times} times: {reads:?}");
+    }
+}
+
+/// The worker's shell asks for exactly what the start-up reads, before the wasm module is
+/// loaded: a key it missed would be read late, one too many read for nothing.
+#[test]
+fn the_shell_reads_early_what_the_start_up_reads() {
+    let shell = include_str!("../extension/bg.js");
+    let mut early: Vec<(Area, String)> = Vec::new();
+    for (area, name) in [(Area::Local, "local"), (Area::Session, "session")] {
+        let call = format!("read('{name}', [");
+        let start = shell.find(&call).expect("an early read of each area") + call.len();
+        let list = &shell[start..start + shell[start..].find(']').unwrap()];
+        for key in list.split(',') {
+            early.push((area, key.trim().trim_matches('\'').to_owned()));
+        }
+    }
+    let mut expected: Vec<(Area, String)> = STARTUP_READS
+        .iter()
+        .map(|(area, key)| (*area, (*key).to_owned()))
+        .collect();
+    early.sort();
+    expected.sort();
+    assert_eq!(early, expected);
 }

@@ -256,6 +256,54 @@ fn favourites_lead_and_recent_follow() {
     assert_eq!(open, ["qa", "prod", "dev01"]);
 }
 
+/// The popup asks for its first state before its module has loaded; the worker decides
+/// which tab it was opened over (`core::popup_context`).
+#[test]
+fn the_popup_state_names_the_portal_of_the_tab_the_popup_was_opened_over() {
+    let service = signed_in();
+    let platform = service.platform();
+    platform
+        .tabs
+        .borrow_mut()
+        .insert(5, "https://acme.duplocloud.net/app/devops/t-1".into());
+    platform
+        .tabs
+        .borrow_mut()
+        .insert(6, "https://other.example/".into());
+    let first = Request::GetPopupState { first_page: true };
+    // The toolbar popup (no tab of its own) over acme's tab.
+    platform.focused.set(Some(5));
+    let answer = run(&service, first.clone());
+    assert_eq!(answer.state().active_origin.as_deref(), Some(ACME));
+    // Over another site: no portal first.
+    platform.focused.set(Some(6));
+    assert_eq!(run(&service, first.clone()).state().active_origin, None);
+    // Opened as a page (tab 9, the active one): the tab used before it counts.
+    platform
+        .tabs
+        .borrow_mut()
+        .insert(9, "chrome-extension://fake/popup.html".into());
+    platform.focused.set(Some(9));
+    platform.tabs.borrow_mut().remove(&6);
+    let answer = common::run_in_tab(&service, first, 9);
+    assert_eq!(answer.state().active_origin.as_deref(), Some(ACME));
+}
+
+/// `popup.js` sends the first request itself, as a literal: it must be what the worker reads.
+#[test]
+fn the_popup_shell_sends_the_first_request_the_worker_reads() {
+    let shell = include_str!("../extension/popup.js");
+    let start = shell.find("sendMessage(").unwrap() + "sendMessage(".len();
+    let literal = &shell[start..start + shell[start..].find(')').unwrap()];
+    // The JS object literal as JSON: quote its keys, double its quotes.
+    let json = literal
+        .replace('\'', "\"")
+        .replace("type:", "\"type\":")
+        .replace("firstPage:", "\"firstPage\":");
+    let read: Request = serde_json::from_str(&json).unwrap();
+    assert_eq!(read, Request::GetPopupState { first_page: true });
+}
+
 #[test]
 fn the_active_portal_is_the_one_of_the_tab_in_use() {
     let service = signed_in();

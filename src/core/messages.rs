@@ -24,11 +24,20 @@ pub enum Request {
     /// [`PortalView::tenants_total`]): the options page shows none of them, and with
     /// thousands of tenants carrying them across was most of its opening.
     GetOverview,
+    /// The popup's first state: as [`Request::GetStateFor`], the worker deciding which tab
+    /// the popup was opened over ([`super::popup_context`]). The popup sends it while its
+    /// own module still loads; later renders send [`Request::GetStateFor`] with the portal
+    /// this answer named.
+    GetPopupState {
+        /// As in [`Request::GetStateFor`].
+        #[serde(default)]
+        first_page: bool,
+    },
     /// The current state, and which portal the tab the popup was opened over belongs to.
     GetStateFor {
         /// That tab.
         tab_id: Option<i32>,
-        /// Its address, when the browser shows it to us.
+        /// Its address, when the browser shows it to us (or the portal's origin, once known).
         url: Option<String>,
         /// Only what the popup's first render shows of each portal's tenants (the first
         /// page, unfiltered), with their number in [`PortalView::tenants_total`]: with

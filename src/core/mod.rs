@@ -8,6 +8,7 @@ pub mod copy;
 pub mod diagnostics;
 pub mod menus;
 pub mod messages;
+pub mod popup_context;
 pub mod portal_api;
 pub mod portal_url;
 pub mod renewal;

@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::platform::{Area, ConsolePlacement, Platform, PlatformError, TabInfo};
+use crate::core::popup_context::OpenTab;
 use crate::core::portal_api::{ApiReply, ApiRequest, MAX_BODY_BYTES};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
@@ -181,6 +182,11 @@ pub struct FakePlatform {
     /// Makes storage writes and tab and rule changes pending once each, as a browser's
     /// answers are: a test can then stop the worker between any two of them.
     pub steps_yield: Cell<bool>,
+    /// Makes storage reads pending once each, as a browser's answers are: two readers can
+    /// then overlap.
+    pub reads_yield: Cell<bool>,
+    /// Every storage read (not the policy's), in order.
+    pub reads: RefCell<Vec<(Area, String)>>,
     /// Optional host permissions given back, in order.
     pub released_permissions: RefCell<Vec<String>>,
     /// Makes `storage.managed` reads never answer (Chromium can take seconds after a start).
@@ -242,6 +248,8 @@ impl Default for FakePlatform {
             storage_failing: Cell::new(false),
             rules_failing: Cell::new(false),
             steps_yield: Cell::new(false),
+            reads_yield: Cell::new(false),
+            reads: RefCell::default(),
             released_permissions: RefCell::default(),
             managed_hangs: Cell::new(false),
             portal: RefCell::default(),
@@ -340,6 +348,12 @@ impl Platform for FakePlatform {
         if area == Area::Managed && self.managed_hangs.get() {
             std::future::pending::<()>().await;
         }
+        if area != Area::Managed {
+            self.reads.borrow_mut().push((area, key.to_owned()));
+            if self.reads_yield.get() {
+                YieldOnce(false).await;
+            }
+        }
         let value = self.storage.borrow().get(&(area, key.to_owned())).cloned();
         Ok(value.and_then(|value| serde_json::from_value(value).ok()))
     }
@@ -424,6 +438,25 @@ impl Platform for FakePlatform {
             url,
             active: self.focused.get() == Some(tab_id),
         })
+    }
+
+    async fn list_tabs(&self, active_in_focus: bool) -> Vec<OpenTab> {
+        let focused = self.focused.get();
+        self.tabs
+            .borrow()
+            .iter()
+            .filter(|(id, _)| !active_in_focus || Some(**id) == focused)
+            .map(|(id, url)| OpenTab {
+                id: *id,
+                url: Some(url.clone()),
+                // The fake keeps no history: the focused tab was used last, then newer tabs.
+                last_accessed_ms: if Some(*id) == focused {
+                    f64::MAX
+                } else {
+                    f64::from(*id)
+                },
+            })
+            .collect()
     }
 
     async fn set_badge(&self, text: &str, urgent: bool) {

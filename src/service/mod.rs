@@ -38,6 +38,15 @@ const CONSOLES_KEY: &str = "consoles";
 pub const POLICY_KEY: &str = "";
 /// `storage.session` key changed when a policy was applied, so the pages render again.
 const POLICY_APPLIED_KEY: &str = "policyApplied";
+/// What every start of the worker reads before it answers anything (`Self::load`): the
+/// worker's shell asks the browser for these before the wasm module is loaded, and the
+/// platform hands over those answers (`bg.js`; a native test keeps the two lists equal).
+pub const STARTUP_READS: [(Area, &str); 4] = [
+    (Area::Local, Config::STORAGE_KEY),
+    (Area::Local, SESSIONS_KEY),
+    (Area::Session, SESSIONS_KEY),
+    (Area::Session, CONSOLES_KEY),
+];
 /// What an authorization tab shows until its redirect rule is in place.
 const BLANK_PAGE: &str = "about:blank";
 
@@ -90,6 +99,9 @@ pub struct Service<P> {
     policy: RefCell<Option<Option<serde_json::Value>>>,
     /// The area sessions were last written to after the other one was cleared.
     sessions_written_to: std::cell::Cell<Option<Area>>,
+    /// Held while the stored state is read: a second reader (a page's request arriving
+    /// during the start-up's read) waits for the first instead of reading it all again.
+    loading: futures_util::lock::Mutex<()>,
 }
 
 impl<P: Platform> Service<P> {
@@ -107,6 +119,7 @@ impl<P: Platform> Service<P> {
             menu_sync: surfaces::MenuSync::default(),
             policy: RefCell::new(None),
             sessions_written_to: std::cell::Cell::new(None),
+            loading: futures_util::lock::Mutex::new(()),
         }
     }
 
@@ -137,6 +150,7 @@ impl<P: Platform> Service<P> {
             Request::GetState
                 | Request::GetOverview
                 | Request::GetStateFor { .. }
+                | Request::GetPopupState { .. }
                 | Request::Refresh { .. }
                 | Request::CopyCredentials { .. }
                 | Request::ExportConfig
@@ -146,7 +160,7 @@ impl<P: Platform> Service<P> {
             Request::GetStateFor {
                 first_page: true,
                 ..
-            }
+            } | Request::GetPopupState { first_page: true }
         );
         let mut active_origin = None;
         let mut overview = false;
@@ -158,6 +172,10 @@ impl<P: Platform> Service<P> {
             }
             Request::GetStateFor { tab_id, url, .. } => {
                 active_origin = self.portal_of_tab(&config, tab_id, url.as_deref());
+                Ok(())
+            }
+            Request::GetPopupState { .. } => {
+                active_origin = self.popup_context(&config, sender).await;
                 Ok(())
             }
             Request::EditPortal { origin, edit } => {
@@ -758,6 +776,7 @@ impl<P: Platform> Service<P> {
     // ---- state ---------------------------------------------------------------------------
 
     async fn load(&self) -> Result<Config, PlatformError> {
+        let _one_reader = self.loading.lock().await;
         // The configuration, the policy and the consoles are read at once (a worker's cold
         // start waits for these reads); the sessions' area depends on the first two.
         let config = async {

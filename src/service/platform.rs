@@ -7,6 +7,7 @@ use std::future::Future;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::core::popup_context::OpenTab;
 use crate::core::portal_api::{ApiReply, ApiRequest};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
@@ -101,6 +102,9 @@ pub trait Platform {
 
     /// What a tab shows now, or None when it is gone.
     fn tab_info(&self, tab_id: TabId) -> impl Future<Output = Option<TabInfo>>;
+    /// The open tabs: only the active ones of the focused window when `active_in_focus`,
+    /// else all of them (`tabs.query`).
+    fn list_tabs(&self, active_in_focus: bool) -> impl Future<Output = Vec<OpenTab>>;
 
     /// Sets the toolbar badge (empty text clears it).
     fn set_badge(&self, text: &str, urgent: bool) -> impl Future<Output = ()>;

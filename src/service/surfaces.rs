@@ -6,10 +6,11 @@ use std::cell::{Cell, RefCell};
 use std::future::poll_fn;
 use std::task::{Poll, Waker};
 
-use super::{find, Area, Platform, Service, CONSOLES_KEY, SESSIONS_KEY};
+use super::{find, Area, Platform, Sender, Service, CONSOLES_KEY, SESSIONS_KEY};
 use crate::core::config::Config;
 use crate::core::consoles::{Consoles, OpenConsole};
 use crate::core::menus::{self, MenuClick, Suggestion};
+use crate::core::popup_context;
 use crate::core::secret::Secret;
 use crate::core::session::{Sessions, TabId};
 use crate::core::text::{msg, UserText};
@@ -69,6 +70,25 @@ impl<P: Platform> Service<P> {
             .iter()
             .find(|p| p.url.origin() == origin || p.api_url().origin() == origin)
             .map(|p| p.url.origin().to_owned())
+    }
+
+    /// The portal of the tab the popup (`sender`) was opened over
+    /// ([`crate::core::popup_context`]).
+    pub(super) async fn popup_context(&self, config: &Config, sender: Sender) -> Option<String> {
+        let page = format!("{}popup.html", self.platform.extension_base());
+        let asker = popup_context::Asker {
+            tab: sender.tab_id,
+            page: &page,
+        };
+        let active = self.platform.list_tabs(true).await;
+        let chosen = match popup_context::among_active(&active, asker) {
+            Some(tab) => Some(tab.clone()),
+            None => {
+                popup_context::most_recent(&self.platform.list_tabs(false).await, asker).cloned()
+            }
+        };
+        let tab = chosen?;
+        self.portal_of_tab(config, Some(tab.id), tab.url.as_deref())
     }
 
     /// Rebuilds the context menu when what it shows changed (tenant lists, favourites,

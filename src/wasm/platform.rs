@@ -11,6 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::browser::{self, api, to_js, BrowserError};
 use super::diagnostics;
 use crate::core::diagnostics::Event;
+use crate::core::popup_context::OpenTab;
 use crate::core::portal_api::{ApiReply, ApiRequest, MAX_BODY_BYTES};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
@@ -72,6 +73,54 @@ fn tab_id_of(tab: &JsValue) -> Result<TabId, PlatformError> {
         .ok_or_else(|| PlatformError("tab without id".into()))
 }
 
+/// Storage reads the worker's shell (`bg.js`) started before the wasm module was even
+/// fetched: a new worker's first storage answers come back only some 15 ms after they are
+/// asked for, which the module's loading then hides. Each key's early answer is used once,
+/// by the first read of that key, unless the key was written or removed in between; every
+/// later read asks the browser. Keys and areas are [`crate::service::STARTUP_READS`].
+struct EarlyRead {
+    area: Area,
+    keys: Vec<String>,
+    answer: js_sys::Promise,
+}
+
+thread_local! {
+    static EARLY_READS: std::cell::RefCell<Vec<EarlyRead>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Takes `bg.js`'s early reads: an array of `{ area, keys, answer }` (`answer`: the promise
+/// of `storage[area].get(keys)`). Anything else is ignored: the reads then go to storage.
+pub fn take_early_reads(reads: &JsValue) {
+    let Ok(reads) = reads.clone().dyn_into::<Array>() else {
+        return;
+    };
+    let taken = reads.iter().filter_map(|read| {
+        let area = match field(&read, "area").as_string()?.as_str() {
+            "local" => Area::Local,
+            "session" => Area::Session,
+            _ => return None,
+        };
+        let keys = field(&read, "keys").dyn_into::<Array>().ok()?;
+        let keys = keys.iter().filter_map(|k| k.as_string()).collect();
+        let answer = field(&read, "answer").dyn_into::<js_sys::Promise>().ok()?;
+        Some(EarlyRead { area, keys, answer })
+    });
+    let taken: Vec<EarlyRead> = taken.collect();
+    EARLY_READS.with(|early| *early.borrow_mut() = taken);
+}
+
+/// The early answer holding `key` of `area`, if one is still unused: it is used up.
+fn early_answer(area: Area, key: &str) -> Option<js_sys::Promise> {
+    EARLY_READS.with(|early| {
+        let mut early = early.borrow_mut();
+        let read = early
+            .iter_mut()
+            .find(|r| r.area == area && r.keys.iter().any(|k| k == key))?;
+        read.keys.retain(|k| k != key);
+        Some(read.answer.clone())
+    })
+}
+
 /// The browser as the service's platform.
 pub struct BrowserPlatform;
 
@@ -106,7 +155,14 @@ impl Platform for BrowserPlatform {
         } else {
             JsValue::from_str(key)
         };
-        let found = call(&area_path(area), "get", &[which]).await?;
+        let early = match early_answer(area, key) {
+            Some(answer) => JsFuture::from(answer).await.ok(),
+            None => None,
+        };
+        let found = match early {
+            Some(found) => found,
+            None => call(&area_path(area), "get", &[which]).await?,
+        };
         let value = if whole { found } else { field(&found, key) };
         if value.is_undefined() {
             return Ok(None);
@@ -120,6 +176,8 @@ impl Platform for BrowserPlatform {
         key: &str,
         value: &T,
     ) -> Result<(), PlatformError> {
+        // An early answer is older than this write.
+        drop(early_answer(area, key));
         let items = Object::new();
         Reflect::set(&items, &JsValue::from_str(key), &to_js(value)?)
             .map_err(BrowserError::from)?;
@@ -129,6 +187,7 @@ impl Platform for BrowserPlatform {
     }
 
     async fn remove(&self, area: Area, key: &str) -> Result<(), PlatformError> {
+        drop(early_answer(area, key));
         call(&area_path(area), "remove", &[JsValue::from_str(key)])
             .await
             .map(drop)
@@ -218,6 +277,31 @@ impl Platform for BrowserPlatform {
             url: field(&tab, "url").as_string().unwrap_or_default(),
             active: field(&tab, "active").as_bool().unwrap_or(false),
         })
+    }
+
+    async fn list_tabs(&self, active_in_focus: bool) -> Vec<OpenTab> {
+        let filter = if active_in_focus {
+            json!({"active": true, "lastFocusedWindow": true})
+        } else {
+            json!({})
+        };
+        let Ok(filter) = to_js(&filter) else {
+            return Vec::new();
+        };
+        let tabs = call(&["tabs"], "query", &[filter]).await.ok();
+        let tabs = tabs.and_then(|t| t.dyn_into::<Array>().ok());
+        tabs.map(|tabs| {
+            tabs.iter()
+                .filter_map(|tab| {
+                    Some(OpenTab {
+                        id: tab_id_of(&tab).ok()?,
+                        url: field(&tab, "url").as_string(),
+                        last_accessed_ms: field(&tab, "lastAccessed").as_f64().unwrap_or(0.0),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
     }
 
     async fn set_badge(&self, text: &str, urgent: bool) {

@@ -33,8 +33,9 @@ struct Popup {
     /// The state last rendered, to fill tenant lists as the user types.
     last: Option<crate::core::messages::StateView>,
     dirty: bool,
-    /// The tab the popup was opened over: (id, address when the browser shows it).
-    context: Option<(Option<i32>, Option<String>)>,
+    /// The portal of the tab the popup was opened over, as the worker decided in its first
+    /// answer (`Some(None)`: none); None until that answer came.
+    context: Option<Option<String>>,
     /// Portals the user folded (true) or unfolded (false), by origin.
     folded: BTreeMap<String, bool>,
     /// Tenant rows built since the last render, by `origin|tenant id`.
@@ -47,16 +48,35 @@ thread_local! {
     static POPUP: RefCell<Popup> = RefCell::default();
 }
 
-/// Builds the popup, refreshes what is stale, and follows storage changes.
+/// Builds the popup, refreshes what is stale, and follows storage changes. `first` is the
+/// promise of the answer to [`Request::GetPopupState`], which `popup.js` sent while this
+/// module was loading (anything else: the popup asks again).
 #[wasm_bindgen(js_name = startPopup)]
-pub fn start_popup() {
+pub fn start_popup(first: JsValue) {
     dom::report(install_listeners());
-    spawn_local(async {
-        let context = context_tab().await;
-        POPUP.with(|p| p.borrow_mut().context = Some(context));
+    spawn_local(async move {
+        let early = match first.dyn_into::<js_sys::Promise>() {
+            Ok(answer) => wasm_bindgen_futures::JsFuture::from(answer).await.ok(),
+            Err(_) => None,
+        };
+        let early = early.and_then(|answer| browser::from_js::<Response>(answer).ok());
+        let first = match early {
+            Some(response) => response,
+            None => ask(&Request::GetPopupState { first_page: true }).await,
+        };
+        let context = first.state().active_origin.clone();
+        dom::report(render(&first));
+        POPUP.with(|p| {
+            let mut p = p.borrow_mut();
+            p.context = Some(context);
+            p.shown = Some(first);
+            // What changed meanwhile is in the render that follows.
+            p.dirty = false;
+        });
+        // The whole tenant lists (the first answer held only what the first render shows).
         refresh().await;
         // Quietly sign in where no page is needed, and revalidate the tenant lists, from the
-        // state just shown (asked for again only if that render was coalesced away).
+        // state just shown.
         let shown = POPUP.with(|p| p.borrow().last.clone());
         let state = match shown {
             Some(state) => state,
@@ -103,93 +123,36 @@ async fn tick() {
 async fn render_state(force: bool) {
     let busy = POPUP.with(|p| {
         let mut p = p.borrow_mut();
-        if p.rendering {
+        // Before the first answer there is nothing to render again: that answer comes next.
+        if p.rendering || p.context.is_none() {
             p.dirty = true;
+            return true;
         }
-        std::mem::replace(&mut p.rendering, true)
+        p.rendering = true;
+        false
     });
     if busy {
         return;
     }
     loop {
-        let (context, first) = POPUP.with(|p| {
-            let p = p.borrow();
-            (p.context.clone().unwrap_or_default(), p.shown.is_none())
-        });
-        // The first render needs only the first page of each portal's tenants; the whole
-        // lists (for the filter and "Show more") follow at once.
+        let context = POPUP.with(|p| p.borrow().context.clone().flatten());
         let response = ask(&Request::GetStateFor {
-            tab_id: context.0,
-            url: context.1,
-            first_page: first,
+            tab_id: None,
+            url: context,
+            first_page: false,
         })
         .await;
-        let partial = response
-            .state()
-            .portals
-            .iter()
-            .any(|p| p.tenants_total.is_some());
         let unchanged = !force && POPUP.with(|p| p.borrow().shown.as_ref() == Some(&response));
         if !unchanged {
             dom::report(render(&response));
             POPUP.with(|p| p.borrow_mut().shown = Some(response));
         }
-        let again = POPUP.with(|p| std::mem::take(&mut p.borrow_mut().dirty)) || partial;
+        let again = POPUP.with(|p| std::mem::take(&mut p.borrow_mut().dirty));
         if !again {
             break;
         }
     }
     POPUP.with(|p| p.borrow_mut().rendering = false);
-}
-
-/// The tab the popup was opened over: the active tab of the current window, or, when the
-/// popup itself is that tab (opened as a page), the tab used just before it.
-async fn context_tab() -> (Option<i32>, Option<String>) {
-    let field = |v: &JsValue, name: &str| {
-        js_sys::Reflect::get(v, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-    };
-    let own = web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default();
-    let page = |url: &str| url.split(['?', '#']).next().unwrap_or_default().to_owned();
-    let mine = |tab: &JsValue| {
-        field(tab, "url")
-            .as_string()
-            .is_some_and(|u| page(&u) == page(&own))
-    };
-    let query = |filter: serde_json::Value| async move {
-        let Ok(filter) = browser::to_js(&filter) else {
-            return Vec::new();
-        };
-        browser::call(&["tabs"], "query", &[filter])
-            .await
-            .ok()
-            .and_then(|tabs| tabs.dyn_into::<js_sys::Array>().ok())
-            .map(|tabs| tabs.iter().collect())
-            .unwrap_or_default()
-    };
-    let active = query(serde_json::json!({"active": true, "currentWindow": true}))
-        .await
-        .into_iter()
-        .find(|t| !mine(t));
-    let chosen = match active {
-        Some(tab) => Some(tab),
-        None => query(serde_json::json!({}))
-            .await
-            .into_iter()
-            .filter(|t| !mine(t))
-            .max_by(|a, b| {
-                let at = |t: &JsValue| field(t, "lastAccessed").as_f64().unwrap_or(0.0);
-                at(a).total_cmp(&at(b))
-            }),
-    };
-    match chosen {
-        Some(tab) => (
-            field(&tab, "id").as_f64().map(|id| id as i32),
-            field(&tab, "url").as_string(),
-        ),
-        None => (None, None),
-    }
 }
 
 /// The tenant open buttons of the list `list` (an `ul.tenants`), in order.

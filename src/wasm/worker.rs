@@ -55,9 +55,12 @@ pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
     answer
 }
 
-/// The worker started: rebuild the renewal schedule from storage.
+/// The worker started: rebuild the renewal schedule from storage. `early_reads` are the
+/// storage reads `bg.js` started before the module was loaded (see
+/// [`super::platform::take_early_reads`]).
 #[wasm_bindgen(js_name = handleStartup)]
-pub async fn handle_startup() {
+pub async fn handle_startup(early_reads: JsValue) {
+    super::platform::take_early_reads(&early_reads);
     let service = service();
     service.load_state().await;
     diagnostics::record(Event::StateLoaded);
