@@ -8,7 +8,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 CARGO ?= cargo
 
-.PHONY: setup setup-build setup-demo build build-sim demo test lint test-rust test-e2e fuzz-smoke fuzz deny bench clean
+.PHONY: setup setup-build setup-demo build build-sim demo test lint test-rust test-e2e fuzz-smoke fuzz deny bench source-package clean
 
 setup:
 	scripts/setup.sh test
@@ -71,6 +71,11 @@ test: lint deny test-rust test-e2e fuzz-smoke
 ## (keeping the previous run) and the table in bench/README.md. Times are not tested.
 bench: setup build build-sim
 	node bench/run.mjs
+
+## source-package: dist/jit-console-source.zip, the committed source with the build
+## instructions Firefox's add-on reviewers follow (docs/BUILDING.md)
+source-package:
+	scripts/source-package.sh
 
 clean:
 	rm -rf dist build target/wasm32-unknown-unknown

@@ -10,6 +10,11 @@ out=build/pkg
 # (Debian's older wasm-opt produces modules that fail to instantiate).
 PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 rm -rf "$out" && mkdir -p "$out"
+# The modules name the source files of their dependencies (in panic locations): under
+# cargo's home, which differs between machines. Written as /cargo, the same bytes come out
+# wherever the sources are built (docs/BUILDING.md).
+cargo_home=$(realpath -m "${CARGO_HOME:-$HOME/.cargo}")
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$cargo_home=/cargo"
 
 # Two modules from one crate: the service worker's (jit_console) and the pages' (jit_pages),
 # so a page never loads the service and the worker never loads the pages.
@@ -26,8 +31,7 @@ for browser in chrome firefox; do
   cp -R extension/. "$dir/"
   node scripts/derive-manifest.mjs "$browser" "$dir/manifest.json"
   cp "$out"/*.js "$out"/*_bg.wasm "$dir/"
-  rm -f "dist/$browser.zip"
-  (cd "$dir" && zip -q -r -X "../$browser.zip" .)
+  scripts/package.sh "$dir" "dist/$browser.zip"
 done
 printf '[build] dist/chrome, dist/firefox and their .zip files are ready (wasm: worker %s, pages %s bytes)\n' \
   "$(stat -c %s "$out/jit_console_bg.wasm")" "$(stat -c %s "$out/jit_pages_bg.wasm")" >&2
