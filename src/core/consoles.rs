@@ -293,6 +293,11 @@ pub struct Consoles {
     pub groups: BTreeMap<String, i32>,
     /// Per partition, the identity that holds the single-session console.
     pub holders: BTreeMap<String, String>,
+    /// Per partition, the identities signed in to the console each in a container of its own
+    /// (Firefox): a container is a cookie jar holding one identity's console session, which
+    /// outlives the identity's tabs.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub contained: BTreeMap<String, BTreeSet<String>>,
     /// What the console was seen to be.
     pub detected_mode: Option<ConsoleMode>,
     /// Identities already notified about their current credentials' end.
@@ -495,7 +500,8 @@ impl Consoles {
     }
 
     /// How to sign a new tab of `key` in. `isolated` is true where the browser keeps each
-    /// identity's cookies apart (Firefox containers): no sign-out is ever needed there.
+    /// identity's cookies apart (Firefox containers): there the identity's own container is
+    /// the cookie jar to look at, and no other identity's session is ever in the way.
     pub fn route(
         &self,
         key: &ConsoleKey,
@@ -504,9 +510,29 @@ impl Consoles {
         isolated: bool,
         now_ms: u64,
     ) -> SignInRoute {
-        if isolated || self.mode(setting) == Some(ConsoleMode::Multi) {
+        if self.mode(setting) == Some(ConsoleMode::Multi) {
             return SignInRoute::Login {
                 logout_first: false,
+            };
+        }
+        let live = self
+            .credentials
+            .get(&key.id())
+            .is_some_and(|c| now_ms < c.expiry_ms);
+        if isolated {
+            let signed_in = self
+                .contained
+                .get(partition.name())
+                .is_some_and(|ids| ids.contains(&key.id()));
+            return match (signed_in, live) {
+                // AWS refuses a federation login over the container's live session: go
+                // straight to the page.
+                (true, true) => SignInRoute::Direct,
+                // The container may hold an ended session: sign it out first.
+                (true, false) => SignInRoute::Login { logout_first: true },
+                (false, _) => SignInRoute::Login {
+                    logout_first: false,
+                },
             };
         }
         let holder = self.holders.get(partition.name());
@@ -526,8 +552,9 @@ impl Consoles {
         }
     }
 
-    /// A console tab of ours arrived at `url`: learn the mode and who holds the console.
-    pub fn landed(&mut self, tab: TabId, url: &str) {
+    /// A console tab of ours arrived at `url`: learn the mode and who holds the console
+    /// (with `isolated`, the tab's own container).
+    pub fn landed(&mut self, tab: TabId, url: &str, isolated: bool) {
         let Some(id) = self.tabs.get(&tab).cloned() else {
             return;
         };
@@ -553,15 +580,22 @@ impl Consoles {
                 if self.detected_mode.is_none() {
                     self.detected_mode = Some(ConsoleMode::Single);
                 }
-                self.holders.insert(partition.name().to_owned(), id.clone());
+                if isolated {
+                    let ids = self.contained.entry(partition.name().to_owned());
+                    ids.or_default().insert(id.clone());
+                } else {
+                    self.holders.insert(partition.name().to_owned(), id.clone());
+                }
             }
         }
     }
 
-    /// Whether `key`'s identity holds the single-session console of its partition.
+    /// Whether `key`'s identity holds the single-session console of its partition (or of
+    /// its container).
     pub fn holds_console(&self, key: &ConsoleKey) -> bool {
         let id = key.id();
-        self.holders.values().any(|holder| *holder == id)
+        (self.holders.values().any(|holder| *holder == id)
+            || self.contained.values().any(|ids| ids.contains(&id)))
             && self.detected_mode != Some(ConsoleMode::Multi)
     }
 }
@@ -651,6 +685,7 @@ mod tests {
         consoles.landed(
             1,
             "https://us-west-2.console.aws.amazon.com/console/home?region=us-west-2",
+            false,
         );
         assert_eq!(consoles.detected_mode, Some(ConsoleMode::Single));
         assert!(consoles.holds_console(&dev));
@@ -682,6 +717,51 @@ mod tests {
         );
     }
 
+    /// Found by the Firefox end-to-end tests: a second open of an identity whose tab was
+    /// closed went through the federation login again, which AWS refuses over the session
+    /// its container still holds ("You must first log out").
+    #[test]
+    fn in_containers_each_identity_holds_its_own_console() {
+        let mut consoles = Consoles::default();
+        let (dev, qa) = (key("dev"), key("qa"));
+        let auto = ConsoleModeSetting::Auto;
+        let console = "https://us-west-2.console.aws.amazon.com/console/home?region=us-west-2";
+        for (tab, identity) in [(1, &dev), (2, &qa)] {
+            consoles.store(identity, creds(Some(3600)), Partition::Aws, T0);
+            consoles.register_tab(tab, identity);
+            consoles.landed(tab, console, true);
+        }
+        // Both signed in at once, each in its container; the shared jar's holder is nobody.
+        assert!(consoles.holds_console(&dev) && consoles.holds_console(&qa));
+        assert!(consoles.holders.is_empty());
+        // Their tabs closed, their containers still hold their sessions: straight in.
+        assert!(consoles.tab_closed(1) && consoles.tab_closed(2));
+        for identity in [&dev, &qa] {
+            assert_eq!(
+                consoles.route(identity, Partition::Aws, auto, true, T0),
+                SignInRoute::Direct
+            );
+        }
+        // Once the credentials ended, the container's session may linger: sign it out first.
+        assert_eq!(
+            consoles.route(&dev, Partition::Aws, auto, true, T0 + 3_600_000),
+            SignInRoute::Login { logout_first: true }
+        );
+        // An identity never signed in there, or another partition: a plain login.
+        assert_eq!(
+            consoles.route(&key("prod"), Partition::Aws, auto, true, T0),
+            SignInRoute::Login {
+                logout_first: false
+            }
+        );
+        assert_eq!(
+            consoles.route(&dev, Partition::AwsUsGov, auto, true, T0),
+            SignInRoute::Login {
+                logout_first: false
+            }
+        );
+    }
+
     #[test]
     fn multi_session_is_detected_and_never_signs_out() {
         let mut consoles = Consoles::default();
@@ -690,6 +770,7 @@ mod tests {
         consoles.landed(
             1,
             "https://123456789012-abcd1234.us-west-2.console.aws.amazon.com/console/home",
+            false,
         );
         assert_eq!(consoles.detected_mode, Some(ConsoleMode::Multi));
         assert_eq!(
@@ -717,14 +798,19 @@ mod tests {
         assert_eq!(consoles.open_tab(&key("dev")), None);
         // Sign-in pages keep the tab; leaving AWS releases it.
         consoles.register_tab(8, &key("dev"));
-        consoles.landed(8, "https://signin.aws.amazon.com/oauth?Action=logout");
+        consoles.landed(
+            8,
+            "https://signin.aws.amazon.com/oauth?Action=logout",
+            false,
+        );
         assert_eq!(consoles.open_tab(&key("dev")), Some(8));
-        consoles.landed(8, "https://news.example/");
+        consoles.landed(8, "https://news.example/", false);
         assert_eq!(consoles.open_tab(&key("dev")), None);
         // A tab that is not a console of ours teaches nothing.
         consoles.landed(
             99,
             "https://123456789012-abcd1234.us-west-2.console.aws.amazon.com/",
+            false,
         );
         assert_eq!(consoles.detected_mode, None);
     }

@@ -192,7 +192,8 @@ impl<P: Platform> Service<P> {
                 .iter()
                 .any(|p| consoles::is_console_page(&info.url, *p))
             {
-                self.with_consoles(|c| c.landed(tab, &info.url));
+                let isolated = self.platform.isolates_identities();
+                self.with_consoles(|c| c.landed(tab, &info.url, isolated));
             }
         }
         self.save_consoles().await;
@@ -452,10 +453,11 @@ impl<P: Platform> Service<P> {
         self.load_consoles().await;
         let ours = self.with_consoles(|c| c.key_of_tab(tab).is_some());
         if ours {
+            let isolated = self.platform.isolates_identities();
             let holders = self.with_consoles(|c| {
-                let before = c.holders.clone();
-                c.landed(tab, url);
-                before != c.holders
+                let before = (c.holders.clone(), c.contained.clone());
+                c.landed(tab, url, isolated);
+                before != (c.holders.clone(), c.contained.clone())
             });
             self.save_consoles().await;
             // Who holds a single-session console decides who is renewed in place: a renewal

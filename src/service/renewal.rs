@@ -318,10 +318,10 @@ impl<P: Platform> Service<P> {
             .as_ref()
             .map(|c| c.settings.console_mode)
             .unwrap_or_default();
-        let single = !self.platform.isolates_identities()
-            && self.with_consoles(|c| c.mode(setting)) != Some(ConsoleMode::Multi);
-        // The identity's own session is still live in the cookie jar, and AWS refuses a
-        // federation login over a live session: sign out first in a single-session console.
+        let single = self.with_consoles(|c| c.mode(setting)) != Some(ConsoleMode::Multi);
+        // The identity's own session is still live in the cookie jar (the browser's, or the
+        // identity's container in Firefox), and AWS refuses a federation login over a live
+        // session: sign out first in a single-session console.
         let url = if single {
             Secret::new(aws::logout_url(live.partition, login.expose()))
         } else {
