@@ -187,7 +187,9 @@ export async function launchFirefox({ profile, sim, extension: extensionPath = f
     pending += chunk;
     const lines = pending.split('\n');
     pending = lines.pop();
-    for (const line of lines) if (line.startsWith('console.error:')) consoleErrors.push(line);
+    // Not ours: Firefox's own Remote Settings loader ("RSLoader") reports on stdout that it
+    // cannot reach Mozilla's servers, which these machines do not reach.
+    for (const line of lines) if (line.startsWith('console.error:') && !line.startsWith('console.error: RSLoader')) consoleErrors.push(line);
   });
 
   /** Evaluates `expression` (awaited) in the browser window's privileged realm. */
