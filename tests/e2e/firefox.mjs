@@ -21,7 +21,7 @@
 //   simulated host names to a small HTTP CONNECT proxy started here, on loopback, which
 //   tunnels every CONNECT to the simulator's HTTPS port. TLS stays end to end (SNI and Host
 //   are the real names) and acceptInsecureCerts accepts the self-signed certificate.
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -55,6 +55,52 @@ export async function waitUntil(predicate, { timeout = 10000, interval = 100, me
     }
     await sleep(interval);
   }
+}
+
+/**
+ * Where Firefox on Linux reads the machine's enterprise policies (SysConfD/policies); the
+ * extension's part is `policies["3rdparty"].Extensions[<gecko id>]`, which it reads as
+ * `storage.managed`. One file for the whole machine: a test that writes it also writes
+ * FIREFOX_POLICY_OWNER (its pid), so that a file left by a killed run is removed
+ * (`removeStaleFirefoxPolicy`) and a file of the machine's own administrator is not.
+ */
+export const FIREFOX_POLICY = '/etc/firefox/policies/policies.json';
+export const FIREFOX_POLICY_OWNER = '/etc/firefox/policies/jit-console-e2e-owner';
+
+/** Writes `managed` as the extension's policy for the Firefox launched next. */
+export function writeFirefoxPolicy(managed) {
+  mkdirSync('/etc/firefox/policies', { recursive: true });
+  writeFileSync(FIREFOX_POLICY_OWNER, String(process.pid));
+  writeFileSync(FIREFOX_POLICY, JSON.stringify({ policies: { '3rdparty': { Extensions: { [GECKO_ID]: managed } } } }));
+}
+
+/** Removes the policy file this run wrote. */
+export function removeFirefoxPolicy() {
+  rmSync(FIREFOX_POLICY, { force: true });
+  rmSync(FIREFOX_POLICY_OWNER, { force: true });
+}
+
+/** Whether a policy file is there that no test run owns (the machine administrator's). */
+export function foreignFirefoxPolicy() {
+  return existsSync(FIREFOX_POLICY) && !existsSync(FIREFOX_POLICY_OWNER);
+}
+
+/** Removes a policy file left by a test run whose process is gone. */
+function removeStaleFirefoxPolicy() {
+  let pid;
+  try {
+    pid = Number(readFileSync(FIREFOX_POLICY_OWNER, 'utf8'));
+  } catch {
+    return;
+  }
+  if (pid === process.pid) return;
+  let alive = true;
+  try {
+    alive = readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node');
+  } catch {
+    alive = false;
+  }
+  if (!alive) removeFirefoxPolicy();
 }
 
 /** A fresh, empty Firefox profile directory that survives restarts until removed. */
@@ -131,6 +177,7 @@ export async function startConnectProxy(targetPort) {
  * it); `sim` (from startSim) routes the simulated host names to the simulator.
  */
 export async function launchFirefox({ profile, sim, extension: extensionPath = firefoxDist, headless = true } = {}) {
+  removeStaleFirefoxPolicy();
   const extension = resolve(extensionPath);
   if (!existsSync(join(extension, 'manifest.json'))) throw new Error(`${extension} is missing: run make build`);
   if (!existsSync(FIREFOX)) throw new Error(`${FIREFOX} is missing: run scripts/setup.sh test`);
