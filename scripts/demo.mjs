@@ -9,11 +9,13 @@
 // - Without one it walks through the same steps headless, saves a screenshot of each under
 //   out/demo/ and prints where they are. It also writes the README's screenshots to
 //   docs/screenshots/: the popup in the light and the dark theme, the options page, and (in
-//   a virtual X display, since headless Chromium draws no tab strip) the consoles' tab groups.
+//   a virtual X display, since headless Chromium draws no tab strip) the consoles' tab groups;
+//   then, in Firefox ESR with dist/firefox, the popup and the consoles in their containers.
 import { mkdirSync, copyFileSync, existsSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { launch, root, startSim, waitForTab, addPortal, logInToPortal } from '../tests/e2e/harness.mjs';
+import { launchFirefox, waitForRole, waitUntil, allTabs, addPortal as addFirefoxPortal, FIREFOX } from '../tests/e2e/firefox.mjs';
 import { xwdToPng } from './xwd-to-png.mjs';
 
 const outDir = join(root, 'out/demo');
@@ -71,6 +73,56 @@ async function tabGroupShot() {
     xvfb.kill();
   }
 }
+/**
+ * Firefox (dist/firefox): the popup, and two tenants' consoles in their containers, in a
+ * virtual X display (headless Firefox draws no tab strip either).
+ */
+async function firefoxShots() {
+  if (!existsSync(FIREFOX) || !existsSync('/usr/bin/Xvfb') || !existsSync('/usr/bin/xwd')) {
+    console.log('  (Firefox ESR, Xvfb or xwd missing: no Firefox screenshots; `make demo` installs them)');
+    return;
+  }
+  const display = `:${80 + (process.pid % 9)}`;
+  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  let firefox;
+  try {
+    firefox = await launchFirefox({ sim, headless: false, env: { ...process.env, DISPLAY: display } });
+    await addFirefoxPortal(firefox, HOST);
+    const { url } = await sim.control('/login-link', { method: 'POST', body: { portal: 'demo', username: 'admin@demo.io', next: '/app/' } });
+    await firefox.openWeb(url);
+    const popup = await firefox.openPopup();
+    await popup.setViewport({ width: 380, height: 440 });
+    for (const tenant of ['dev01', 'staging']) {
+      await popup.bringToFront();
+      await (await waitForRole(popup, 'button', `Open AWS console as ${tenant}`, { timeout: 30000 })).click();
+      await waitUntil(() => popup.evaluate((t) => [...document.querySelectorAll('li')]
+        .some((li) => li.textContent.includes(t) && /expires in/.test(li.textContent)), tenant),
+      { timeout: 30000, message: `${tenant}'s console` });
+    }
+    await popup.bringToFront();
+    await popup.evaluate(() => window.scrollTo(0, 0));
+    const file = join(outDir, '12-firefox-popup.png');
+    await popup.screenshot({ path: file });
+    shots.push([file, 'Firefox: the popup, two tenants signed in at once']);
+    copyFileSync(file, join(readmeDir, 'firefox-popup.png'));
+    // The staging console in front: its tab and dev01's each carry their container's colour.
+    const consoles = (await allTabs(firefox)).filter((t) => t.url.includes('console.aws.amazon.com'));
+    await firefox.browser.connection.send('browsingContext.activate', { context: consoles.at(-1).context });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const raw = join(outDir, '13-firefox-containers.xwd');
+    execFileSync('xwd', ['-root', '-silent', '-display', display, '-out', raw]);
+    const shotFile = join(outDir, '13-firefox-containers.png');
+    writeFileSync(shotFile, xwdToPng(readFileSync(raw), 360));
+    rmSync(raw, { force: true });
+    shots.push([shotFile, 'Firefox: each tenant console in its own container (the coloured line under its tab)']);
+    copyFileSync(shotFile, join(readmeDir, 'firefox-containers.png'));
+  } finally {
+    await firefox?.close().catch(() => {});
+    xvfb.kill();
+  }
+}
+
 function step(text) {
   console.log(`- ${text}`);
 }
@@ -142,6 +194,9 @@ try {
 
     step('tab groups: the consoles in the browser window (virtual display)');
     await tabGroupShot();
+
+    step('Firefox: the popup, and the consoles in their containers (virtual display)');
+    await firefoxShots();
 
     console.log(`\nExtension ${browser.extensionId} (dist/chrome) against the simulator. Screenshots:`);
     for (const [file, note] of shots) console.log(`  ${file}\n    ${note}`);

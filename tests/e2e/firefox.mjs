@@ -176,7 +176,7 @@ export async function startConnectProxy(targetPort) {
  * profile directory between launches (to test what survives a restart; the caller removes
  * it); `sim` (from startSim) routes the simulated host names to the simulator.
  */
-export async function launchFirefox({ profile, sim, extension: extensionPath = firefoxDist, headless = true } = {}) {
+export async function launchFirefox({ profile, sim, extension: extensionPath = firefoxDist, headless = true, env } = {}) {
   removeStaleFirefoxPolicy();
   const extension = resolve(extensionPath);
   if (!existsSync(join(extension, 'manifest.json'))) throw new Error(`${extension} is missing: run make build`);
@@ -219,8 +219,9 @@ export async function launchFirefox({ profile, sim, extension: extensionPath = f
       args: ['--remote-allow-system-access'],
       extraPrefsFirefox: prefs,
       acceptInsecureCerts: Boolean(sim),
-      defaultViewport: { width: 900, height: 700 },
+      defaultViewport: headless ? { width: 900, height: 700 } : null,
       timeout: 60000,
+      ...(env ? { env } : {}),
     });
   } catch (error) {
     await proxy?.close();
