@@ -165,7 +165,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut consoles = Consoles::default();
     consoles.register_tab(7, &key);
-    consoles.landed(7, &input.url);
+    // In the browser's one cookie jar, or in the identity's own container (Firefox).
+    let isolated = input.partition & 0x80 != 0;
+    consoles.landed(7, &input.url, isolated);
     let on_aws = aws::Partition::ALL
         .iter()
         .any(|p| aws::is_safe_console_url(&input.url, *p));
@@ -176,5 +178,16 @@ fuzz_target!(|data: &[u8]| {
     );
     for holder in consoles.holders.values() {
         assert_eq!(holder, &key.id());
+        assert!(
+            !isolated,
+            "a container's session counted as the shared jar's"
+        );
+    }
+    for ids in consoles.contained.values() {
+        assert!(ids.iter().all(|id| *id == key.id()));
+        assert!(
+            isolated,
+            "the shared jar's session counted as a container's"
+        );
     }
 });
