@@ -129,7 +129,9 @@ fn opens_a_tenant_console_through_a_federation_login() {
         Some(service.platform().now.get() + 3_600_000)
     );
     assert!(dev.console_open);
-    // AWS secrets stay in memory-only storage.
+    // AWS secrets stay in memory-only storage: they are there, and not on disk.
+    let memory = serde_json::to_string(&service.platform().dump(Area::Session)).unwrap();
+    assert!(memory.contains("session-token-1") && memory.contains("secret/1+key"));
     let disk = serde_json::to_string(&service.platform().dump(Area::Local)).unwrap();
     assert!(!disk.contains("session-token-1") && !disk.contains("secret/1+key"));
 }
@@ -568,14 +570,18 @@ fn copies_credentials_in_each_format() {
 fn signing_out_forgets_the_aws_credentials() {
     let service = signed_in(false);
     open(&service, tenant("dev01"), Destination::Home, false);
+    let memory = || serde_json::to_string(&service.platform().dump(Area::Session)).unwrap();
+    assert!(
+        memory().contains("session-token-1"),
+        "kept until the sign-out"
+    );
     run(
         &service,
         Request::SignOut {
             origin: ACME.into(),
         },
     );
-    let memory = serde_json::to_string(&service.platform().dump(Area::Session)).unwrap();
-    assert!(!memory.contains("session-token-1"));
+    assert!(!memory().contains("session-token-1"));
 }
 
 #[test]

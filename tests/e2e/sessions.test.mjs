@@ -130,9 +130,14 @@ test('a hand-off the extension did not ask for changes nothing (login CSRF)', { 
     // A foreign page sends the browser to the hand-off address with the attacker's token.
     const attack = await browser.context.newPage();
     const target = `http://localhost:${port}/?t=ATTACKER`;
-    await attack.goto(`https://foreign.example/navigate?to=${encodeURIComponent(target)}`).catch(() => {});
-    await attack.waitForURL((u) => !u.href.startsWith('https://foreign.example/'), { timeout: 10000 }).catch(() => {});
-    assert.ok(!attack.url().startsWith('chrome-extension://'), `the foreign navigation was not caught: ${attack.url()}`);
+    const tried = attack.waitForRequest((r) => r.url().startsWith(`http://localhost:${port}/`), { timeout: 10000 });
+    await attack.goto(`https://foreign.example/navigate?to=${encodeURIComponent(target)}`);
+    // The attack did happen: the browser went for the hand-off address, and no rule sent it
+    // into the extension (nothing listens there: the navigation fails).
+    const request = await tried;
+    assert.equal(request.redirectedTo(), null, 'the foreign navigation was redirected');
+    await attack.waitForURL((u) => !u.href.startsWith('https://foreign.example/'), { timeout: 10000 });
+    assert.ok(!attack.url().startsWith('chrome-extension://'), `the foreign navigation was caught: ${attack.url()}`);
     // Even straight to the hand-off page, in another tab.
     const direct = await browser.context.newPage();
     await direct.goto(browser.url(`handoff.html?port=${port}&t=ATTACKER`));
