@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! JIT Console for DuploCloud: the extension's Rust core.
 //!
 //! - [`core`] is pure and sans-IO: state and inputs in, decisions out, time passed in. It

@@ -424,3 +424,61 @@ fn a_worker_stopped_in_the_middle_of_a_renewal_is_woken_to_finish_it() {
     // (And it completed here: the tab is signed in again.)
     assert!(service.platform().tabs.borrow()[&tab].contains("Action=logout"));
 }
+
+/// Issue 17: which work a request makes due is derived from what it changed, not a hand-kept
+/// list of requests. A copy fetches and stores credentials; a keep-alive identity first
+/// fetched that way once got no renewal alarm.
+#[test]
+fn credentials_first_fetched_by_a_copy_are_renewed_when_kept_alive() {
+    let (service, tab) = with_console();
+    // Start again with no console: only the keep-alive identity and a copy.
+    block_on(service.on_tab_removed(tab));
+    run(
+        &service,
+        Request::SignOut {
+            origin: ACME.into(),
+        },
+    );
+    service.platform().alarms.borrow_mut().clear();
+    service
+        .platform()
+        .page_tokens
+        .borrow_mut()
+        .insert(ACME.into(), vec!["good".into()]);
+    run(
+        &service,
+        Request::SignIn {
+            origin: ACME.into(),
+        },
+    );
+    run(
+        &service,
+        Request::SetKeepAlive {
+            key: dev01(),
+            keep: true,
+        },
+    );
+    assert!(
+        !service
+            .platform()
+            .alarms
+            .borrow()
+            .contains_key(RENEWAL_ALARM),
+        "nothing to renew yet"
+    );
+    let copied = run(
+        &service,
+        Request::CopyCredentials {
+            key: dev01(),
+            format: jit_console::core::copy::CopyFormat::Bash,
+            otp: None,
+        },
+    );
+    assert!(matches!(
+        copied,
+        jit_console::core::messages::Response::Copied { .. }
+    ));
+    // The renewal alarm is set, before the 15 minutes are up.
+    let now = service.platform().now.get();
+    assert!(alarm(&service) > now && alarm(&service) < now + 900_000);
+}

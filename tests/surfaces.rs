@@ -257,7 +257,7 @@ fn favourites_lead_and_recent_follow() {
 }
 
 /// The popup asks for its first state before its module has loaded; the worker decides
-/// which tab it was opened over (`core::popup_context`).
+/// which tab it was opened over (`core::popup`).
 #[test]
 fn the_popup_state_names_the_portal_of_the_tab_the_popup_was_opened_over() {
     let service = signed_in();

@@ -186,12 +186,27 @@ pub struct Settings {
     pub console_mode: super::consoles::ConsoleModeSetting,
     /// Sign open consoles in again before their credentials expire (on by default).
     pub auto_renew: bool,
-    /// Minutes before expiry to notify, when a session will not be renewed by itself.
+    /// Minutes before expiry to notify, when a session will not be renewed by itself, within
+    /// [`NOTIFY_MINUTES`]: whatever brings a value (the options page, a file imported, the
+    /// administrator's policy, what was stored) is held to it when it is read.
+    #[serde(deserialize_with = "notify_minutes")]
     pub notify_minutes: u32,
     /// Identities ([`super::consoles::ConsoleKey::id`]) renewed even without an open tab.
     pub keep_alive: Vec<String>,
     /// Identities pinned to the top of their portal's list, in the order they were pinned.
     pub favourites: Vec<String>,
+}
+
+/// The minutes before expiry a notification may come: at least one, at most an hour.
+pub const NOTIFY_MINUTES: std::ops::RangeInclusive<u32> = 1..=60;
+
+/// A number of minutes held to [`NOTIFY_MINUTES`].
+pub fn bounded_notify_minutes(minutes: u32) -> u32 {
+    minutes.clamp(*NOTIFY_MINUTES.start(), *NOTIFY_MINUTES.end())
+}
+
+fn notify_minutes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    u32::deserialize(d).map(bounded_notify_minutes)
 }
 
 impl Settings {
@@ -718,6 +733,33 @@ pub const MANAGEABLE_SETTINGS: &[&str] =
 
 #[cfg(test)]
 mod tests {
+    /// Issue 17: the bounds of *notify minutes* held wherever a value comes from, not only
+    /// in the options page.
+    #[test]
+    fn notify_minutes_are_held_to_one_to_sixty_from_every_source() {
+        let read = |minutes: i64| {
+            serde_json::from_value::<Settings>(serde_json::json!({ "notifyMinutes": minutes }))
+                .unwrap()
+                .notify_minutes
+        };
+        assert_eq!(
+            (read(0), read(1), read(30), read(60), read(5000)),
+            (1, 1, 30, 60, 60)
+        );
+        // A file imported.
+        let mut file: serde_json::Value =
+            serde_json::from_str(&Config::default().export()).unwrap();
+        file["settings"]["notifyMinutes"] = 0.into();
+        let imported = Config::import_json(&file.to_string()).unwrap();
+        assert_eq!(imported.settings.notify_minutes, 1);
+        // The administrator's policy.
+        let policy = serde_json::json!({ "settings": { "notifyMinutes": 600 } });
+        let managed = Config::default().with_managed(Some(&policy));
+        assert_eq!(managed.settings.notify_minutes, 60);
+        assert_eq!(managed.managed_settings, ["notifyMinutes"]);
+        assert_eq!(bounded_notify_minutes(u32::MAX), *NOTIFY_MINUTES.end());
+    }
+
     use super::*;
 
     #[test]

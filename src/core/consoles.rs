@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Whose console: a tenant's, the administrator's, or duplo-ops'.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Role {
     /// A tenant, by id (and its name, for labels).
     Tenant {
@@ -24,8 +24,33 @@ pub enum Role {
     },
     /// The portal's admin AWS access.
     Admin,
-    /// The "duplo-ops" role.
+    /// The "duplo-ops" role. (`duploOps` is how builds before issue 17 stored it.)
+    #[serde(alias = "duploOps")]
     DuploOps,
+}
+
+impl Role {
+    /// The role's one name in ids, messages and page markup: `tenant`, `admin`, `duplo-ops`.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            Role::Tenant { .. } => "tenant",
+            Role::Admin => "admin",
+            Role::DuploOps => "duplo-ops",
+        }
+    }
+
+    /// The role `slug` names; a tenant's needs its id and name.
+    pub fn from_slug(
+        slug: &str,
+        tenant: impl FnOnce() -> Option<(String, String)>,
+    ) -> Option<Role> {
+        match slug {
+            "tenant" => tenant().map(|(id, name)| Role::Tenant { id, name }),
+            "admin" => Some(Role::Admin),
+            "duplo-ops" => Some(Role::DuploOps),
+            _ => None,
+        }
+    }
 }
 
 /// One console identity: a role on a portal.
@@ -42,9 +67,8 @@ impl ConsoleKey {
     /// A stable id for storage and maps.
     pub fn id(&self) -> String {
         match &self.role {
-            Role::Tenant { id, .. } => format!("{}|tenant:{id}", self.origin),
-            Role::Admin => format!("{}|admin", self.origin),
-            Role::DuploOps => format!("{}|duplo-ops", self.origin),
+            Role::Tenant { id, .. } => format!("{}|{}:{id}", self.origin, self.role.slug()),
+            other => format!("{}|{}", self.origin, other.slug()),
         }
     }
 
@@ -53,7 +77,7 @@ impl ConsoleKey {
         match &self.role {
             Role::Tenant { name, .. } => name.clone(),
             Role::Admin => "administrator".into(),
-            Role::DuploOps => "duplo-ops".into(),
+            Role::DuploOps => Role::DuploOps.slug().into(),
         }
     }
 }
@@ -256,6 +280,41 @@ pub enum ConsoleModeSetting {
     Multi,
 }
 
+impl ConsoleModeSetting {
+    /// Every setting, in the options page's order, with its one name (stored, as serde
+    /// writes it, and in the page's markup).
+    pub const NAMES: &'static [(ConsoleModeSetting, &'static str)] = &[
+        (Self::Auto, "auto"),
+        (Self::Single, "single"),
+        (Self::Multi, "multi"),
+    ];
+
+    /// The setting's name ([`Self::NAMES`]).
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(mode, _)| *mode == self)
+            .map_or("", |(_, name)| name)
+    }
+
+    /// The setting named `name` ([`Self::NAMES`]).
+    pub fn from_name(name: &str) -> Option<ConsoleModeSetting> {
+        Self::NAMES
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(m, _)| *m)
+    }
+
+    /// The setting's name as the person reads it.
+    pub fn label(self) -> super::text::Msg {
+        match self {
+            Self::Auto => super::text::msg::CONSOLE_MODE_AUTO,
+            Self::Single => super::text::msg::CONSOLE_MODE_SINGLE,
+            Self::Multi => super::text::msg::CONSOLE_MODE_MULTI,
+        }
+    }
+}
+
 /// What the console turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -277,6 +336,17 @@ pub enum SignInRoute {
         /// else).
         logout_first: bool,
     },
+}
+
+/// How long after its credentials arrived the portal's own `ConsoleUrl` is used: it holds a
+/// sign-in token AWS accepts for 15 minutes, once.
+pub const CONSOLE_URL_FRESH_MS: u64 = 14 * 60_000;
+
+impl LiveCredentials {
+    /// Whether the portal's `ConsoleUrl` can still sign a tab in: unused and fresh.
+    pub fn console_url_fresh(&self, now_ms: u64) -> bool {
+        !self.console_url_used && now_ms < self.received_ms.saturating_add(CONSOLE_URL_FRESH_MS)
+    }
 }
 
 /// All console state of the browser. Holds secrets: kept in `storage.session` only.
@@ -344,6 +414,31 @@ pub fn colour_for<'a>(key: &ConsoleKey, choices: &[&'a str]) -> &'a str {
         .get((hash % choices.len().max(1) as u64) as usize)
         .copied()
         .unwrap_or("blue")
+}
+
+/// A tab group's title (Chrome): the identity's label and the minutes its session has
+/// left (`dev01 · 42m`, `dev01 · <1m`), or the label alone once it ended.
+pub fn group_title(label: &str, expiry_ms: u64, now_ms: u64) -> String {
+    match expiry_ms.checked_sub(now_ms).filter(|l| *l > 0) {
+        Some(left) if left < 60_000 => format!("{label} · <1m"),
+        Some(left) => format!("{label} · {}m", left / 60_000),
+        None => label.to_owned(),
+    }
+}
+
+/// The colour of `key`'s tab group (Chrome) or container (Firefox, `isolated`): the
+/// portal's when the person chose one, else a stable one per identity ([`colour_for`]).
+pub fn identity_colour(
+    portal: Option<super::config::Colour>,
+    key: &ConsoleKey,
+    isolated: bool,
+) -> &'static str {
+    match (portal, isolated) {
+        (Some(colour), true) => colour.container_name(),
+        (Some(colour), false) => colour.name(),
+        (None, true) => colour_for(key, CONTAINER_COLOURS),
+        (None, false) => colour_for(key, GROUP_COLOURS),
+    }
 }
 
 /// "expires in N min" (N whole minutes, rounded down; "<1" under a minute), or None once
@@ -715,6 +810,84 @@ mod tests {
             consoles.route(&dev, Partition::Aws, auto, false, T0 + 3_600_000),
             SignInRoute::Login { logout_first: true }
         );
+    }
+
+    #[test]
+    fn the_portals_console_url_is_used_once_within_14_minutes() {
+        let mut consoles = Consoles::default();
+        let live = consoles
+            .store(&key("dev"), creds(Some(3600)), Partition::Aws, T0)
+            .clone();
+        assert!(live.console_url_fresh(T0));
+        assert!(live.console_url_fresh(T0 + CONSOLE_URL_FRESH_MS - 1));
+        assert!(!live.console_url_fresh(T0 + CONSOLE_URL_FRESH_MS));
+        let spent = LiveCredentials {
+            console_url_used: true,
+            ..live
+        };
+        assert!(!spent.console_url_fresh(T0));
+    }
+
+    #[test]
+    fn a_tab_group_title_carries_the_minutes_left() {
+        assert_eq!(
+            group_title("dev01", T0 + 42 * 60_000 + 59_999, T0),
+            "dev01 · 42m"
+        );
+        assert_eq!(group_title("dev01", T0 + 59_999, T0), "dev01 · <1m");
+        assert_eq!(group_title("dev01", T0, T0), "dev01");
+        assert_eq!(group_title("dev01", T0 - 1, T0), "dev01");
+    }
+
+    #[test]
+    fn an_identity_has_its_portals_colour_or_a_stable_one_of_its_own() {
+        use crate::core::config::Colour;
+        assert_eq!(
+            identity_colour(Some(Colour::Cyan), &key("dev"), false),
+            "cyan"
+        );
+        assert_eq!(
+            identity_colour(Some(Colour::Cyan), &key("dev"), true),
+            "turquoise"
+        );
+        let own = identity_colour(None, &key("dev"), true);
+        assert!(CONTAINER_COLOURS.contains(&own));
+        assert_eq!(own, identity_colour(None, &key("dev"), true), "stable");
+        assert!(GROUP_COLOURS.contains(&identity_colour(None, &key("dev"), false)));
+    }
+
+    #[test]
+    fn console_modes_have_one_name_each_as_serde_writes_it() {
+        for (mode, name) in ConsoleModeSetting::NAMES {
+            assert_eq!(serde_json::to_value(mode).unwrap(), *name);
+            assert_eq!(ConsoleModeSetting::from_name(name), Some(*mode));
+            assert_eq!(mode.name(), *name);
+        }
+        assert_eq!(ConsoleModeSetting::NAMES.len(), 3);
+    }
+
+    #[test]
+    fn a_role_has_one_name_and_what_older_builds_stored_still_reads() {
+        for role in [key("dev").role, Role::Admin, Role::DuploOps] {
+            let tenant = || match &role {
+                Role::Tenant { id, name } => Some((id.clone(), name.clone())),
+                _ => None,
+            };
+            assert_eq!(Role::from_slug(role.slug(), tenant), Some(role.clone()));
+            let json = serde_json::to_value(&role).unwrap();
+            assert_eq!(json["kind"], role.slug());
+        }
+        let old: Role = serde_json::from_str(r#"{"kind":"duploOps"}"#).unwrap();
+        assert_eq!(old, Role::DuploOps);
+        assert_eq!(
+            ConsoleKey {
+                origin: "https://a.duplocloud.net".into(),
+                role: Role::DuploOps
+            }
+            .id(),
+            "https://a.duplocloud.net|duplo-ops"
+        );
+        assert_eq!(Role::from_slug("root", || None), None);
     }
 
     /// Found by the Firefox end-to-end tests: a second open of an identity whose tab was

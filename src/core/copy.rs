@@ -30,14 +30,36 @@ pub enum CopyFormat {
 }
 
 impl CopyFormat {
-    /// Every format, in menu order.
-    pub const ALL: &'static [CopyFormat] = &[
-        Self::Bash,
-        Self::Fish,
-        Self::PowerShell,
-        Self::CredentialProcess,
-        Self::ConsoleLink,
+    /// Every format, in menu order, with its one name (in messages, as serde writes it, and
+    /// in the pages' markup).
+    pub const NAMES: &'static [(CopyFormat, &'static str)] = &[
+        (Self::Bash, "bash"),
+        (Self::Fish, "fish"),
+        (Self::PowerShell, "powerShell"),
+        (Self::CredentialProcess, "credentialProcess"),
+        (Self::ConsoleLink, "consoleLink"),
     ];
+
+    /// Every format, in menu order.
+    pub fn all() -> impl Iterator<Item = CopyFormat> {
+        Self::NAMES.iter().map(|(format, _)| *format)
+    }
+
+    /// The format's name ([`Self::NAMES`]).
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(format, _)| *format == self)
+            .map_or("", |(_, name)| name)
+    }
+
+    /// The format named `name` ([`Self::NAMES`]).
+    pub fn from_name(name: &str) -> Option<CopyFormat> {
+        Self::NAMES
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(f, _)| *f)
+    }
 
     /// The format's name as the user reads it.
     pub fn label(self) -> Msg {
@@ -185,6 +207,16 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn copy_formats_have_one_name_each_as_serde_writes_it() {
+        for (format, name) in CopyFormat::NAMES {
+            assert_eq!(serde_json::to_value(format).unwrap(), *name);
+            assert_eq!(CopyFormat::from_name(name), Some(*format));
+            assert_eq!(format.name(), *name);
+        }
+        assert_eq!(CopyFormat::all().count(), 5);
+    }
+
     use super::*;
 
     const KEY_ID: &str = "ASIAIOSFODNN7EXAMPLE";
@@ -430,7 +462,7 @@ mod tests {
             "bidi\u{202e}txt",
             "iso\u{2066}late",
         ] {
-            for &format in CopyFormat::ALL {
+            for format in CopyFormat::all() {
                 let creds = creds_with(value);
                 let link = Secret::new("https://signin.aws.amazon.com/x");
                 let out = super::format(format, &creds, "us-west-2", 0, Some(&link));
@@ -459,9 +491,8 @@ mod tests {
 
     #[test]
     fn formats_have_labels_and_a_stable_wire_form() {
-        let names: Vec<String> = CopyFormat::ALL
-            .iter()
-            .map(|f| serde_json::to_string(f).unwrap())
+        let names: Vec<String> = CopyFormat::all()
+            .map(|f| serde_json::to_string(&f).unwrap())
             .collect();
         assert_eq!(
             names,
@@ -473,7 +504,7 @@ mod tests {
                 "\"consoleLink\""
             ]
         );
-        for &format in CopyFormat::ALL {
+        for format in CopyFormat::all() {
             assert!(!format.label().english().is_empty());
             let back: CopyFormat =
                 serde_json::from_str(&serde_json::to_string(&format).unwrap()).unwrap();

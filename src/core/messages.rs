@@ -25,7 +25,7 @@ pub enum Request {
     /// thousands of tenants carrying them across was most of its opening.
     GetOverview,
     /// The popup's first state: as [`Request::GetStateFor`], the worker deciding which tab
-    /// the popup was opened over ([`super::popup_context`]). The popup sends it while its
+    /// the popup was opened over ([`super::popup`]). The popup sends it while its
     /// own module still loads; later renders send [`Request::GetStateFor`] with the portal
     /// this answer named.
     GetPopupState {

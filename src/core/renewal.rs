@@ -2,8 +2,10 @@
 //! from absolute expiry times and the `now` passed in, so a computer that slept, or a clock
 //! that jumped, gets the truth at the next look (nothing counts down in memory).
 
+use super::aws;
 use super::config::Settings;
 use super::consoles::{ConsoleKey, Consoles};
+use super::weburl::WebUrl;
 use std::collections::BTreeSet;
 
 /// The last minutes of a session, when the badge turns urgent.
@@ -101,8 +103,60 @@ pub fn plan(
     plan
 }
 
+/// Whether `url` is a sign-in page the console sent an expired tab to (then the address to
+/// go back to, its `redirect_uri`): AWS's `/signin`
+/// page, or the `/session-expired` page (the simulator's stand-in for AWS's expiry page).
+/// Our own federation and logout steps are not.
+pub fn expired_page(url: &str) -> Option<String> {
+    let parsed = WebUrl::parse(url).ok()?;
+    let host = parsed.host();
+    let signin = aws::Partition::ALL
+        .iter()
+        .any(|p| aws::is_signin_host(host, *p));
+    if !signin || !matches!(parsed.path(), "/session-expired" | "/signin") {
+        return None;
+    }
+    parsed.query_value("redirect_uri")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn recognises_the_expired_pages_and_not_our_own_steps() {
+        let back = "https://us-west-2.console.aws.amazon.com/s3/buckets?region=us-west-2";
+        let enc = url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>();
+        assert_eq!(
+            expired_page(&format!(
+                "https://signin.aws.amazon.com/session-expired?redirect_uri={enc}"
+            ))
+            .as_deref(),
+            Some(back)
+        );
+        assert_eq!(
+            expired_page(&format!(
+                "https://us-east-1.signin.aws.amazon.com/signin?redirect_uri={enc}"
+            ))
+            .as_deref(),
+            Some(back)
+        );
+        assert_eq!(
+            expired_page(&format!(
+                "https://signin.aws.amazon.com/oauth?Action=logout&redirect_uri={enc}"
+            )),
+            None
+        );
+        assert_eq!(
+            expired_page("https://signin.aws.amazon.com/federation?Action=login"),
+            None
+        );
+        assert_eq!(
+            expired_page(&format!(
+                "https://signin.aws.amazon.com.evil.example/signin?redirect_uri={enc}"
+            )),
+            None
+        );
+    }
+
     use super::*;
     use crate::core::aws::{JitCredentials, Partition};
     use crate::core::consoles::{Role, RETRY_FIRST_MS, RETRY_MAX_MS};

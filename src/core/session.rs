@@ -732,8 +732,33 @@ impl Sessions {
     }
 }
 
+/// The portal's page after the user clicked Cancel on the authorization prompt. (The real
+/// portal's behaviour is not documented; the simulator's guess is this query flag.)
+pub fn is_cancel_page(url: &str) -> bool {
+    WebUrl::parse(url).is_ok_and(|u| {
+        u.path() == "/app/user/verify-token"
+            && u.query_pairs()
+                .iter()
+                .any(|(k, v)| k == "cancelled" && v == "true")
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_portal_page_after_cancel_is_recognised_and_nothing_else() {
+        let portal = "https://acme.duplocloud.net/app/user/verify-token";
+        assert!(is_cancel_page(&format!(
+            "{portal}?localAppName=x&cancelled=true"
+        )));
+        assert!(!is_cancel_page(&format!("{portal}?cancelled=false")));
+        assert!(!is_cancel_page(portal));
+        assert!(!is_cancel_page(
+            "https://acme.duplocloud.net/app/other?cancelled=true"
+        ));
+        assert!(!is_cancel_page("not a url"));
+    }
+
     use super::*;
 
     const T0: u64 = 1_800_000_000_000;

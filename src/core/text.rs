@@ -101,6 +101,8 @@ pub fn fold(text: &str) -> String {
     text.to_ascii_lowercase()
 }
 
+/// `template` with `$1`…`$9` replaced by `args` (the browser's i18n placeholders, as the
+/// English table is written); `$$` is a dollar sign.
 pub fn substitute(template: &str, args: &[String]) -> String {
     let mut out = String::with_capacity(template.len());
     let mut chars = template.chars().peekable();

@@ -10,10 +10,11 @@ use super::{find, Area, PageMode, Platform, Service, CONSOLES_KEY};
 use crate::core::aws::{self, JitCredentials, Partition};
 use crate::core::config::Portal;
 use crate::core::consoles::{
-    self, ConsoleKey, Consoles, Destination, LiveCredentials, OpenConsole, Role, SignInRoute,
+    self, ConsoleKey, Consoles, Destination, LiveCredentials, OpenConsole, SignInRoute,
 };
 use crate::core::copy::{self, CopyFormat};
-use crate::core::portal_api::{self, ApiError, ApiReply, ApiRequest, Endpoint};
+use crate::core::credentials::{self, Answer};
+use crate::core::portal_api::ApiRequest;
 use crate::core::secret::Secret;
 use crate::core::session::{Initiator, Waiting};
 use crate::core::text::{msg, UserText};
@@ -34,10 +35,6 @@ impl Drop for Boarding<'_> {
     fn drop(&mut self) {
         self.flights.borrow_mut().remove(&self.id);
     }
-}
-
-fn is_otp_refusal(reply: &ApiReply) -> bool {
-    matches!(reply, ApiReply::Http { status: 403, body } if String::from_utf8_lossy(body).contains("OTP"))
 }
 
 impl<P: Platform> Service<P> {
@@ -155,20 +152,12 @@ impl<P: Platform> Service<P> {
         let placement = ConsolePlacement {
             name: format!("{} · {}", portal.display_name(), open.key.label()),
             title: open.key.label(),
-            // The portal's colour when the user chose one, else a stable one per identity.
-            colour: match (portal.colour, self.platform.isolates_identities()) {
-                (Some(colour), true) => colour.container_name().to_owned(),
-                (Some(colour), false) => colour.name().to_owned(),
-                (None, isolates) => consoles::colour_for(
-                    &open.key,
-                    if isolates {
-                        consoles::CONTAINER_COLOURS
-                    } else {
-                        consoles::GROUP_COLOURS
-                    },
-                )
-                .to_owned(),
-            },
+            colour: consoles::identity_colour(
+                portal.colour,
+                &open.key,
+                self.platform.isolates_identities(),
+            )
+            .to_owned(),
             group: self.with_consoles(|c| c.groups.get(&open.key.id()).copied()),
             active: true,
         };
@@ -211,8 +200,7 @@ impl<P: Platform> Service<P> {
     ) -> Result<Secret, UserText> {
         let host = portal.url.host();
         if let Some(console_url) = &live.credentials.console_url {
-            let fresh =
-                !live.console_url_used && self.platform.now_ms() < live.received_ms + 14 * 60_000;
+            let fresh = live.console_url_fresh(self.platform.now_ms());
             let safe = aws::is_usable_console_url(console_url.expose(), live.partition);
             if safe && fresh && open.destination == Destination::Home {
                 self.with_consoles(|c| c.spend_console_url(&open.key));
@@ -312,49 +300,26 @@ impl<P: Platform> Service<P> {
         otp: Option<Secret>,
     ) -> Result<Option<LiveCredentials>, UserText> {
         let host = portal.url.host();
-        let endpoint = match &open.key.role {
-            Role::Tenant { id, .. } if !portal_api::is_tenant_id(id) => {
-                return Err(msg::PORTAL_MALFORMED.with([host]));
+        let mut endpoint = credentials::endpoint(&open.key.role, host)?;
+        let otp = otp.filter(|_| credentials::takes_otp(&open.key.role));
+        loop {
+            let mut request = ApiRequest::new(portal.api_url(), &endpoint, token);
+            request.otp = otp.clone();
+            let reply = self.platform.fetch(&request).await;
+            match credentials::read(&endpoint, &reply, otp.is_some(), host) {
+                Answer::Ask(other) => endpoint = other,
+                Answer::Credentials(credentials) => {
+                    let partition = self.partition_of(portal, &credentials);
+                    let now = self.platform.now_ms();
+                    let live = self
+                        .with_consoles(|c| c.store(&open.key, credentials, partition, now).clone());
+                    self.save_consoles().await;
+                    return Ok(Some(live));
+                }
+                // The caller handles it once this request has settled.
+                Answer::Unauthorized => return Ok(None),
+                Answer::Refused(text) => return Err(text),
             }
-            Role::Tenant { id, .. } => Endpoint::TenantCredentials(id.clone()),
-            Role::Admin => Endpoint::AdminCredentials,
-            Role::DuploOps => Endpoint::DuploOpsCredentials,
-        };
-        let request = |endpoint: &Endpoint| {
-            let mut request = ApiRequest::new(portal.api_url(), endpoint, token);
-            // Only admin calls take a one-time code; tenant calls never need one.
-            if !matches!(open.key.role, Role::Tenant { .. }) {
-                request.otp = otp.clone();
-            }
-            request
-        };
-        let mut reply = self.platform.fetch(&request(&endpoint)).await;
-        if open.key.role == Role::Admin && matches!(reply, ApiReply::Http { status: 404, .. }) {
-            // Older portals only have the proxy endpoint.
-            reply = self
-                .platform
-                .fetch(&request(&Endpoint::AdminCredentialsLegacy))
-                .await;
-        }
-        if is_otp_refusal(&reply) {
-            return Err(if otp.is_some() {
-                msg::OTP_REJECTED.with([host])
-            } else {
-                msg::OTP_REQUIRED.with([host])
-            });
-        }
-        match aws::parse_jit_credentials(&reply) {
-            Ok(credentials) => {
-                let partition = self.partition_of(portal, &credentials);
-                let now = self.platform.now_ms();
-                let live =
-                    self.with_consoles(|c| c.store(&open.key, credentials, partition, now).clone());
-                self.save_consoles().await;
-                Ok(Some(live))
-            }
-            // The caller handles it once this request has settled.
-            Err(ApiError::Unauthorized) => Ok(None),
-            Err(e) => Err(aws::credentials_error_text(&e, host)),
         }
     }
 

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::platform::{Area, ConsolePlacement, Platform, PlatformError, TabInfo};
-use crate::core::popup_context::OpenTab;
+use crate::core::popup::OpenTab;
 use crate::core::portal_api::{ApiReply, ApiRequest, MAX_BODY_BYTES};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;

@@ -145,16 +145,9 @@ impl<P: Platform> Service<P> {
                 }
             }
         };
-        let mutates = !matches!(
-            request,
-            Request::GetState
-                | Request::GetOverview
-                | Request::GetStateFor { .. }
-                | Request::GetPopupState { .. }
-                | Request::Refresh { .. }
-                | Request::CopyCredentials { .. }
-                | Request::ExportConfig
-        );
+        // Which work a request makes due is derived from what it changed (a copy can fetch
+        // and store credentials, which then need their renewal alarm), not listed by hand.
+        let before = self.footprint();
         let first_page = matches!(
             request,
             Request::GetStateFor {
@@ -164,6 +157,9 @@ impl<P: Platform> Service<P> {
         );
         let mut active_origin = None;
         let mut overview = false;
+        // What some requests answer besides the state.
+        let mut copied = None;
+        let mut exported = None;
         let outcome = match request {
             Request::GetState => Ok(()),
             Request::GetOverview => {
@@ -175,7 +171,7 @@ impl<P: Platform> Service<P> {
                 Ok(())
             }
             Request::GetPopupState { .. } => {
-                active_origin = self.popup_context(&config, sender).await;
+                active_origin = self.portal_under_popup(&config, sender).await;
                 Ok(())
             }
             Request::EditPortal { origin, edit } => {
@@ -191,11 +187,8 @@ impl<P: Platform> Service<P> {
                 self.save_config(next).await
             }
             Request::ExportConfig => {
-                let state = self.state_view().await;
-                return Response::Exported {
-                    file: config.export(),
-                    state,
-                };
+                exported = Some(config.export());
+                Ok(())
             }
             Request::ImportConfig { text } => match Config::import_json(&text) {
                 Ok(imported) => {
@@ -284,13 +277,10 @@ impl<P: Platform> Service<P> {
                 None => Err(msg::PORTAL_NOT_FOUND.text()),
             },
             Request::CopyCredentials { key, format, otp } => match find(&config, &key.origin) {
-                Some(portal) => match self.copy_credentials(&portal, key, format, otp).await {
-                    Ok(text) => {
-                        let state = self.state_view().await;
-                        return Response::Copied { text, state };
-                    }
-                    Err(e) => Err(e),
-                },
+                Some(portal) => self
+                    .copy_credentials(&portal, key, format, otp)
+                    .await
+                    .map(|text| copied = Some(text)),
                 None => Err(msg::PORTAL_NOT_FOUND.text()),
             },
             Request::RenewNow { key } => {
@@ -313,7 +303,7 @@ impl<P: Platform> Service<P> {
             }
             Request::Handoff { url } => self.handoff(url.expose(), sender.tab_id).await,
         };
-        if mutates {
+        if self.footprint() != before {
             self.schedule().await;
             self.sync_menus().await;
             // A portal removed (or everything forgotten, or a file imported): the host access
@@ -334,10 +324,22 @@ impl<P: Platform> Service<P> {
                 portal.tenants_total = tenant_list::keep_first_page(tenants);
             }
         }
-        match outcome {
-            Ok(()) => Response::State(state),
-            Err(message) => Response::Error { message, state },
+        match (outcome, copied, exported) {
+            (Err(message), _, _) => Response::Error { message, state },
+            (Ok(()), Some(text), _) => Response::Copied { text, state },
+            (Ok(()), None, Some(file)) => Response::Exported { file, state },
+            (Ok(()), None, None) => Response::State(state),
         }
+    }
+
+    /// What the renewal schedule, the badge and the context menu are made from: a request
+    /// that changed it makes them due ([`Self::handle`]).
+    fn footprint(&self) -> (Option<Config>, Option<Sessions>, Option<Consoles>) {
+        (
+            self.config.borrow().clone(),
+            self.sessions.borrow().clone(),
+            self.consoles.borrow().clone(),
+        )
     }
 
     /// Reads the stored state now (the first step of [`Self::on_startup`], which the worker
@@ -452,7 +454,7 @@ impl<P: Platform> Service<P> {
             return;
         }
         self.console_tab_moved(tab_id, url).await;
-        if !is_cancel_page(url) {
+        if !session::is_cancel_page(url) {
             return;
         }
         // The attempt ends, and its tab (on the portal's cancel page) closes with it.
@@ -1068,15 +1070,4 @@ fn find(config: &Config, origin: &str) -> Option<Portal> {
         .iter()
         .find(|p| p.url.origin() == origin)
         .cloned()
-}
-
-/// The portal's page after the user clicked Cancel on the authorization prompt. (The real
-/// portal's behaviour is not documented; the simulator's guess is this query flag.)
-fn is_cancel_page(url: &str) -> bool {
-    crate::core::weburl::WebUrl::parse(url).is_ok_and(|u| {
-        u.path() == "/app/user/verify-token"
-            && u.query_pairs()
-                .iter()
-                .any(|(k, v)| k == "cancelled" && v == "true")
-    })
 }

@@ -7,7 +7,7 @@ use std::future::Future;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::core::popup_context::OpenTab;
+use crate::core::popup::OpenTab;
 use crate::core::portal_api::{ApiReply, ApiRequest};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;

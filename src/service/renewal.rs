@@ -20,21 +20,6 @@ pub const RENEWAL_ALARM: &str = "renewal";
 /// extension gets).
 pub const RESUME_AFTER_MS: u64 = 30_000;
 
-/// Whether `url` is a sign-in page the console sent an expired tab to: AWS's `/signin`
-/// page, or the `/session-expired` page (the simulator's stand-in for AWS's expiry page).
-/// Our own federation and logout steps are not.
-fn expired_page(url: &str) -> Option<String> {
-    let parsed = WebUrl::parse(url).ok()?;
-    let host = parsed.host();
-    let signin = aws::Partition::ALL
-        .iter()
-        .any(|p| aws::is_signin_host(host, *p));
-    if !signin || !matches!(parsed.path(), "/session-expired" | "/signin") {
-        return None;
-    }
-    parsed.query_value("redirect_uri")
-}
-
 impl<P: Platform> Service<P> {
     /// Plans from what is stored: renews what is due, sets the next alarm, the badge and
     /// the group titles. Safe to call at any time, as often as wanted.
@@ -97,11 +82,7 @@ impl<P: Platform> Service<P> {
                 .collect()
         });
         for (group, label, expiry) in groups {
-            let title = match expiry.checked_sub(now).filter(|l| *l > 0) {
-                Some(left) if left < 60_000 => format!("{label} · <1m"),
-                Some(left) => format!("{label} · {}m", left / 60_000),
-                None => label,
-            };
+            let title = consoles::group_title(&label, expiry, now);
             self.platform.set_group_title(group, &title).await;
         }
     }
@@ -177,9 +158,10 @@ impl<P: Platform> Service<P> {
                 None => {
                     changed |= self.with_consoles(|c| c.tab_closed(tab));
                 }
-                Some(info) if info.active && !asked && expired_page(&info.url).is_none() => {}
+                Some(info)
+                    if info.active && !asked && renewal::expired_page(&info.url).is_none() => {}
                 Some(info) => {
-                    let page = match expired_page(&info.url) {
+                    let page = match renewal::expired_page(&info.url) {
                         Some(back) => back,
                         None => info.url,
                     };
@@ -333,7 +315,7 @@ impl<P: Platform> Service<P> {
 
     /// A tab of ours reached the console's expired page: sign it in again, back where it was.
     pub(super) async fn expired_tab(&self, tab: TabId, url: &str) -> bool {
-        let Some(back_to) = expired_page(url) else {
+        let Some(back_to) = renewal::expired_page(url) else {
             return false;
         };
         let Some(key) = self.with_consoles(|c| c.key_of_tab(tab).cloned()) else {
@@ -391,8 +373,6 @@ mod tests {
 
     use futures_util::future::join_all;
 
-    use super::expired_page;
-
     /// Waits once (wakes itself), as a request in flight would.
     async fn yield_once() {
         let mut waited = false;
@@ -426,42 +406,6 @@ mod tests {
         assert_eq!(
             order.into_inner(),
             ["a starts", "b starts", "a ends", "b ends"]
-        );
-    }
-
-    #[test]
-    fn recognises_the_expired_pages_and_not_our_own_steps() {
-        let back = "https://us-west-2.console.aws.amazon.com/s3/buckets?region=us-west-2";
-        let enc = url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>();
-        assert_eq!(
-            expired_page(&format!(
-                "https://signin.aws.amazon.com/session-expired?redirect_uri={enc}"
-            ))
-            .as_deref(),
-            Some(back)
-        );
-        assert_eq!(
-            expired_page(&format!(
-                "https://us-east-1.signin.aws.amazon.com/signin?redirect_uri={enc}"
-            ))
-            .as_deref(),
-            Some(back)
-        );
-        assert_eq!(
-            expired_page(&format!(
-                "https://signin.aws.amazon.com/oauth?Action=logout&redirect_uri={enc}"
-            )),
-            None
-        );
-        assert_eq!(
-            expired_page("https://signin.aws.amazon.com/federation?Action=login"),
-            None
-        );
-        assert_eq!(
-            expired_page(&format!(
-                "https://signin.aws.amazon.com.evil.example/signin?redirect_uri={enc}"
-            )),
-            None
         );
     }
 }

@@ -9,8 +9,9 @@ use std::task::{Poll, Waker};
 use super::{find, Area, Platform, Sender, Service, CONSOLES_KEY, SESSIONS_KEY};
 use crate::core::config::Config;
 use crate::core::consoles::{Consoles, OpenConsole};
-use crate::core::menus::{self, MenuClick, Suggestion};
-use crate::core::popup_context;
+use crate::core::menus::{self, MenuClick};
+use crate::core::omnibox::{self, Suggestion};
+use crate::core::popup;
 use crate::core::secret::Secret;
 use crate::core::session::{Sessions, TabId};
 use crate::core::text::{msg, UserText};
@@ -73,19 +74,21 @@ impl<P: Platform> Service<P> {
     }
 
     /// The portal of the tab the popup (`sender`) was opened over
-    /// ([`crate::core::popup_context`]).
-    pub(super) async fn popup_context(&self, config: &Config, sender: Sender) -> Option<String> {
+    /// ([`crate::core::popup`]).
+    pub(super) async fn portal_under_popup(
+        &self,
+        config: &Config,
+        sender: Sender,
+    ) -> Option<String> {
         let page = format!("{}popup.html", self.platform.extension_base());
-        let asker = popup_context::Asker {
+        let asker = popup::Asker {
             tab: sender.tab_id,
             page: &page,
         };
         let active = self.platform.list_tabs(true).await;
-        let chosen = match popup_context::among_active(&active, asker) {
+        let chosen = match popup::among_active(&active, asker) {
             Some(tab) => Some(tab.clone()),
-            None => {
-                popup_context::most_recent(&self.platform.list_tabs(false).await, asker).cloned()
-            }
+            None => popup::most_recent(&self.platform.list_tabs(false).await, asker).cloned(),
         };
         let tab = chosen?;
         self.portal_of_tab(config, Some(tab.id), tab.url.as_deref())
@@ -185,7 +188,7 @@ impl<P: Platform> Service<P> {
         if self.load().await.is_err() {
             return Vec::new();
         }
-        menus::suggest(&self.state_view().await.portals, line)
+        omnibox::suggest(&self.state_view().await.portals, line)
     }
 
     /// Enter in the omnibox after the `jit` keyword.
@@ -194,7 +197,7 @@ impl<P: Platform> Service<P> {
             return;
         }
         let state = self.state_view().await;
-        match menus::omnibox_open(&state.portals, line, new_tab) {
+        match omnibox::open(&state.portals, line, new_tab) {
             Some(open) => self.open_from_outside(open).await,
             None => {
                 self.platform

@@ -76,6 +76,12 @@ pub fn api<T: JsCast>(path: &[&str]) -> Result<T, BrowserError> {
     Ok(value.unchecked_into())
 }
 
+/// `value[name]`, or `undefined` (the one way this crate reads a field of a JS object the
+/// browser handed over).
+pub fn field(value: &JsValue, name: &str) -> JsValue {
+    Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
 /// Calls `namespace.method(args…)` (e.g. `tabs.create`) and awaits its promise.
 pub async fn call(
     namespace: &[&str],

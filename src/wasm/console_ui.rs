@@ -31,14 +31,13 @@ pub const ACTIONS: &[&str] = &[
 
 /// Sets the attributes that name a console identity on a button.
 fn keyed(button: El, key: &ConsoleKey) -> Result<El, JsValue> {
-    let (role, id, name) = match &key.role {
-        Role::Tenant { id, name } => ("tenant", id.as_str(), name.as_str()),
-        Role::Admin => ("admin", "", ""),
-        Role::DuploOps => ("duplo-ops", "", ""),
+    let (id, name) = match &key.role {
+        Role::Tenant { id, name } => (id.as_str(), name.as_str()),
+        Role::Admin | Role::DuploOps => ("", ""),
     };
     button
         .attr("data-origin", &key.origin)?
-        .attr("data-role", role)?
+        .attr("data-role", key.role.slug())?
         .attr("data-id", id)?
         .attr("data-name", name)
 }
@@ -46,15 +45,12 @@ fn keyed(button: El, key: &ConsoleKey) -> Result<El, JsValue> {
 /// The identity a button names.
 fn key_of(button: &Element) -> Option<ConsoleKey> {
     let origin = button.get_attribute("data-origin")?;
-    let role = match button.get_attribute("data-role")?.as_str() {
-        "tenant" => Role::Tenant {
-            id: button.get_attribute("data-id")?,
-            name: button.get_attribute("data-name")?,
-        },
-        "admin" => Role::Admin,
-        "duplo-ops" => Role::DuploOps,
-        _ => return None,
-    };
+    let role = Role::from_slug(&button.get_attribute("data-role")?, || {
+        Some((
+            button.get_attribute("data-id")?,
+            button.get_attribute("data-name")?,
+        ))
+    })?;
     Some(ConsoleKey { origin, role })
 }
 
@@ -291,33 +287,16 @@ fn more_panel(key: &ConsoleKey, suffix: &str, keep_alive: bool) -> Result<Vec<El
             )?)?,
     ];
     let mut copies = El::new("div")?.attr("class", "copies")?;
-    for format in CopyFormat::ALL {
+    for format in CopyFormat::all() {
         let label = t(format.label());
         copies = copies.child(
             action_button("copy", key, &label, "secondary")?
-                .attr("data-format", copy_format_name(*format))?
+                .attr("data-format", format.name())?
                 .attr("aria-label", &tf(msg::COPY_AS, &[&label, &name]))?,
         )?;
     }
     children.push(copies);
     Ok(children)
-}
-
-fn copy_format_name(format: CopyFormat) -> &'static str {
-    match format {
-        CopyFormat::Bash => "bash",
-        CopyFormat::Fish => "fish",
-        CopyFormat::PowerShell => "powerShell",
-        CopyFormat::CredentialProcess => "credentialProcess",
-        CopyFormat::ConsoleLink => "consoleLink",
-    }
-}
-
-fn copy_format_of(name: &str) -> Option<CopyFormat> {
-    CopyFormat::ALL
-        .iter()
-        .copied()
-        .find(|f| copy_format_name(*f) == name)
 }
 
 /// The value of the control with `class` inside the same row/panel as `button`.
@@ -396,7 +375,7 @@ pub fn on_click(action: &str, button: &Element, new_tab: bool) -> Result<(), JsV
             let Some(format) = button
                 .get_attribute("data-format")
                 .as_deref()
-                .and_then(copy_format_of)
+                .and_then(CopyFormat::from_name)
             else {
                 return Ok(());
             };

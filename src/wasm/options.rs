@@ -8,7 +8,7 @@ use web_sys::HtmlInputElement;
 use super::browser::{self, localize, t, tf};
 use super::client::ask;
 use super::dom::{self, by_id, El};
-use crate::core::config::{Colour, PortalEdit, Settings};
+use crate::core::config::{bounded_notify_minutes, Colour, PortalEdit, Settings, NOTIFY_MINUTES};
 use crate::core::consoles::ConsoleModeSetting;
 use crate::core::messages::{PortalView, Request, Response, StateView};
 use crate::core::portal_url::PortalUrl;
@@ -185,8 +185,8 @@ fn settings_section() -> Result<El, JsValue> {
             &t(msg::NOTIFY_MINUTES_LABEL),
             El::new("input")?
                 .attr("type", "number")?
-                .attr("min", "1")?
-                .attr("max", "60")?
+                .attr("min", &NOTIFY_MINUTES.start().to_string())?
+                .attr("max", &NOTIFY_MINUTES.end().to_string())?
                 .attr("step", "1")?,
         )?)?
         .child(dom::labelled(
@@ -194,11 +194,10 @@ fn settings_section() -> Result<El, JsValue> {
             &t(msg::CONSOLE_MODE_LABEL),
             options(
                 El::new("select")?,
-                &[
-                    ("auto", t(msg::CONSOLE_MODE_AUTO)),
-                    ("single", t(msg::CONSOLE_MODE_SINGLE)),
-                    ("multi", t(msg::CONSOLE_MODE_MULTI)),
-                ],
+                &ConsoleModeSetting::NAMES
+                    .iter()
+                    .map(|(mode, name)| (*name, t(mode.label())))
+                    .collect::<Vec<_>>(),
             )?,
         )?)?
         .child(
@@ -319,14 +318,6 @@ fn select(id: &str) -> Result<web_sys::HtmlSelectElement, JsValue> {
         .map_err(|_| JsValue::from_str("not a select"))
 }
 
-fn mode_name(mode: ConsoleModeSetting) -> &'static str {
-    match mode {
-        ConsoleModeSetting::Auto => "auto",
-        ConsoleModeSetting::Single => "single",
-        ConsoleModeSetting::Multi => "multi",
-    }
-}
-
 fn input_el(id: &str, name: &str, kind: &str, hint_id: &str) -> Result<El, JsValue> {
     El::new("input")?
         .attr("id", id)?
@@ -430,12 +421,9 @@ async fn save_settings() -> Result<(), JsValue> {
             .value()
             .trim()
             .parse::<u32>()
-            .map_or(5, |m| m.clamp(1, 60)),
-        console_mode: match select("console-mode")?.value().as_str() {
-            "single" => ConsoleModeSetting::Single,
-            "multi" => ConsoleModeSetting::Multi,
-            _ => ConsoleModeSetting::Auto,
-        },
+            .map_or(Settings::default().notify_minutes, bounded_notify_minutes),
+        console_mode: ConsoleModeSetting::from_name(&select("console-mode")?.value())
+            .unwrap_or_default(),
         // What this page does not show stays as it was.
         ..LAST_SETTINGS.with(|s| s.borrow().clone())
     };
@@ -624,7 +612,7 @@ fn show(response: &Response, success: Option<String>) -> Result<(), JsValue> {
 
 fn show_settings(state: &StateView) -> Result<(), JsValue> {
     let settings = &state.settings;
-    select("console-mode")?.set_value(mode_name(settings.console_mode));
+    select("console-mode")?.set_value(settings.console_mode.name());
     input("auto-renew")?.set_checked(settings.auto_renew);
     input("notify-minutes")?.set_value(&settings.notify_minutes.to_string());
     input("stay-signed-in")?.set_checked(settings.stay_signed_in);

@@ -8,10 +8,10 @@ use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::browser::{self, api, to_js, BrowserError};
+use super::browser::{self, api, field, to_js, BrowserError};
 use super::diagnostics;
 use crate::core::diagnostics::Event;
-use crate::core::popup_context::OpenTab;
+use crate::core::popup::OpenTab;
 use crate::core::portal_api::{ApiReply, ApiRequest, MAX_BODY_BYTES};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
@@ -60,10 +60,6 @@ fn area_path(area: Area) -> [&'static str; 2] {
         Area::Session => ["storage", "session"],
         Area::Managed => ["storage", "managed"],
     }
-}
-
-fn field(value: &JsValue, name: &str) -> JsValue {
-    Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
 fn tab_id_of(tab: &JsValue) -> Result<TabId, PlatformError> {

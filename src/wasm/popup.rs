@@ -19,6 +19,7 @@ use super::client::ask;
 use super::console_ui;
 use super::dom::{self, by_id, El};
 use crate::core::messages::{PortalView, Request, Response, SessionView, TenantView};
+use crate::core::popup;
 use crate::core::tenant_list;
 use crate::core::text::{msg, Msg};
 
@@ -82,16 +83,7 @@ pub fn start_popup(first: JsValue) {
             Some(state) => state,
             None => ask(&Request::GetState).await.state().clone(),
         };
-        for portal in state.portals {
-            let request = match portal.session {
-                SessionView::SignedOut => Request::SignInQuietly {
-                    origin: portal.origin,
-                },
-                SessionView::Active { .. } => Request::Refresh {
-                    origin: portal.origin,
-                },
-                SessionView::SigningIn => continue,
-            };
+        for request in state.portals.iter().filter_map(popup::on_open) {
             spawn_local(async move {
                 ask(&request).await;
             });
@@ -348,19 +340,13 @@ fn render(response: &Response) -> Result<(), JsValue> {
         | Response::Exported { state, .. } => (state, None),
         Response::Error { message, state } => (state, Some(localize(message))),
     };
-    // Folded: what the user chose, else every portal but the one of the tab in use (when
-    // the tab belongs to one).
+    let active = state.active_origin.as_deref();
     let folds: Vec<bool> = state
         .portals
         .iter()
         .map(|portal| {
             let chosen = POPUP.with(|p| p.borrow().folded.get(&portal.origin).copied());
-            chosen.unwrap_or_else(|| {
-                state
-                    .active_origin
-                    .as_deref()
-                    .is_some_and(|a| a != portal.origin)
-            })
+            popup::folded(portal, active, chosen)
         })
         .collect();
     let mut children = vec![El::new("h1")?.text(&t(msg::EXT_NAME))?];
@@ -385,11 +371,7 @@ fn render(response: &Response) -> Result<(), JsValue> {
         );
         children.push(action_button(msg::OPEN_SETTINGS, "settings", "", "")?);
     } else {
-        // The portal of the tab in use first, then the others in the user's order.
-        let active = state.active_origin.as_deref();
-        let mut order: Vec<usize> = (0..state.portals.len()).collect();
-        order.sort_by_key(|i| Some(state.portals[*i].origin.as_str()) != active);
-        for index in order {
+        for index in popup::portal_order(&state.portals, active) {
             let portal = &state.portals[index];
             let folded = folds[index];
             children.push(portal_region(index, portal, folded)?);

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
-use super::browser;
+use super::browser::{self, field};
 use super::diagnostics;
 use super::platform::BrowserPlatform;
 use crate::core::diagnostics::Event;
@@ -22,10 +22,6 @@ thread_local! {
 
 fn service() -> Rc<Service<BrowserPlatform>> {
     SERVICE.with(Rc::clone)
-}
-
-fn field(value: &JsValue, name: &str) -> JsValue {
-    Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// Answers a [`Request`] from one of this extension's pages. Anything else (another

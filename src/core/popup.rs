@@ -1,4 +1,5 @@
-//! Which tab the popup was opened over: its portal comes first in the popup.
+//! The popup's own decisions: which tab it was opened over (its portal comes first), and
+//! what it asks the worker for when it opens.
 //!
 //! The worker decides it when the popup asks for its first state (the popup sends that
 //! request while its own wasm module is still loading, so it cannot look at tabs itself).
@@ -7,6 +8,7 @@
 //! keyboard users and the tests do) is itself that active tab: then the tab used just before
 //! it counts.
 
+use super::messages::{PortalView, Request, SessionView};
 use super::session::TabId;
 
 /// A tab as the browser lists it.
@@ -50,6 +52,33 @@ pub fn most_recent<'t>(all: &'t [OpenTab], asker: Asker<'_>) -> Option<&'t OpenT
         .max_by(|a, b| a.last_accessed_ms.total_cmp(&b.last_accessed_ms))
 }
 
+/// What opening the popup asks for `portal`, stale while revalidate: a signed-out portal is
+/// signed in quietly where no page is needed (an API token, an open portal tab); a signed-in
+/// one has its tenant list read again; one signing in already is left to it. Never a page:
+/// only a person's click opens one (issue 15).
+pub fn on_open(portal: &PortalView) -> Option<Request> {
+    let origin = portal.origin.clone();
+    match portal.session {
+        SessionView::SignedOut => Some(Request::SignInQuietly { origin }),
+        SessionView::Active { .. } => Some(Request::Refresh { origin }),
+        SessionView::SigningIn => None,
+    }
+}
+
+/// The order the popup shows portals in, as indexes into `portals`: the portal of the tab
+/// in use (`active`) first, then the others in the person's order.
+pub fn portal_order(portals: &[PortalView], active: Option<&str>) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..portals.len()).collect();
+    order.sort_by_key(|i| Some(portals[*i].origin.as_str()) != active);
+    order
+}
+
+/// Whether a portal's section starts folded: as the person last chose in this popup
+/// (`chosen`), else folded when the tab in use belongs to another portal.
+pub fn folded(portal: &PortalView, active: Option<&str>, chosen: Option<bool>) -> bool {
+    chosen.unwrap_or_else(|| active.is_some_and(|a| a != portal.origin))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,6 +91,55 @@ mod tests {
             url: Some(url.into()),
             last_accessed_ms: last,
         }
+    }
+
+    #[test]
+    fn opening_the_popup_revalidates_and_signs_in_quietly_never_with_a_page() {
+        let view = |session| PortalView {
+            session,
+            ..crate::core::menus::tests::portal("acme.duplocloud.net", &[])
+        };
+        let origin = || "https://acme.duplocloud.net".to_owned();
+        assert_eq!(
+            on_open(&view(SessionView::SignedOut)),
+            Some(Request::SignInQuietly { origin: origin() })
+        );
+        assert_eq!(on_open(&view(SessionView::SigningIn)), None);
+        let active = SessionView::Active {
+            username: "alice@acme.io".into(),
+            is_admin: false,
+            admin_jit: false,
+            duplo_ops: false,
+            otp_needed: false,
+        };
+        assert_eq!(
+            on_open(&view(active)),
+            Some(Request::Refresh { origin: origin() })
+        );
+    }
+
+    #[test]
+    fn the_portal_in_use_comes_first_and_open_the_others_folded_unless_chosen() {
+        use crate::core::menus::tests::portal;
+        let portals = [
+            portal("a.duplocloud.net", &[]),
+            portal("b.duplocloud.net", &[]),
+            portal("c.duplocloud.net", &[]),
+        ];
+        let b = Some("https://b.duplocloud.net");
+        assert_eq!(portal_order(&portals, b), [1, 0, 2]);
+        assert_eq!(portal_order(&portals, None), [0, 1, 2]);
+        assert!(!folded(&portals[1], b, None));
+        assert!(folded(&portals[0], b, None));
+        assert!(
+            !folded(&portals[0], b, Some(false)),
+            "the person unfolded it"
+        );
+        assert!(folded(&portals[1], b, Some(true)), "the person folded it");
+        assert!(
+            !folded(&portals[0], None, None),
+            "no portal in use: all open"
+        );
     }
 
     #[test]
