@@ -35,18 +35,33 @@ async function shot(page, name, note, readmeName) {
   if (readmeName) copyFileSync(file, join(readmeDir, readmeName));
 }
 
+/** A virtual X display (Xvfb) of its own, `:base+n`, once it is up. */
+async function virtualDisplay(base) {
+  const display = `:${base + (process.pid % 9)}`;
+  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return { display, xvfb };
+}
+
+/** Photographs the top 360 rows of `display` (xwd) as out/demo/`name`.png and the README's `readmeName`. */
+function photograph(display, name, note, readmeName) {
+  const raw = join(outDir, `${name}.xwd`);
+  execFileSync('xwd', ['-root', '-silent', '-display', display, '-out', raw]);
+  const file = join(outDir, `${name}.png`);
+  writeFileSync(file, xwdToPng(readFileSync(raw), 360));
+  rmSync(raw, { force: true });
+  shots.push([file, note]);
+  copyFileSync(file, join(readmeDir, readmeName));
+}
+
 /** The consoles' tab groups, photographed in a virtual X display (Xvfb + xwd). */
 async function tabGroupShot() {
   if (!existsSync('/usr/bin/Xvfb') || !existsSync('/usr/bin/xwd')) {
     console.log('  (Xvfb or xwd missing: no tab group screenshot; `make demo` installs them)');
     return;
   }
-  const display = `:${90 + (process.pid % 9)}`;
-  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-  const windowed = await (async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    return launch({ sim, headless: false, env: { ...process.env, DISPLAY: display } });
-  })();
+  const { display, xvfb } = await virtualDisplay(90);
+  const windowed = await launch({ sim, headless: false, env: { ...process.env, DISPLAY: display } });
   try {
     await addPortal(windowed, `https://${HOST}`);
     await logInToPortal(windowed, sim, { portal: 'demo', username: 'admin@demo.io' });
@@ -61,13 +76,7 @@ async function tabGroupShot() {
     await tab.locator('#identity').waitFor();
     await popup.close();
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const raw = join(outDir, '11-tab-groups.xwd');
-    execFileSync('xwd', ['-root', '-silent', '-display', display, '-out', raw]);
-    const file = join(outDir, '11-tab-groups.png');
-    writeFileSync(file, xwdToPng(readFileSync(raw), 360));
-    rmSync(raw, { force: true });
-    shots.push([file, 'the browser: each tenant console in its own tab group, titled with the time left']);
-    copyFileSync(file, join(readmeDir, 'tab-groups.png'));
+    photograph(display, '11-tab-groups', 'the browser: each tenant console in its own tab group, titled with the time left', 'tab-groups.png');
   } finally {
     await windowed.close().catch(() => {});
     xvfb.kill();
@@ -82,9 +91,7 @@ async function firefoxShots() {
     console.log('  (Firefox ESR, Xvfb or xwd missing: no Firefox screenshots; `make demo` installs them)');
     return;
   }
-  const display = `:${80 + (process.pid % 9)}`;
-  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const { display, xvfb } = await virtualDisplay(80);
   let firefox;
   try {
     firefox = await launchFirefox({ sim, headless: false, env: { ...process.env, DISPLAY: display } });
@@ -110,13 +117,7 @@ async function firefoxShots() {
     const consoles = (await allTabs(firefox)).filter((t) => t.url.includes('console.aws.amazon.com'));
     await firefox.browser.connection.send('browsingContext.activate', { context: consoles.at(-1).context });
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const raw = join(outDir, '13-firefox-containers.xwd');
-    execFileSync('xwd', ['-root', '-silent', '-display', display, '-out', raw]);
-    const shotFile = join(outDir, '13-firefox-containers.png');
-    writeFileSync(shotFile, xwdToPng(readFileSync(raw), 360));
-    rmSync(raw, { force: true });
-    shots.push([shotFile, 'Firefox: each tenant console in its own container (the coloured line under its tab)']);
-    copyFileSync(shotFile, join(readmeDir, 'firefox-containers.png'));
+    photograph(display, '13-firefox-containers', 'Firefox: each tenant console in its own container (the coloured line under its tab)', 'firefox-containers.png');
   } finally {
     await firefox?.close().catch(() => {});
     xvfb.kill();

@@ -39,11 +39,6 @@ fn with_console() -> (Service<FakePlatform>, i32) {
         portal.tenants = vec![("t-1".into(), "dev01".into())];
         portal.validity = Some(900);
     }
-    service
-        .platform()
-        .page_tokens
-        .borrow_mut()
-        .insert(ACME.into(), vec!["good".into()]);
     run(
         &service,
         Request::AddPortal {
@@ -51,13 +46,7 @@ fn with_console() -> (Service<FakePlatform>, i32) {
             api_token: None,
         },
     );
-    run(
-        &service,
-        Request::SignIn {
-            origin: ACME.into(),
-        },
-    );
-    service.platform().page_tokens.borrow_mut().clear();
+    sign_in_from_portal_tab(&service);
     run(
         &service,
         Request::OpenConsole {
@@ -77,6 +66,22 @@ fn with_console() -> (Service<FakePlatform>, i32) {
         .insert(tab, PAGE.into());
     block_on(service.on_tab_updated(tab, PAGE));
     (service, tab)
+}
+
+/// Signs in with the token "good" of an open portal tab, which then closes.
+fn sign_in_from_portal_tab(service: &Service<FakePlatform>) {
+    service
+        .platform()
+        .page_tokens
+        .borrow_mut()
+        .insert(ACME.into(), vec!["good".into()]);
+    run(
+        service,
+        Request::SignIn {
+            origin: ACME.into(),
+        },
+    );
+    service.platform().page_tokens.borrow_mut().clear();
 }
 
 fn alarm(service: &Service<FakePlatform>) -> u64 {
@@ -440,17 +445,7 @@ fn credentials_first_fetched_by_a_copy_are_renewed_when_kept_alive() {
         },
     );
     service.platform().alarms.borrow_mut().clear();
-    service
-        .platform()
-        .page_tokens
-        .borrow_mut()
-        .insert(ACME.into(), vec!["good".into()]);
-    run(
-        &service,
-        Request::SignIn {
-            origin: ACME.into(),
-        },
-    );
+    sign_in_from_portal_tab(&service);
     run(
         &service,
         Request::SetKeepAlive {

@@ -291,18 +291,12 @@ impl ConsoleModeSetting {
 
     /// The setting's name ([`Self::NAMES`]).
     pub fn name(self) -> &'static str {
-        Self::NAMES
-            .iter()
-            .find(|(mode, _)| *mode == self)
-            .map_or("", |(_, name)| name)
+        super::text::name_in(Self::NAMES, &self)
     }
 
     /// The setting named `name` ([`Self::NAMES`]).
     pub fn from_name(name: &str) -> Option<ConsoleModeSetting> {
-        Self::NAMES
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map(|(m, _)| *m)
+        super::text::named(Self::NAMES, name)
     }
 
     /// The setting's name as the person reads it.

@@ -47,18 +47,12 @@ impl CopyFormat {
 
     /// The format's name ([`Self::NAMES`]).
     pub fn name(self) -> &'static str {
-        Self::NAMES
-            .iter()
-            .find(|(format, _)| *format == self)
-            .map_or("", |(_, name)| name)
+        super::text::name_in(Self::NAMES, &self)
     }
 
     /// The format named `name` ([`Self::NAMES`]).
     pub fn from_name(name: &str) -> Option<CopyFormat> {
-        Self::NAMES
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map(|(f, _)| *f)
+        super::text::named(Self::NAMES, name)
     }
 
     /// The format's name as the user reads it.

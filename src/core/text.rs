@@ -129,6 +129,20 @@ pub fn substitute(template: &str, args: &[String]) -> String {
     out
 }
 
+/// The name `value` has in a table of names (the one table of a set of choices, such as
+/// [`super::copy::CopyFormat::NAMES`]); empty when the table misses it.
+pub fn name_in<T: PartialEq>(table: &[(T, &'static str)], value: &T) -> &'static str {
+    table
+        .iter()
+        .find(|(v, _)| v == value)
+        .map_or("", |(_, name)| name)
+}
+
+/// The value `name` names in a table of names.
+pub fn named<T: Copy>(table: &[(T, &'static str)], name: &str) -> Option<T> {
+    table.iter().find(|(_, n)| *n == name).map(|(v, _)| *v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

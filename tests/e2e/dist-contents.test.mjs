@@ -5,26 +5,13 @@
 // which `make test-e2e` builds first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { join, relative } from 'node:path';
-import { root } from './harness.mjs';
+import { join } from 'node:path';
+import { root, filesIn } from './harness.mjs';
 
 // The two wasm modules: the worker's (jit_console) and the pages' (jit_pages).
 const BUILT = ['manifest.json', 'jit_console.js', 'jit_console_bg.wasm', 'jit_pages.js', 'jit_pages_bg.wasm'];
-
-function files(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out.push(relative(dir, path));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 test('npm packages are devDependencies only', () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -37,13 +24,13 @@ test('npm packages are devDependencies only', () => {
   assert.deepEqual(shipped.map(([path]) => path), [], 'package-lock.json has non-dev packages');
 });
 
-const source = files(join(root, 'extension'));
+const source = filesIn(join(root, 'extension'));
 
 for (const browser of ['chrome', 'firefox']) {
   test(`dist/${browser} holds extension/, the manifest and the wasm core, nothing else`, () => {
     const dir = join(root, 'dist', browser);
     assert.ok(existsSync(dir), `${dir} is missing: run make build`);
-    const shipped = files(dir);
+    const shipped = filesIn(dir);
     assert.deepEqual(shipped, [...source, ...BUILT].sort());
     for (const file of source) {
       assert.ok(readFileSync(join(dir, file)).equals(readFileSync(join(root, 'extension', file))), `${file} changed on the way`);

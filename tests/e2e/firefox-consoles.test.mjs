@@ -1,13 +1,9 @@
 // Issue 5 in Firefox: each console identity in its own container, so two tenants of a
 // single-session AWS account are signed in at once, without signing either out.
 // The Chromium counterpart is consoles.test.mjs.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { root, startSim } from './harness.mjs';
 import {
-  launchFirefox, waitForRole, fillField, waitUntil, allTabs, evaluateInTab, reloadTab, addPortal,
+  firefoxTest, waitForRole, fillField, waitUntil, allTabs, evaluateInTab, reloadTab, addPortal,
 } from './firefox.mjs';
 
 const ACME = 'acme.duplocloud.net';
@@ -26,7 +22,6 @@ const config = {
   }],
 };
 
-const simBinary = process.env.DUPLO_SIM ?? join(root, 'target/debug/duplo-sim');
 const isConsole = (url) => {
   try {
     return new URL(url).hostname.endsWith('console.aws.amazon.com');
@@ -52,129 +47,107 @@ async function clickInPopup(popup, name) {
   await button.click();
 }
 
-test('Firefox: two tenants signed in at once in two containers', {
-  timeout: 120000,
-  skip: existsSync(simBinary) ? false : `${simBinary} is not built`,
-}, async () => {
-  const sim = await startSim(config);
-  let firefox;
-  try {
-    firefox = await launchFirefox({ sim });
-    // Containers: the extension's contextualIdentities permission turns them on, as for a
-    // user who installs it (no pref is set by the test).
-    assert.equal(await firefox.chrome("JSON.stringify(Services.prefs.getBoolPref('privacy.userContext.enabled'))"), true,
-      'containers are enabled');
+firefoxTest('Firefox: two tenants signed in at once in two containers', { timeout: 120000, config }, async ({ sim, firefox }) => {
+  // Containers: the extension's contextualIdentities permission turns them on, as for a
+  // user who installs it (no pref is set by the test).
+  assert.equal(await firefox.chrome("JSON.stringify(Services.prefs.getBoolPref('privacy.userContext.enabled'))"), true,
+    'containers are enabled');
 
-    const options = await addPortal(firefox, ACME, 'api-token-alice');
+  const options = await addPortal(firefox, ACME, 'api-token-alice');
 
-    const popup = await firefox.openPopup();
-    // The popup signs in with the API token by itself and lists the tenants.
-    await clickInPopup(popup, 'Open AWS console as dev01');
-    await waitUntil(async () => (await consoleTabs(firefox)).some((tab) => tab.identity?.includes(DEV01)),
-      { timeout: 30000, interval: 200, message: 'the dev01 console' });
-    await clickInPopup(popup, 'Open AWS console as prod');
+  const popup = await firefox.openPopup();
+  // The popup signs in with the API token by itself and lists the tenants.
+  await clickInPopup(popup, 'Open AWS console as dev01');
+  await waitUntil(async () => (await consoleTabs(firefox)).some((tab) => tab.identity?.includes(DEV01)),
+    { timeout: 30000, interval: 200, message: 'the dev01 console' });
+  await clickInPopup(popup, 'Open AWS console as prod');
 
-    // 1. Two console tabs, one per tenant, both signed in at once.
-    const tabs = await waitUntil(async () => {
-      const found = await consoleTabs(firefox);
-      return found.length === 2 && found.some((tab) => tab.identity?.includes(DEV01))
-        && found.some((tab) => tab.identity?.includes(PROD)) && found;
-    }, { timeout: 30000, interval: 200, message: 'two console tabs, dev01 and prod' });
-    const dev = tabs.find((tab) => tab.identity.includes(DEV01));
-    const prod = tabs.find((tab) => tab.identity.includes(PROD));
-    // The prod sign-in did not replace the dev01 session: a fresh load still shows dev01.
-    await evaluateInTab(firefox, dev.context, 'window.beforeReload = true');
-    await reloadTab(firefox, dev.context);
-    await waitUntil(() => evaluateInTab(firefox, dev.context, `window.beforeReload !== true
-      && document.readyState === 'complete'
-      && document.querySelector('#identity')?.textContent.includes(${JSON.stringify(DEV01)})`),
-    { timeout: 20000, interval: 200, message: 'the reloaded dev01 console to show dev01' });
-    assert.ok(isConsole((await allTabs(firefox)).find((tab) => tab.context === dev.context).url));
-    assert.ok((await evaluateInTab(firefox, prod.context, "document.querySelector('#identity').textContent")).includes(PROD));
-    assert.notEqual(dev.userContext, prod.userContext, 'two user contexts');
-    assert.ok(dev.userContext !== 'default' && prod.userContext !== 'default', 'neither in the default user context');
+  // 1. Two console tabs, one per tenant, both signed in at once.
+  const tabs = await waitUntil(async () => {
+    const found = await consoleTabs(firefox);
+    return found.length === 2 && found.some((tab) => tab.identity?.includes(DEV01))
+      && found.some((tab) => tab.identity?.includes(PROD)) && found;
+  }, { timeout: 30000, interval: 200, message: 'two console tabs, dev01 and prod' });
+  const dev = tabs.find((tab) => tab.identity.includes(DEV01));
+  const prod = tabs.find((tab) => tab.identity.includes(PROD));
+  // The prod sign-in did not replace the dev01 session: a fresh load still shows dev01.
+  await evaluateInTab(firefox, dev.context, 'window.beforeReload = true');
+  await reloadTab(firefox, dev.context);
+  await waitUntil(() => evaluateInTab(firefox, dev.context, `window.beforeReload !== true
+    && document.readyState === 'complete'
+    && document.querySelector('#identity')?.textContent.includes(${JSON.stringify(DEV01)})`),
+  { timeout: 20000, interval: 200, message: 'the reloaded dev01 console to show dev01' });
+  assert.ok(isConsole((await allTabs(firefox)).find((tab) => tab.context === dev.context).url));
+  assert.ok((await evaluateInTab(firefox, prod.context, "document.querySelector('#identity').textContent")).includes(PROD));
+  assert.notEqual(dev.userContext, prod.userContext, 'two user contexts');
+  assert.ok(dev.userContext !== 'default' && prod.userContext !== 'default', 'neither in the default user context');
 
-    // 2. In two containers named after portal and tenant, as the extension sees them.
-    const seen = await options.evaluate(async () => {
-      const containers = await browser.contextualIdentities.query({});
-      const consoles = await browser.tabs.query({ url: 'https://*.console.aws.amazon.com/*' });
-      return Promise.all(consoles.map(async (tab) => {
-        const [{ result: identity }] = await browser.scripting.executeScript({
-          target: { tabId: tab.id }, func: () => document.querySelector('#identity')?.textContent,
-        });
-        const container = containers.find((c) => c.cookieStoreId === tab.cookieStoreId);
-        return { tabId: tab.id, identity, cookieStoreId: tab.cookieStoreId, container: container?.name ?? null };
-      }));
-    });
-    assert.equal(seen.length, 2, JSON.stringify(seen));
-    const devTab = seen.find((tab) => tab.identity?.includes(DEV01));
-    const prodTab = seen.find((tab) => tab.identity?.includes(PROD));
-    assert.ok(devTab && prodTab, JSON.stringify(seen));
-    assert.equal(devTab.container, `${ACME} · dev01`);
-    assert.equal(prodTab.container, `${ACME} · prod`);
-    assert.notEqual(devTab.cookieStoreId, prodTab.cookieStoreId);
-    for (const tab of seen) assert.notEqual(tab.cookieStoreId, 'firefox-default');
+  // 2. In two containers named after portal and tenant, as the extension sees them.
+  const seen = await options.evaluate(async () => {
+    const containers = await browser.contextualIdentities.query({});
+    const consoles = await browser.tabs.query({ url: 'https://*.console.aws.amazon.com/*' });
+    return Promise.all(consoles.map(async (tab) => {
+      const [{ result: identity }] = await browser.scripting.executeScript({
+        target: { tabId: tab.id }, func: () => document.querySelector('#identity')?.textContent,
+      });
+      const container = containers.find((c) => c.cookieStoreId === tab.cookieStoreId);
+      return { tabId: tab.id, identity, cookieStoreId: tab.cookieStoreId, container: container?.name ?? null };
+    }));
+  });
+  assert.equal(seen.length, 2, JSON.stringify(seen));
+  const devTab = seen.find((tab) => tab.identity?.includes(DEV01));
+  const prodTab = seen.find((tab) => tab.identity?.includes(PROD));
+  assert.ok(devTab && prodTab, JSON.stringify(seen));
+  assert.equal(devTab.container, `${ACME} · dev01`);
+  assert.equal(prodTab.container, `${ACME} · prod`);
+  assert.notEqual(devTab.cookieStoreId, prodTab.cookieStoreId);
+  for (const tab of seen) assert.notEqual(tab.cookieStoreId, 'firefox-default');
 
-    // 3. No sign-out was needed.
-    const log = await sim.log();
-    const logouts = log.filter((e) => e.path.startsWith('/oauth') && e.query.includes('Action=logout'));
-    assert.deepEqual(logouts, [], 'no AWS sign-out');
+  // 3. No sign-out was needed.
+  const log = await sim.log();
+  const logouts = log.filter((e) => e.path.startsWith('/oauth') && e.query.includes('Action=logout'));
+  assert.deepEqual(logouts, [], 'no AWS sign-out');
 
-    // 4. Asking for dev01 again brings its tab to the front: no new tab, no new request.
-    await clickInPopup(popup, 'Open AWS console as dev01');
-    await waitUntil(() => options.evaluate(async (tabId) => {
-      const [active] = await browser.tabs.query({ active: true, currentWindow: true });
-      return active?.id === tabId;
-    }, devTab.tabId), { timeout: 20000, interval: 200, message: 'the dev01 console to be focused' });
-    assert.equal((await allTabs(firefox)).filter((tab) => isConsole(tab.url)).length, 2, 'no third console tab');
-    const ids = await popup.evaluate(() => Object.fromEntries(['dev01', 'prod'].map((name) => [
-      name, document.querySelector(`button[data-role="tenant"][data-name="${name}"]`)?.dataset.id])));
-    assert.ok(ids.dev01 && ids.prod, JSON.stringify(ids));
-    const tokenRequests = (await sim.log()).filter((e) => e.path.includes('GetAwsConsoleTokenUrl'));
-    assert.deepEqual(tokenRequests.map((e) => e.path).sort(), [
-      `/subscriptions/${ids.dev01}/GetAwsConsoleTokenUrl`, `/subscriptions/${ids.prod}/GetAwsConsoleTokenUrl`,
-    ].sort(), 'one credentials request per tenant');
+  // 4. Asking for dev01 again brings its tab to the front: no new tab, no new request.
+  await clickInPopup(popup, 'Open AWS console as dev01');
+  await waitUntil(() => options.evaluate(async (tabId) => {
+    const [active] = await browser.tabs.query({ active: true, currentWindow: true });
+    return active?.id === tabId;
+  }, devTab.tabId), { timeout: 20000, interval: 200, message: 'the dev01 console to be focused' });
+  assert.equal((await allTabs(firefox)).filter((tab) => isConsole(tab.url)).length, 2, 'no third console tab');
+  const ids = await popup.evaluate(() => Object.fromEntries(['dev01', 'prod'].map((name) => [
+    name, document.querySelector(`button[data-role="tenant"][data-name="${name}"]`)?.dataset.id])));
+  assert.ok(ids.dev01 && ids.prod, JSON.stringify(ids));
+  const tokenRequests = (await sim.log()).filter((e) => e.path.includes('GetAwsConsoleTokenUrl'));
+  assert.deepEqual(tokenRequests.map((e) => e.path).sort(), [
+    `/subscriptions/${ids.dev01}/GetAwsConsoleTokenUrl`, `/subscriptions/${ids.prod}/GetAwsConsoleTokenUrl`,
+  ].sort(), 'one credentials request per tenant');
 
-    // 5. No errors anywhere.
-    assert.deepEqual(await firefox.problems(), []);
-  } finally {
-    await firefox?.close();
-    await sim.close();
-  }
+  // 5. No errors anywhere.
+  assert.deepEqual(await firefox.problems(), []);
 });
 
 // Issue 18, journey 3: the administrator console with a one-time code, in its own container.
-test('Firefox: administrator console, with a one-time code when the portal needs one', {
-  timeout: 120000,
-  skip: existsSync(simBinary) ? false : `${simBinary} is not built`,
-}, async () => {
-  const otpConfig = structuredClone(config);
-  Object.assign(otpConfig.portals[0], { otp: true, otp_code: '424242' });
-  const sim = await startSim(otpConfig);
-  let firefox;
-  try {
-    firefox = await launchFirefox({ sim });
-    await addPortal(firefox, ACME, 'api-token-alice');
+const otpConfig = structuredClone(config);
+Object.assign(otpConfig.portals[0], { otp: true, otp_code: '424242' });
+firefoxTest('Firefox: administrator console, with a one-time code when the portal needs one', { timeout: 120000, config: otpConfig }, async ({ sim, firefox }) => {
+  await addPortal(firefox, ACME, 'api-token-alice');
 
-    const popup = await firefox.openPopup();
-    await clickInPopup(popup, 'Open AWS console as administrator');
-    // A wrong code is refused with a sentence; the right one opens the console.
-    await fillField(popup, `One-time code for ${ACME}`, '000000');
-    await clickInPopup(popup, 'Continue');
-    await waitUntil(() => popup.evaluate(() => [...document.querySelectorAll('[role="alert"]')]
-      .some((a) => a.textContent.includes('did not accept that one-time code'))),
-    { timeout: 20000, interval: 200, message: 'the refusal of the wrong code' });
-    await fillField(popup, `One-time code for ${ACME}`, '424242');
-    await clickInPopup(popup, 'Continue');
-    const ADMIN = `duplo-admin/alice@acme.io @ ${ACCOUNT}`;
-    const admin = await waitUntil(async () => (await consoleTabs(firefox)).find((tab) => tab.identity?.includes(ADMIN)),
-      { timeout: 30000, interval: 200, message: 'the administrator console' });
-    assert.notEqual(admin.userContext, 'default', 'in a container of its own');
-    const calls = (await sim.log()).filter((e) => e.path.includes('jitAccess/admin'));
-    assert.deepEqual(calls.map((e) => e.otp), ['000000', '424242']);
-    assert.deepEqual(await firefox.problems(), []);
-  } finally {
-    await firefox?.close();
-    await sim.close();
-  }
+  const popup = await firefox.openPopup();
+  await clickInPopup(popup, 'Open AWS console as administrator');
+  // A wrong code is refused with a sentence; the right one opens the console.
+  await fillField(popup, `One-time code for ${ACME}`, '000000');
+  await clickInPopup(popup, 'Continue');
+  await waitUntil(() => popup.evaluate(() => [...document.querySelectorAll('[role="alert"]')]
+    .some((a) => a.textContent.includes('did not accept that one-time code'))),
+  { timeout: 20000, interval: 200, message: 'the refusal of the wrong code' });
+  await fillField(popup, `One-time code for ${ACME}`, '424242');
+  await clickInPopup(popup, 'Continue');
+  const ADMIN = `duplo-admin/alice@acme.io @ ${ACCOUNT}`;
+  const admin = await waitUntil(async () => (await consoleTabs(firefox)).find((tab) => tab.identity?.includes(ADMIN)),
+    { timeout: 30000, interval: 200, message: 'the administrator console' });
+  assert.notEqual(admin.userContext, 'default', 'in a container of its own');
+  const calls = (await sim.log()).filter((e) => e.path.includes('jitAccess/admin'));
+  assert.deepEqual(calls.map((e) => e.otp), ['000000', '424242']);
+  assert.deepEqual(await firefox.problems(), []);
 });

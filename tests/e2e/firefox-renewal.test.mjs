@@ -8,12 +8,8 @@
 // federation login over a live session), where Chromium's one cookie jar holds one
 // identity's console at a time. Console tabs are driven over WebDriver BiDi (puppeteer
 // does not track tabs of containers made after launch).
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { root, startSim } from './harness.mjs';
-import { launchFirefox, waitForRole, waitUntil, allTabs, evaluateInTab, addPortal } from './firefox.mjs';
+import { firefoxTest, waitForRole, waitUntil, allTabs, evaluateInTab, addPortal } from './firefox.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const VALIDITY = 40;
@@ -25,7 +21,6 @@ const config = {
     tenants: [{ name: 'dev01', validity: VALIDITY }, { name: 'prod', validity: VALIDITY }],
   }],
 };
-const simBinary = process.env.DUPLO_SIM ?? join(root, 'target/debug/duplo-sim');
 
 /** What a console tab shows: its identity, location and the session's expiry (ms). */
 function shown(firefox, context) {
@@ -64,40 +59,29 @@ function renewedInPlace(firefox, tab, tenant, timeout) {
   }, { timeout, interval: 250, message: `${tenant} renewed in place` });
 }
 
-test('Firefox: a background console renewed in place, the tab in use signed in again from the expired page', {
-  timeout: 180000,
-  skip: existsSync(simBinary) ? false : `${simBinary} is not built`,
-}, async () => {
-  const sim = await startSim(config);
-  let firefox;
-  try {
-    firefox = await launchFirefox({ sim });
-    await addPortal(firefox, ACME, 'api-token-alice');
-    const popup = await firefox.openPopup();
-    const dev = await openOn(firefox, popup, 'dev01');
-    const prod = await openOn(firefox, popup, 'prod');
-    assert.notEqual(dev.userContext, prod.userContext);
-    // prod is the tab in use; dev01 sits in the background.
-    await firefox.browser.connection.send('browsingContext.activate', { context: prod.context });
+firefoxTest('Firefox: a background console renewed in place, the tab in use signed in again from the expired page', { timeout: 180000, config }, async ({ sim, firefox }) => {
+  await addPortal(firefox, ACME, 'api-token-alice');
+  const popup = await firefox.openPopup();
+  const dev = await openOn(firefox, popup, 'dev01');
+  const prod = await openOn(firefox, popup, 'prod');
+  assert.notEqual(dev.userContext, prod.userContext);
+  // prod is the tab in use; dev01 sits in the background.
+  await firefox.browser.connection.send('browsingContext.activate', { context: prod.context });
 
-    // The time left, in the popup (under a minute from the start).
-    await waitUntil(() => popup.evaluate(() => document.body.innerText.includes('expires in <1 min')),
-      { timeout: 10000, message: '"expires in <1 min" in the popup' });
+  // The time left, in the popup (under a minute from the start).
+  await waitUntil(() => popup.evaluate(() => document.body.innerText.includes('expires in <1 min')),
+    { timeout: 10000, message: '"expires in <1 min" in the popup' });
 
-    // dev01 is renewed in place at 30 s, on the page it showed, in its container.
-    const renewed = await renewedInPlace(firefox, dev, 'dev01', 45000);
-    assert.match(renewed.location, /^\/s3\/buckets\/logs\?region=us-west-2/, 'back on the page it showed');
-    assert.equal((await allTabs(firefox)).find((t) => t.context === dev.context).userContext, dev.userContext);
-    // prod, in use, was not yanked at its renewal time: still its first session.
-    assert.equal((await shown(firefox, prod.context)).expires, prod.expires);
-    // At expiry the console sends it to the expired page; the extension signs it in again.
-    const again = await renewedInPlace(firefox, prod, 'prod', 40000);
-    assert.match(again.location, /^\/s3\/buckets\/logs/);
-    const jit = (await sim.log()).filter((e) => e.path.includes('GetAwsConsoleTokenUrl'));
-    assert.equal(jit.length, 4, 'two first sign-ins and one renewal each');
-    assert.deepEqual(await firefox.problems(), []);
-  } finally {
-    await firefox?.close();
-    await sim.close();
-  }
+  // dev01 is renewed in place at 30 s, on the page it showed, in its container.
+  const renewed = await renewedInPlace(firefox, dev, 'dev01', 45000);
+  assert.match(renewed.location, /^\/s3\/buckets\/logs\?region=us-west-2/, 'back on the page it showed');
+  assert.equal((await allTabs(firefox)).find((t) => t.context === dev.context).userContext, dev.userContext);
+  // prod, in use, was not yanked at its renewal time: still its first session.
+  assert.equal((await shown(firefox, prod.context)).expires, prod.expires);
+  // At expiry the console sends it to the expired page; the extension signs it in again.
+  const again = await renewedInPlace(firefox, prod, 'prod', 40000);
+  assert.match(again.location, /^\/s3\/buckets\/logs/);
+  const jit = (await sim.log()).filter((e) => e.path.includes('GetAwsConsoleTokenUrl'));
+  assert.equal(jit.length, 4, 'two first sign-ins and one renewal each');
+  assert.deepEqual(await firefox.problems(), []);
 });

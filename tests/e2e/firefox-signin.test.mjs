@@ -3,12 +3,8 @@
 // declarativeNetRequest rule redirects http://localhost:N/?t=… to a moz-extension:// page
 // (with the rule's one-time nonce), and the authorization tab is a plain tab (no tab group).
 // The Chromium counterparts are in sessions.test.mjs.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { root, startSim } from './harness.mjs';
-import { launchFirefox, waitForRole, waitUntil, addPortal, logInToPortal } from './firefox.mjs';
+import { firefoxTest, waitForRole, waitUntil, addPortal, logInToPortal } from './firefox.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const config = {
@@ -19,7 +15,6 @@ const config = {
     tenants: [{ name: 'dev01' }],
   }],
 };
-const simBinary = process.env.DUPLO_SIM ?? join(root, 'target/debug/duplo-sim');
 
 /** The tab (a puppeteer page) that shows the portal's authorization page, once it does. */
 async function authorizationTab(firefox, { excluding = [] } = {}) {
@@ -37,80 +32,58 @@ async function popupSays(popup, text) {
     { timeout: 20000, interval: 200, message: `the popup to say "${text}"` });
 }
 
-test('Firefox: sign-in through the portal\'s authorization page; Cancel ends it and closes its tab', {
-  timeout: 150000,
-  skip: existsSync(simBinary) ? false : `${simBinary} is not built`,
-}, async () => {
-  const sim = await startSim(config);
-  let firefox;
-  try {
-    firefox = await launchFirefox({ sim });
-    await logInToPortal(firefox, sim);
-    await addPortal(firefox, ACME);
+firefoxTest('Firefox: sign-in through the portal\'s authorization page; Cancel ends it and closes its tab', { timeout: 150000, config }, async ({ sim, firefox }) => {
+  await logInToPortal(firefox, sim);
+  await addPortal(firefox, ACME);
 
-    const popup = await firefox.openPopup();
-    // Cancel first: the attempt ends with a sentence, and its tab is closed.
-    await popup.bringToFront();
-    await (await waitForRole(popup, 'button', `Sign in to ${ACME}`, { timeout: 20000 })).click();
-    let auth = await authorizationTab(firefox);
-    await (await waitForRole(auth, 'button', 'Cancel', { timeout: 20000 })).click();
-    await popupSays(popup, 'You cancelled the authorization');
-    await waitUntil(() => auth.isClosed() || !firefox.browser.pages().then((all) => all.includes(auth)),
-      { timeout: 10000, message: 'the cancelled authorization tab to close' });
+  const popup = await firefox.openPopup();
+  // Cancel first: the attempt ends with a sentence, and its tab is closed.
+  await popup.bringToFront();
+  await (await waitForRole(popup, 'button', `Sign in to ${ACME}`, { timeout: 20000 })).click();
+  let auth = await authorizationTab(firefox);
+  await (await waitForRole(auth, 'button', 'Cancel', { timeout: 20000 })).click();
+  await popupSays(popup, 'You cancelled the authorization');
+  await waitUntil(() => auth.isClosed() || !firefox.browser.pages().then((all) => all.includes(auth)),
+    { timeout: 10000, message: 'the cancelled authorization tab to close' });
 
-    // Then Authorize: the token lands on the hand-off page and the popup is signed in.
-    const cancelled = auth;
-    await popup.bringToFront();
-    await (await waitForRole(popup, 'button', `Sign in to ${ACME}`, { timeout: 20000 })).click();
-    auth = await authorizationTab(firefox, { excluding: [cancelled] });
-    await (await waitForRole(auth, 'button', 'Authorize', { timeout: 20000 })).click();
-    await popupSays(popup, 'Signed in as alice@acme.io');
-    await waitForRole(popup, 'button', 'Open AWS console as dev01', { timeout: 20000 });
-    // Firefox notes that the hand-off page's message was still pending when the worker
-    // closed its tab (which it does on purpose once the token is accepted): not a problem.
-    const closedWhileAsking = /Actor 'Conduits' destroyed before query 'RuntimeMessage' was resolved/;
-    assert.deepEqual((await firefox.problems()).filter((p) => !closedWhileAsking.test(p)), []);
-  } finally {
-    await firefox?.close();
-    await sim.close();
-  }
+  // Then Authorize: the token lands on the hand-off page and the popup is signed in.
+  const cancelled = auth;
+  await popup.bringToFront();
+  await (await waitForRole(popup, 'button', `Sign in to ${ACME}`, { timeout: 20000 })).click();
+  auth = await authorizationTab(firefox, { excluding: [cancelled] });
+  await (await waitForRole(auth, 'button', 'Authorize', { timeout: 20000 })).click();
+  await popupSays(popup, 'Signed in as alice@acme.io');
+  await waitForRole(popup, 'button', 'Open AWS console as dev01', { timeout: 20000 });
+  // Firefox notes that the hand-off page's message was still pending when the worker
+  // closed its tab (which it does on purpose once the token is accepted): not a problem.
+  const closedWhileAsking = /Actor 'Conduits' destroyed before query 'RuntimeMessage' was resolved/;
+  assert.deepEqual((await firefox.problems()).filter((p) => !closedWhileAsking.test(p)), []);
 });
 
-test('Firefox: zero clicks with an open, logged-in portal tab; a forged hand-off page changes nothing', {
-  timeout: 150000,
-  skip: existsSync(simBinary) ? false : `${simBinary} is not built`,
-}, async () => {
-  const zeroClick = structuredClone(config);
-  zeroClick.portals[0].token_in_local_storage = true;
-  const sim = await startSim(zeroClick);
-  let firefox;
-  try {
-    firefox = await launchFirefox({ sim });
-    await logInToPortal(firefox, sim);
-    await addPortal(firefox, ACME);
+const zeroClick = structuredClone(config);
+zeroClick.portals[0].token_in_local_storage = true;
+firefoxTest('Firefox: zero clicks with an open, logged-in portal tab; a forged hand-off page changes nothing', { timeout: 150000, config: zeroClick }, async ({ sim, firefox }) => {
+  await logInToPortal(firefox, sim);
+  await addPortal(firefox, ACME);
 
-    // The popup reads the open portal tab's token (its origin checked) and signs in by itself.
-    const popup = await firefox.openPopup();
-    await popupSays(popup, 'Signed in as alice@acme.io');
-    const pages = (await sim.log()).filter((e) => e.path === '/app/user/verify-token');
-    assert.equal(pages.length, 0, 'no authorization page');
+  // The popup reads the open portal tab's token (its origin checked) and signs in by itself.
+  const popup = await firefox.openPopup();
+  await popupSays(popup, 'Signed in as alice@acme.io');
+  const pages = (await sim.log()).filter((e) => e.path === '/app/user/verify-token');
+  assert.equal(pages.length, 0, 'no authorization page');
 
-    // A hand-off page opened directly (no sign-in pending, no nonce) is refused.
-    // (Opened as openPage does, without waiting for its address: the page scrubs the token
-    // from it at once.)
-    const forged = await firefox.browser.newPage();
-    await firefox.browser.connection.send('browsingContext.navigate', {
-      context: forged.mainFrame()._id, url: firefox.url('handoff.html?port=41000&t=ATTACKER'), wait: 'none',
-    });
-    assert.equal(await waitUntil(() => forged.evaluate(() => location.pathname.endsWith('/handoff.html') && !location.search)), true,
-      'the token is scrubbed from the address');
-    await waitUntil(() => forged.evaluate(() => document.querySelector('[role="alert"]')?.textContent ?? ''),
-      { timeout: 10000, message: 'the refusal' });
-    assert.match(await forged.evaluate(() => document.querySelector('[role="alert"]').textContent), /was not started by JIT Console/);
-    assert.ok((await sim.log()).every((e) => e.token !== 'ATTACKER'), 'the forged token was never used');
-    assert.deepEqual(await firefox.problems(), []);
-  } finally {
-    await firefox?.close();
-    await sim.close();
-  }
+  // A hand-off page opened directly (no sign-in pending, no nonce) is refused.
+  // (Opened as openPage does, without waiting for its address: the page scrubs the token
+  // from it at once.)
+  const forged = await firefox.browser.newPage();
+  await firefox.browser.connection.send('browsingContext.navigate', {
+    context: forged.mainFrame()._id, url: firefox.url('handoff.html?port=41000&t=ATTACKER'), wait: 'none',
+  });
+  assert.equal(await waitUntil(() => forged.evaluate(() => location.pathname.endsWith('/handoff.html') && !location.search)), true,
+    'the token is scrubbed from the address');
+  await waitUntil(() => forged.evaluate(() => document.querySelector('[role="alert"]')?.textContent ?? ''),
+    { timeout: 10000, message: 'the refusal' });
+  assert.match(await forged.evaluate(() => document.querySelector('[role="alert"]').textContent), /was not started by JIT Console/);
+  assert.ok((await sim.log()).every((e) => e.token !== 'ATTACKER'), 'the forged token was never used');
+  assert.deepEqual(await firefox.problems(), []);
 });

@@ -10,12 +10,8 @@
 // - The omnibox's suggestions are plain text in Firefox (Chrome's are XML markup).
 // - Every console opens in its identity's container, so "the same page as prod" lands in
 //   prod's container beside dev01's.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { root, startSim } from './harness.mjs';
-import { launchFirefox, waitForRole, waitUntil, allTabs, evaluateInTab, addPortal } from './firefox.mjs';
+import { firefoxTest, waitForRole, waitUntil, allTabs, evaluateInTab, addPortal } from './firefox.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const ACCOUNT = '123456789012';
@@ -27,7 +23,6 @@ const config = {
     tenants: [{ name: 'dev01' }, { name: 'dev02' }, { name: 'qa' }, { name: 'prod' }],
   }],
 };
-const simBinary = process.env.DUPLO_SIM ?? join(root, 'target/debug/duplo-sim');
 
 /** Calls, in the background page, the listener Firefox calls for the menu, keyboard or omnibox. */
 function surface(page, name, ...args) {
@@ -81,87 +76,76 @@ async function closeConsoles(firefox) {
   }
 }
 
-test('Firefox: omnibox, shortcut and context menu open consoles and deep links; credentials copied only when asked', {
-  timeout: 240000,
-  skip: existsSync(simBinary) ? false : `${simBinary} is not built`,
-}, async () => {
-  const sim = await startSim(config);
-  let firefox;
-  try {
-    firefox = await launchFirefox({ sim });
-    const options = await addPortal(firefox, ACME, 'token-acme');
-    const popup = await firefox.openPopup();
-    await waitForRole(popup, 'button', 'Open AWS console as dev01', { timeout: 20000 });
+firefoxTest('Firefox: omnibox, shortcut and context menu open consoles and deep links; credentials copied only when asked', { timeout: 240000, config }, async ({ sim, firefox }) => {
+  const options = await addPortal(firefox, ACME, 'token-acme');
+  const popup = await firefox.openPopup();
+  await waitForRole(popup, 'button', 'Open AWS console as dev01', { timeout: 20000 });
 
-    // Omnibox: suggestions as plain text, a tenant, then a service deep link.
-    const suggestions = await surface(options, 'omniboxInput', 'dev');
-    assert.deepEqual(suggestions.map((s) => s.content), ['dev01', 'dev02']);
-    assert.ok(!suggestions[0].description.includes('<match>'), 'no XML markup in Firefox');
-    assert.match((await surface(options, 'omniboxInput', 'dev01 s3'))[0].description, /^Open s3 as dev01/);
-    await surface(options, 'omniboxEntered', 'qa', 'currentTab');
-    const qa = await consoleAs(firefox, 'qa', /^\/console\/home/);
-    await surface(options, 'omniboxEntered', 'dev01 s3', 'newForegroundTab');
-    const s3 = await consoleAs(firefox, 'dev01', /^\/s3\//);
-    assert.equal(s3.host, 's3.console.aws.amazon.com');
-    assert.notEqual(qa.userContext, s3.userContext, 'qa and dev01 in containers of their own');
-    await closeConsoles(firefox);
+  // Omnibox: suggestions as plain text, a tenant, then a service deep link.
+  const suggestions = await surface(options, 'omniboxInput', 'dev');
+  assert.deepEqual(suggestions.map((s) => s.content), ['dev01', 'dev02']);
+  assert.ok(!suggestions[0].description.includes('<match>'), 'no XML markup in Firefox');
+  assert.match((await surface(options, 'omniboxInput', 'dev01 s3'))[0].description, /^Open s3 as dev01/);
+  await surface(options, 'omniboxEntered', 'qa', 'currentTab');
+  const qa = await consoleAs(firefox, 'qa', /^\/console\/home/);
+  await surface(options, 'omniboxEntered', 'dev01 s3', 'newForegroundTab');
+  const s3 = await consoleAs(firefox, 'dev01', /^\/s3\//);
+  assert.equal(s3.host, 's3.console.aws.amazon.com');
+  assert.notEqual(qa.userContext, s3.userContext, 'qa and dev01 in containers of their own');
+  await closeConsoles(firefox);
 
-    // The keyboard shortcut opens the last used tenant again (dev01).
-    await surface(options, 'command', 'open-last');
-    await consoleAs(firefox, 'dev01');
-    await closeConsoles(firefox);
+  // The keyboard shortcut opens the last used tenant again (dev01).
+  await surface(options, 'command', 'open-last');
+  await consoleAs(firefox, 'dev01');
+  await closeConsoles(firefox);
 
-    // The context menu exists and follows the tenant list: updating a missing item fails.
-    const ids = Object.fromEntries(await popup.evaluate(() => [...document.querySelectorAll('button.tenant-open')]
-      .map((b) => [b.dataset.name, b.dataset.id])));
-    const key = (name) => `https://${ACME}|tenant:${ids[name]}`;
-    await options.evaluate(async (items) => {
-      for (const id of items) await browser.contextMenus.update(id, {});
-    }, ['open', 'arn', 'same', `page|${key('qa')}`, `open|${key('prod')}`, `arn|${key('dev01')}`]);
-    // On qa's portal page, "Open AWS console as qa".
-    const pageUrl = `https://${ACME}/app/devops/${ids.qa}/services`;
-    await surface(options, 'menuClicked', { menuItemId: `page|${key('qa')}`, pageUrl }, { id: 1, url: pageUrl });
-    await consoleAs(firefox, 'qa');
-    await closeConsoles(firefox);
-    // "Open this ARN as dev01" on a selection: the bucket's page in S3.
-    await surface(options, 'menuClicked', {
-      menuItemId: `arn|${key('dev01')}`, selectionText: 'see arn:aws:s3:::acme-logs, please', pageUrl: 'https://wiki.foreign.example/',
-    }, {});
-    const bucket = await consoleAs(firefox, 'dev01', /^\/s3\/.*acme-logs/);
-    // "Open the same page as prod" on that tab: prod's own container, the same page.
-    const same = (await allTabs(firefox)).find((tab) => tab.context === bucket.context).url;
-    await surface(options, 'menuClicked', { menuItemId: `same|${key('prod')}`, pageUrl: same }, { id: 2, url: same });
-    const prod = await consoleAs(firefox, 'prod', /acme-logs/);
-    assert.notEqual(prod.userContext, bucket.userContext);
-    assert.ok((await consoleTabs(firefox)).some((tab) => tab.identity.includes('duploservices-dev01/')),
-      'dev01 is still signed in beside prod');
+  // The context menu exists and follows the tenant list: updating a missing item fails.
+  const ids = Object.fromEntries(await popup.evaluate(() => [...document.querySelectorAll('button.tenant-open')]
+    .map((b) => [b.dataset.name, b.dataset.id])));
+  const key = (name) => `https://${ACME}|tenant:${ids[name]}`;
+  await options.evaluate(async (items) => {
+    for (const id of items) await browser.contextMenus.update(id, {});
+  }, ['open', 'arn', 'same', `page|${key('qa')}`, `open|${key('prod')}`, `arn|${key('dev01')}`]);
+  // On qa's portal page, "Open AWS console as qa".
+  const pageUrl = `https://${ACME}/app/devops/${ids.qa}/services`;
+  await surface(options, 'menuClicked', { menuItemId: `page|${key('qa')}`, pageUrl }, { id: 1, url: pageUrl });
+  await consoleAs(firefox, 'qa');
+  await closeConsoles(firefox);
+  // "Open this ARN as dev01" on a selection: the bucket's page in S3.
+  await surface(options, 'menuClicked', {
+    menuItemId: `arn|${key('dev01')}`, selectionText: 'see arn:aws:s3:::acme-logs, please', pageUrl: 'https://wiki.foreign.example/',
+  }, {});
+  const bucket = await consoleAs(firefox, 'dev01', /^\/s3\/.*acme-logs/);
+  // "Open the same page as prod" on that tab: prod's own container, the same page.
+  const same = (await allTabs(firefox)).find((tab) => tab.context === bucket.context).url;
+  await surface(options, 'menuClicked', { menuItemId: `same|${key('prod')}`, pageUrl: same }, { id: 2, url: same });
+  const prod = await consoleAs(firefox, 'prod', /acme-logs/);
+  assert.notEqual(prod.userContext, bucket.userContext);
+  assert.ok((await consoleTabs(firefox)).some((tab) => tab.identity.includes('duploservices-dev01/')),
+    'dev01 is still signed in beside prod');
 
-    // Copying credentials: only on the click, the cached credentials reused.
-    await popup.evaluate(() => {
-      const write = navigator.clipboard.writeText.bind(navigator.clipboard);
-      window.copied = [];
-      navigator.clipboard.writeText = (text) => { window.copied.push(text); return write(text); };
-    });
-    await popup.bringToFront();
-    await (await waitForRole(popup, 'button', 'More for dev01')).click();
-    const jitCalls = async () => (await sim.log()).filter((e) => e.path.includes('GetAwsConsoleTokenUrl') || e.path.includes('jitAccess'));
-    const before = (await jitCalls()).length;
-    for (const [label, check] of [
-      ['bash / zsh', (c, k) => c.includes(`export AWS_ACCESS_KEY_ID='${k}'`) && c.includes('export AWS_SESSION_TOKEN=')],
-      ['credential_process JSON', (c, k) => JSON.parse(c).AccessKeyId === k],
-    ]) {
-      await (await waitForRole(popup, 'button', `Copy ${label} for dev01`)).click();
-      await waitUntil(() => popup.evaluate((l) => document.body.innerText.includes(`Copied ${l} credentials for dev01`), label),
-        { timeout: 10000, message: `"Copied ${label}"` });
-      const clip = await popup.evaluate(() => window.copied.at(-1));
-      // A key the simulator issued (dev01's, fetched earlier: no new request below).
-      const { access_key_ids: keys } = await sim.control('/secrets');
-      assert.ok(keys.some((key) => check(clip, key)), `${label}: ${clip.slice(0, 60)}`);
-    }
-    assert.equal((await jitCalls()).length, before, 'copies reuse the cached credentials');
-    assert.deepEqual(await firefox.problems(), []);
-  } finally {
-    await firefox?.close();
-    await sim.close();
+  // Copying credentials: only on the click, the cached credentials reused.
+  await popup.evaluate(() => {
+    const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+    window.copied = [];
+    navigator.clipboard.writeText = (text) => { window.copied.push(text); return write(text); };
+  });
+  await popup.bringToFront();
+  await (await waitForRole(popup, 'button', 'More for dev01')).click();
+  const jitCalls = async () => (await sim.log()).filter((e) => e.path.includes('GetAwsConsoleTokenUrl') || e.path.includes('jitAccess'));
+  const before = (await jitCalls()).length;
+  for (const [label, check] of [
+    ['bash / zsh', (c, k) => c.includes(`export AWS_ACCESS_KEY_ID='${k}'`) && c.includes('export AWS_SESSION_TOKEN=')],
+    ['credential_process JSON', (c, k) => JSON.parse(c).AccessKeyId === k],
+  ]) {
+    await (await waitForRole(popup, 'button', `Copy ${label} for dev01`)).click();
+    await waitUntil(() => popup.evaluate((l) => document.body.innerText.includes(`Copied ${l} credentials for dev01`), label),
+      { timeout: 10000, message: `"Copied ${label}"` });
+    const clip = await popup.evaluate(() => window.copied.at(-1));
+    // A key the simulator issued (dev01's, fetched earlier: no new request below).
+    const { access_key_ids: keys } = await sim.control('/secrets');
+    assert.ok(keys.some((key) => check(clip, key)), `${label}: ${clip.slice(0, 60)}`);
   }
+  assert.equal((await jitCalls()).length, before, 'copies reuse the cached credentials');
+  assert.deepEqual(await firefox.problems(), []);
 });

@@ -25,8 +25,9 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync, readFileSync
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { test } from 'node:test';
 import puppeteer from 'puppeteer-core';
-import { root, SIMULATED_HOSTS } from './harness.mjs';
+import { root, SIMULATED_HOSTS, startSim } from './harness.mjs';
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const firefoxDist = join(root, 'dist/firefox');
@@ -432,4 +433,26 @@ export async function fillField(page, name, value) {
   await page.keyboard.press('Backspace');
   if (value) await box.type(value);
   return box;
+}
+
+const simBinary = process.env.DUPLO_SIM ?? join(root, 'target/debug/duplo-sim');
+
+/**
+ * A Firefox end-to-end test against the simulator: starts the simulator with `config` and
+ * Firefox on it (a fresh profile), runs `body({ sim, firefox })`, and closes both however
+ * it ends. Skipped, with the reason, when the simulator is not built or `skip` says so.
+ */
+export function firefoxTest(name, { timeout, config, skip = false }, body) {
+  const missing = existsSync(simBinary) ? false : `${simBinary} is not built`;
+  test(name, { timeout, skip: missing || skip }, async () => {
+    const sim = await startSim(config);
+    let firefox;
+    try {
+      firefox = await launchFirefox({ sim });
+      await body({ sim, firefox });
+    } finally {
+      await firefox?.close();
+      await sim.close();
+    }
+  });
 }

@@ -2,9 +2,9 @@
 // headless Chromium, talking HTTPS to the DuploCloud/AWS simulator on loopback under the
 // real host names (Chromium's --host-resolver-rules), with helpers for tests.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
+import { join, resolve, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
@@ -233,4 +233,18 @@ export async function unfold(popup, host) {
   const button = popup.getByRole('region', { name: host }).getByRole('button', { name: host, exact: true });
   await button.waitFor();
   if ((await button.getAttribute('aria-expanded')) === 'false') await button.click();
+}
+
+/** The files below `dir`, as paths relative to it, sorted. */
+export function filesIn(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.push(relative(dir, path));
+    }
+  };
+  walk(dir);
+  return out.sort();
 }

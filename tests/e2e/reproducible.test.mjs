@@ -6,26 +6,13 @@
 // wasm and JS is checked by hand: docs/BUILDING.md says how and when it was last done.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, chmodSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, chmodSync, writeFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join, relative, dirname } from 'node:path';
-import { root } from './harness.mjs';
+import { join, dirname } from 'node:path';
+import { root, filesIn } from './harness.mjs';
 
 const commitTime = Number(execFileSync('git', ['-C', root, 'log', '-1', '--format=%ct'], { encoding: 'utf8' }).trim());
-
-function files(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out.push(relative(dir, path));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 /** The entries of a zip: `unzip -Z -T` lines (mode, size, stamp, name). */
 const entries = (zip) => execFileSync('unzip', ['-Z', '-T', zip], { encoding: 'utf8' })
@@ -38,7 +25,7 @@ test('the .zip of an extension is the same bytes whatever the files\' order, tim
     const b = join(work, 'elsewhere', 'b', 'firefox');
     cpSync(join(root, 'dist/firefox'), a, { recursive: true });
     // The other copy written file by file in reverse order, with other times and modes.
-    for (const path of files(join(root, 'dist/firefox')).reverse()) {
+    for (const path of filesIn(join(root, 'dist/firefox')).reverse()) {
       mkdirSync(dirname(join(b, path)), { recursive: true });
       writeFileSync(join(b, path), readFileSync(join(root, 'dist/firefox', path)));
       chmodSync(join(b, path), 0o600);
@@ -54,7 +41,7 @@ test('the .zip of an extension is the same bytes whatever the files\' order, tim
     const lines = entries(`${a}.zip`);
     const names = lines.map((line) => line.split(/\s+/).at(-1));
     assert.deepEqual(names, [...names].sort());
-    assert.deepEqual(names, files(join(root, 'dist/firefox')));
+    assert.deepEqual(names, filesIn(join(root, 'dist/firefox')));
     const stamp = new Date(Math.ceil(commitTime / 2) * 2000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
     for (const line of lines) {
       assert.match(line, /^-rw-r--r-- /, line);

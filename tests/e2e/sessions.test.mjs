@@ -205,6 +205,8 @@ test('a revoked session: opening popups opens no tab; Sign in opens one authoriz
     let popup = await browser.openPopup();
     await signInWithHandoff(browser, popup);
     await popup.getByRole('region', { name: ACME }).getByText('Signed in as alice@acme.io').waitFor();
+    // The tenant list came: the request whose token is revoked below was made.
+    await popup.getByRole('region', { name: ACME }).getByRole('button', { name: /^Open AWS console as / }).first().waitFor();
     await popup.close();
 
     // The portal ends the extension's session (the token it handed off); new tenants appear.
