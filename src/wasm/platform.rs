@@ -91,11 +91,11 @@ pub fn take_early_reads(reads: &JsValue) {
         return;
     };
     let taken = reads.iter().filter_map(|read| {
-        let area = match field(&read, "area").as_string()?.as_str() {
-            "local" => Area::Local,
-            "session" => Area::Session,
-            _ => return None,
-        };
+        // Named as `area_path` names them (`storage.local`, `storage.session`).
+        let name = field(&read, "area").as_string()?;
+        let area = [Area::Local, Area::Session]
+            .into_iter()
+            .find(|area| area_path(*area)[1] == name)?;
         let keys = field(&read, "keys").dyn_into::<Array>().ok()?;
         let keys = keys.iter().filter_map(|k| k.as_string()).collect();
         let answer = field(&read, "answer").dyn_into::<js_sys::Promise>().ok()?;
