@@ -36,6 +36,26 @@ export function popupProbe() {
     bench.last = t;
   });
   observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+  // Where the time before "interactive" goes: when the page's script sent its first message
+  // to the worker and when its answer came, when the wasm module was instantiated.
+  bench.phases = {};
+  const note = (name) => { bench.phases[name] ??= performance.now(); };
+  const ext = globalThis.chrome;
+  const send = ext?.runtime?.sendMessage?.bind(ext.runtime);
+  if (send) {
+    ext.runtime.sendMessage = (...args) => {
+      note('messageSent');
+      const answer = send(...args);
+      answer?.then?.(() => note('answerReceived'), () => {});
+      return answer;
+    };
+  }
+  for (const name of ['instantiateStreaming', 'instantiate']) {
+    const original = WebAssembly[name]?.bind(WebAssembly);
+    if (original) {
+      WebAssembly[name] = (...args) => original(...args).then((r) => { note('wasmInstantiated'); return r; });
+    }
+  }
   // Capture phase on the window: before any handler of the page.
   window.addEventListener('keydown', (e) => bench.keys.push({ t: e.timeStamp, key: e.key }), true);
   window.addEventListener('click', (e) => bench.clicks.push({ t: e.timeStamp, abs: performance.timeOrigin + e.timeStamp }), true);

@@ -285,6 +285,50 @@ fn a_safe_console_url_is_used_once_and_a_foreign_one_never() {
 }
 
 #[test]
+fn a_deep_link_signs_in_with_the_console_urls_token_without_asking_aws() {
+    let service = signed_in(false);
+    service.platform().portal.borrow_mut().console_url =
+        Some("https://signin.aws.amazon.com/federation?Action=login&Issuer=x&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2F&SigninToken=pre".into());
+    let arn = "arn:aws:s3:::logs";
+    open(
+        &service,
+        tenant("dev01"),
+        Destination::Arn { arn: arn.into() },
+        false,
+    );
+    let url = last_opened(&service);
+    assert!(
+        url.starts_with("https://signin.aws.amazon.com/federation?Action=login&"),
+        "{url}"
+    );
+    assert_eq!(query(&url, "SigninToken").as_deref(), Some("pre"));
+    assert_eq!(
+        query(&url, "Issuer").as_deref(),
+        Some(ACME),
+        "the portal, not x"
+    );
+    assert!(
+        query(&url, "Destination")
+            .unwrap()
+            .contains("/s3/buckets/logs"),
+        "{url}"
+    );
+    assert!(service.platform().aws_requests.borrow().is_empty());
+    // Spent: the next deep link asks AWS for its own token.
+    open(
+        &service,
+        tenant("dev01"),
+        Destination::Arn { arn: arn.into() },
+        true,
+    );
+    assert_eq!(
+        query(&last_opened(&service), "SigninToken").as_deref(),
+        Some("signin-token-1")
+    );
+    assert_eq!(service.platform().aws_requests.borrow().len(), 1);
+}
+
+#[test]
 fn single_session_signs_out_before_switching_identity_and_multi_session_never() {
     let service = signed_in(false);
     open(&service, tenant("dev01"), Destination::Home, false);

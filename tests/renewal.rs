@@ -477,3 +477,70 @@ fn credentials_first_fetched_by_a_copy_are_renewed_when_kept_alive() {
     let now = service.platform().now.get();
     assert!(alarm(&service) > now && alarm(&service) < now + 900_000);
 }
+
+#[test]
+fn a_renewal_signs_in_with_the_new_console_urls_token_once_and_asks_aws_for_the_second_tab() {
+    let (service, tab) = with_console();
+    // A second tab of dev01, on another page.
+    run(
+        &service,
+        Request::OpenConsole {
+            open: OpenConsole {
+                key: dev01(),
+                destination: Destination::Home,
+                new_tab: true,
+            },
+            otp: None,
+        },
+    );
+    let second = *service
+        .platform()
+        .console_tabs
+        .borrow()
+        .keys()
+        .find(|t| **t != tab)
+        .unwrap();
+    const OTHER: &str = "https://us-west-2.console.aws.amazon.com/ec2/home?region=us-west-2";
+    service
+        .platform()
+        .tabs
+        .borrow_mut()
+        .insert(second, OTHER.into());
+    block_on(service.on_tab_updated(second, OTHER));
+    service.platform().portal.borrow_mut().console_url = Some(
+        "https://signin.aws.amazon.com/federation?Action=login&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2F&SigninToken=renewed".into(),
+    );
+    let aws_before = service.platform().aws_requests.borrow().len();
+    service.platform().focused.set(None);
+    let opened_at = service.platform().now.get();
+    service.platform().now.set(opened_at + 675_000);
+    block_on(service.on_alarm(RENEWAL_ALARM));
+    assert_eq!(jit_requests(&service), 2, "one request for both tabs");
+    let logins: Vec<String> = [tab, second]
+        .iter()
+        .map(|t| {
+            let url = service.platform().tabs.borrow()[t].clone();
+            query(&url, "redirect_uri").unwrap_or_else(|| panic!("not signed out first: {url}"))
+        })
+        .collect();
+    let tokens: Vec<Option<String>> = logins.iter().map(|l| query(l, "SigninToken")).collect();
+    assert_eq!(
+        tokens
+            .iter()
+            .filter(|t| t.as_deref() == Some("renewed"))
+            .count(),
+        1,
+        "the portal's token is used once: {tokens:?}"
+    );
+    assert!(tokens.iter().all(Option::is_some), "{tokens:?}");
+    assert_eq!(
+        service.platform().aws_requests.borrow().len(),
+        aws_before + 1,
+        "AWS asked for a token for the other tab only"
+    );
+    assert_eq!(query(&logins[0], "Destination").as_deref(), Some(PAGE));
+    assert_eq!(query(&logins[1], "Destination").as_deref(), Some(OTHER));
+    assert!(logins
+        .iter()
+        .all(|l| query(l, "Issuer").as_deref() == Some(ACME)));
+}

@@ -166,6 +166,15 @@ fuzz_target!(|data: &[u8]| {
             for &partition in aws::Partition::ALL {
                 let url = aws::get_signin_token_url(partition, creds);
                 jit_console_fuzz::assert_aws_url(url.expose(), partition, "getSigninToken");
+                // A login rebuilt around the ConsoleUrl's token as well.
+                if let Some(console_url) = &creds.console_url {
+                    if let Some(token) = aws::signin_token_of(console_url.expose(), partition) {
+                        assert!(is_token_text(token.expose(), 64 * 1024));
+                        let home = aws::console_home(partition, "");
+                        let login = aws::login_url(partition, "https://p.example", &home, &token);
+                        jit_console_fuzz::assert_aws_url(login.expose(), partition, "login");
+                    }
+                }
             }
         }
         Err(e) => check_no_echo(e, &secrets),

@@ -381,6 +381,32 @@ fn usable_console_url(url: &str, partition: Partition, depth: u8) -> bool {
     parsed.path() == "/federation" && actions == ["login"]
 }
 
+/// The sign-in token inside the portal's `ConsoleUrl`, when that URL is a usable federation
+/// login ([`is_usable_console_url`]) carrying exactly one `SigninToken`. AWS binds the token
+/// to the credentials, not to the `Destination`, so a login built from it ([`login_url`]) can
+/// land on any console page: a deep link or a renewal in place then costs no
+/// `getSigninToken` round trip. `None` for a console-page `ConsoleUrl` or anything else.
+pub fn signin_token_of(console_url: &str, partition: Partition) -> Option<Secret> {
+    if !is_usable_console_url(console_url, partition) {
+        return None;
+    }
+    let parsed = WebUrl::parse(console_url).ok()?;
+    if !is_signin_host(parsed.host(), partition) {
+        return None;
+    }
+    let pairs = parsed.query_pairs();
+    let mut tokens = pairs
+        .iter()
+        .filter(|(key, _)| key.eq_ignore_ascii_case("SigninToken"))
+        .map(|(_, value)| value);
+    match (tokens.next(), tokens.next()) {
+        (Some(token), None) if is_token_text(token, 4 * MAX_CREDENTIAL_LEN) => {
+            Some(Secret::new(token.clone()))
+        }
+        _ => None,
+    }
+}
+
 /// Percent-encodes everything but the unreserved characters of RFC 3986 (`A-Z a-z 0-9 - . _
 /// ~`), so the result is safe as a query value, path segment or fragment part.
 pub(crate) fn encode(text: &str) -> String {
@@ -1406,5 +1432,25 @@ mod tests {
             service_url(aws, AwsService::Lambda, "../../evil.com"),
             "https://us-east-1.console.aws.amazon.com/lambda/home?region=us-east-1#/functions"
         );
+    }
+
+    #[test]
+    fn the_signin_token_of_a_federation_console_url() {
+        let login = "https://signin.aws.amazon.com/federation?Action=login&Issuer=x&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2F&SigninToken=abc%2B1";
+        let token = signin_token_of(login, Partition::Aws).unwrap();
+        assert_eq!(token.expose(), "abc+1");
+        // Not one: a console page, two tokens, an empty or spaced one, another partition,
+        // a foreign host.
+        for url in [
+            "https://us-west-2.console.aws.amazon.com/console/home?SigninToken=abc",
+            "https://signin.aws.amazon.com/federation?Action=login&SigninToken=a&SigninToken=b",
+            "https://signin.aws.amazon.com/federation?Action=login&SigninToken=",
+            "https://signin.aws.amazon.com/federation?Action=login&SigninToken=a%20b",
+            "https://signin.amazonaws-us-gov.com/federation?Action=login&SigninToken=abc",
+            "https://signin.aws.amazon.com.evil.example/federation?Action=login&SigninToken=abc",
+            "https://signin.aws.amazon.com/federation?Action=getSigninToken&SigninToken=abc",
+        ] {
+            assert!(signin_token_of(url, Partition::Aws).is_none(), "{url}");
+        }
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::arn::Arn;
 use super::aws::{self, AwsService, JitCredentials, Partition};
+use super::secret::Secret;
 use super::session::TabId;
 use super::text::{msg, UserText};
 use super::weburl::WebUrl;
@@ -341,6 +342,31 @@ impl LiveCredentials {
     pub fn console_url_fresh(&self, now_ms: u64) -> bool {
         !self.console_url_used && now_ms < self.received_ms.saturating_add(CONSOLE_URL_FRESH_MS)
     }
+
+    /// A sign-in from the portal's own `ConsoleUrl`, without asking AWS for a sign-in token:
+    /// while the URL is fresh, unused and usable ([`aws::is_usable_console_url`]); as it is
+    /// for the home page (`home`), else rebuilt around its token ([`aws::signin_token_of`])
+    /// with `issuer` (the portal's origin) and `destination`. The caller spends it
+    /// ([`Consoles::take_portal_login`] does both): AWS takes a sign-in token once.
+    pub fn portal_login(
+        &self,
+        now_ms: u64,
+        home: bool,
+        issuer: &str,
+        destination: &str,
+    ) -> Option<Secret> {
+        let console_url = self.credentials.console_url.as_ref()?;
+        if !self.console_url_fresh(now_ms)
+            || !aws::is_usable_console_url(console_url.expose(), self.partition)
+        {
+            return None;
+        }
+        if home {
+            return Some(console_url.clone());
+        }
+        let token = aws::signin_token_of(console_url.expose(), self.partition)?;
+        Some(aws::login_url(self.partition, issuer, destination, &token))
+    }
 }
 
 /// All console state of the browser. Holds secrets: kept in `storage.session` only.
@@ -533,11 +559,21 @@ impl Consoles {
         }
     }
 
-    /// Marks the portal's single-use `ConsoleUrl` as spent.
-    pub fn spend_console_url(&mut self, key: &ConsoleKey) {
-        if let Some(live) = self.credentials.get_mut(&key.id()) {
-            live.console_url_used = true;
-        }
+    /// [`LiveCredentials::portal_login`] of `key`'s stored credentials, spent in the same
+    /// step: two tabs signed in one after the other (a renewal of an identity with several
+    /// tabs) never get the same single-use token.
+    pub fn take_portal_login(
+        &mut self,
+        key: &ConsoleKey,
+        now_ms: u64,
+        home: bool,
+        issuer: &str,
+        destination: &str,
+    ) -> Option<Secret> {
+        let live = self.credentials.get_mut(&key.id())?;
+        let login = live.portal_login(now_ms, home, issuer, destination)?;
+        live.console_url_used = true;
+        Some(login)
     }
 
     /// A console tab of `key` that is open, if any.
@@ -820,6 +856,43 @@ mod tests {
             ..live
         };
         assert!(!spent.console_url_fresh(T0));
+    }
+
+    #[test]
+    fn the_portals_sign_in_token_signs_in_one_tab_on_any_page() {
+        let mut consoles = Consoles::default();
+        let login = "https://signin.aws.amazon.com/federation?Action=login&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2F&SigninToken=pre";
+        let with_url = JitCredentials {
+            console_url: Some(Secret::new(login)),
+            ..creds(Some(3600))
+        };
+        consoles.store(&key("dev"), with_url.clone(), Partition::Aws, T0);
+        let page = "https://us-west-2.console.aws.amazon.com/ec2/home?region=us-west-2";
+        let portal = "https://acme.duplocloud.net";
+        let built = consoles
+            .take_portal_login(&key("dev"), T0, false, portal, page)
+            .unwrap();
+        assert_eq!(
+            built.expose(),
+            aws::login_url(Partition::Aws, portal, page, &Secret::new("pre")).expose()
+        );
+        assert_eq!(
+            consoles.take_portal_login(&key("dev"), T0, false, portal, page),
+            None,
+            "spent"
+        );
+        // Home: the portal's own URL as it is; too old: none.
+        consoles.store(&key("dev"), with_url, Partition::Aws, T0);
+        assert_eq!(
+            consoles.take_portal_login(&key("dev"), T0 + CONSOLE_URL_FRESH_MS, true, portal, page),
+            None
+        );
+        assert_eq!(
+            consoles
+                .take_portal_login(&key("dev"), T0, true, portal, page)
+                .map(|s| s.expose().to_owned()),
+            Some(login.to_owned())
+        );
     }
 
     #[test]

@@ -199,13 +199,13 @@ impl<P: Platform> Service<P> {
         destination: &str,
     ) -> Result<Secret, UserText> {
         let host = portal.url.host();
-        if let Some(console_url) = &live.credentials.console_url {
-            let fresh = live.console_url_fresh(self.platform.now_ms());
-            let safe = aws::is_usable_console_url(console_url.expose(), live.partition);
-            if safe && fresh && open.destination == Destination::Home {
-                self.with_consoles(|c| c.spend_console_url(&open.key));
-                return Ok(console_url.clone());
-            }
+        let home = open.destination == Destination::Home;
+        let now = self.platform.now_ms();
+        let issuer = portal.url.origin();
+        if let Some(login) =
+            self.with_consoles(|c| c.take_portal_login(&open.key, now, home, issuer, destination))
+        {
+            return Ok(login);
         }
         let reply = self
             .platform
