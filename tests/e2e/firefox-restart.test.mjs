@@ -1,5 +1,6 @@
 // Issue 18, journey 9 in Firefox ESR: a browser restart keeps portals, settings and
-// favourites; the portal session is kept only when the person chose *Stay signed in*.
+// favourites; the portal session is kept only when the person chose *Stay signed in*; a
+// console opened after the restart is renewed in place.
 // The Chromium counterpart is "sessions end with the browser unless the user chose to stay
 // signed in" in sessions.test.mjs.
 //
@@ -12,15 +13,17 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, startSim } from './harness.mjs';
 import {
-  launchFirefox, newFirefoxProfile, waitForRole, waitUntil, addPortal, logInToPortal,
+  launchFirefox, newFirefoxProfile, waitForRole, waitUntil, addPortal, logInToPortal, openConsoleOn, renewedInPlace,
 } from './firefox.mjs';
 
 const ACME = 'acme.duplocloud.net';
+const PAGE = 'https://us-west-2.console.aws.amazon.com/s3/buckets/logs?region=us-west-2';
 const config = {
   portals: [{
     name: 'acme',
     users: [{ username: 'alice@acme.io', password: 'pw', admin: false, tenants: ['*'], api_tokens: [] }],
-    tenants: [{ name: 'dev01' }, { name: 'prod' }, { name: 'qa' }],
+    // dev01's credentials last 40 s: its console is due for renewal 30 s after it opens.
+    tenants: [{ name: 'dev01', validity: 40 }, { name: 'prod' }, { name: 'qa' }],
   }],
 };
 const simBinary = process.env.DUPLO_SIM ?? join(root, 'target/debug/duplo-sim');
@@ -96,6 +99,12 @@ test('Firefox: a restart keeps portals, settings and favourites; the session onl
     // No login page was needed: no request to the portal's login or authorization pages.
     const pages = (await sim.log()).slice(requestsBefore).filter((e) => e.path.startsWith('/app/user') || e.path.startsWith('/login'));
     assert.deepEqual(pages.map((e) => e.path), []);
+    // A console opened after the restart is renewed in place by the new event page's alarm,
+    // in the background, on the page it showed.
+    const dev = await openConsoleOn(firefox, popup, 'dev01', PAGE);
+    await popup.bringToFront();
+    const renewed = await renewedInPlace(firefox, dev, 'dev01', 45000);
+    assert.match(renewed.location, /^\/s3\/buckets\/logs\?region=us-west-2/);
     assert.deepEqual(await firefox.problems(), []);
   } finally {
     await firefox?.close();

@@ -413,6 +413,46 @@ export async function evaluateInTab(firefox, context, expression) {
   return result.result.type === 'string' ? JSON.parse(result.result.value) : undefined;
 }
 
+/** What the (simulated) console in BiDi tab `context` shows: its identity, location and the
+ * console session's expiry (ms); null while it cannot be read. */
+export function consoleShown(firefox, context) {
+  return evaluateInTab(firefox, context, `(async () => ({
+    identity: document.querySelector('#identity')?.textContent ?? '',
+    location: document.querySelector('#location')?.textContent ?? '',
+    expires: await fetch('/_console/session').then((r) => (r.ok ? r.json() : {})).then((j) => j.expires_ms ?? null),
+  }))()`).catch(() => null);
+}
+
+/** Opens `tenant`'s console from `popup` and sends it to `page` (a console URL under
+ * /s3/buckets/logs): { context, userContext, expires }. */
+export async function openConsoleOn(firefox, popup, tenant, page) {
+  const before = new Set((await allTabs(firefox)).map((t) => t.context));
+  await popup.bringToFront();
+  await (await waitForRole(popup, 'button', `Open AWS console as ${tenant}`, { timeout: 20000 })).click();
+  const tab = await waitUntil(async () => {
+    for (const t of await allTabs(firefox)) {
+      if (before.has(t.context)) continue;
+      if ((await consoleShown(firefox, t.context))?.identity.includes(`duploservices-${tenant}/`)) return t;
+    }
+    return null;
+  }, { timeout: 30000, interval: 200, message: `${tenant}'s console` });
+  await firefox.browser.connection.send('browsingContext.navigate', { context: tab.context, url: page, wait: 'complete' });
+  const now = await waitUntil(async () => {
+    const s = await consoleShown(firefox, tab.context);
+    return s?.location.startsWith('/s3/buckets/logs') && s.expires && s;
+  }, { timeout: 20000, message: `${tenant} on ${page}` });
+  return { ...tab, expires: now.expires };
+}
+
+/** Waits until the console tab `tab` (from openConsoleOn) shows `tenant` signed in again
+ * (a new expiry); returns what it shows. */
+export function renewedInPlace(firefox, tab, tenant, timeout) {
+  return waitUntil(async () => {
+    const s = await consoleShown(firefox, tab.context);
+    return s && s.identity.includes(`duploservices-${tenant}/`) && s.expires && s.expires !== tab.expires && s;
+  }, { timeout, interval: 250, message: `${tenant} renewed in place` });
+}
+
 /** Reloads the BiDi tab `context` without waiting for it (poll the new document). */
 export async function reloadTab(firefox, context) {
   await firefox.browser.connection.send('browsingContext.reload', { context, wait: 'none' });
