@@ -32,7 +32,7 @@ async function popupSays(popup, text) {
     { timeout: 20000, interval: 200, message: `the popup to say "${text}"` });
 }
 
-firefoxTest('Firefox: sign-in through the portal\'s authorization page; Cancel ends it and closes its tab', { timeout: 150000, config }, async ({ sim, firefox }) => {
+firefoxTest('Firefox: sign-in through the portal\'s authorization page; Cancel ends it and closes its tab; a foreign page cannot hand over a token', { timeout: 150000, config }, async ({ sim, firefox }) => {
   await logInToPortal(firefox, sim);
   await addPortal(firefox, ACME);
 
@@ -46,11 +46,31 @@ firefoxTest('Firefox: sign-in through the portal\'s authorization page; Cancel e
   await waitUntil(() => auth.isClosed() || !firefox.browser.pages().then((all) => all.includes(auth)),
     { timeout: 10000, message: 'the cancelled authorization tab to close' });
 
-  // Then Authorize: the token lands on the hand-off page and the popup is signed in.
+  // Then a new attempt. While it waits, a foreign page sends the browser to the hand-off
+  // address with an attacker's token: only the portal's own redirect in the authorization
+  // tab is sent into the extension, so this navigation goes where it asked (nothing
+  // listens there) and the attempt goes on.
   const cancelled = auth;
   await popup.bringToFront();
   await (await waitForRole(popup, 'button', `Sign in to ${ACME}`, { timeout: 20000 })).click();
   auth = await authorizationTab(firefox, { excluding: [cancelled] });
+  const port = new URL(auth.url()).searchParams.get('localPort');
+  assert.ok(port, auth.url());
+  const attack = await firefox.browser.newPage();
+  const target = `http://localhost:${port}/?t=ATTACKER`;
+  await firefox.browser.connection.send('browsingContext.navigate', {
+    context: attack.mainFrame()._id, url: `https://foreign.example/navigate?to=${encodeURIComponent(target)}`, wait: 'none',
+  });
+  // The attack happened: the foreign page was served and sent the browser on.
+  await waitUntil(async () => (await sim.log()).some((e) => e.host === 'foreign.example' && e.path === '/navigate'),
+    { timeout: 10000, interval: 200, message: 'the foreign page to be served' });
+  await waitUntil(() => !attack.url().startsWith('https://foreign.example/'),
+    { timeout: 10000, interval: 200, message: 'the foreign page to send the browser on' });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.ok(!attack.url().startsWith('moz-extension://'), `the foreign navigation was caught: ${attack.url()}`);
+  await popupSays(popup, 'Waiting for you to authorize');
+  assert.ok((await sim.log()).every((e) => e.token !== 'ATTACKER'), 'the attacker token was never used');
+  await attack.close();
   await (await waitForRole(auth, 'button', 'Authorize', { timeout: 20000 })).click();
   await popupSays(popup, 'Signed in as alice@acme.io');
   await waitForRole(popup, 'button', 'Open AWS console as dev01', { timeout: 20000 });
