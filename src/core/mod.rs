@@ -18,6 +18,7 @@ pub mod secret;
 pub mod session;
 pub mod tenant_list;
 pub mod text;
+pub mod view;
 pub mod weburl;
 
 /// Facts read from `manifest.json` at build time (see `build.rs`).

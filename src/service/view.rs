@@ -1,0 +1,32 @@
+//! What the pages are shown: each portal's tenant cache read (from memory or storage), then
+//! the view built by the core ([`crate::core::view::state_view`]).
+
+use super::*;
+use crate::core::view;
+
+impl<P: Platform> Service<P> {
+    /// Everything the pages show. Holds no secret.
+    pub(super) async fn state_view(&self) -> StateView {
+        let config = self.config.borrow().clone().unwrap_or_default();
+        let mut caches = BTreeMap::new();
+        for portal in &config.portals {
+            let origin = portal.url.origin();
+            if let Some(cache) = self.tenant_cache(origin).await {
+                caches.insert(origin.to_owned(), cache.tenants);
+            }
+        }
+        let now = self.platform.now_ms();
+        let stored = self.sessions.borrow();
+        let none = Sessions::default();
+        let sessions = stored.as_ref().unwrap_or(&none);
+        self.with_consoles(|consoles| {
+            view::state_view(
+                &config,
+                sessions,
+                consoles,
+                |origin| caches.get(origin).map(Vec::as_slice),
+                now,
+            )
+        })
+    }
+}
