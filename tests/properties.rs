@@ -496,7 +496,7 @@ fn jit_requests(platform: &FakePlatform) -> usize {
 /// several, only the holder in a single-session console.
 fn renewable(consoles: &Consoles, setting: ConsoleModeSetting, key: &ConsoleKey) -> bool {
     consoles.mode(setting) == Some(ConsoleMode::Multi)
-        || consoles.holders.is_empty()
+        || !consoles.holder_known()
         || consoles.holds_console(key)
 }
 
@@ -506,19 +506,20 @@ fn check_renewal(platform: &FakePlatform, op: &RenewOp) {
     let settings = config(platform).settings;
     let alarm = platform.alarms.borrow().get(RENEWAL_ALARM).copied();
     let open_tabs = platform.tabs.borrow();
-    let mut watched: BTreeMap<&String, &ConsoleKey> = BTreeMap::new();
-    for (tab, id) in &consoles.tabs {
-        if let (true, Some(key)) = (open_tabs.contains_key(tab), consoles.keys.get(id)) {
-            watched.insert(id, key);
+    let mut watched: BTreeMap<String, &ConsoleKey> = BTreeMap::new();
+    for tab in open_tabs.keys() {
+        if let Some(key) = consoles.key_of_tab(*tab) {
+            watched.insert(key.id(), key);
         }
     }
     for id in &settings.keep_alive {
-        if let Some(key) = consoles.keys.get(id) {
-            watched.insert(id, key);
+        if let Some(key) = consoles.key(id) {
+            watched.insert(id.clone(), key);
         }
     }
     for (id, key) in watched {
-        let Some(live) = consoles.credentials.get(id) else {
+        let id = &id;
+        let Some(live) = consoles.credentials_of(id) else {
             continue;
         };
         if live.expiry_ms <= now || !renewable(&consoles, settings.console_mode, key) {
@@ -527,7 +528,7 @@ fn check_renewal(platform: &FakePlatform, op: &RenewOp) {
         if settings.auto_renew {
             // Due a margin before expiry (never sooner than 20 s after arrival), or, after a
             // failed renewal, at its retry time, which is never more than 6 minutes away.
-            let due = match consoles.retries.get(id) {
+            let due = match consoles.retry(key) {
                 Some(retry) => {
                     assert!(
                         retry.next_ms <= now + 360_000,
@@ -543,12 +544,12 @@ fn check_renewal(platform: &FakePlatform, op: &RenewOp) {
                 "{op:?}: {id} is live until {} but no renewal is scheduled by {due} (alarm {alarm:?}, now {now})",
                 live.expiry_ms
             );
-        } else if consoles.tabs.values().any(|t| t == id) {
+        } else if consoles.with_tabs().contains(id.as_str()) {
             let notify_at = live
                 .expiry_ms
                 .saturating_sub(u64::from(settings.notify_minutes) * 60_000);
             assert!(
-                consoles.notified.contains(id) || alarm.is_some_and(|a| a <= notify_at.max(now)),
+                consoles.notified().contains(id) || alarm.is_some_and(|a| a <= notify_at.max(now)),
                 "{op:?}: {id} ends at {} with neither a notification nor one scheduled",
                 live.expiry_ms
             );

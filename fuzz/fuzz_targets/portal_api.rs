@@ -7,7 +7,8 @@
 //! secret the answer carried.
 #![no_main]
 
-use jit_console::core::aws::{self, MAX_VALIDITY_SECS};
+use jit_console::core::aws;
+use jit_console::core::expiry::{self, MAX_VALIDITY_SECS};
 use jit_console::core::portal_api::{self, ApiError, ApiReply, MAX_TENANTS};
 use jit_console_fuzz::strings;
 use libfuzzer_sys::fuzz_target;
@@ -147,7 +148,7 @@ fuzz_target!(|data: &[u8]| {
                     "a negative Validity was accepted: {validity}"
                 );
             }
-            let expiry = aws::expiry_ms(NOW, creds.validity_secs);
+            let expiry = expiry::expiry_ms(NOW, creds.validity_secs);
             assert!(
                 expiry > NOW && expiry <= NOW + MAX_VALIDITY_SECS as u64 * 1000,
                 "expiry {expiry}"

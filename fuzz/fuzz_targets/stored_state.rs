@@ -7,8 +7,6 @@
 //! never shows more time than the soonest open session has.
 #![no_main]
 
-use std::collections::BTreeSet;
-
 use jit_console::core::config::Settings;
 use jit_console::core::consoles::Consoles;
 use jit_console::core::messages::Request;
@@ -61,13 +59,11 @@ fuzz_target!(|data: &[u8]| {
         ..Settings::default()
     };
     let now = input.now;
-    let plan = renewal::plan(&consoles, &settings, &consoles.notified, now);
-    let open: BTreeSet<&String> = consoles.tabs.values().collect();
-    for (id, live) in &consoles.credentials {
-        let Some(key) = consoles.keys.get(id) else {
-            continue;
-        };
-        if !open.contains(id) {
+    let plan = renewal::plan(&consoles, &settings, consoles.notified(), now);
+    let open = consoles.with_tabs();
+    for (key, live) in consoles.held() {
+        let id = &key.id();
+        if !open.contains(id.as_str()) {
             continue;
         }
         let renewing = plan.renew.contains(key);
@@ -75,7 +71,7 @@ fuzz_target!(|data: &[u8]| {
         if settings.auto_renew {
             // A margin before expiry but not sooner than 20 s after arrival; after a failed
             // renewal, its retry time.
-            let due = match consoles.retries.get(id) {
+            let due = match consoles.retry(key) {
                 Some(retry) => retry.next_ms,
                 None => live
                     .expiry_ms
@@ -92,7 +88,7 @@ fuzz_target!(|data: &[u8]| {
                 .saturating_sub(u64::from(settings.notify_minutes) * 60_000);
             assert!(
                 notifying
-                    || consoles.notified.contains(id)
+                    || consoles.notified().contains(id)
                     || now >= live.expiry_ms
                     || plan.next_wakeup_ms.is_some_and(|w| w <= notify_at.max(now)),
                 "{id}: no notification planned"

@@ -155,14 +155,9 @@ pub struct JitCredentials {
     /// [`is_safe_console_url`] before opening it.
     #[serde(default, with = "crate::core::secret::exposed::option")]
     pub console_url: Option<Secret>,
-    /// The lifetime in seconds, as the portal sent it; see [`expiry_ms`].
+    /// The lifetime in seconds, as the portal sent it; see [`super::expiry::expiry_ms`].
     pub validity_secs: Option<i64>,
 }
-
-/// The portal's validity when it sends none (or 0): one hour, as `duplo-jit` assumes.
-pub const DEFAULT_VALIDITY_SECS: i64 = 3600;
-/// The longest validity believed: 12 hours, the most STS can issue.
-pub const MAX_VALIDITY_SECS: i64 = 43_200;
 
 /// The shortest and longest access key ids accepted (AWS documents 16..128).
 const ACCESS_KEY_ID_LEN: std::ops::RangeInclusive<usize> = 16..=128;
@@ -244,20 +239,6 @@ pub fn credentials_error_text(error: &ApiError, host: &str) -> UserText {
 /// AWS's statuses say nothing about the portal, so every failure reads the same.
 pub fn signin_token_error_text(host: &str) -> UserText {
     msg::SIGNIN_TOKEN_FAILED.with([host])
-}
-
-/// When credentials received at `received_ms` (Unix milliseconds) expire.
-///
-/// A missing, zero or negative validity means one hour ([`DEFAULT_VALIDITY_SECS`]), as the
-/// portal documents. A validity above 12 hours is cut to 12 hours ([`MAX_VALIDITY_SECS`]):
-/// STS cannot issue longer-lived credentials, so a larger number is a portal bug, and
-/// believing it would make the extension treat a dead session as alive for days or years.
-pub fn expiry_ms(received_ms: u64, validity_secs: Option<i64>) -> u64 {
-    let secs = match validity_secs {
-        Some(secs) if secs > 0 => secs.min(MAX_VALIDITY_SECS),
-        _ => DEFAULT_VALIDITY_SECS,
-    };
-    received_ms.saturating_add(secs.unsigned_abs() * 1000)
 }
 
 /// Whether `label` is one DNS label: 1..63 lowercase letters, digits and hyphens, not
@@ -935,7 +916,7 @@ mod tests {
         }
         let zero = parse_jit_credentials(&jit_body(&[("Validity", 0.into())])).unwrap();
         assert_eq!(
-            expiry_ms(0, zero.validity_secs),
+            crate::core::expiry::expiry_ms(0, zero.validity_secs),
             3_600_000,
             "zero means an hour"
         );
@@ -1052,20 +1033,6 @@ mod tests {
         let signin = signin_token_error_text("acme.io");
         assert_eq!(signin.name, msg::SIGNIN_TOKEN_FAILED.name);
         assert!(signin.english().contains("acme.io"));
-    }
-
-    #[test]
-    fn expiry_defaults_and_clamps() {
-        let t = 1_700_000_000_000;
-        assert_eq!(expiry_ms(t, None), t + 3_600_000);
-        assert_eq!(expiry_ms(t, Some(0)), t + 3_600_000);
-        assert_eq!(expiry_ms(t, Some(-1)), t + 3_600_000);
-        assert_eq!(expiry_ms(t, Some(i64::MIN)), t + 3_600_000);
-        assert_eq!(expiry_ms(t, Some(900)), t + 900_000);
-        assert_eq!(expiry_ms(t, Some(43_200)), t + 43_200_000);
-        assert_eq!(expiry_ms(t, Some(43_201)), t + 43_200_000);
-        assert_eq!(expiry_ms(t, Some(i64::MAX)), t + 43_200_000);
-        assert_eq!(expiry_ms(u64::MAX - 5, Some(60)), u64::MAX);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::arn::Arn;
 use super::aws::{self, AwsService, JitCredentials, Partition};
+use super::expiry;
 use super::secret::Secret;
 use super::session::TabId;
 use super::text::{msg, UserText};
@@ -99,8 +100,6 @@ pub struct LiveCredentials {
     pub console_url_used: bool,
 }
 
-/// The most margin kept before expiry: credentials this close to the end are renewed first.
-pub const MAX_SAFETY_MARGIN_MS: u64 = 5 * 60_000;
 /// The least time between two renewals of one identity: credentials the portal says last a
 /// second would otherwise be renewed in a loop.
 pub const MIN_RENEWAL_INTERVAL_MS: u64 = 20_000;
@@ -112,7 +111,7 @@ pub const RETRY_MAX_MS: u64 = 5 * 60_000;
 impl LiveCredentials {
     /// The safety margin: five minutes, or a quarter of a short lifetime.
     pub fn margin_ms(&self) -> u64 {
-        MAX_SAFETY_MARGIN_MS.min(self.expiry_ms.saturating_sub(self.received_ms) / 4)
+        expiry::margin_ms(self.received_ms, self.expiry_ms)
     }
 
     /// Whether a new console may still be opened with them.
@@ -265,7 +264,7 @@ pub fn retry_delay_ms(id: &str, failures: u32) -> u64 {
     let base = RETRY_FIRST_MS
         .saturating_mul(1 << doublings)
         .min(RETRY_MAX_MS);
-    base + fnv1a(&format!("{id}#{failures}")) % (base / 5 + 1)
+    base + crate::util::fnv1a(&format!("{id}#{failures}")) % (base / 5 + 1)
 }
 
 /// How the console keeps identities.
@@ -292,12 +291,12 @@ impl ConsoleModeSetting {
 
     /// The setting's name ([`Self::NAMES`]).
     pub fn name(self) -> &'static str {
-        super::text::name_in(Self::NAMES, &self)
+        crate::util::name_in(Self::NAMES, &self)
     }
 
     /// The setting named `name` ([`Self::NAMES`]).
     pub fn from_name(name: &str) -> Option<ConsoleModeSetting> {
-        super::text::named(Self::NAMES, name)
+        crate::util::named(Self::NAMES, name)
     }
 
     /// The setting's name as the person reads it.
@@ -374,29 +373,29 @@ impl LiveCredentials {
 #[serde(rename_all = "camelCase", default)]
 pub struct Consoles {
     /// Live credentials by [`ConsoleKey::id`].
-    pub credentials: BTreeMap<String, LiveCredentials>,
+    credentials: BTreeMap<String, LiveCredentials>,
     /// The identities seen, by id.
-    pub keys: BTreeMap<String, ConsoleKey>,
+    keys: BTreeMap<String, ConsoleKey>,
     /// Console tabs opened by the extension, and whose they are.
-    pub tabs: BTreeMap<TabId, String>,
+    tabs: BTreeMap<TabId, String>,
     /// Chrome tab groups by key id.
-    pub groups: BTreeMap<String, i32>,
+    groups: BTreeMap<String, i32>,
     /// Per partition, the identity that holds the single-session console.
-    pub holders: BTreeMap<String, String>,
+    holders: BTreeMap<String, String>,
     /// Per partition, the identities signed in to the console each in a container of its own
     /// (Firefox): a container is a cookie jar holding one identity's console session, which
     /// outlives the identity's tabs.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub contained: BTreeMap<String, BTreeSet<String>>,
+    contained: BTreeMap<String, BTreeSet<String>>,
     /// What the console was seen to be.
-    pub detected_mode: Option<ConsoleMode>,
+    detected_mode: Option<ConsoleMode>,
     /// Identities already notified about their current credentials' end.
-    pub notified: BTreeSet<String>,
+    notified: BTreeSet<String>,
     /// Identities whose last renewal failed, and when to try again.
-    pub retries: BTreeMap<String, Retry>,
+    retries: BTreeMap<String, Retry>,
     /// When each tab was last signed in again from the console's expired page.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub expired_resigned: BTreeMap<TabId, u64>,
+    expired_resigned: BTreeMap<TabId, u64>,
 }
 
 /// The console's expired page signs a tab in again at most this often: a console that keeps
@@ -419,31 +418,14 @@ pub const CONTAINER_COLOURS: &[&str] = &[
     "purple",
 ];
 
-/// FNV-1a of `text`: a stable, cheap hash (the same in every browser and every release).
-pub fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 /// A stable pick from `choices` for `key` (FNV-1a of its id): the same tenant always gets
 /// the same colour, in every browser and after every restart.
 pub fn colour_for<'a>(key: &ConsoleKey, choices: &[&'a str]) -> &'a str {
-    let hash = fnv1a(&key.id());
+    let hash = crate::util::fnv1a(&key.id());
     choices
         .get((hash % choices.len().max(1) as u64) as usize)
         .copied()
         .unwrap_or("blue")
-}
-
-/// A tab group's title (Chrome): the identity's label and the minutes its session has
-/// left (`dev01 · 42m`, `dev01 · <1m`), or the label alone once it ended.
-pub fn group_title(label: &str, expiry_ms: u64, now_ms: u64) -> String {
-    match expiry_ms.checked_sub(now_ms).filter(|l| *l > 0) {
-        Some(left) if left < 60_000 => format!("{label} · <1m"),
-        Some(left) => format!("{label} · {}m", left / 60_000),
-        None => label.to_owned(),
-    }
 }
 
 /// The colour of `key`'s tab group (Chrome) or container (Firefox, `isolated`): the
@@ -461,19 +443,89 @@ pub fn identity_colour(
     }
 }
 
-/// "expires in N min" (N whole minutes, rounded down; "<1" under a minute), or None once
-/// expired.
-pub fn expires_text(expiry_ms: u64, now_ms: u64) -> Option<UserText> {
-    let left = expiry_ms.checked_sub(now_ms).filter(|l| *l > 0)?;
-    let minutes = left / 60_000;
-    Some(if minutes == 0 {
-        msg::EXPIRES_UNDER_A_MINUTE.text()
-    } else {
-        msg::EXPIRES_IN_MINUTES.with([minutes.to_string()])
-    })
-}
-
 impl Consoles {
+    /// The identity whose [`ConsoleKey::id`] is `id`, once seen.
+    pub fn key(&self, id: &str) -> Option<&ConsoleKey> {
+        self.keys.get(id)
+    }
+
+    /// The credentials held for the identity `id`, live or not.
+    pub fn credentials_of(&self, id: &str) -> Option<&LiveCredentials> {
+        self.credentials.get(id)
+    }
+
+    /// Every identity with credentials held, with them.
+    pub fn held(&self) -> impl Iterator<Item = (&ConsoleKey, &LiveCredentials)> {
+        self.credentials
+            .iter()
+            .filter_map(|(id, live)| Some((self.keys.get(id)?, live)))
+    }
+
+    /// The ids of the identities with a console tab open.
+    pub fn with_tabs(&self) -> BTreeSet<&str> {
+        self.tabs.values().map(String::as_str).collect()
+    }
+
+    /// The console tabs of `key`.
+    pub fn tabs_of(&self, key: &ConsoleKey) -> Vec<TabId> {
+        let id = key.id();
+        self.tabs
+            .iter()
+            .filter(|(_, k)| **k == id)
+            .map(|(tab, _)| *tab)
+            .collect()
+    }
+
+    /// The tab group (Chrome) of `key`'s tabs.
+    pub fn group(&self, key: &ConsoleKey) -> Option<i32> {
+        self.groups.get(&key.id()).copied()
+    }
+
+    /// Records the tab group of `key`'s tabs.
+    pub fn set_group(&mut self, key: &ConsoleKey, group: i32) {
+        self.groups.insert(key.id(), group);
+    }
+
+    /// Each tab group with the title it should have at `now_ms` ([`expiry::group_title`]).
+    pub fn group_titles(&self, now_ms: u64) -> Vec<(i32, String)> {
+        self.groups
+            .iter()
+            .filter_map(|(id, group)| {
+                let key = self.keys.get(id)?;
+                let live = self.credentials.get(id)?;
+                Some((
+                    *group,
+                    expiry::group_title(&key.label(), live.expiry_ms, now_ms),
+                ))
+            })
+            .collect()
+    }
+
+    /// The identities already notified that their current credentials end.
+    pub fn notified(&self) -> &BTreeSet<String> {
+        &self.notified
+    }
+
+    /// Records that `key` was notified that its current credentials end.
+    pub fn mark_notified(&mut self, key: &ConsoleKey) {
+        self.notified.insert(key.id());
+    }
+
+    /// The retry of `key`'s last failed renewal, if it failed.
+    pub fn retry(&self, key: &ConsoleKey) -> Option<&Retry> {
+        self.retries.get(&key.id())
+    }
+
+    /// Forgets `key`'s failed renewal (it is renewed now another way).
+    pub fn clear_retry(&mut self, key: &ConsoleKey) {
+        self.retries.remove(&key.id());
+    }
+
+    /// Whether any identity is known to hold a single-session console (in any partition).
+    pub fn holder_known(&self) -> bool {
+        !self.holders.is_empty()
+    }
+
     /// The credentials of `key` if a new console may still be opened with them.
     pub fn live(&self, key: &ConsoleKey, now_ms: u64) -> Option<&LiveCredentials> {
         self.credentials.get(&key.id()).filter(|c| c.usable(now_ms))
@@ -487,7 +539,7 @@ impl Consoles {
         partition: Partition,
         now_ms: u64,
     ) -> &LiveCredentials {
-        let expiry_ms = aws::expiry_ms(now_ms, credentials.validity_secs);
+        let expiry_ms = expiry::expiry_ms(now_ms, credentials.validity_secs);
         let id = key.id();
         self.notified.remove(&id);
         self.retries.remove(&id);
@@ -678,8 +730,14 @@ impl Consoles {
     }
 
     /// A console tab of ours arrived at `url`: learn the mode and who holds the console
-    /// (with `isolated`, the tab's own container).
-    pub fn landed(&mut self, tab: TabId, url: &str, isolated: bool) {
+    /// (with `isolated`, the tab's own container). Whether who holds a console changed.
+    pub fn landed(&mut self, tab: TabId, url: &str, isolated: bool) -> bool {
+        let before = (self.holders.clone(), self.contained.clone());
+        self.learn_from(tab, url, isolated);
+        before != (self.holders.clone(), self.contained.clone())
+    }
+
+    fn learn_from(&mut self, tab: TabId, url: &str, isolated: bool) {
         let Some(id) = self.tabs.get(&tab).cloned() else {
             return;
         };
@@ -770,10 +828,13 @@ mod tests {
         let mut consoles = Consoles::default();
         consoles.store(&key("dev"), creds(Some(3600)), Partition::Aws, T0);
         assert!(consoles
-            .live(&key("dev"), T0 + 3_600_000 - MAX_SAFETY_MARGIN_MS - 1)
+            .live(
+                &key("dev"),
+                T0 + 3_600_000 - expiry::MAX_SAFETY_MARGIN_MS - 1
+            )
             .is_some());
         assert!(consoles
-            .live(&key("dev"), T0 + 3_600_000 - MAX_SAFETY_MARGIN_MS)
+            .live(&key("dev"), T0 + 3_600_000 - expiry::MAX_SAFETY_MARGIN_MS)
             .is_none());
         // A 15-minute validity keeps a quarter, not five minutes.
         consoles.store(&key("qa"), creds(Some(900)), Partition::Aws, T0);
@@ -893,17 +954,6 @@ mod tests {
                 .map(|s| s.expose().to_owned()),
             Some(login.to_owned())
         );
-    }
-
-    #[test]
-    fn a_tab_group_title_carries_the_minutes_left() {
-        assert_eq!(
-            group_title("dev01", T0 + 42 * 60_000 + 59_999, T0),
-            "dev01 · 42m"
-        );
-        assert_eq!(group_title("dev01", T0 + 59_999, T0), "dev01 · <1m");
-        assert_eq!(group_title("dev01", T0, T0), "dev01");
-        assert_eq!(group_title("dev01", T0 - 1, T0), "dev01");
     }
 
     #[test]
@@ -1132,28 +1182,6 @@ mod tests {
             .map(|i| colour_for(&key(&format!("t{i}")), CONTAINER_COLOURS))
             .collect();
         assert!(used.len() > 4, "colours spread: {used:?}");
-    }
-
-    #[test]
-    fn expiry_text_rounds_down() {
-        assert_eq!(
-            expires_text(T0 + 61 * 60_000 - 1, T0),
-            Some(msg::EXPIRES_IN_MINUTES.with(["60"]))
-        );
-        assert_eq!(
-            expires_text(T0 + 60_000, T0),
-            Some(msg::EXPIRES_IN_MINUTES.with(["1"]))
-        );
-        assert_eq!(
-            expires_text(T0 + 59_999, T0),
-            Some(msg::EXPIRES_UNDER_A_MINUTE.text())
-        );
-        assert_eq!(expires_text(T0, T0), None);
-        assert_eq!(expires_text(T0 - 5, T0), None);
-        assert_eq!(
-            msg::EXPIRES_IN_MINUTES.with(["7"]).english(),
-            "expires in 7 min"
-        );
     }
 
     #[test]

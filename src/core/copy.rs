@@ -47,12 +47,12 @@ impl CopyFormat {
 
     /// The format's name ([`Self::NAMES`]).
     pub fn name(self) -> &'static str {
-        super::text::name_in(Self::NAMES, &self)
+        crate::util::name_in(Self::NAMES, &self)
     }
 
     /// The format named `name` ([`Self::NAMES`]).
     pub fn from_name(name: &str) -> Option<CopyFormat> {
-        super::text::named(Self::NAMES, name)
+        crate::util::named(Self::NAMES, name)
     }
 
     /// The format's name as the user reads it.
@@ -136,7 +136,7 @@ pub fn format(
             json_string(key_id),
             json_string(secret),
             json_string(token),
-            json_string(&rfc3339(expiry_ms)),
+            json_string(&crate::util::rfc3339(expiry_ms)),
         )));
     }
     let mut variables = vec![
@@ -158,45 +158,6 @@ pub fn format(
         out.push_str(&line);
     }
     Some(Secret::new(out))
-}
-
-/// The last second RFC 3339 can write with a four-digit year: 9999-12-31T23:59:59Z.
-const MAX_RFC3339_SECS: u64 = 253_402_300_799;
-
-/// `ms` (Unix milliseconds) as an RFC 3339 UTC time to the whole second
-/// (`2026-11-23T18:04:05Z`), rounded down; times after the year 9999 are written as its
-/// last second.
-pub fn rfc3339(ms: u64) -> String {
-    let secs = (ms / 1000).min(MAX_RFC3339_SECS);
-    let (year, month, day) = civil_from_days(secs / 86_400);
-    let in_day = secs % 86_400;
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        in_day / 3600,
-        in_day % 3600 / 60,
-        in_day % 60
-    )
-}
-
-/// The proleptic Gregorian date `days` days after 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`, for non-negative days).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    // Counted from 0000-03-01, so that the leap day is the last day of a "year".
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let day_of_era = z % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + u64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
@@ -506,62 +467,5 @@ mod tests {
         }
         assert_eq!(CopyFormat::Bash.label(), msg::COPY_FORMAT_BASH);
         assert_eq!(CopyFormat::PowerShell.label(), msg::COPY_FORMAT_POWER_SHELL);
-    }
-
-    #[test]
-    fn rfc3339_known_dates() {
-        let cases = [
-            (0, "1970-01-01T00:00:00Z"),
-            (999, "1970-01-01T00:00:00Z"),
-            (1_000, "1970-01-01T00:00:01Z"),
-            (86_399_999, "1970-01-01T23:59:59Z"),
-            (68_169_600_000, "1972-02-29T00:00:00Z"),
-            (951_782_400_000, "2000-02-29T00:00:00Z"),
-            (951_868_800_000, "2000-03-01T00:00:00Z"),
-            (978_307_199_000, "2000-12-31T23:59:59Z"),
-            (1_078_012_800_000, "2004-02-29T00:00:00Z"),
-            (1_709_164_800_000, "2024-02-29T00:00:00Z"),
-            (1_740_787_200_000, "2025-03-01T00:00:00Z"),
-            (1_795_457_045_000, "2026-11-23T18:04:05Z"),
-            (1_795_457_045_999, "2026-11-23T18:04:05Z"),
-            (2_147_483_647_000, "2038-01-19T03:14:07Z"),
-            (2_147_483_648_000, "2038-01-19T03:14:08Z"),
-            (4_107_542_400_000, "2100-03-01T00:00:00Z"),
-            (4_107_542_399_000, "2100-02-28T23:59:59Z"),
-            (4_294_967_296_000, "2106-02-07T06:28:16Z"),
-            (253_402_300_799_000, "9999-12-31T23:59:59Z"),
-            (253_402_300_800_000, "9999-12-31T23:59:59Z"),
-            (u64::MAX, "9999-12-31T23:59:59Z"),
-        ];
-        for (ms, expected) in cases {
-            assert_eq!(rfc3339(ms), expected, "{ms}");
-        }
-    }
-
-    #[test]
-    fn rfc3339_counts_every_day() {
-        // Day by day over 1970..2500: each date follows the previous one.
-        let mut previous = civil_from_days(0);
-        assert_eq!(previous, (1970, 1, 1));
-        for days in 1..(530 * 366) {
-            let (y, m, d) = civil_from_days(days);
-            let (py, pm, pd) = previous;
-            let leap = (py % 4 == 0 && py % 100 != 0) || py % 400 == 0;
-            let month_len = match pm {
-                2 if leap => 29,
-                2 => 28,
-                4 | 6 | 9 | 11 => 30,
-                _ => 31,
-            };
-            let expected = if pd < month_len {
-                (py, pm, pd + 1)
-            } else if pm < 12 {
-                (py, pm + 1, 1)
-            } else {
-                (py + 1, 1, 1)
-            };
-            assert_eq!((y, m, d), expected, "day {days}");
-            previous = (y, m, d);
-        }
     }
 }

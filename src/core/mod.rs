@@ -7,6 +7,7 @@ pub mod consoles;
 pub mod copy;
 pub mod credentials;
 pub mod diagnostics;
+pub mod expiry;
 pub mod menus;
 pub mod messages;
 pub mod omnibox;

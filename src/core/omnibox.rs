@@ -7,7 +7,6 @@ use super::consoles::{Destination, OpenConsole};
 use super::menus::{portal_label, tenant_key};
 use super::messages::{PortalView, TenantView};
 use super::tenant_list;
-use super::text;
 
 /// The most suggestions the omnibox shows.
 pub const SUGGESTIONS_AT_MOST: usize = 6;
@@ -32,7 +31,7 @@ fn split_line(line: &str) -> (String, Option<String>, Option<AwsService>) {
     let mut words: Vec<&str> = line.split_whitespace().collect();
     let mut portal = None;
     if let Some(at) = words.iter().position(|w| w.starts_with('@') && w.len() > 1) {
-        portal = Some(text::fold(&words.remove(at)[1..]));
+        portal = Some(crate::util::fold(&words.remove(at)[1..]));
     }
     let mut service = None;
     if words.len() > 1 {
@@ -46,7 +45,11 @@ fn split_line(line: &str) -> (String, Option<String>, Option<AwsService>) {
 
 fn portal_matches(portal: &PortalView, wanted: Option<&str>) -> bool {
     wanted.is_none_or(|w| {
-        portal.host == w || portal.name.as_deref().is_some_and(|n| text::fold(n) == w)
+        portal.host == w
+            || portal
+                .name
+                .as_deref()
+                .is_some_and(|n| crate::util::fold(n) == w)
     })
 }
 
@@ -66,7 +69,10 @@ fn candidates<'a>(
             let quality = tenant_list::score(&t.name, &needle)?;
             let fav = t.favourite.map_or(usize::MAX, usize::from);
             let recent = t.recent.map_or(usize::MAX, usize::from);
-            Some(((quality, fav, recent, text::fold(&t.name), i), (p, t)))
+            Some((
+                (quality, fav, recent, crate::util::fold(&t.name), i),
+                (p, t),
+            ))
         })
         .collect();
     // The position breaks ties: the portals' order stays.

@@ -5,32 +5,9 @@
 use super::aws;
 use super::config::Settings;
 use super::consoles::{ConsoleKey, Consoles};
+use super::expiry::{Badge, URGENT_MS};
 use super::weburl::WebUrl;
 use std::collections::BTreeSet;
-
-/// The last minutes of a session, when the badge turns urgent.
-pub const URGENT_MS: u64 = 5 * 60_000;
-
-/// What the toolbar badge shows: the minutes left of the soonest-expiring session that has
-/// console tabs open.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Badge {
-    /// Whole minutes left (0 under a minute).
-    pub minutes: u64,
-    /// In the last five minutes.
-    pub urgent: bool,
-}
-
-impl Badge {
-    /// The badge text (`"<1"` under a minute).
-    pub fn text(&self) -> String {
-        if self.minutes == 0 {
-            "<1".into()
-        } else {
-            format!("{}m", self.minutes)
-        }
-    }
-}
 
 /// What to do now, and when to look again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,16 +34,14 @@ pub fn plan(
     let wake = |at: u64, plan: &mut Plan| {
         plan.next_wakeup_ms = Some(plan.next_wakeup_ms.map_or(at, |w| w.min(at)));
     };
-    let open: BTreeSet<&String> = consoles.tabs.values().collect();
+    let open = consoles.with_tabs();
     let mut soonest_open: Option<u64> = None;
-    for (id, live) in &consoles.credentials {
-        let has_tabs = open.contains(id);
+    for (key, live) in consoles.held() {
+        let id = &key.id();
+        let has_tabs = open.contains(id.as_str());
         if !has_tabs && !settings.keep_alive.contains(id) {
             continue;
         }
-        let Some(key) = consoles.keys.get(id) else {
-            continue;
-        };
         if has_tabs && live.expiry_ms > now_ms {
             soonest_open = Some(soonest_open.map_or(live.expiry_ms, |s| s.min(live.expiry_ms)));
         }
@@ -370,9 +345,13 @@ mod tests {
             .iter()
             .all(|w| (RETRY_FIRST_MS..=RETRY_MAX_MS * 6 / 5).contains(w)));
         // New credentials end the retries.
-        let creds = consoles.credentials[&key("dev").id()].credentials.clone();
+        let creds = consoles
+            .credentials_of(&key("dev").id())
+            .unwrap()
+            .credentials
+            .clone();
         consoles.store(&key("dev"), creds, Partition::Aws, now);
-        assert!(consoles.retries.is_empty());
+        assert!(consoles.retry(&key("dev")).is_none());
     }
 
     #[test]
@@ -397,9 +376,10 @@ mod tests {
         for step in 0..200 {
             let now = T0 + step * 5 * MIN;
             let plan = plan(&consoles, &Settings::default(), &BTreeSet::new(), now);
-            for (id, live) in &consoles.credentials {
+            for (key, live) in consoles.held() {
+                let id = key.id();
                 let due = live.expiry_ms - live.margin_ms();
-                let renewing = plan.renew.iter().any(|k| k.id() == *id);
+                let renewing = plan.renew.iter().any(|k| k.id() == id);
                 assert!(
                     renewing || plan.next_wakeup_ms.is_some_and(|w| w <= due),
                     "{id} unscheduled at {step}"

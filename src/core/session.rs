@@ -84,7 +84,7 @@ pub enum Reauthorize {
 
 /// A refused token's fingerprint: enough to know it again, nothing to use it with.
 fn fingerprint(token: &Secret) -> String {
-    format!("{:016x}", super::consoles::fnv1a(token.expose()))
+    format!("{:016x}", crate::util::fnv1a(token.expose()))
 }
 
 /// Where the session's token came from.

@@ -18,7 +18,7 @@ pub fn score(name: &str, needle: &str) -> Option<u32> {
     if needle.is_empty() {
         return Some(0);
     }
-    let name = super::text::fold(name);
+    let name = crate::util::fold(name);
     if name == needle {
         return Some(0);
     }
@@ -56,7 +56,7 @@ pub fn score(name: &str, needle: &str) -> Option<u32> {
 
 /// The normalised filter text.
 pub fn needle(filter: &str) -> String {
-    super::text::fold(filter.trim())
+    crate::util::fold(filter.trim())
 }
 
 /// The sort key of a matching tenant: match quality, then favourites (pinned order), then

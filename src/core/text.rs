@@ -64,7 +64,7 @@ impl UserText {
     /// never shows an empty error.
     pub fn english(&self) -> String {
         match english_of(&self.name) {
-            Some(english) => substitute(english, &self.args_with(UserText::english)),
+            Some(english) => crate::util::substitute(english, &self.args_with(UserText::english)),
             None => self.name.clone(),
         }
     }
@@ -92,75 +92,9 @@ fn english_of(name: &str) -> Option<&'static str> {
         .map(|(_, english)| *english)
 }
 
-/// Text compared without regard to case: ASCII letters lowered, every other character kept.
-///
-/// Decision: not Unicode case folding. Tenant ids and names in DuploCloud are lowercase
-/// ASCII (letters, digits, `-`), host names are ASCII, and Unicode's case tables would add
-/// about 12 KB to the worker's module (issue 8's size budget) for portal names alone.
-pub fn fold(text: &str) -> String {
-    text.to_ascii_lowercase()
-}
-
-/// `template` with `$1`…`$9` replaced by `args` (the browser's i18n placeholders, as the
-/// English table is written); `$$` is a dollar sign.
-pub fn substitute(template: &str, args: &[String]) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut chars = template.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '$' {
-            out.push(c);
-            continue;
-        }
-        match chars.peek().copied() {
-            Some('$') => {
-                chars.next();
-                out.push('$');
-            }
-            Some(d @ '1'..='9') => {
-                chars.next();
-                let index = d as usize - '1' as usize;
-                if let Some(arg) = args.get(index) {
-                    out.push_str(arg);
-                }
-            }
-            _ => out.push('$'),
-        }
-    }
-    out
-}
-
-/// The name `value` has in a table of names (the one table of a set of choices, such as
-/// [`super::copy::CopyFormat::NAMES`]); empty when the table misses it.
-pub fn name_in<T: PartialEq>(table: &[(T, &'static str)], value: &T) -> &'static str {
-    table
-        .iter()
-        .find(|(v, _)| v == value)
-        .map_or("", |(_, name)| name)
-}
-
-/// The value `name` names in a table of names.
-pub fn named<T: Copy>(table: &[(T, &'static str)], name: &str) -> Option<T> {
-    table.iter().find(|(_, n)| *n == name).map(|(v, _)| *v)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn substitutes_like_the_browser() {
-        let args = vec!["acme.duplocloud.net".to_owned(), "x".to_owned()];
-        assert_eq!(substitute("Remove $1", &args), "Remove acme.duplocloud.net");
-        assert_eq!(substitute("$2 costs $$5", &args), "x costs $5");
-        assert_eq!(substitute("missing $3.", &args), "missing .");
-        assert_eq!(substitute("trailing $", &args), "trailing $");
-    }
-
-    #[test]
-    fn arguments_are_not_substituted_twice() {
-        let args = vec!["$2".to_owned(), "oops".to_owned()];
-        assert_eq!(substitute("a $1 b", &args), "a $2 b");
-    }
 
     #[test]
     fn renders_generated_english() {

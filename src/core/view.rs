@@ -89,8 +89,7 @@ fn tenant_view(
     let place = |found: Option<usize>| found.and_then(|i| u16::try_from(i).ok());
     TenantView {
         expires_ms: consoles
-            .credentials
-            .get(&id)
+            .credentials_of(&id)
             .map(|c| c.expiry_ms)
             .filter(|e| *e > now_ms),
         console_open: consoles.open_tab(&key).is_some(),

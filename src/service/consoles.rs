@@ -158,7 +158,7 @@ impl<P: Platform> Service<P> {
                 self.platform.isolates_identities(),
             )
             .to_owned(),
-            group: self.with_consoles(|c| c.groups.get(&open.key.id()).copied()),
+            group: self.with_consoles(|c| c.group(&open.key)),
             active: true,
         };
         let (tab, group) = self
@@ -169,7 +169,7 @@ impl<P: Platform> Service<P> {
         self.with_consoles(|c| {
             c.register_tab(tab, &open.key);
             if let Some(group) = group {
-                c.groups.insert(open.key.id(), group);
+                c.set_group(&open.key, group);
             }
         });
         // The tab may have landed before it was registered (its redirects are fast, our
@@ -419,11 +419,7 @@ impl<P: Platform> Service<P> {
         let ours = self.with_consoles(|c| c.key_of_tab(tab).is_some());
         if ours {
             let isolated = self.platform.isolates_identities();
-            let holders = self.with_consoles(|c| {
-                let before = (c.holders.clone(), c.contained.clone());
-                c.landed(tab, url, isolated);
-                before != (c.holders.clone(), c.contained.clone())
-            });
+            let holders = self.with_consoles(|c| c.landed(tab, url, isolated));
             self.save_consoles().await;
             // Who holds a single-session console decides who is renewed in place: a renewal
             // that was due for the new holder (a retry, say) is due now.

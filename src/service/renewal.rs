@@ -31,7 +31,7 @@ impl<P: Platform> Service<P> {
             .map(|c| c.settings.clone())
             .unwrap_or_default();
         let now = self.platform.now_ms();
-        let plan = self.with_consoles(|c| renewal::plan(c, &settings, &c.notified, now));
+        let plan = self.with_consoles(|c| renewal::plan(c, &settings, c.notified(), now));
         if !plan.renew.is_empty() {
             // The alarm that woke us is spent: if the worker is stopped before the renewals
             // below finish, this one wakes a new worker to do them.
@@ -62,7 +62,7 @@ impl<P: Platform> Service<P> {
         }
         // Renewals changed the expiry times: plan again for the alarm and the badge.
         let now = self.platform.now_ms();
-        let plan = self.with_consoles(|c| renewal::plan(c, &settings, &c.notified, now));
+        let plan = self.with_consoles(|c| renewal::plan(c, &settings, c.notified(), now));
         match plan.next_wakeup_ms {
             Some(at) => self.platform.set_alarm(RENEWAL_ALARM, at).await,
             None => self.platform.clear_alarm(RENEWAL_ALARM).await,
@@ -71,18 +71,7 @@ impl<P: Platform> Service<P> {
             Some(badge) => self.platform.set_badge(&badge.text(), badge.urgent).await,
             None => self.platform.set_badge("", false).await,
         }
-        let groups: Vec<(i32, String, u64)> = self.with_consoles(|c| {
-            c.groups
-                .iter()
-                .filter_map(|(id, group)| {
-                    let key = c.keys.get(id)?;
-                    let live = c.credentials.get(id)?;
-                    Some((*group, key.label(), live.expiry_ms))
-                })
-                .collect()
-        });
-        for (group, label, expiry) in groups {
-            let title = consoles::group_title(&label, expiry, now);
+        for (group, title) in self.with_consoles(|c| c.group_titles(now)) {
             self.platform.set_group_title(group, &title).await;
         }
     }
@@ -101,8 +90,7 @@ impl<P: Platform> Service<P> {
         let now = self.platform.now_ms();
         let minutes = self
             .with_consoles(|c| {
-                c.credentials
-                    .get(&key.id())
+                c.credentials_of(&key.id())
                     .map(|l| l.expiry_ms.saturating_sub(now) / 60_000)
             })
             .unwrap_or(0);
@@ -110,14 +98,14 @@ impl<P: Platform> Service<P> {
         self.platform
             .notify(&key.id(), &msg::NOTIFICATION_TITLE.text(), &message)
             .await;
-        self.with_consoles(|c| c.notified.insert(key.id()));
+        self.with_consoles(|c| c.mark_notified(key));
         self.save_consoles().await;
     }
 
     /// A notification's button (0: Renew, 1: Dismiss) or body (None: Renew) was clicked.
     pub(super) async fn notification_clicked(&self, id: &str, button: Option<u32>) {
         self.platform.clear_notification(id).await;
-        let key = self.with_consoles(|c| c.keys.get(id).cloned());
+        let key = self.with_consoles(|c| c.key(id).cloned());
         if let (Some(key), None | Some(0)) = (key, button) {
             self.renew(&key, true).await;
             self.schedule().await;
@@ -145,13 +133,7 @@ impl<P: Platform> Service<P> {
             self.save_consoles().await;
             return;
         };
-        let tabs: Vec<TabId> = self.with_consoles(|c| {
-            c.tabs
-                .iter()
-                .filter(|(_, k)| **k == key.id())
-                .map(|(t, _)| *t)
-                .collect()
-        });
+        let tabs: Vec<TabId> = self.with_consoles(|c| c.tabs_of(key));
         let mut changed = false;
         for tab in tabs {
             match self.platform.tab_info(tab).await {
@@ -196,7 +178,7 @@ impl<P: Platform> Service<P> {
         self.with_consoles(|c| {
             isolated
                 || c.mode(setting) == Some(ConsoleMode::Multi)
-                || c.holders.is_empty()
+                || !c.holder_known()
                 || c.holds_console(key)
         })
     }
@@ -228,7 +210,7 @@ impl<P: Platform> Service<P> {
                 s.attempt(origin).is_some()
             });
             let first = self.with_consoles(|c| {
-                let first = !c.retries.contains_key(&key.id());
+                let first = c.retry(key).is_none();
                 c.renewal_failed(key, now);
                 first
             });

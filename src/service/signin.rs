@@ -227,7 +227,7 @@ impl<P: Platform> Service<P> {
                 Waiting::OpenConsole(open) => self.resume_open(*open).await,
                 Waiting::Renew(key) => {
                     // It waited for this sign-in, not for its retry time.
-                    self.with_consoles(|c| c.retries.remove(&key.id()));
+                    self.with_consoles(|c| c.clear_retry(&key));
                     self.renew(&key, false).await
                 }
             }

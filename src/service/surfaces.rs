@@ -57,10 +57,7 @@ impl<P: Platform> Service<P> {
         url: Option<&str>,
     ) -> Option<String> {
         if let Some(tab) = tab_id {
-            let console = self.with_consoles(|c| {
-                let id = c.tabs.get(&tab)?;
-                c.keys.get(id).map(|k| k.origin.clone())
-            });
+            let console = self.with_consoles(|c| c.key_of_tab(tab).map(|k| k.origin.clone()));
             if console.is_some() {
                 return console;
             }
@@ -136,7 +133,7 @@ impl<P: Platform> Service<P> {
         // Item by item: the whole menu as one JSON text would be megabytes at once.
         let hash = items.iter().fold(0_u64, |hash, item| {
             let text = serde_json::to_string(item).unwrap_or_default();
-            hash.rotate_left(5) ^ crate::core::consoles::fnv1a(&text)
+            hash.rotate_left(5) ^ crate::util::fnv1a(&text)
         });
         let fingerprint = format!("{hash:016x}");
         let applied: Option<String> = self

@@ -125,7 +125,7 @@ pub fn worker_text(text: &UserText) -> String {
 /// when it has no better one). `None` only where `i18n` is missing.
 pub fn translated(text: &UserText) -> Option<String> {
     let args = text.args_with(|detail| translated(detail).unwrap_or_else(|| detail.name.clone()));
-    template(&text.name).map(|template| crate::core::text::substitute(&template, &args))
+    template(&text.name).map(|template| crate::util::substitute(&template, &args))
 }
 
 thread_local! {

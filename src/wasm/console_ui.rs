@@ -9,8 +9,9 @@ use super::browser::{localize, t, tf};
 use super::client::ask;
 use super::dom::{self, El};
 use crate::core::aws::AwsService;
-use crate::core::consoles::{self, ConsoleKey, Destination, OpenConsole, Role};
+use crate::core::consoles::{ConsoleKey, Destination, OpenConsole, Role};
 use crate::core::copy::CopyFormat;
+use crate::core::expiry;
 use crate::core::messages::{PortalView, Request, Response, SessionView, TenantView};
 use crate::core::text::msg;
 
@@ -96,7 +97,7 @@ pub fn tenant_item(origin: &str, tenant: &TenantView, now_ms: u64) -> Result<El,
     };
     let (star, open, state, more) = (part(0)?, part(1)?, part(2)?, part(3)?);
     let name = tenant.name.as_str();
-    li.set_attribute("data-name", &crate::core::text::fold(name))?;
+    li.set_attribute("data-name", &crate::util::fold(name))?;
     for button in [&star, &open, &more] {
         button.set_attribute("data-id", &tenant.id)?;
         button.set_attribute("data-name", name)?;
@@ -113,7 +114,7 @@ pub fn tenant_item(origin: &str, tenant: &TenantView, now_ms: u64) -> Result<El,
     }
     if let Some(text) = tenant
         .expires_ms
-        .and_then(|e| consoles::expires_text(e, now_ms))
+        .and_then(|e| expiry::expires_text(e, now_ms))
     {
         let expires = El::new("span")?
             .attr("class", "expires")?
@@ -429,7 +430,7 @@ fn toggle_more(button: &Element, key: &ConsoleKey) -> Result<(), JsValue> {
     };
     let open = button.get_attribute("aria-expanded").as_deref() == Some("true");
     if !open && panel.child_element_count() == 0 {
-        let suffix = format!("{:x}", consoles::fnv1a(&key.id()));
+        let suffix = format!("{:x}", crate::util::fnv1a(&key.id()));
         let keep_alive = button.get_attribute("data-keep-alive").is_some();
         dom::replace_children(&panel, more_panel(key, &suffix, keep_alive)?)?;
     }
@@ -450,7 +451,7 @@ fn show_otp_prompt(button: &Element, key: &ConsoleKey, new_tab: bool) -> Result<
     };
     // The origin is the worker's own `https://host[:port]`.
     let host = key.origin.split_once("://").map_or("", |(_, host)| host);
-    let id = format!("otp-{:x}", consoles::fnv1a(&key.id()));
+    let id = format!("otp-{:x}", crate::util::fnv1a(&key.id()));
     let mut submit = action_button("otp-submit", key, &t(msg::OTP_SUBMIT), "")?;
     if new_tab {
         submit = submit.attr("data-new-tab", "")?;
