@@ -8,13 +8,17 @@ impl<P: Platform> Service<P> {
     /// Everything the pages show. Holds no secret.
     pub(super) async fn state_view(&self) -> StateView {
         let config = self.config.borrow().clone().unwrap_or_default();
-        let mut caches = BTreeMap::new();
-        for portal in &config.portals {
+        // Read together: in a browser that has just started each storage answer is slow.
+        let reads = config.portals.iter().map(|portal| async move {
             let origin = portal.url.origin();
-            if let Some(cache) = self.tenant_cache(origin).await {
-                caches.insert(origin.to_owned(), cache.tenants);
-            }
-        }
+            let cache = self.tenant_cache(origin).await?;
+            Some((origin.to_owned(), cache.tenants))
+        });
+        let caches: BTreeMap<String, Vec<_>> = futures_util::future::join_all(reads)
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
         let now = self.platform.now_ms();
         let stored = self.sessions.borrow();
         let none = Sessions::default();
