@@ -6,8 +6,9 @@ mod common;
 
 use common::{authorization_tab, first_console_tab, handoff_url, jit_requests, query, run};
 use futures_executor::block_on;
-use jit_console::core::consoles::{ConsoleKey, Destination, OpenConsole, Role};
+use jit_console::core::consoles::{Destination, OpenConsole};
 use jit_console::core::copy::CopyFormat;
+use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::messages::{Request, Response};
 use jit_console::core::text::msg;
 use jit_console::service::fake::{FakePlatform, FakeUser};

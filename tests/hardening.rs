@@ -8,7 +8,8 @@
 mod common;
 
 use common::{jit_requests, run};
-use jit_console::core::consoles::{ConsoleKey, Destination, OpenConsole, Role};
+use jit_console::core::consoles::{Destination, OpenConsole};
+use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::messages::{PortalView, Request, Response};
 use jit_console::core::portal_api::{ApiReply, MAX_BODY_BYTES};
 use jit_console::core::text::msg;

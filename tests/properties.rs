@@ -21,8 +21,9 @@ use common::{forged_handoff_url, handoff_url, run, run_in_tab};
 use futures_executor::block_on;
 use jit_console::core::config::Config;
 use jit_console::core::consoles::{
-    ConsoleKey, ConsoleMode, ConsoleModeSetting, Consoles, Destination, OpenConsole, Role,
+    ConsoleMode, ConsoleModeSetting, Consoles, Destination, OpenConsole,
 };
+use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::messages::Request;
 use jit_console::core::portal_api::ApiReply;
 use jit_console::core::session::{Session, Sessions};

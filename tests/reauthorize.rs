@@ -6,7 +6,8 @@ mod common;
 
 use common::{authorization_tab, first_console_tab, handoff_url, run, settles};
 use futures_executor::block_on;
-use jit_console::core::consoles::{ConsoleKey, Destination, OpenConsole, Role};
+use jit_console::core::consoles::{Destination, OpenConsole};
+use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::messages::{Request, SessionView};
 use jit_console::core::portal_api::ApiReply;
 use jit_console::core::text::msg;

@@ -5,7 +5,8 @@ mod common;
 
 use common::{authorization_tab, first_console_tab, handoff_url, jit_requests, query, run};
 use futures_executor::block_on;
-use jit_console::core::consoles::{ConsoleKey, Destination, OpenConsole, Role};
+use jit_console::core::consoles::{Destination, OpenConsole};
+use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::messages::Request;
 use jit_console::service::fake::{FakePlatform, FakeUser};
 use jit_console::service::{Area, Sender, Service, RENEWAL_ALARM};

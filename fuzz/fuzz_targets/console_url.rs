@@ -11,7 +11,8 @@
 #![no_main]
 
 use jit_console::core::aws::{self, JitCredentials};
-use jit_console::core::consoles::{self, ConsoleKey, Consoles, Destination, Role};
+use jit_console::core::consoles::{self, Consoles, Destination};
+use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::secret::Secret;
 use jit_console_fuzz::{assert_aws_url, partition};
 use libfuzzer_sys::fuzz_target;

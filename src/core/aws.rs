@@ -177,7 +177,7 @@ fn is_token_text(value: &str, max: usize) -> bool {
 /// `AccessKeyId`, `SecretAccessKey` and `SessionToken` are required; `Region` is kept only
 /// when it is a valid region, `ConsoleUrl` only when not empty, `Validity` only when it is
 /// an integer (another type there is ignored, never an error; an absurdly large one is cut
-/// by [`expiry_ms`]). A negative `Validity` makes the answer malformed: credentials that
+/// by [`super::expiry::expiry_ms`]). A negative `Validity` makes the answer malformed: credentials that
 /// expired before they arrived are broken, not an hour long. Unknown fields are ignored.
 pub fn parse_jit_credentials(reply: &ApiReply) -> Result<JitCredentials, ApiError> {
     let value: serde_json::Value = json(reply)?;

@@ -168,7 +168,7 @@ pub struct Config {
     pub settings: Settings,
     /// The consoles opened last, most recent first (at most [`Config::RECENT_AT_MOST`]).
     #[serde(default)]
-    pub recent: Vec<super::consoles::ConsoleKey>,
+    pub recent: Vec<super::identity::ConsoleKey>,
     /// The settings the administrator's policy fixes (their stored names), which the options
     /// page shows as such.
     #[serde(skip)]
@@ -191,7 +191,7 @@ pub struct Settings {
     /// administrator's policy, what was stored) is held to it when it is read.
     #[serde(deserialize_with = "notify_minutes")]
     pub notify_minutes: u32,
-    /// Identities ([`super::consoles::ConsoleKey::id`]) renewed even without an open tab.
+    /// Identities ([`super::identity::ConsoleKey::id`]) renewed even without an open tab.
     pub keep_alive: Vec<String>,
     /// Identities pinned to the top of their portal's list, in the order they were pinned.
     pub favourites: Vec<String>,
@@ -381,7 +381,7 @@ impl Config {
 
     /// Notes that `key`'s console was opened: it goes to the front of the recent list.
     /// Returns whether the list changed.
-    pub fn used(&mut self, key: &super::consoles::ConsoleKey) -> bool {
+    pub fn used(&mut self, key: &super::identity::ConsoleKey) -> bool {
         if self.recent.first() == Some(key) {
             return false;
         }
@@ -848,10 +848,10 @@ mod tests {
         );
     }
 
-    fn tenant(origin: &str, id: &str) -> crate::core::consoles::ConsoleKey {
-        crate::core::consoles::ConsoleKey {
+    fn tenant(origin: &str, id: &str) -> crate::core::identity::ConsoleKey {
+        crate::core::identity::ConsoleKey {
             origin: origin.into(),
-            role: crate::core::consoles::Role::Tenant {
+            role: crate::core::identity::Role::Tenant {
                 id: id.into(),
                 name: id.into(),
             },

@@ -5,141 +5,16 @@ use serde::{Deserialize, Serialize};
 
 use super::arn::Arn;
 use super::aws::{self, AwsService, JitCredentials, Partition};
+use super::credentials::LiveCredentials;
 use super::expiry;
+use super::identity::ConsoleKey;
+use super::renewal::{retry_delay_ms, Retry};
 use super::secret::Secret;
 use super::session::TabId;
 use super::text::{msg, UserText};
 use super::weburl::WebUrl;
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Whose console: a tenant's, the administrator's, or duplo-ops'.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Role {
-    /// A tenant, by id (and its name, for labels).
-    Tenant {
-        /// The tenant's id.
-        id: String,
-        /// The tenant's name as the portal spells it.
-        name: String,
-    },
-    /// The portal's admin AWS access.
-    Admin,
-    /// The "duplo-ops" role. (`duploOps` is how builds before issue 17 stored it.)
-    #[serde(alias = "duploOps")]
-    DuploOps,
-}
-
-impl Role {
-    /// The role's one name in ids, messages and page markup: `tenant`, `admin`, `duplo-ops`.
-    pub fn slug(&self) -> &'static str {
-        match self {
-            Role::Tenant { .. } => "tenant",
-            Role::Admin => "admin",
-            Role::DuploOps => "duplo-ops",
-        }
-    }
-
-    /// The role `slug` names; a tenant's needs its id and name.
-    pub fn from_slug(
-        slug: &str,
-        tenant: impl FnOnce() -> Option<(String, String)>,
-    ) -> Option<Role> {
-        match slug {
-            "tenant" => tenant().map(|(id, name)| Role::Tenant { id, name }),
-            "admin" => Some(Role::Admin),
-            "duplo-ops" => Some(Role::DuploOps),
-            _ => None,
-        }
-    }
-}
-
-/// One console identity: a role on a portal.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConsoleKey {
-    /// The portal's origin.
-    pub origin: String,
-    /// The role.
-    pub role: Role,
-}
-
-impl ConsoleKey {
-    /// A stable id for storage and maps.
-    pub fn id(&self) -> String {
-        match &self.role {
-            Role::Tenant { id, .. } => format!("{}|{}:{id}", self.origin, self.role.slug()),
-            other => format!("{}|{}", self.origin, other.slug()),
-        }
-    }
-
-    /// The name shown to the user (tab group titles, container names).
-    pub fn label(&self) -> String {
-        match &self.role {
-            Role::Tenant { name, .. } => name.clone(),
-            Role::Admin => "administrator".into(),
-            Role::DuploOps => Role::DuploOps.slug().into(),
-        }
-    }
-}
-
-/// Credentials that were handed out, with when they stop working.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LiveCredentials {
-    /// The STS credentials (and the portal's `ConsoleUrl`).
-    pub credentials: JitCredentials,
-    /// Their partition.
-    pub partition: Partition,
-    /// When they arrived.
-    pub received_ms: u64,
-    /// When they expire (receipt + `Validity`).
-    pub expiry_ms: u64,
-    /// Whether the portal's `ConsoleUrl` (single use) was spent already.
-    pub console_url_used: bool,
-}
-
-/// The least time between two renewals of one identity: credentials the portal says last a
-/// second would otherwise be renewed in a loop.
-pub const MIN_RENEWAL_INTERVAL_MS: u64 = 20_000;
-/// The wait after a renewal failed; it doubles with each further failure...
-pub const RETRY_FIRST_MS: u64 = 10_000;
-/// ...up to five minutes.
-pub const RETRY_MAX_MS: u64 = 5 * 60_000;
-
-impl LiveCredentials {
-    /// The safety margin: five minutes, or a quarter of a short lifetime.
-    pub fn margin_ms(&self) -> u64 {
-        expiry::margin_ms(self.received_ms, self.expiry_ms)
-    }
-
-    /// Whether a new console may still be opened with them.
-    pub fn usable(&self, now_ms: u64) -> bool {
-        now_ms.saturating_add(self.margin_ms()) < self.expiry_ms
-    }
-
-    /// When they are due for renewal: the margin before expiry, but never sooner than
-    /// [`MIN_RENEWAL_INTERVAL_MS`] after they arrived.
-    pub fn renewal_due_ms(&self) -> u64 {
-        self.expiry_ms
-            .saturating_sub(self.margin_ms())
-            .max(self.received_ms.saturating_add(MIN_RENEWAL_INTERVAL_MS))
-    }
-
-    /// The region to land in.
-    pub fn region(&self, fallback: Option<&str>) -> String {
-        self.credentials
-            .region
-            .clone()
-            .or_else(|| {
-                fallback
-                    .filter(|r| aws::is_valid_region(r))
-                    .map(str::to_owned)
-            })
-            .unwrap_or_else(|| self.partition.default_region().to_owned())
-    }
-}
 
 /// Where a console should land.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,28 +120,6 @@ pub fn is_console_page(url: &str, partition: Partition) -> bool {
     })
 }
 
-/// A renewal that did not bring new credentials (the portal failed, was unreachable, or
-/// needs a sign-in): the next attempt waits, longer after each failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Retry {
-    /// Failures in a row.
-    pub failures: u32,
-    /// When to try again.
-    pub next_ms: u64,
-}
-
-/// How long to wait after the `failures`-th failure in a row of `id`'s renewal: 10 s, 20 s,
-/// 40 s… up to 5 minutes, plus up to a fifth more that differs per identity, so identities
-/// that failed together (the portal was down) do not all ask again at the same moment.
-pub fn retry_delay_ms(id: &str, failures: u32) -> u64 {
-    let doublings = failures.saturating_sub(1).min(16);
-    let base = RETRY_FIRST_MS
-        .saturating_mul(1 << doublings)
-        .min(RETRY_MAX_MS);
-    base + crate::util::fnv1a(&format!("{id}#{failures}")) % (base / 5 + 1)
-}
-
 /// How the console keeps identities.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -332,42 +185,6 @@ pub enum SignInRoute {
     },
 }
 
-/// How long after its credentials arrived the portal's own `ConsoleUrl` is used: it holds a
-/// sign-in token AWS accepts for 15 minutes, once.
-pub const CONSOLE_URL_FRESH_MS: u64 = 14 * 60_000;
-
-impl LiveCredentials {
-    /// Whether the portal's `ConsoleUrl` can still sign a tab in: unused and fresh.
-    pub fn console_url_fresh(&self, now_ms: u64) -> bool {
-        !self.console_url_used && now_ms < self.received_ms.saturating_add(CONSOLE_URL_FRESH_MS)
-    }
-
-    /// A sign-in from the portal's own `ConsoleUrl`, without asking AWS for a sign-in token:
-    /// while the URL is fresh, unused and usable ([`aws::is_usable_console_url`]); as it is
-    /// for the home page (`home`), else rebuilt around its token ([`aws::signin_token_of`])
-    /// with `issuer` (the portal's origin) and `destination`. The caller spends it
-    /// ([`Consoles::take_portal_login`] does both): AWS takes a sign-in token once.
-    pub fn portal_login(
-        &self,
-        now_ms: u64,
-        home: bool,
-        issuer: &str,
-        destination: &str,
-    ) -> Option<Secret> {
-        let console_url = self.credentials.console_url.as_ref()?;
-        if !self.console_url_fresh(now_ms)
-            || !aws::is_usable_console_url(console_url.expose(), self.partition)
-        {
-            return None;
-        }
-        if home {
-            return Some(console_url.clone());
-        }
-        let token = aws::signin_token_of(console_url.expose(), self.partition)?;
-        Some(aws::login_url(self.partition, issuer, destination, &token))
-    }
-}
-
 /// All console state of the browser. Holds secrets: kept in `storage.session` only.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -401,47 +218,6 @@ pub struct Consoles {
 /// The console's expired page signs a tab in again at most this often: a console that keeps
 /// sending the tab back there does not make a request loop.
 pub const EXPIRED_PAGE_INTERVAL_MS: u64 = 20_000;
-
-/// Tab group colours (Chrome), for a stable colour per identity.
-pub const GROUP_COLOURS: &[&str] = &[
-    "blue", "red", "yellow", "green", "pink", "purple", "cyan", "orange", "grey",
-];
-/// Container colours (Firefox).
-pub const CONTAINER_COLOURS: &[&str] = &[
-    "blue",
-    "turquoise",
-    "green",
-    "yellow",
-    "orange",
-    "red",
-    "pink",
-    "purple",
-];
-
-/// A stable pick from `choices` for `key` (FNV-1a of its id): the same tenant always gets
-/// the same colour, in every browser and after every restart.
-pub fn colour_for<'a>(key: &ConsoleKey, choices: &[&'a str]) -> &'a str {
-    let hash = crate::util::fnv1a(&key.id());
-    choices
-        .get((hash % choices.len().max(1) as u64) as usize)
-        .copied()
-        .unwrap_or("blue")
-}
-
-/// The colour of `key`'s tab group (Chrome) or container (Firefox, `isolated`): the
-/// portal's when the person chose one, else a stable one per identity ([`colour_for`]).
-pub fn identity_colour(
-    portal: Option<super::config::Colour>,
-    key: &ConsoleKey,
-    isolated: bool,
-) -> &'static str {
-    match (portal, isolated) {
-        (Some(colour), true) => colour.container_name(),
-        (Some(colour), false) => colour.name(),
-        (None, true) => colour_for(key, CONTAINER_COLOURS),
-        (None, false) => colour_for(key, GROUP_COLOURS),
-    }
-}
 
 impl Consoles {
     /// The identity whose [`ConsoleKey::id`] is `id`, once seen.
@@ -798,6 +574,10 @@ mod tests {
     }
 
     use super::*;
+    use crate::core::credentials::CONSOLE_URL_FRESH_MS;
+    use crate::core::identity::{
+        colour_for, identity_colour, Role, CONTAINER_COLOURS, GROUP_COLOURS,
+    };
     use crate::core::secret::Secret;
 
     const T0: u64 = 1_800_000_000_000;

@@ -1,12 +1,18 @@
 //! Getting an identity's just-in-time AWS credentials from the portal: which endpoint to
 //! ask, and what each answer means — the credentials, a one-time code needed or refused, the
 //! older admin endpoint to try, the portal session ended, or a sentence saying what failed.
-//! The service asks the portal and stores what this decides (`service/consoles.rs`).
+//! The service asks the portal and stores what this decides (`service/consoles.rs`). Then
+//! holding them ([`LiveCredentials`]): until when they may open a console, when they are due
+//! for renewal, and when the portal's own sign-in link may still be used.
 
+use super::aws::Partition;
 use super::aws::{self, JitCredentials};
-use super::consoles::Role;
+use super::expiry;
+use super::identity::Role;
 use super::portal_api::{self, ApiError, ApiReply, Endpoint};
+use super::secret::Secret;
 use super::text::{msg, UserText};
+use serde::{Deserialize, Serialize};
 
 /// The endpoint that gives `role`'s credentials. A tenant id the portal gave in a shape no
 /// id has is refused here, before it reaches a path.
@@ -143,5 +149,94 @@ mod tests {
             read(&Endpoint::AdminCredentials, &http(401, ""), false, HOST),
             Answer::Unauthorized
         );
+    }
+}
+
+/// Credentials that were handed out, with when they stop working.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveCredentials {
+    /// The STS credentials (and the portal's `ConsoleUrl`).
+    pub credentials: JitCredentials,
+    /// Their partition.
+    pub partition: Partition,
+    /// When they arrived.
+    pub received_ms: u64,
+    /// When they expire (receipt + `Validity`).
+    pub expiry_ms: u64,
+    /// Whether the portal's `ConsoleUrl` (single use) was spent already.
+    pub console_url_used: bool,
+}
+
+/// The least time between two renewals of one identity: credentials the portal says last a
+/// second would otherwise be renewed in a loop.
+pub const MIN_RENEWAL_INTERVAL_MS: u64 = 20_000;
+
+impl LiveCredentials {
+    /// The safety margin: five minutes, or a quarter of a short lifetime.
+    pub fn margin_ms(&self) -> u64 {
+        expiry::margin_ms(self.received_ms, self.expiry_ms)
+    }
+
+    /// Whether a new console may still be opened with them.
+    pub fn usable(&self, now_ms: u64) -> bool {
+        now_ms.saturating_add(self.margin_ms()) < self.expiry_ms
+    }
+
+    /// When they are due for renewal: the margin before expiry, but never sooner than
+    /// [`MIN_RENEWAL_INTERVAL_MS`] after they arrived.
+    pub fn renewal_due_ms(&self) -> u64 {
+        self.expiry_ms
+            .saturating_sub(self.margin_ms())
+            .max(self.received_ms.saturating_add(MIN_RENEWAL_INTERVAL_MS))
+    }
+
+    /// The region to land in.
+    pub fn region(&self, fallback: Option<&str>) -> String {
+        self.credentials
+            .region
+            .clone()
+            .or_else(|| {
+                fallback
+                    .filter(|r| aws::is_valid_region(r))
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| self.partition.default_region().to_owned())
+    }
+}
+
+/// How long after its credentials arrived the portal's own `ConsoleUrl` is used: it holds a
+/// sign-in token AWS accepts for 15 minutes, once.
+pub const CONSOLE_URL_FRESH_MS: u64 = 14 * 60_000;
+
+impl LiveCredentials {
+    /// Whether the portal's `ConsoleUrl` can still sign a tab in: unused and fresh.
+    pub fn console_url_fresh(&self, now_ms: u64) -> bool {
+        !self.console_url_used && now_ms < self.received_ms.saturating_add(CONSOLE_URL_FRESH_MS)
+    }
+
+    /// A sign-in from the portal's own `ConsoleUrl`, without asking AWS for a sign-in token:
+    /// while the URL is fresh, unused and usable ([`aws::is_usable_console_url`]); as it is
+    /// for the home page (`home`), else rebuilt around its token ([`aws::signin_token_of`])
+    /// with `issuer` (the portal's origin) and `destination`. The caller spends it
+    /// ([`super::consoles::Consoles::take_portal_login`] does both): AWS takes a sign-in token once.
+    pub fn portal_login(
+        &self,
+        now_ms: u64,
+        home: bool,
+        issuer: &str,
+        destination: &str,
+    ) -> Option<Secret> {
+        let console_url = self.credentials.console_url.as_ref()?;
+        if !self.console_url_fresh(now_ms)
+            || !aws::is_usable_console_url(console_url.expose(), self.partition)
+        {
+            return None;
+        }
+        if home {
+            return Some(console_url.clone());
+        }
+        let token = aws::signin_token_of(console_url.expose(), self.partition)?;
+        Some(aws::login_url(self.partition, issuer, destination, &token))
     }
 }

@@ -13,7 +13,8 @@
 //! then recent, then by name) and says how many more the popup and the omnibox reach.
 
 use super::arn;
-use super::consoles::{ConsoleKey, Destination, Role};
+use super::consoles::Destination;
+use super::identity::{ConsoleKey, Role};
 use super::messages::{PortalView, TenantView};
 use super::tenant_list;
 use super::text::{msg, UserText};

@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::{PortalEdit, Settings};
-use super::consoles::{ConsoleKey, OpenConsole};
+use super::consoles::OpenConsole;
 use super::copy::CopyFormat;
+use super::identity::ConsoleKey;
 use super::secret::Secret;
 use super::text::UserText;
 

@@ -8,6 +8,7 @@ pub mod copy;
 pub mod credentials;
 pub mod diagnostics;
 pub mod expiry;
+pub mod identity;
 pub mod menus;
 pub mod messages;
 pub mod omnibox;

@@ -4,10 +4,39 @@
 
 use super::aws;
 use super::config::Settings;
-use super::consoles::{ConsoleKey, Consoles};
+use super::consoles::Consoles;
 use super::expiry::{Badge, URGENT_MS};
+use super::identity::ConsoleKey;
 use super::weburl::WebUrl;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+
+/// The wait after a renewal failed; it doubles with each further failure...
+pub const RETRY_FIRST_MS: u64 = 10_000;
+/// ...up to five minutes.
+pub const RETRY_MAX_MS: u64 = 5 * 60_000;
+
+/// A renewal that did not bring new credentials (the portal failed, was unreachable, or
+/// needs a sign-in): the next attempt waits, longer after each failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Retry {
+    /// Failures in a row.
+    pub failures: u32,
+    /// When to try again.
+    pub next_ms: u64,
+}
+
+/// How long to wait after the `failures`-th failure in a row of `id`'s renewal: 10 s, 20 s,
+/// 40 s… up to 5 minutes, plus up to a fifth more that differs per identity, so identities
+/// that failed together (the portal was down) do not all ask again at the same moment.
+pub fn retry_delay_ms(id: &str, failures: u32) -> u64 {
+    let doublings = failures.saturating_sub(1).min(16);
+    let base = RETRY_FIRST_MS
+        .saturating_mul(1 << doublings)
+        .min(RETRY_MAX_MS);
+    base + crate::util::fnv1a(&format!("{id}#{failures}")) % (base / 5 + 1)
+}
 
 /// What to do now, and when to look again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -134,7 +163,8 @@ mod tests {
 
     use super::*;
     use crate::core::aws::{JitCredentials, Partition};
-    use crate::core::consoles::{Role, RETRY_FIRST_MS, RETRY_MAX_MS};
+    use crate::core::identity::Role;
+    use crate::core::renewal::{RETRY_FIRST_MS, RETRY_MAX_MS};
     use crate::core::secret::Secret;
 
     const T0: u64 = 1_800_000_000_000;

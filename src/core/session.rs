@@ -166,7 +166,7 @@ pub enum Waiting {
     /// Open a console (the user's click).
     OpenConsole(Box<super::consoles::OpenConsole>),
     /// Renew an identity's credentials and sign its console tabs in again.
-    Renew(super::consoles::ConsoleKey),
+    Renew(super::identity::ConsoleKey),
 }
 
 /// Everything known about one portal's session.
@@ -1087,9 +1087,9 @@ mod tests {
     fn a_person_gets_one_page_in_front_a_renewal_one_behind_then_the_cooldown_holds() {
         let origin = portal().origin().to_owned();
         let open = |key: &str| {
-            Waiting::Renew(crate::core::consoles::ConsoleKey {
+            Waiting::Renew(crate::core::identity::ConsoleKey {
                 origin: portal().origin().to_owned(),
-                role: crate::core::consoles::Role::Tenant {
+                role: crate::core::identity::Role::Tenant {
                     id: key.into(),
                     name: key.into(),
                 },

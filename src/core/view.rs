@@ -3,7 +3,8 @@
 //! a session becomes who is signed in and what the portal enables, credentials their expiry.
 
 use super::config::Config;
-use super::consoles::{ConsoleKey, Consoles, Role};
+use super::consoles::Consoles;
+use super::identity::{ConsoleKey, Role};
 use super::messages::{PortalView, SessionView, StateView, TenantView};
 use super::portal_api::Tenant;
 use super::session::{Session, Sessions};

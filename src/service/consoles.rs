@@ -9,11 +9,11 @@ use futures_util::future::{FutureExt, Shared};
 use super::{find, Area, PageMode, Platform, Service, CONSOLES_KEY};
 use crate::core::aws::{self, JitCredentials, Partition};
 use crate::core::config::Portal;
-use crate::core::consoles::{
-    self, ConsoleKey, Consoles, Destination, LiveCredentials, OpenConsole, SignInRoute,
-};
+use crate::core::consoles::{self, Consoles, Destination, OpenConsole, SignInRoute};
 use crate::core::copy::{self, CopyFormat};
+use crate::core::credentials::LiveCredentials;
 use crate::core::credentials::{self, Answer};
+use crate::core::identity::ConsoleKey;
 use crate::core::portal_api::ApiRequest;
 use crate::core::secret::Secret;
 use crate::core::session::{Initiator, Waiting};
@@ -152,7 +152,7 @@ impl<P: Platform> Service<P> {
         let placement = ConsolePlacement {
             name: format!("{} · {}", portal.display_name(), open.key.label()),
             title: open.key.label(),
-            colour: consoles::identity_colour(
+            colour: crate::core::identity::identity_colour(
                 portal.colour,
                 &open.key,
                 self.platform.isolates_identities(),

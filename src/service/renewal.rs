@@ -4,9 +4,9 @@
 use super::{find, PageMode, Platform, Service};
 use crate::core::aws;
 use crate::core::config::Portal;
-use crate::core::consoles::{
-    self, ConsoleKey, ConsoleMode, Destination, LiveCredentials, OpenConsole,
-};
+use crate::core::consoles::{self, ConsoleMode, Destination, OpenConsole};
+use crate::core::credentials::LiveCredentials;
+use crate::core::identity::ConsoleKey;
 use crate::core::renewal;
 use crate::core::secret::Secret;
 use crate::core::session::{Initiator, TabId, Waiting};

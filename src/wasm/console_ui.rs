@@ -9,9 +9,10 @@ use super::browser::{localize, t, tf};
 use super::client::ask;
 use super::dom::{self, El};
 use crate::core::aws::AwsService;
-use crate::core::consoles::{ConsoleKey, Destination, OpenConsole, Role};
+use crate::core::consoles::{Destination, OpenConsole};
 use crate::core::copy::CopyFormat;
 use crate::core::expiry;
+use crate::core::identity::{ConsoleKey, Role};
 use crate::core::messages::{PortalView, Request, Response, SessionView, TenantView};
 use crate::core::text::msg;
 
