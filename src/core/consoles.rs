@@ -575,9 +575,7 @@ mod tests {
 
     use super::*;
     use crate::core::credentials::CONSOLE_URL_FRESH_MS;
-    use crate::core::identity::{
-        colour_for, identity_colour, Role, CONTAINER_COLOURS, GROUP_COLOURS,
-    };
+    use crate::core::identity::Role;
     use crate::core::secret::Secret;
 
     const T0: u64 = 1_800_000_000_000;
@@ -737,23 +735,6 @@ mod tests {
     }
 
     #[test]
-    fn an_identity_has_its_portals_colour_or_a_stable_one_of_its_own() {
-        use crate::core::config::Colour;
-        assert_eq!(
-            identity_colour(Some(Colour::Cyan), &key("dev"), false),
-            "cyan"
-        );
-        assert_eq!(
-            identity_colour(Some(Colour::Cyan), &key("dev"), true),
-            "turquoise"
-        );
-        let own = identity_colour(None, &key("dev"), true);
-        assert!(CONTAINER_COLOURS.contains(&own));
-        assert_eq!(own, identity_colour(None, &key("dev"), true), "stable");
-        assert!(GROUP_COLOURS.contains(&identity_colour(None, &key("dev"), false)));
-    }
-
-    #[test]
     fn console_modes_have_one_name_each_as_serde_writes_it() {
         for (mode, name) in ConsoleModeSetting::NAMES {
             assert_eq!(serde_json::to_value(mode).unwrap(), *name);
@@ -761,30 +742,6 @@ mod tests {
             assert_eq!(mode.name(), *name);
         }
         assert_eq!(ConsoleModeSetting::NAMES.len(), 3);
-    }
-
-    #[test]
-    fn a_role_has_one_name_and_what_older_builds_stored_still_reads() {
-        for role in [key("dev").role, Role::Admin, Role::DuploOps] {
-            let tenant = || match &role {
-                Role::Tenant { id, name } => Some((id.clone(), name.clone())),
-                _ => None,
-            };
-            assert_eq!(Role::from_slug(role.slug(), tenant), Some(role.clone()));
-            let json = serde_json::to_value(&role).unwrap();
-            assert_eq!(json["kind"], role.slug());
-        }
-        let old: Role = serde_json::from_str(r#"{"kind":"duploOps"}"#).unwrap();
-        assert_eq!(old, Role::DuploOps);
-        assert_eq!(
-            ConsoleKey {
-                origin: "https://a.duplocloud.net".into(),
-                role: Role::DuploOps
-            }
-            .id(),
-            "https://a.duplocloud.net|duplo-ops"
-        );
-        assert_eq!(Role::from_slug("root", || None), None);
     }
 
     /// Found by the Firefox end-to-end tests: a second open of an identity whose tab was
@@ -951,38 +908,5 @@ mod tests {
             moved,
             "https://us-west-2.console.aws.amazon.com/s3/buckets?region=us-west-2"
         );
-    }
-
-    #[test]
-    fn colours_are_stable_and_valid() {
-        let first = colour_for(&key("dev01"), GROUP_COLOURS);
-        assert_eq!(first, colour_for(&key("dev01"), GROUP_COLOURS));
-        assert!(GROUP_COLOURS.contains(&first));
-        let used: std::collections::BTreeSet<_> = (0..50)
-            .map(|i| colour_for(&key(&format!("t{i}")), CONTAINER_COLOURS))
-            .collect();
-        assert!(used.len() > 4, "colours spread: {used:?}");
-    }
-
-    #[test]
-    fn keys_are_distinct_per_role_and_portal() {
-        let admin = ConsoleKey {
-            origin: "https://acme.duplocloud.net".into(),
-            role: Role::Admin,
-        };
-        let ops = ConsoleKey {
-            origin: "https://acme.duplocloud.net".into(),
-            role: Role::DuploOps,
-        };
-        let other = ConsoleKey {
-            origin: "https://beta.duplocloud.net".into(),
-            role: Role::Admin,
-        };
-        let ids: std::collections::BTreeSet<_> =
-            [admin.id(), ops.id(), other.id(), key("dev").id()]
-                .into_iter()
-                .collect();
-        assert_eq!(ids.len(), 4);
-        assert!(!format!("{:?}", Consoles::default()).is_empty());
     }
 }

@@ -115,3 +115,92 @@ pub fn identity_colour(
         (None, false) => colour_for(key, GROUP_COLOURS),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn key(name: &str) -> ConsoleKey {
+        ConsoleKey {
+            origin: "https://acme.duplocloud.net".into(),
+            role: Role::Tenant {
+                id: format!("id-{name}"),
+                name: name.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn an_identity_has_its_portals_colour_or_a_stable_one_of_its_own() {
+        use crate::core::config::Colour;
+        assert_eq!(
+            identity_colour(Some(Colour::Cyan), &key("dev"), false),
+            "cyan"
+        );
+        assert_eq!(
+            identity_colour(Some(Colour::Cyan), &key("dev"), true),
+            "turquoise"
+        );
+        let own = identity_colour(None, &key("dev"), true);
+        assert!(CONTAINER_COLOURS.contains(&own));
+        assert_eq!(own, identity_colour(None, &key("dev"), true), "stable");
+        assert!(GROUP_COLOURS.contains(&identity_colour(None, &key("dev"), false)));
+    }
+
+    #[test]
+    fn a_role_has_one_name_and_what_older_builds_stored_still_reads() {
+        for role in [key("dev").role, Role::Admin, Role::DuploOps] {
+            let tenant = || match &role {
+                Role::Tenant { id, name } => Some((id.clone(), name.clone())),
+                _ => None,
+            };
+            assert_eq!(Role::from_slug(role.slug(), tenant), Some(role.clone()));
+            let json = serde_json::to_value(&role).unwrap();
+            assert_eq!(json["kind"], role.slug());
+        }
+        let old: Role = serde_json::from_str(r#"{"kind":"duploOps"}"#).unwrap();
+        assert_eq!(old, Role::DuploOps);
+        assert_eq!(
+            ConsoleKey {
+                origin: "https://a.duplocloud.net".into(),
+                role: Role::DuploOps
+            }
+            .id(),
+            "https://a.duplocloud.net|duplo-ops"
+        );
+        assert_eq!(Role::from_slug("root", || None), None);
+    }
+
+    #[test]
+    fn colours_are_stable_and_valid() {
+        let first = colour_for(&key("dev01"), GROUP_COLOURS);
+        assert_eq!(first, colour_for(&key("dev01"), GROUP_COLOURS));
+        assert!(GROUP_COLOURS.contains(&first));
+        let used: std::collections::BTreeSet<_> = (0..50)
+            .map(|i| colour_for(&key(&format!("t{i}")), CONTAINER_COLOURS))
+            .collect();
+        assert!(used.len() > 4, "colours spread: {used:?}");
+    }
+
+    #[test]
+    fn keys_are_distinct_per_role_and_portal() {
+        let admin = ConsoleKey {
+            origin: "https://acme.duplocloud.net".into(),
+            role: Role::Admin,
+        };
+        let ops = ConsoleKey {
+            origin: "https://acme.duplocloud.net".into(),
+            role: Role::DuploOps,
+        };
+        let other = ConsoleKey {
+            origin: "https://beta.duplocloud.net".into(),
+            role: Role::Admin,
+        };
+        let ids: std::collections::BTreeSet<_> =
+            [admin.id(), ops.id(), other.id(), key("dev").id()]
+                .into_iter()
+                .collect();
+        assert_eq!(ids.len(), 4);
+    }
+}

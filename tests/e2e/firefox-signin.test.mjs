@@ -32,7 +32,7 @@ async function popupSays(popup, text) {
     { timeout: 20000, interval: 200, message: `the popup to say "${text}"` });
 }
 
-firefoxTest('Firefox: sign-in through the portal\'s authorization page; Cancel ends it and closes its tab; a foreign page cannot hand over a token', { timeout: 150000, config }, async ({ sim, firefox }) => {
+firefoxTest('Firefox: sign-in through the portal\'s authorization page; Cancel ends it and closes its tab; its time limit is armed; a foreign page cannot hand over a token', { timeout: 150000, config }, async ({ sim, firefox }) => {
   await logInToPortal(firefox, sim);
   await addPortal(firefox, ACME);
 
@@ -54,6 +54,14 @@ firefoxTest('Firefox: sign-in through the portal\'s authorization page; Cancel e
   await popup.bringToFront();
   await (await waitForRole(popup, 'button', `Sign in to ${ACME}`, { timeout: 20000 })).click();
   auth = await authorizationTab(firefox, { excluding: [cancelled] });
+  // The attempt's time limit is armed in the event page: an alarm at its deadline, three
+  // minutes on, ends it (what it does then is proven natively, with a fake clock:
+  // a_sign_in_ends_on_time_out_closed_tab_or_cancel in tests/sessions.rs; waiting three
+  // minutes here would prove only Firefox's clock).
+  const deadline = await popup.evaluate(async () => (await browser.alarms.get('sign-in-deadline'))?.scheduledTime ?? null);
+  assert.ok(deadline !== null, 'no alarm for the attempt\'s deadline');
+  const left = deadline - Date.now();
+  assert.ok(left > 150000 && left <= 180000, `the deadline is ${left} ms away, not about three minutes`);
   const port = new URL(auth.url()).searchParams.get('localPort');
   assert.ok(port, auth.url());
   const attack = await firefox.browser.newPage();
