@@ -475,12 +475,7 @@ fn land(service: &Service<FakePlatform>) {
     for tab in console_tabs(service.platform()) {
         let url = service.platform().tabs.borrow()[&tab].clone();
         if url.contains("signin.aws.amazon.com/") && !url.contains("session-expired") {
-            service
-                .platform()
-                .tabs
-                .borrow_mut()
-                .insert(tab, PAGE.into());
-            block_on(service.on_tab_updated(tab, PAGE));
+            common::land(service, tab, PAGE);
         }
     }
 }

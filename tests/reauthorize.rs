@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{authorization_tab, first_console_tab, handoff_url, run, settles};
+use common::{authorization_tab, first_console_tab, handoff_url, land, run, settles};
 use futures_executor::block_on;
 use jit_console::core::consoles::{Destination, OpenConsole};
 use jit_console::core::identity::{ConsoleKey, Role};
@@ -192,12 +192,7 @@ fn dev01_open_on_page(service: &Service<FakePlatform>) -> i32 {
         },
     );
     let tab = first_console_tab(service);
-    service
-        .platform()
-        .tabs
-        .borrow_mut()
-        .insert(tab, PAGE.into());
-    block_on(service.on_tab_updated(tab, PAGE));
+    land(service, tab, PAGE);
     service.platform().focused.set(None);
     tab
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{authorization_tab, first_console_tab, handoff_url, jit_requests, query, run};
+use common::{authorization_tab, first_console_tab, handoff_url, jit_requests, land, query, run};
 use futures_executor::block_on;
 use jit_console::core::consoles::{Destination, OpenConsole};
 use jit_console::core::identity::{ConsoleKey, Role};
@@ -48,25 +48,25 @@ fn with_console() -> (Service<FakePlatform>, i32) {
         },
     );
     sign_in_from_portal_tab(&service);
+    open_dev01(&service, false);
+    let tab = first_console_tab(&service);
+    land(&service, tab, PAGE);
+    (service, tab)
+}
+
+/// Opens dev01's console home (in a new tab with `new_tab`), as its popup button does.
+fn open_dev01(service: &Service<FakePlatform>, new_tab: bool) {
     run(
-        &service,
+        service,
         Request::OpenConsole {
             open: OpenConsole {
                 key: dev01(),
                 destination: Destination::Home,
-                new_tab: false,
+                new_tab,
             },
             otp: None,
         },
     );
-    let tab = first_console_tab(&service);
-    service
-        .platform()
-        .tabs
-        .borrow_mut()
-        .insert(tab, PAGE.into());
-    block_on(service.on_tab_updated(tab, PAGE));
-    (service, tab)
 }
 
 /// Signs in with the token "good" of an open portal tab, which then closes.
@@ -486,17 +486,7 @@ fn credentials_first_fetched_by_a_copy_are_renewed_when_kept_alive() {
 fn a_renewal_signs_in_with_the_new_console_urls_token_once_and_asks_aws_for_the_second_tab() {
     let (service, tab) = with_console();
     // A second tab of dev01, on another page.
-    run(
-        &service,
-        Request::OpenConsole {
-            open: OpenConsole {
-                key: dev01(),
-                destination: Destination::Home,
-                new_tab: true,
-            },
-            otp: None,
-        },
-    );
+    open_dev01(&service, true);
     let second = *service
         .platform()
         .console_tabs
@@ -505,12 +495,7 @@ fn a_renewal_signs_in_with_the_new_console_urls_token_once_and_asks_aws_for_the_
         .find(|t| **t != tab)
         .unwrap();
     const OTHER: &str = "https://us-west-2.console.aws.amazon.com/ec2/home?region=us-west-2";
-    service
-        .platform()
-        .tabs
-        .borrow_mut()
-        .insert(second, OTHER.into());
-    block_on(service.on_tab_updated(second, OTHER));
+    land(&service, second, OTHER);
     service.platform().portal.borrow_mut().console_url = Some(
         "https://signin.aws.amazon.com/federation?Action=login&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2F&SigninToken=renewed".into(),
     );

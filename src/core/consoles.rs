@@ -575,20 +575,10 @@ mod tests {
 
     use super::*;
     use crate::core::credentials::CONSOLE_URL_FRESH_MS;
-    use crate::core::identity::Role;
+    use crate::core::identity::tests::key;
     use crate::core::secret::Secret;
 
     const T0: u64 = 1_800_000_000_000;
-
-    fn key(name: &str) -> ConsoleKey {
-        ConsoleKey {
-            origin: "https://acme.duplocloud.net".into(),
-            role: Role::Tenant {
-                id: format!("id-{name}"),
-                name: name.into(),
-            },
-        }
-    }
 
     fn creds(validity: Option<i64>) -> JitCredentials {
         JitCredentials {

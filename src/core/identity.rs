@@ -117,11 +117,12 @@ pub fn identity_colour(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn key(name: &str) -> ConsoleKey {
+    /// A tenant of acme named `name` (id `id-{name}`), for the core's tests.
+    pub(crate) fn key(name: &str) -> ConsoleKey {
         ConsoleKey {
             origin: "https://acme.duplocloud.net".into(),
             role: Role::Tenant {

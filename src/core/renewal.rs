@@ -163,22 +163,12 @@ mod tests {
 
     use super::*;
     use crate::core::aws::{JitCredentials, Partition};
-    use crate::core::identity::Role;
+    use crate::core::identity::tests::key;
     use crate::core::renewal::{RETRY_FIRST_MS, RETRY_MAX_MS};
     use crate::core::secret::Secret;
 
     const T0: u64 = 1_800_000_000_000;
     const MIN: u64 = 60_000;
-
-    fn key(name: &str) -> ConsoleKey {
-        ConsoleKey {
-            origin: "https://acme.duplocloud.net".into(),
-            role: Role::Tenant {
-                id: format!("id-{name}"),
-                name: name.into(),
-            },
-        }
-    }
 
     fn consoles(entries: &[(&str, i64, bool)]) -> Consoles {
         let mut consoles = Consoles::default();

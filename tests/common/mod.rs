@@ -85,6 +85,16 @@ pub fn first_console_tab(service: &Service<FakePlatform>) -> i32 {
         .unwrap()
 }
 
+/// The browser moved `tab` to `url` (the fake's tab shows it) and told the service.
+pub fn land(service: &Service<FakePlatform>, tab: i32, url: &str) {
+    service
+        .platform()
+        .tabs
+        .borrow_mut()
+        .insert(tab, url.to_owned());
+    block_on(service.on_tab_updated(tab, url));
+}
+
 /// `future`'s output if it completes within a thousand polls. The fake's requests are
 /// pending once each and wake themselves, so only something that waits on itself (or on a
 /// browser that never answers) does not complete; `block_on` would wait for ever.
