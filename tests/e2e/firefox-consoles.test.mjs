@@ -91,7 +91,7 @@ firefoxTest('Firefox: two tenants signed in at once in two containers', { timeou
         target: { tabId: tab.id }, func: () => document.querySelector('#identity')?.textContent,
       });
       const container = containers.find((c) => c.cookieStoreId === tab.cookieStoreId);
-      return { tabId: tab.id, identity, cookieStoreId: tab.cookieStoreId, container: container?.name ?? null };
+      return { tabId: tab.id, identity, cookieStoreId: tab.cookieStoreId, container: container?.name ?? null, colour: container?.color ?? null };
     }));
   });
   assert.equal(seen.length, 2, JSON.stringify(seen));
@@ -100,6 +100,20 @@ firefoxTest('Firefox: two tenants signed in at once in two containers', { timeou
   assert.ok(devTab && prodTab, JSON.stringify(seen));
   assert.equal(devTab.container, `${ACME} · dev01`);
   assert.equal(prodTab.container, `${ACME} · prod`);
+  // Each container has its tenant's own stable colour (the portal has none set): FNV-1a of
+  // the identity's key picks it, the same in every browser (core::identity::colour_for).
+  const tenantIds = await popup.evaluate(() => Object.fromEntries(['dev01', 'prod'].map((name) => [
+    name, document.querySelector(`button[data-role="tenant"][data-name="${name}"]`)?.dataset.id])));
+  const colourOf = (tenantId) => {
+    let hash = 0xcbf29ce484222325n;
+    for (const byte of new TextEncoder().encode(`https://${ACME}|tenant:${tenantId}`)) {
+      hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+    }
+    return ['blue', 'turquoise', 'green', 'yellow', 'orange', 'red', 'pink', 'purple'][Number(hash % 8n)];
+  };
+  assert.ok(tenantIds.dev01 && tenantIds.prod, JSON.stringify(tenantIds));
+  assert.equal(devTab.colour, colourOf(tenantIds.dev01), 'dev01\'s container colour');
+  assert.equal(prodTab.colour, colourOf(tenantIds.prod), 'prod\'s container colour');
   assert.notEqual(devTab.cookieStoreId, prodTab.cookieStoreId);
   for (const tab of seen) assert.notEqual(tab.cookieStoreId, 'firefox-default');
 
