@@ -508,14 +508,8 @@ impl Consoles {
     /// A console tab of ours arrived at `url`: learn the mode and who holds the console
     /// (with `isolated`, the tab's own container). Whether who holds a console changed.
     pub fn landed(&mut self, tab: TabId, url: &str, isolated: bool) -> bool {
-        let before = (self.holders.clone(), self.contained.clone());
-        self.learn_from(tab, url, isolated);
-        before != (self.holders.clone(), self.contained.clone())
-    }
-
-    fn learn_from(&mut self, tab: TabId, url: &str, isolated: bool) {
         let Some(id) = self.tabs.get(&tab).cloned() else {
-            return;
+            return false;
         };
         // The user took the tab elsewhere: it no longer shows this identity's console.
         if !Partition::ALL
@@ -523,12 +517,13 @@ impl Consoles {
             .any(|p| aws::is_safe_console_url(url, *p))
         {
             self.tabs.remove(&tab);
-            return;
+            return false;
         }
         let Ok(parsed) = WebUrl::parse(url) else {
-            return;
+            return false;
         };
         let host = parsed.host();
+        let mut changed = false;
         for partition in Partition::ALL {
             if !aws::is_console_host(host, *partition) {
                 continue;
@@ -539,14 +534,16 @@ impl Consoles {
                 if self.detected_mode.is_none() {
                     self.detected_mode = Some(ConsoleMode::Single);
                 }
-                if isolated {
+                changed |= if isolated {
                     let ids = self.contained.entry(partition.name().to_owned());
-                    ids.or_default().insert(id.clone());
+                    ids.or_default().insert(id.clone())
                 } else {
-                    self.holders.insert(partition.name().to_owned(), id.clone());
-                }
+                    let before = self.holders.insert(partition.name().to_owned(), id.clone());
+                    before.as_ref() != Some(&id)
+                };
             }
         }
+        changed
     }
 
     /// Whether `key`'s identity holds the single-session console of its partition (or of
@@ -802,6 +799,23 @@ mod tests {
             consoles.route(&qa, Partition::Aws, ConsoleModeSetting::Single, false, T0),
             SignInRoute::Login { logout_first: true }
         );
+    }
+
+    #[test]
+    fn landing_says_whether_who_holds_a_console_changed() {
+        let home = "https://us-west-2.console.aws.amazon.com/console/home";
+        let mut consoles = Consoles::default();
+        consoles.register_tab(1, &key("dev"));
+        consoles.register_tab(2, &key("qa"));
+        assert!(consoles.landed(1, home, false), "dev now holds the console");
+        assert!(!consoles.landed(1, home, false), "dev held it already");
+        assert!(consoles.landed(2, home, false), "qa took it over");
+        assert!(consoles.landed(1, home, true), "dev in its own container");
+        assert!(
+            !consoles.landed(1, home, true),
+            "its container held it already"
+        );
+        assert!(!consoles.landed(9, home, false), "not a tab of ours");
     }
 
     #[test]
