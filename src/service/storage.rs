@@ -169,19 +169,21 @@ impl<P: Platform> Service<P> {
             .await;
     }
 
-    pub(super) async fn tenant_cache(&self, origin: &str) -> Option<TenantCache> {
-        if let Some(cache) = self.tenants.borrow().get(origin) {
-            return Some(cache.clone());
+    /// Brings `origin`'s tenant cache into memory from storage, if it is stored and not in
+    /// memory yet (the view then reads it there, without a copy).
+    pub(super) async fn load_tenant_cache(&self, origin: &str) {
+        if self.tenants.borrow().contains_key(origin) {
+            return;
         }
-        let cache: TenantCache = self
+        let stored: Option<TenantCache> = self
             .platform
             .get(Area::Local, &tenants_key(origin))
             .await
-            .ok()??;
-        self.tenants
-            .borrow_mut()
-            .insert(origin.to_owned(), cache.clone());
-        Some(cache)
+            .ok()
+            .flatten();
+        if let Some(cache) = stored {
+            self.tenants.borrow_mut().insert(origin.to_owned(), cache);
+        }
     }
 }
 

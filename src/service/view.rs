@@ -9,16 +9,12 @@ impl<P: Platform> Service<P> {
     pub(super) async fn state_view(&self) -> StateView {
         let config = self.config.borrow().clone().unwrap_or_default();
         // Read together: in a browser that has just started each storage answer is slow.
-        let reads = config.portals.iter().map(|portal| async move {
-            let origin = portal.url.origin();
-            let cache = self.tenant_cache(origin).await?;
-            Some((origin.to_owned(), cache.tenants))
-        });
-        let caches: BTreeMap<String, Vec<_>> = futures_util::future::join_all(reads)
-            .await
-            .into_iter()
-            .flatten()
-            .collect();
+        let reads = config
+            .portals
+            .iter()
+            .map(|portal| self.load_tenant_cache(portal.url.origin()));
+        futures_util::future::join_all(reads).await;
+        let caches = self.tenants.borrow();
         let now = self.platform.now_ms();
         let stored = self.sessions.borrow();
         let none = Sessions::default();
@@ -28,7 +24,7 @@ impl<P: Platform> Service<P> {
                 &config,
                 sessions,
                 consoles,
-                |origin| caches.get(origin).map(Vec::as_slice),
+                |origin| caches.get(origin).map(|cache| cache.tenants.as_slice()),
                 now,
             )
         })
