@@ -8,6 +8,7 @@ use super::config::{PortalEdit, Settings};
 use super::consoles::OpenConsole;
 use super::copy::CopyFormat;
 use super::identity::ConsoleKey;
+use super::kubernetes::KubeFormat;
 use super::secret::Secret;
 use super::text::UserText;
 
@@ -130,6 +131,19 @@ pub enum Request {
         #[serde(default, with = "crate::core::secret::exposed::option")]
         otp: Option<Secret>,
     },
+    /// Whether a tenant has Kubernetes (its More panel then offers copying its access).
+    /// Answered by [`Response::TenantFeatures`]; never signs in.
+    TenantFeatures {
+        /// The tenant.
+        key: ConsoleKey,
+    },
+    /// A tenant's Kubernetes access as text for `kubectl` ([`super::kubernetes`]).
+    CopyKubernetes {
+        /// The tenant.
+        key: ConsoleKey,
+        /// In which form.
+        format: KubeFormat,
+    },
     /// Renew an identity's consoles now, the tab in use included.
     RenewNow {
         /// Whose.
@@ -171,6 +185,13 @@ pub enum Response {
         /// The state.
         state: StateView,
     },
+    /// What a tenant has ([`Request::TenantFeatures`]), and the state.
+    TenantFeatures {
+        /// Whether its portal offers Kubernetes JIT access for it.
+        kubernetes: bool,
+        /// The state.
+        state: StateView,
+    },
     /// The configuration file, and the state.
     Exported {
         /// The file's text (JSON).
@@ -194,6 +215,7 @@ impl Response {
             Self::State(state)
             | Self::Copied { state, .. }
             | Self::Exported { state, .. }
+            | Self::TenantFeatures { state, .. }
             | Self::Error { state, .. } => state,
         }
     }

@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod diagnostics;
 pub mod expiry;
 pub mod identity;
+pub mod kubernetes;
 pub mod menus;
 pub mod messages;
 pub mod omnibox;

@@ -27,6 +27,12 @@ pub enum Endpoint {
     AdminCredentialsLegacy,
     /// `GET /v3/admin/aws/jitAccess/duplo-ops`: the duplo-ops role's credentials.
     DuploOpsCredentials,
+    /// `GET /v3/features/tenant/{TenantId}`: what a tenant has (`IsKubernetesEnabled`).
+    TenantFeatures(String),
+    /// `GET /v3/subscriptions/{TenantId}/k8s/jitAccess`: a tenant's Kubernetes JIT access.
+    TenantKubernetes(String),
+    /// `GET /subscriptions/{TenantId}/GetK8ClusterConfigByTenant`: the older path of it.
+    TenantKubernetesLegacy(String),
 }
 
 impl Endpoint {
@@ -37,16 +43,26 @@ impl Endpoint {
             Self::SystemFeatures => "/v3/features/system".into(),
             Self::TenantsForUser => "/admin/GetTenantsForUser".into(),
             Self::TenantCredentials(id) => {
-                // The id comes from the portal: encoded as one path segment, whatever it holds.
-                // `..` alone would be resolved away by URL normalisation.
-                let segment = super::aws::encode(id).replace('.', "%2E");
-                format!("/subscriptions/{segment}/GetAwsConsoleTokenUrl")
+                format!("/subscriptions/{}/GetAwsConsoleTokenUrl", segment(id))
             }
             Self::AdminCredentials => "/v3/admin/aws/jitAccess/admin".into(),
             Self::AdminCredentialsLegacy => "/adminproxy/GetJITAwsConsoleAccessUrl".into(),
             Self::DuploOpsCredentials => "/v3/admin/aws/jitAccess/duplo-ops".into(),
+            Self::TenantFeatures(id) => format!("/v3/features/tenant/{}", segment(id)),
+            Self::TenantKubernetes(id) => {
+                format!("/v3/subscriptions/{}/k8s/jitAccess", segment(id))
+            }
+            Self::TenantKubernetesLegacy(id) => {
+                format!("/subscriptions/{}/GetK8ClusterConfigByTenant", segment(id))
+            }
         }
     }
+}
+
+/// A tenant id as one path segment. The id comes from the portal: encoded whatever it holds,
+/// and `.` encoded too, since `..` alone would be resolved away by URL normalisation.
+fn segment(id: &str) -> String {
+    super::aws::encode(id).replace('.', "%2E")
 }
 
 /// One HTTP request to a portal: always `GET`, always to the portal's own origin, with the

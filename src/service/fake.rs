@@ -41,6 +41,14 @@ pub struct FakePortal {
     pub console_url: Option<String>,
     /// How many credentials were issued.
     pub issued: Cell<u32>,
+    /// Tenant ids with Kubernetes.
+    pub kubernetes: Vec<String>,
+    /// Kubernetes access only on the older path (`GetK8ClusterConfigByTenant`).
+    pub kubernetes_legacy: bool,
+    /// The `exp` claim (Unix seconds) of issued Kubernetes tokens; none without it.
+    pub kubernetes_exp: Option<u64>,
+    /// How many Kubernetes tokens were issued.
+    pub kubernetes_issued: Cell<u32>,
 }
 
 impl FakePortal {
@@ -54,6 +62,41 @@ impl FakePortal {
             "Region": "us-west-2",
             "Validity": self.validity,
             "ConsoleUrl": self.console_url.clone().unwrap_or_default(),
+        });
+        http(200, &body.to_string())
+    }
+
+    /// A tenant's Kubernetes access: a JWT-shaped token `k8s-token-N` in its claims.
+    fn kubernetes_access(&self, id: &str) -> ApiReply {
+        if !self.kubernetes.iter().any(|k| k == id) {
+            return http(
+                404,
+                r#"{"Message":"Kubernetes is not enabled for this tenant."}"#,
+            );
+        }
+        let n = self.kubernetes_issued.get() + 1;
+        self.kubernetes_issued.set(n);
+        let mut claims = serde_json::json!({ "sub": format!("k8s-token-{n}") });
+        if let Some(exp) = self.kubernetes_exp {
+            claims["exp"] = exp.into();
+        }
+        use base64::Engine as _;
+        let part = |v: serde_json::Value| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+        };
+        let token = format!(
+            "{}.{}.c2ln",
+            part(serde_json::json!({"alg": "HS256", "typ": "JWT"})),
+            part(claims)
+        );
+        let body = serde_json::json!({
+            "Name": "duploinfra-default",
+            "ApiServer": "https://0A1B2C3D.gr7.us-west-2.eks.amazonaws.com",
+            "Token": token,
+            "AwsRegion": "us-west-2",
+            "K8Provider": 0,
+            "CertificateAuthorityDataBase64": "Q0E=",
+            "DefaultNamespace": format!("duploservices-{id}"),
         });
         http(200, &body.to_string())
     }
@@ -95,6 +138,32 @@ impl FakePortal {
                     )
                     .to_string(),
             ),
+            path if path.starts_with("/v3/features/tenant/") => {
+                let id = path.trim_start_matches("/v3/features/tenant/");
+                let enabled = self.kubernetes.iter().any(|k| k == id);
+                http(
+                    200,
+                    &serde_json::json!({"IsKubernetesEnabled": enabled, "IsAwsTenant": true})
+                        .to_string(),
+                )
+            }
+            path if path.starts_with("/v3/subscriptions/")
+                && path.ends_with("/k8s/jitAccess")
+                && !self.kubernetes_legacy =>
+            {
+                let id = path
+                    .trim_start_matches("/v3/subscriptions/")
+                    .trim_end_matches("/k8s/jitAccess");
+                self.kubernetes_access(id)
+            }
+            path if path.starts_with("/subscriptions/")
+                && path.ends_with("/GetK8ClusterConfigByTenant") =>
+            {
+                let id = path
+                    .trim_start_matches("/subscriptions/")
+                    .trim_end_matches("/GetK8ClusterConfigByTenant");
+                self.kubernetes_access(id)
+            }
             path if path.starts_with("/subscriptions/")
                 && path.ends_with("/GetAwsConsoleTokenUrl") =>
             {

@@ -8,6 +8,7 @@
 
 mod consoles;
 pub mod fake;
+mod kubernetes;
 pub mod platform;
 mod renewal;
 mod signin;
@@ -91,6 +92,10 @@ pub struct Service<P> {
     flights: RefCell<BTreeMap<String, consoles::Flight>>,
     opening: RefCell<BTreeSet<String>>,
     tenants: RefCell<BTreeMap<String, TenantCache>>,
+    /// Tenants' Kubernetes access, in memory only ([`kubernetes`]).
+    kube_access: RefCell<BTreeMap<kubernetes::TenantSlot, crate::core::kubernetes::ClusterAccess>>,
+    /// Whether tenants have Kubernetes, as their portals said ([`kubernetes`]).
+    kube_enabled: RefCell<BTreeMap<kubernetes::TenantSlot, bool>>,
     renewing: RefCell<BTreeSet<String>>,
     menu_sync: surfaces::MenuSync,
     /// The administrator's policy once read (`Some(None)`: there is none). Until then the
@@ -114,6 +119,8 @@ impl<P: Platform> Service<P> {
             flights: RefCell::new(BTreeMap::new()),
             opening: RefCell::new(BTreeSet::new()),
             tenants: RefCell::new(BTreeMap::new()),
+            kube_access: RefCell::new(BTreeMap::new()),
+            kube_enabled: RefCell::new(BTreeMap::new()),
             renewing: RefCell::new(BTreeSet::new()),
             menu_sync: surfaces::MenuSync::default(),
             policy: RefCell::new(None),
@@ -159,6 +166,7 @@ impl<P: Platform> Service<P> {
         // What some requests answer besides the state.
         let mut copied = None;
         let mut exported = None;
+        let mut kubernetes = None;
         let outcome = match request {
             Request::GetState => Ok(()),
             Request::GetOverview => {
@@ -282,6 +290,20 @@ impl<P: Platform> Service<P> {
                     .map(|text| copied = Some(text)),
                 None => Err(msg::PORTAL_NOT_FOUND.text()),
             },
+            Request::TenantFeatures { key } => match find(&config, &key.origin) {
+                Some(portal) => self
+                    .kubernetes_enabled(&portal, &key)
+                    .await
+                    .map(|enabled| kubernetes = Some(enabled)),
+                None => Err(msg::PORTAL_NOT_FOUND.text()),
+            },
+            Request::CopyKubernetes { key, format } => match find(&config, &key.origin) {
+                Some(portal) => self
+                    .copy_kubernetes(&portal, &key, format)
+                    .await
+                    .map(|text| copied = Some(text)),
+                None => Err(msg::PORTAL_NOT_FOUND.text()),
+            },
             Request::RenewNow { key } => {
                 self.renew(&key, true).await;
                 Ok(())
@@ -323,11 +345,14 @@ impl<P: Platform> Service<P> {
                 portal.tenants_total = tenant_list::keep_first_page(tenants);
             }
         }
-        match (outcome, copied, exported) {
-            (Err(message), _, _) => Response::Error { message, state },
-            (Ok(()), Some(text), _) => Response::Copied { text, state },
-            (Ok(()), None, Some(file)) => Response::Exported { file, state },
-            (Ok(()), None, None) => Response::State(state),
+        match (outcome, copied, exported, kubernetes) {
+            (Err(message), ..) => Response::Error { message, state },
+            (Ok(()), Some(text), ..) => Response::Copied { text, state },
+            (Ok(()), None, Some(file), _) => Response::Exported { file, state },
+            (Ok(()), None, None, Some(kubernetes)) => {
+                Response::TenantFeatures { kubernetes, state }
+            }
+            (Ok(()), None, None, None) => Response::State(state),
         }
     }
 

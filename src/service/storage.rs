@@ -151,6 +151,7 @@ impl<P: Platform> Service<P> {
     }
 
     pub(super) async fn forget_session(&self, origin: &str) {
+        self.forget_kubernetes(origin);
         self.with_consoles(|c| c.forget_portal(origin));
         self.save_consoles().await;
         // A pending attempt's rule and tab go as the sessions are saved: without its rule,

@@ -256,6 +256,8 @@ impl<P: Platform> Service<P> {
         *self.sessions.borrow_mut() = Some(Sessions::default());
         *self.consoles.borrow_mut() = Some(Consoles::default());
         self.tenants.borrow_mut().clear();
+        self.kube_access.borrow_mut().clear();
+        self.kube_enabled.borrow_mut().clear();
         *self.config.borrow_mut() = None;
         self.load().await.map_err(|_| msg::STORAGE_FAILED.text())?;
         Ok(())

@@ -13,6 +13,7 @@ use crate::core::consoles::{Destination, OpenConsole};
 use crate::core::copy::CopyFormat;
 use crate::core::expiry;
 use crate::core::identity::{ConsoleKey, Role};
+use crate::core::kubernetes::KubeFormat;
 use crate::core::messages::{PortalView, Request, Response, SessionView, TenantView};
 use crate::core::text::msg;
 
@@ -27,6 +28,7 @@ pub const ACTIONS: &[&str] = &[
     "open-service",
     "open-arn",
     "copy",
+    "copy-k8s",
     "otp-submit",
     "favourite",
 ];
@@ -298,7 +300,65 @@ fn more_panel(key: &ConsoleKey, suffix: &str, keep_alive: bool) -> Result<Vec<El
         )?;
     }
     children.push(copies);
+    if KUBERNETES.with(|k| k.borrow().get(&key.id()).copied()) == Some(true) {
+        children.push(kubernetes_copies(key)?);
+    }
     Ok(children)
+}
+
+/// The Kubernetes copy buttons of a tenant whose portal offers Kubernetes JIT access.
+fn kubernetes_copies(key: &ConsoleKey) -> Result<El, JsValue> {
+    let name = key.label();
+    let mut copies = El::new("div")?
+        .attr("class", "copies kubernetes")?
+        .attr("role", "group")?
+        .attr("aria-label", &t(msg::KUBERNETES_HEADING))?
+        .child(
+            El::new("span")?
+                .attr("class", "hint")?
+                .text(&t(msg::KUBERNETES_HEADING))?,
+        )?;
+    for format in KubeFormat::all() {
+        let label = t(format.label());
+        copies = copies.child(
+            action_button("copy-k8s", key, &label, "secondary")?
+                .attr("data-format", format.name())?
+                .attr("aria-label", &tf(msg::COPY_AS, &[&label, &name]))?,
+        )?;
+    }
+    Ok(copies)
+}
+
+thread_local! {
+    /// Whether each tenant (by key id) has Kubernetes, as the worker said when its More
+    /// panel was first opened: a re-render rebuilds open panels at once from it.
+    static KUBERNETES: std::cell::RefCell<std::collections::BTreeMap<String, bool>> =
+        std::cell::RefCell::default();
+}
+
+/// Asks the worker whether the tenant of `key` has Kubernetes, the first time its panel
+/// opens, and adds the copy buttons to `panel` when it has.
+fn ask_kubernetes(panel: &Element, key: &ConsoleKey) {
+    if !matches!(key.role, Role::Tenant { .. })
+        || KUBERNETES.with(|k| k.borrow().contains_key(&key.id()))
+    {
+        return;
+    }
+    let (panel, key) = (panel.clone(), key.clone());
+    spawn_local(async move {
+        let response = ask(&Request::TenantFeatures { key: key.clone() }).await;
+        let Response::TenantFeatures { kubernetes, .. } = response else {
+            return;
+        };
+        KUBERNETES.with(|k| k.borrow_mut().insert(key.id(), kubernetes));
+        // The panel may have been rebuilt meanwhile (with the buttons, now that it is known).
+        let present = panel.query_selector(".kubernetes").ok().flatten().is_some();
+        if kubernetes && panel.is_connected() && !present {
+            dom::report(
+                kubernetes_copies(&key).and_then(|copies| panel.append_child(&copies.0).map(drop)),
+            );
+        }
+    });
 }
 
 /// The value of the control with `class` inside the same row/panel as `button`.
@@ -387,6 +447,19 @@ pub fn on_click(action: &str, button: &Element, new_tab: bool) -> Result<(), JsV
                 otp: None,
             }
         }
+        "copy-k8s" => {
+            let Some(format) = button
+                .get_attribute("data-format")
+                .as_deref()
+                .and_then(KubeFormat::from_name)
+            else {
+                return Ok(());
+            };
+            Request::CopyKubernetes {
+                key: key.clone(),
+                format,
+            }
+        }
         _ => return Ok(()),
     };
     let label = button.text_content().unwrap_or_default();
@@ -418,7 +491,9 @@ async fn answered(response: Response, label: &str, name: &str) -> Result<(), JsV
                 Err(_) => dom::show_message("popup-alert", Some(&t(msg::COPY_FAILED))),
             }
         }
-        Response::State(_) | Response::Exported { .. } => dom::show_message("popup-alert", None),
+        Response::State(_) | Response::Exported { .. } | Response::TenantFeatures { .. } => {
+            dom::show_message("popup-alert", None)
+        }
     }
 }
 
@@ -434,6 +509,9 @@ fn toggle_more(button: &Element, key: &ConsoleKey) -> Result<(), JsValue> {
         let suffix = format!("{:x}", crate::util::fnv1a(&key.id()));
         let keep_alive = button.get_attribute("data-keep-alive").is_some();
         dom::replace_children(&panel, more_panel(key, &suffix, keep_alive)?)?;
+    }
+    if !open {
+        ask_kubernetes(&panel, key);
     }
     button.set_attribute("aria-expanded", if open { "false" } else { "true" })?;
     if open {

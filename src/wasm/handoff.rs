@@ -55,7 +55,10 @@ fn run() -> Result<(), JsValue> {
 fn show(response: &Response) -> Result<(), JsValue> {
     match response {
         // Usually the worker has closed this tab by now.
-        Response::State(_) | Response::Copied { .. } | Response::Exported { .. } => {
+        Response::State(_)
+        | Response::Copied { .. }
+        | Response::Exported { .. }
+        | Response::TenantFeatures { .. } => {
             by_id("handoff-status")?.set_text_content(Some(&t(msg::HANDOFF_DONE)))
         }
         Response::Error { message, .. } => {

@@ -592,7 +592,8 @@ fn show(response: &Response, success: Option<String>) -> Result<(), JsValue> {
     match response {
         Response::State(state)
         | Response::Copied { state, .. }
-        | Response::Exported { state, .. } => {
+        | Response::Exported { state, .. }
+        | Response::TenantFeatures { state, .. } => {
             show_settings(state)?;
             render_list(state)?;
             dom::show_message(ALERT, None)?;

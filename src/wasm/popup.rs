@@ -337,7 +337,8 @@ fn render(response: &Response) -> Result<(), JsValue> {
     let (state, error) = match response {
         Response::State(state)
         | Response::Copied { state, .. }
-        | Response::Exported { state, .. } => (state, None),
+        | Response::Exported { state, .. }
+        | Response::TenantFeatures { state, .. } => (state, None),
         Response::Error { message, state } => (state, Some(localize(message))),
     };
     let active = state.active_origin.as_deref();
