@@ -60,6 +60,20 @@ pub enum AdminJitApi {
     Legacy,
 }
 
+/// Which Kubernetes JIT API the portal version offers for tenants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum K8sJitApi {
+    /// `/v3/subscriptions/{id}/k8s/jitAccess` works (and the older path too).
+    #[default]
+    V3,
+    /// Only `/subscriptions/{id}/GetK8ClusterConfigByTenant` works; the v3 path answers 404.
+    Legacy,
+}
+
+/// Bounds of `k8s_token_validity`, in seconds.
+pub const K8S_TOKEN_VALIDITY_RANGE: std::ops::RangeInclusive<u64> = 60..=86_400;
+
 /// What JIT answers carry in `ConsoleUrl` (its real form is a guess).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -162,6 +176,14 @@ pub struct PortalConfig {
     /// for hostile-answer tests: `{"Validity": -5}`, `{"ConsoleUrl": "javascript:x"}`. The
     /// credentials are still issued and expire as configured.
     pub jit_overrides: serde_json::Map<String, serde_json::Value>,
+    /// Which Kubernetes JIT API this portal version offers for tenants.
+    pub k8s_jit_api: K8sJitApi,
+    /// Lifetime of the Kubernetes tokens in k8s JIT answers (their JWT `exp`), in seconds.
+    pub k8s_token_validity: u64,
+    /// Fields put verbatim into every Kubernetes JIT answer (tenant and plan paths); a
+    /// `null` value removes the field, e.g. `{"CertificateAuthorityDataBase64": null}` for
+    /// an answer without a CA, as an Azure portal gives.
+    pub k8s_overrides: serde_json::Map<String, serde_json::Value>,
     /// Users of this portal.
     pub users: Vec<UserConfig>,
     /// Tenants of this portal.
@@ -189,6 +211,9 @@ impl Default for PortalConfig {
             token_in_local_storage: true,
             omit_validity: false,
             jit_overrides: serde_json::Map::new(),
+            k8s_jit_api: K8sJitApi::V3,
+            k8s_token_validity: 3600,
+            k8s_overrides: serde_json::Map::new(),
             users: vec![UserConfig::default()],
             tenants: vec![TenantConfig::default()],
             generate_tenants: None,
@@ -255,6 +280,9 @@ pub struct TenantConfig {
     pub validity: u64,
     /// Tenant region; the portal's `default_region` when absent.
     pub region: Option<String>,
+    /// Whether Kubernetes is enabled for the tenant (`IsKubernetesEnabled`); without it the
+    /// tenant's k8s JIT paths answer 404.
+    pub kubernetes: bool,
 }
 
 impl Default for TenantConfig {
@@ -264,6 +292,7 @@ impl Default for TenantConfig {
             name: "dev01".into(),
             validity: 3600,
             region: None,
+            kubernetes: true,
         }
     }
 }
@@ -310,6 +339,7 @@ impl Config {
             name: name.into(),
             validity,
             region: None,
+            kubernetes: true,
         };
         Config {
             portals: vec![PortalConfig {
@@ -333,7 +363,10 @@ impl Config {
                 tenants: vec![
                     tenant("3f7c2a10-5b8e-4d1a-9c6f-0a1b2c3d4e01", "dev01", 3600),
                     tenant("3f7c2a10-5b8e-4d1a-9c6f-0a1b2c3d4e02", "qa", 3600),
-                    tenant("3f7c2a10-5b8e-4d1a-9c6f-0a1b2c3d4e03", "staging", 3600),
+                    TenantConfig {
+                        kubernetes: false,
+                        ..tenant("3f7c2a10-5b8e-4d1a-9c6f-0a1b2c3d4e03", "staging", 3600)
+                    },
                     tenant("3f7c2a10-5b8e-4d1a-9c6f-0a1b2c3d4e04", "prod", 7200),
                 ],
                 ..PortalConfig::default()
@@ -405,6 +438,14 @@ impl Config {
                 return err(format!(
                     "portal {p:?}: default_region {:?} does not look like an AWS region",
                     portal.default_region
+                ));
+            }
+            if !K8S_TOKEN_VALIDITY_RANGE.contains(&portal.k8s_token_validity) {
+                return err(format!(
+                    "portal {p:?}: k8s_token_validity must be between {} and {} seconds, got {}",
+                    K8S_TOKEN_VALIDITY_RANGE.start(),
+                    K8S_TOKEN_VALIDITY_RANGE.end(),
+                    portal.k8s_token_validity
                 ));
             }
             if portal.otp_code.is_empty() {

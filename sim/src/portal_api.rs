@@ -3,9 +3,10 @@
 
 use serde_json::{json, Value};
 
-use crate::config::AdminJitApi;
+use crate::config::{AdminJitApi, K8sJitApi};
 use crate::http::{Request, Response};
 use crate::jit::{self, Grant};
+use crate::k8s::{self, K8sGrant};
 use crate::partition::is_region;
 use crate::state::State;
 
@@ -43,6 +44,10 @@ enum Route {
     AdminLegacy,
     DuploOps,
     TenantFeatures(String),
+    TenantNames,
+    K8sTenantV3(String),
+    K8sTenantLegacy(String),
+    K8sPlan(String),
 }
 
 fn route(req: &Request) -> Option<Route> {
@@ -60,6 +65,10 @@ fn route(req: &Request) -> Option<Route> {
         ["adminproxy", "GetJITAwsConsoleAccessUrl"] => Route::AdminLegacy,
         ["v3", "admin", "aws", "jitAccess", "duplo-ops"] => Route::DuploOps,
         ["v3", "features", "tenant", id] => Route::TenantFeatures((*id).into()),
+        ["adminproxy", "GetTenantNames"] => Route::TenantNames,
+        ["v3", "subscriptions", id, "k8s", "jitAccess"] => Route::K8sTenantV3((*id).into()),
+        ["subscriptions", id, "GetK8ClusterConfigByTenant"] => Route::K8sTenantLegacy((*id).into()),
+        ["v3", "admin", "plans", plan, "k8sConfig"] => Route::K8sPlan((*plan).into()),
         _ => return None,
     })
 }
@@ -76,6 +85,7 @@ pub fn handle(state: &mut State, pidx: usize, req: &Request, now: u64) -> Respon
     let exists = match route {
         Route::AdminV3(_) => portal.config.admin_jit_api == AdminJitApi::V3,
         Route::DuploOps => portal.config.duplo_ops,
+        Route::K8sTenantV3(_) => portal.config.k8s_jit_api == K8sJitApi::V3,
         _ => true,
     };
     if !exists {
@@ -102,6 +112,11 @@ pub fn handle(state: &mut State, pidx: usize, req: &Request, now: u64) -> Respon
         Route::AdminLegacy => admin_jit(state, pidx, user_index, req, None, ADMIN_ROLE, now),
         Route::DuploOps => admin_jit(state, pidx, user_index, req, None, DUPLO_OPS_ROLE, now),
         Route::TenantFeatures(id) => tenant_features(state, pidx, user_index, &id),
+        Route::TenantNames => tenant_names(state, pidx, user_index),
+        Route::K8sTenantV3(id) | Route::K8sTenantLegacy(id) => {
+            k8s_tenant(state, pidx, user_index, &id, now)
+        }
+        Route::K8sPlan(plan) => k8s_plan(state, pidx, user_index, req, &plan, now),
     }
 }
 
@@ -146,11 +161,27 @@ fn tenant_json(t: &crate::state::Tenant) -> Value {
     json!({
         "TenantId": t.id,
         "AccountName": t.name,
-        "PlanID": "default",
+        "PlanID": k8s::PLAN_ID,
         "InfraOwner": "default",
         "TenantPolicy": null,
         "Metadata": [],
     })
+}
+
+/// `/adminproxy/GetTenantNames`, how `duploctl` lists tenants (and finds one by name):
+/// every tenant for an administrator, the user's own tenants for anyone else.
+fn tenant_names(state: &State, pidx: usize, user_index: usize) -> Response {
+    let portal = &state.portals[pidx];
+    let Some(user) = portal.user(user_index) else {
+        return unauthorized();
+    };
+    let list: Vec<Value> = portal
+        .tenants
+        .iter()
+        .filter(|t| user.admin || user.may_use(&t.id, &t.name))
+        .map(tenant_json)
+        .collect();
+    Response::json(200, &list)
 }
 
 fn tenants_for_user(state: &State, pidx: usize, user_index: usize) -> Response {
@@ -183,6 +214,20 @@ fn permitted_tenant(
         return Err(message(403, "User does not have access to this tenant."));
     }
     Ok(tenant.clone())
+}
+
+/// Checks the `otpcode` header of an admin call when the portal needs one.
+fn check_otp(p: &crate::config::PortalConfig, req: &Request) -> Result<(), Response> {
+    if p.otp {
+        match req.header("otpcode").map(str::trim) {
+            None | Some("") => return Err(message(403, "OTP code is required.")),
+            Some(code) if code != p.otp_code => {
+                return Err(message(403, "OTP code is invalid."));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 fn tenant_console_token(
@@ -227,12 +272,8 @@ fn admin_jit(
     if role == ADMIN_ROLE && !p.admin_jit {
         return message(403, "AWS admin JIT access is not enabled on this portal.");
     }
-    if p.otp {
-        match req.header("otpcode").map(str::trim) {
-            None | Some("") => return message(403, "OTP code is required."),
-            Some(code) if code != p.otp_code => return message(403, "OTP code is invalid."),
-            Some(_) => {}
-        }
+    if let Err(r) = check_otp(p, req) {
+        return r;
     }
     let region = match region {
         Some(r) if is_region(&r) => r,
@@ -260,10 +301,69 @@ fn tenant_features(state: &State, pidx: usize, user_index: usize, id: &str) -> R
         200,
         &json!({
             "Region": tenant.region,
-            "IsKubernetesEnabled": false,
+            "IsKubernetesEnabled": tenant.kubernetes,
             "IsEcsEnabled": false,
             "IsAwsTenant": true,
             "TenantName": tenant.name,
         }),
     )
+}
+
+fn k8s_answer(
+    state: &mut State,
+    pidx: usize,
+    user_index: usize,
+    grant: K8sGrant,
+    now: u64,
+) -> Response {
+    match k8s::issue(state, pidx, user_index, grant, now) {
+        Some(v) => Response::json(200, &v),
+        None => message(500, "The cluster configuration is not available."),
+    }
+}
+
+/// A tenant's k8s JIT (both paths): 404 unknown, 403 not allowed, 404 without Kubernetes.
+fn k8s_tenant(state: &mut State, pidx: usize, user_index: usize, id: &str, now: u64) -> Response {
+    let tenant = match permitted_tenant(state, pidx, user_index, id) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    if !tenant.kubernetes {
+        return message(404, k8s::DISABLED_MESSAGE);
+    }
+    let grant = K8sGrant {
+        region: tenant.region.clone(),
+        namespace: format!("duploservices-{}", tenant.name.to_lowercase()),
+    };
+    k8s_answer(state, pidx, user_index, grant, now)
+}
+
+/// A plan's k8s configuration, for administrators (with the OTP code when the portal
+/// needs one, as for admin AWS JIT); the one plan is `default`.
+fn k8s_plan(
+    state: &mut State,
+    pidx: usize,
+    user_index: usize,
+    req: &Request,
+    plan: &str,
+    now: u64,
+) -> Response {
+    let p = &state.portals[pidx].config;
+    let Some(user) = state.portals[pidx].user(user_index) else {
+        return unauthorized();
+    };
+    if !user.admin {
+        return message(403, "Administrator role is required.");
+    }
+    if let Err(r) = check_otp(p, req) {
+        return r;
+    }
+    if plan != k8s::PLAN_ID {
+        return message(404, "Plan not found.");
+    }
+    let grant = K8sGrant {
+        region: p.default_region.clone(),
+        namespace: "default".into(),
+    };
+    k8s_answer(state, pidx, user_index, grant, now)
 }

@@ -32,6 +32,8 @@ pub struct Tenant {
     pub validity: u64,
     /// Tenant region.
     pub region: String,
+    /// Whether Kubernetes is enabled for it.
+    pub kubernetes: bool,
 }
 
 impl Tenant {
@@ -69,6 +71,7 @@ impl Portal {
                     .region
                     .clone()
                     .unwrap_or_else(|| config.default_region.clone()),
+                kubernetes: t.kubernetes,
             })
             .collect();
         if let Some(g) = &config.generate_tenants {
@@ -77,6 +80,7 @@ impl Portal {
                 name,
                 validity: 3600,
                 region: config.default_region.clone(),
+                kubernetes: true,
             }));
         }
         let by_id = tenants
@@ -268,6 +272,8 @@ pub struct Secrets {
     pub signin_tokens: Vec<String>,
     /// Non-empty `ConsoleUrl`s handed out.
     pub console_urls: Vec<String>,
+    /// Kubernetes tokens (JWTs) of k8s JIT answers.
+    pub k8s_tokens: Vec<String>,
 }
 
 /// The simulator's whole mutable state.

@@ -27,6 +27,10 @@ fn every_api_path_needs_a_valid_token() {
         "/v3/admin/aws/jitAccess/admin/us-east-1",
         "/adminproxy/GetJITAwsConsoleAccessUrl",
         &format!("/v3/features/tenant/{DEV01}"),
+        "/adminproxy/GetTenantNames",
+        &format!("/v3/subscriptions/{DEV01}/k8s/jitAccess"),
+        &format!("/subscriptions/{DEV01}/GetK8ClusterConfigByTenant"),
+        "/v3/admin/plans/default/k8sConfig",
     ];
     let expired = sim.token("demo", "admin@demo.io");
     let revoked = sim.token("demo", "admin@demo.io");
@@ -119,7 +123,7 @@ fn role_info_system_features_and_tenant_list() {
         .api(DEMO, &format!("/v3/features/tenant/{PROD}"), &admin)
         .body_json();
     assert_eq!(tf["Region"], "us-west-2");
-    assert_eq!(tf["IsKubernetesEnabled"], false);
+    assert_eq!(tf["IsKubernetesEnabled"], true);
     assert_eq!(
         sim.api(DEMO, &format!("/v3/features/tenant/{PROD}"), &dev)
             .status,
