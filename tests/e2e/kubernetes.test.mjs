@@ -1,0 +1,140 @@
+// Issue 19, part 3: Kubernetes JIT credentials from the popup, in Chromium against the
+// simulator. The copied kubeconfig is read by a YAML parser and the ExecCredential checked
+// against what the Kubernetes client-authentication schema requires.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse as parseYaml } from 'yaml';
+import { launch, startSim, addPortal } from './harness.mjs';
+
+const ACME = 'acme.duplocloud.net';
+const DEV01 = '5d0a7c3e-0000-4000-8000-00000000d001';
+
+function config({ portal = {} } = {}) {
+  return {
+    portals: [{
+      name: 'acme',
+      users: [{ username: 'alice@acme.io', password: 'pw', admin: false, tenants: ['*'], api_tokens: ['api-token-alice'] }],
+      tenants: [{ id: DEV01, name: 'dev01' }, { name: 'prod', kubernetes: false }],
+      ...portal,
+    }],
+  };
+}
+
+let sim;
+before(async () => { sim = await startSim(config()); });
+after(async () => { await sim?.close(); });
+
+/** A browser signed in to acme with its API token, the popup open and watching the clipboard. */
+async function ready(cfg = config()) {
+  await sim.control('/config', { method: 'PUT', body: cfg });
+  await sim.control('/log', { method: 'DELETE' });
+  const browser = await launch({ sim });
+  await addPortal(browser, ACME, 'api-token-alice');
+  const popup = await browser.openPopup();
+  const region = popup.getByRole('region', { name: ACME });
+  await region.getByRole('button', { name: 'Open AWS console as dev01' }).waitFor();
+  // Observe what the popup writes (extension origins cannot be granted clipboard-read).
+  await popup.evaluate(() => {
+    const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+    window.copied = [];
+    navigator.clipboard.writeText = (text) => { window.copied.push(text); return write(text); };
+  });
+  return { browser, popup, region };
+}
+
+const k8sCalls = async () => (await sim.log()).filter((e) => e.path.includes('k8s') || e.path.includes('GetK8ClusterConfig'));
+
+/** The JWT's claims, read as duploctl reads them (signature not verified). */
+function claims(token) {
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+}
+
+async function copy(popup, region, label) {
+  await region.getByRole('button', { name: `Copy ${label} for dev01` }).click();
+  await popup.getByRole('status').filter({ hasText: `Copied ${label} credentials for dev01` }).waitFor();
+  return popup.evaluate(() => window.copied.at(-1));
+}
+
+test('a tenant with Kubernetes offers its kubeconfig and ExecCredential, each exactly what kubectl reads', { timeout: 120000 }, async () => {
+  const { browser, popup, region } = await ready();
+  try {
+    // prod has no Kubernetes: its panel offers none, once the portal has said so.
+    await region.getByRole('button', { name: 'More for prod' }).click();
+    for (let i = 0; i < 100 && !(await sim.log()).some((e) => e.path.startsWith('/v3/features/tenant/')); i++) await popup.waitForTimeout(50);
+    await popup.waitForTimeout(300);
+    assert.equal(await region.getByRole('button', { name: 'Copy kubeconfig for prod' }).count(), 0);
+    assert.equal(await region.getByRole('group', { name: 'Kubernetes' }).count(), 0);
+
+    await region.getByRole('button', { name: 'More for dev01' }).click();
+    await region.getByRole('button', { name: 'Copy kubeconfig for dev01' }).waitFor();
+    assert.equal((await k8sCalls()).length, 0, 'nothing is asked of the cluster access until a copy');
+
+    const kubeconfig = parseYaml(await copy(popup, region, 'kubeconfig'));
+    const secrets = await sim.control('/secrets');
+    assert.equal(secrets.k8s_tokens.length, 1);
+    const token = secrets.k8s_tokens[0];
+    const name = `${ACME}-dev01`;
+    assert.equal(kubeconfig.apiVersion, 'v1');
+    assert.equal(kubeconfig.kind, 'Config');
+    assert.equal(kubeconfig['current-context'], name);
+    assert.equal(kubeconfig.clusters.length, 1);
+    assert.equal(kubeconfig.clusters[0].name, name);
+    assert.match(kubeconfig.clusters[0].cluster.server, /^https:\/\/[0-9A-F]{32}\.gr7\.us-west-2\.eks\.amazonaws\.com$/);
+    const ca = Buffer.from(kubeconfig.clusters[0].cluster['certificate-authority-data'], 'base64').toString('utf8');
+    assert.match(ca, /^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n?$/);
+    assert.deepEqual(kubeconfig.users, [{ name, user: { token } }]);
+    assert.deepEqual(kubeconfig.contexts, [{ name, context: { cluster: name, user: name, namespace: 'duploservices-dev01' } }]);
+
+    // The ExecCredential: client.authentication.k8s.io/v1beta1 requires kind, apiVersion
+    // and a status with a token (or a client certificate); the expiry is RFC 3339.
+    const exec = JSON.parse(await copy(popup, region, 'ExecCredential'));
+    assert.equal(exec.kind, 'ExecCredential');
+    assert.equal(exec.apiVersion, 'client.authentication.k8s.io/v1beta1');
+    assert.equal(exec.status.token, token);
+    const exp = new Date(claims(token).exp * 1000).toISOString().replace('.000Z', 'Z');
+    assert.equal(exec.status.expirationTimestamp, exp);
+    assert.equal(exec.spec.cluster.server, kubeconfig.clusters[0].cluster.server);
+    assert.equal(exec.spec.interactive, false);
+
+    assert.deepEqual((await k8sCalls()).map((e) => `${e.status} ${e.path}`), [`200 /v3/subscriptions/${DEV01}/k8s/jitAccess`],
+      'the second copy used the token held');
+
+    // The cluster token is kept in the worker's memory only.
+    const stored = await browser.worker.evaluate(async () => JSON.stringify([
+      await chrome.storage.local.get(null), await chrome.storage.session.get(null),
+    ]));
+    assert.ok(!stored.includes(token), 'the cluster token is never stored');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('an Azure-like cluster without a CA, on an older portal: the older path, and no CA data', { timeout: 120000 }, async () => {
+  const cfg = config({ portal: { k8s_jit_api: 'legacy', k8s_overrides: { CertificateAuthorityDataBase64: null } } });
+  const { browser, popup, region } = await ready(cfg);
+  try {
+    await region.getByRole('button', { name: 'More for dev01' }).click();
+    const kubeconfig = parseYaml(await copy(popup, region, 'kubeconfig'));
+    const cluster = kubeconfig.clusters[0].cluster;
+    assert.equal(cluster['certificate-authority-data'], undefined);
+    assert.equal(cluster['insecure-skip-tls-verify'], true);
+    assert.deepEqual((await k8sCalls()).map((e) => `${e.status} ${e.path}`), [
+      `404 /v3/subscriptions/${DEV01}/k8s/jitAccess`,
+      `200 /subscriptions/${DEV01}/GetK8ClusterConfigByTenant`,
+    ]);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a hostile cluster address is refused with a sentence and nothing is copied', { timeout: 120000 }, async () => {
+  const { browser, popup, region } = await ready(config({ portal: { k8s_overrides: { ApiServer: 'http://evil.example' } } }));
+  try {
+    await region.getByRole('button', { name: 'More for dev01' }).click();
+    await region.getByRole('button', { name: 'Copy kubeconfig for dev01' }).click();
+    await popup.getByRole('alert').filter({ hasText: 'cannot use safely' }).waitFor();
+    assert.deepEqual(await popup.evaluate(() => window.copied), []);
+  } finally {
+    await browser.close();
+  }
+});
