@@ -405,6 +405,8 @@ test('after a full session no secret is in storage.local or .sync, and signing o
       const copied = await ask({ type: 'copyCredentials', key, format, otp: null });
       assert.equal(copied.type, 'copied', JSON.stringify(copied).slice(0, 200));
     }
+    const kubeconfig = await ask({ type: 'copyKubernetes', key, format: 'kubeconfig' });
+    assert.equal(kubeconfig.type, 'copied', JSON.stringify(kubeconfig).slice(0, 200));
     // (In a single-session console only the identity holding it, the last opened, renews.)
     const qa = state.portals[0].tenants.find((t) => t.name === 'qa');
     const before = (await jitCalls()).length;
@@ -426,6 +428,7 @@ test('after a full session no secret is in storage.local or .sync, and signing o
     // (The check can fail: the live session and credentials are in memory-only storage.)
     const inMemory = held(storage.session).map(([kind]) => kind);
     assert.ok(inMemory.includes('portal_tokens') && inMemory.includes('session_tokens'), inMemory.join());
+    assert.ok(secrets.k8s_tokens.length === 1 && !inMemory.includes('k8s_tokens'), 'the cluster token is held by the worker alone');
 
     // Signing out clears them from session storage too.
     await region.getByRole('button', { name: `Sign out of ${ACME}` }).click();
