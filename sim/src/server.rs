@@ -17,8 +17,9 @@ use hyper::body::Incoming;
 use hyper::header::{HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_LENGTH, HOST, SERVER};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::StatusCode;
+use hyper::{Method, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -120,6 +121,7 @@ impl std::error::Error for DropConnection {}
 pub struct Shared {
     state: Mutex<State>,
     resolver: Arc<CertResolver>,
+    tls: Arc<rustls::ServerConfig>,
     log_requests: bool,
 }
 
@@ -191,15 +193,15 @@ pub async fn start(
     let shared = Arc::new(Shared {
         state: Mutex::new(State::new(config)),
         resolver,
+        tls,
         log_requests: std::env::var("DUPLO_SIM_LOG").is_ok_and(|v| v == "requests"),
     });
     let (tx, rx) = watch::channel(false);
-    let acceptor = TlsAcceptor::from(tls);
     let tasks = vec![
         tokio::spawn(accept_loop(https, rx.clone(), {
             let shared = shared.clone();
             move |tcp, rx| {
-                tokio::spawn(serve_https(tcp, acceptor.clone(), shared.clone(), rx));
+                tokio::spawn(serve_https(tcp, shared.clone(), rx));
             }
         })),
         tokio::spawn(accept_loop(control, rx, {
@@ -247,13 +249,14 @@ fn http1_builder() -> http1::Builder {
     b
 }
 
-async fn serve_https(
-    tcp: TcpStream,
-    acceptor: TlsAcceptor,
-    shared: Arc<Shared>,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    let tls = match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
+/// Serves the simulated HTTPS hosts on one connection: a TCP connection to the HTTPS port,
+/// or a tunnel opened by `CONNECT` on the control port.
+async fn serve_https<IO>(io: IO, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>)
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let acceptor = TlsAcceptor::from(shared.tls.clone());
+    let tls = match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(io)).await {
         Ok(Ok(s)) => s,
         _ => return,
     };
@@ -266,8 +269,11 @@ async fn serve_https(
 }
 
 async fn serve_control(tcp: TcpStream, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
-    let svc = service_fn(move |req| control_service(shared.clone(), req));
-    let conn = http1_builder().serve_connection(TokioIo::new(tcp), svc);
+    let rx = shutdown.clone();
+    let svc = service_fn(move |req| control_service(shared.clone(), req, rx.clone()));
+    let conn = http1_builder()
+        .serve_connection(TokioIo::new(tcp), svc)
+        .with_upgrades();
     tokio::select! {
         _ = conn => {}
         _ = shutdown.changed() => {}
@@ -387,14 +393,52 @@ async fn https_service(
     }
 }
 
+/// `CONNECT host:443` on the control port: a tunnel to the simulated HTTPS hosts, so that
+/// a client that takes an HTTPS proxy (`HTTPS_PROXY`, as Python's `requests` and curl do)
+/// reaches them under their real names, as the browser's `--host-resolver-rules` does.
+/// Whatever host is named, the tunnel ends at the simulator (which answers an unknown host
+/// with 404); only port 443 is taken.
+fn connect(
+    shared: Arc<Shared>,
+    req: hyper::Request<Incoming>,
+    shutdown: watch::Receiver<bool>,
+) -> Response {
+    if req.uri().authority().and_then(|a| a.port_u16()) != Some(443) {
+        return Response::text(400, "CONNECT takes host:443 (the simulated HTTPS hosts).");
+    }
+    tokio::spawn(async move {
+        match hyper::upgrade::on(req).await {
+            Ok(upgraded) => serve_https(TokioIo::new(upgraded), shared, shutdown).await,
+            Err(e) => eprintln!("duplo-sim: CONNECT tunnel failed: {e}"),
+        }
+    });
+    Response::empty(200)
+}
+
 async fn control_service(
     shared: Arc<Shared>,
     req: hyper::Request<Incoming>,
+    shutdown: watch::Receiver<bool>,
 ) -> Result<hyper::Response<SimBody>, Infallible> {
+    if req.method() == Method::CONNECT {
+        return Ok(to_hyper(connect(shared, req, shutdown), false));
+    }
     let req = match read_request(req, MAX_CONTROL_BODY).await {
         Ok(r) => r,
         Err(resp) => return Ok(to_hyper(resp, false)),
     };
+    if req.path == "/certificate" {
+        let resp = if req.method == "GET" {
+            Response {
+                status: 200,
+                headers: vec![("Content-Type".into(), "application/x-pem-file".into())],
+                body: shared.resolver.pem().into_bytes(),
+            }
+        } else {
+            Response::json(405, &serde_json::json!({ "error": "method not allowed" }))
+        };
+        return Ok(to_hyper(resp, false));
+    }
     let (resp, hosts_changed) = {
         let mut state = shared.lock();
         let generation = state.config_generation;

@@ -67,19 +67,22 @@ pub fn generate(sans: &[String]) -> Result<(Arc<CertifiedKey>, CertificateDer<'s
     ))
 }
 
+/// The names a certificate covers, the certificate with its key, and its DER form.
+type Current = (Vec<String>, Arc<CertifiedKey>, CertificateDer<'static>);
+
 /// Serves the current certificate; regenerates it when portal hosts change.
 #[derive(Debug)]
 pub struct CertResolver {
-    inner: RwLock<(Vec<String>, Arc<CertifiedKey>)>,
+    inner: RwLock<Current>,
 }
 
 impl CertResolver {
     /// A resolver with a certificate for the built-in hosts plus `custom_hosts`.
     pub fn new(custom_hosts: &[String]) -> Result<CertResolver, TlsError> {
         let sans = sans_for(custom_hosts);
-        let (key, _) = generate(&sans)?;
+        let (key, der) = generate(&sans)?;
         Ok(CertResolver {
-            inner: RwLock::new((sans, key)),
+            inner: RwLock::new((sans, key, der)),
         })
     }
 
@@ -92,8 +95,8 @@ impl CertResolver {
                 return Ok(false);
             }
         }
-        let (key, _) = generate(&sans)?;
-        *self.inner.write().unwrap_or_else(|e| e.into_inner()) = (sans, key);
+        let (key, der) = generate(&sans)?;
+        *self.inner.write().unwrap_or_else(|e| e.into_inner()) = (sans, key, der);
         Ok(true)
     }
 
@@ -104,6 +107,15 @@ impl CertResolver {
             .unwrap_or_else(|e| e.into_inner())
             .0
             .clone()
+    }
+}
+
+impl CertResolver {
+    /// The current certificate in PEM form, for clients that verify it (e.g.
+    /// `REQUESTS_CA_BUNDLE` for Python's `requests`): self-signed, so it is its own anchor.
+    pub fn pem(&self) -> String {
+        let cur = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        crate::encoding::pem("CERTIFICATE", cur.2.as_ref())
     }
 }
 
@@ -143,6 +155,7 @@ mod tests {
         assert!(r.update_hosts(&["other.example.org".into()]).unwrap());
         assert!(r.sans().contains(&"other.example.org".to_string()));
         assert!(r.sans().contains(&"*.console.aws.amazon.com".to_string()));
+        assert!(r.pem().starts_with("-----BEGIN CERTIFICATE-----\n"));
         server_config(Arc::new(r)).unwrap();
     }
 }

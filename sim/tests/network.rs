@@ -344,6 +344,73 @@ async fn custom_portal_hosts_added_at_run_time_are_served() {
     sim.shutdown().await;
 }
 
+/// Opens `CONNECT authority` on the control port; answers the proxy's status line and,
+/// on 200, the tunnel.
+async fn connect_tunnel(control_port: u16, authority: &str) -> (String, TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = TcpStream::connect(("127.0.0.1", control_port))
+        .await
+        .unwrap();
+    tcp.write_all(format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        assert_eq!(tcp.read(&mut byte).await.unwrap(), 1, "proxy closed early");
+        head.push(byte[0]);
+    }
+    let text = String::from_utf8(head).unwrap();
+    (text.lines().next().unwrap().to_string(), tcp)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_reach_the_real_host_names_through_connect_and_trust_the_exported_certificate() {
+    let sim = server::start(Config::demo(), 0, 0).await.unwrap();
+    let cp = sim.control_port;
+    let pem = control(cp, "GET", "/certificate", "").await;
+    assert_eq!(pem.status, 200);
+    assert_eq!(
+        pem.header("content-type").as_deref(),
+        Some("application/x-pem-file")
+    );
+    use rustls::pki_types::pem::PemObject;
+    let der = CertificateDer::from_pem_slice(&pem.body).unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(der).unwrap();
+    // A client that verifies the certificate (no NoVerify here) under the portal's name.
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let (status, tunnel) = connect_tunnel(cp, "demo.duplocloud.net:443").await;
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    let tls = TlsConnector::from(Arc::new(config))
+        .connect(ServerName::try_from("demo.duplocloud.net").unwrap(), tunnel)
+        .await
+        .unwrap();
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let req = hyper::Request::builder()
+        .uri("/adminproxy/GetTenantNames")
+        .header("host", "demo.duplocloud.net")
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    let resp = sender.send_request(req).await.unwrap();
+    assert_eq!(resp.status().as_u16(), 401, "the portal answered");
+    let log = control(cp, "GET", "/log", "").await.json();
+    assert_eq!(log[0]["host"], "demo.duplocloud.net");
+    assert_eq!(log[0]["path"], "/adminproxy/GetTenantNames");
+
+    let (status, _) = connect_tunnel(cp, "demo.duplocloud.net:80").await;
+    assert!(status.starts_with("HTTP/1.1 400"), "{status}");
+    assert_eq!(control(cp, "POST", "/certificate", "").await.status, 405);
+    sim.shutdown().await;
+}
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_duplo-sim"))
 }
