@@ -99,3 +99,33 @@ if [ "$want" = test ]; then
   fi
 fi
 # --- end hardening tools -------------------------------------------------------------------
+
+# --- duploctl, the official DuploCloud CLI (tests/e2e/duploctl.test.mjs) -------------------
+# The simulator is held to a client nobody on this project wrote: duploctl (PyPI
+# duplocloud-client), installed from PyPI into .venv-duploctl/ at the versions and hashes of
+# tests/duploctl/requirements.txt (wheels only), once, and again only when that file changes
+# or the venv no longer runs.
+if [ "$want" = test ]; then
+  reqs=tests/duploctl/requirements.txt
+  venv=.venv-duploctl
+  reqs_sum=$(sha256sum "$reqs" | cut -d' ' -f1)
+  if [ ! -x "$venv/bin/duploctl" ] || ! "$venv/bin/python" -c '' 2>/dev/null \
+     || [ "$(cat "$venv/requirements.sha256" 2>/dev/null)" != "$reqs_sum" ]; then
+    rm -rf "$venv"
+    if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+      # Debian's python3 makes venvs (with pip) only with python3-venv.
+      say "installing python3-venv from Debian's packages"
+      sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+      $sudo_cmd apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3-venv >/dev/null
+      rm -rf "$venv"
+      python3 -m venv "$venv"
+    fi
+    say "installing duploctl (duplocloud-client) from PyPI into $venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input \
+      --require-hashes --only-binary :all: -r "$reqs"
+    echo "$reqs_sum" > "$venv/requirements.sha256"
+  fi
+  say "duploctl ready: $("$venv/bin/duploctl" --version 2>/dev/null | head -n1)"
+fi
+# --- end duploctl ----------------------------------------------------------------------------
