@@ -179,7 +179,7 @@ test('jit aws --admin gives live credentials of role duplo-admin', async () => {
   assert.match(refused.stdout, /Administrator role is required\./);
 });
 
-test('jit k8s --tenant dev01 gives an ExecCredential with the simulator\'s token and its exp', async () => {
+test('jit k8s --tenant dev01 (and --admin --plan) gives an ExecCredential with the simulator\'s token and its exp', async () => {
   const cred = await duploctlJson(['jit', 'k8s', '--tenant', 'dev01'], DEV_TOKEN);
   const { now_ms: nowMs } = await sim.control('/clock');
   assert.equal(cred.kind, 'ExecCredential');
@@ -197,6 +197,11 @@ test('jit k8s --tenant dev01 gives an ExecCredential with the simulator\'s token
   const clusterCa = new X509Certificate(caPem);
   assert.equal(clusterCa.ca, true, 'certificate-authority-data is a CA certificate');
   assert.match(clusterCa.subject, /CN=kubernetes/);
+
+  // An administrator names the plan (GET /v3/admin/plans/default/k8sConfig).
+  const admin = await duploctlJson(['jit', 'k8s', '--admin', '--plan', 'default'], ADMIN_TOKEN);
+  assert.ok((await sim.control('/secrets')).k8s_tokens.includes(admin.status.token), 'a token the simulator issued');
+  assert.equal(JSON.parse(Buffer.from(admin.status.token.split('.')[1], 'base64url').toString()).sub, 'admin@demo.io');
 });
 
 test('jit k8s for staging, which has no Kubernetes, fails with the simulator\'s sentence', async () => {
