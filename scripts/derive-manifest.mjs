@@ -6,6 +6,8 @@
 // and adding the permissions of the API that isolates console identities there:
 //   chrome:  tabGroups (a named, coloured group per tenant)
 //   firefox: contextualIdentities + cookies (a container per tenant)
+// and, for Chrome, offscreen: its service worker has no clipboard, so a context-menu copy
+// goes through an offscreen document (Firefox's background page has one).
 // Usage: node scripts/derive-manifest.mjs chrome|firefox OUT_FILE
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -14,7 +16,7 @@ const manifest = JSON.parse(readFileSync(new URL('../manifest.json', import.meta
 if (browser === 'chrome') {
   delete manifest.background.scripts;
   delete manifest.browser_specific_settings;
-  manifest.permissions.push('tabGroups');
+  manifest.permissions.push('tabGroups', 'offscreen');
 } else if (browser === 'firefox') {
   delete manifest.background.service_worker;
   delete manifest.key;

@@ -9,6 +9,7 @@ use common::{authorization_tab, handoff_url, run};
 use futures_executor::block_on;
 use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::kubernetes::{KubeFormat, DEFAULT_TOKEN_LIFETIME_MS, REUSE_MARGIN_MS};
+use jit_console::core::menus::MenuClick;
 use jit_console::core::messages::{Request, Response};
 use jit_console::core::text::msg;
 use jit_console::service::fake::{FakePlatform, FakeUser};
@@ -330,4 +331,48 @@ fn signing_out_forgets_the_cluster_token() {
         service.platform().portal.borrow().kubernetes_issued.get(),
         2
     );
+}
+
+#[test]
+fn the_context_menu_copies_the_pages_tenant_and_says_what_it_did() {
+    let service = signed_in();
+    let click = |item: &str, page: &str| {
+        block_on(service.on_menu_click(MenuClick {
+            item: item.into(),
+            page_url: Some(page.into()),
+            ..MenuClick::default()
+        }))
+    };
+    let last_notice = || service.platform().notices.borrow().last().cloned().unwrap();
+    click(
+        "kube|kubeconfig",
+        &format!("{ACME}/app/devops/t-1/services"),
+    );
+    let clipboard = service.platform().clipboard.borrow().clone();
+    assert_eq!(clipboard.len(), 1);
+    assert!(clipboard[0].contains("current-context: \"acme.duplocloud.net-dev01\""));
+    assert_eq!(
+        last_notice(),
+        "Copied kubeconfig for dev01 to the clipboard. It holds a secret: paste it only where you mean to."
+    );
+    assert!(!last_notice().contains("eyJ"), "the notice holds no secret");
+
+    click("kube|execCredential", &format!("{ACME}/app/devops/t-1"));
+    assert!(service.platform().clipboard.borrow()[1].contains("\"kind\":\"ExecCredential\""));
+
+    // A tenant without Kubernetes, a page that is no tenant's: nothing copied, a sentence.
+    click(
+        "kube|kubeconfig",
+        &format!("{ACME}/app/devops/t-2/services"),
+    );
+    assert_eq!(
+        last_notice(),
+        format!("Kubernetes is not enabled for prod on {HOST}.")
+    );
+    click("kube|kubeconfig", &format!("{ACME}/app/"));
+    assert_eq!(
+        last_notice(),
+        "Open one of your tenants' pages in the portal, then choose this again."
+    );
+    assert_eq!(service.platform().clipboard.borrow().len(), 2);
 }

@@ -8,6 +8,12 @@
 //! - `open` (parent) › `portal|<origin>` (only with several portals) › `open|<key id>`.
 //! - `arn` (parent, on a selection or a link) › `arn|<key id>`: "Open this ARN as …".
 //! - `same` (parent, on AWS console pages) › `same|<key id>`: "Open the same page as …".
+//! - `kube|<format>`: "Copy this tenant's kubeconfig" / "… ExecCredential", on every
+//!   tenant page of the portals (`{portal}/app/devops/*`); the tenant is the page's.
+//!
+//! The Kubernetes entries are on every tenant page, not only on those of tenants with
+//! Kubernetes: Chrome's menus are fixed before they open (no `onShown`), and whether a
+//! tenant has Kubernetes takes a request per tenant. A click on a tenant without it says so.
 //!
 //! Each portal lists at most [`MENU_TENANTS_AT_MOST`] tenants per submenu (favourites,
 //! then recent, then by name) and says how many more the popup and the omnibox reach.
@@ -15,6 +21,7 @@
 use super::arn;
 use super::consoles::Destination;
 use super::identity::{ConsoleKey, Role};
+use super::kubernetes::KubeFormat;
 use super::messages::{PortalView, TenantView};
 use super::tenant_list;
 use super::text::{msg, UserText};
@@ -116,6 +123,24 @@ pub fn build(portals: &[PortalView]) -> Vec<MenuItem> {
     if listed.is_empty() {
         return items;
     }
+    let tenant_pages: Vec<String> = listed
+        .iter()
+        .map(|p| format!("{}/app/devops/*", p.origin))
+        .collect();
+    for format in KubeFormat::all() {
+        let title = match format {
+            KubeFormat::Kubeconfig => msg::MENU_COPY_KUBECONFIG,
+            KubeFormat::ExecCredential => msg::MENU_COPY_EXEC_CREDENTIAL,
+        };
+        let mut item = MenuItem::new(
+            format!("kube|{}", format.name()),
+            None,
+            title.text(),
+            ON_PAGE,
+        );
+        item.document_url_patterns = Some(tenant_pages.clone());
+        items.push(item);
+    }
     let several = listed.len() > 1;
     for (kind, title, contexts, patterns) in [
         ("open", msg::MENU_OPEN_AS, EVERYWHERE, None),
@@ -212,6 +237,8 @@ pub enum MenuError {
     NoArn,
     /// "Open the same page as" on a page that is not an AWS console page.
     NotAConsolePage,
+    /// A Kubernetes copy on a page that is not one of a listed tenant's.
+    NotATenantPage,
 }
 
 impl MenuError {
@@ -221,6 +248,7 @@ impl MenuError {
             Self::NotAnAction => None,
             Self::NoArn => Some(msg::MENU_NO_ARN.text()),
             Self::NotAConsolePage => Some(msg::MENU_NOT_CONSOLE.text()),
+            Self::NotATenantPage => Some(msg::MENU_NOT_TENANT_PAGE.text()),
         }
     }
 }
@@ -265,6 +293,38 @@ pub fn click(click: &MenuClick) -> Result<MenuAction, MenuError> {
     })
 }
 
+/// The format a Kubernetes copy item (`kube|<format>`) asks for; `None` for other items.
+pub fn kubernetes_format(click: &MenuClick) -> Option<KubeFormat> {
+    click
+        .item
+        .strip_prefix("kube|")
+        .and_then(KubeFormat::from_name)
+}
+
+/// The tenant whose portal page `url` is (`{portal}/app/devops/{TenantId}[/...]`), from the
+/// portals' lists.
+pub fn tenant_of_page(portals: &[PortalView], url: &str) -> Result<ConsoleKey, MenuError> {
+    let url = url::Url::parse(url).map_err(|_| MenuError::NotATenantPage)?;
+    let origin = url.origin().ascii_serialization();
+    let mut segments = url.path_segments().ok_or(MenuError::NotATenantPage)?;
+    let (Some("app"), Some("devops"), Some(id)) =
+        (segments.next(), segments.next(), segments.next())
+    else {
+        return Err(MenuError::NotATenantPage);
+    };
+    let portal = portals
+        .iter()
+        .find(|p| p.origin == origin)
+        .ok_or(MenuError::NotATenantPage)?;
+    portal
+        .tenants
+        .iter()
+        .flatten()
+        .find(|t| !id.is_empty() && t.id == id)
+        .map(|t| tenant_key(&portal.origin, t))
+        .ok_or(MenuError::NotATenantPage)
+}
+
 /// The tenant a key id names, from the portals' lists.
 pub fn resolve(portals: &[PortalView], key_id: &str) -> Option<ConsoleKey> {
     let (origin, rest) = key_id.split_once('|')?;
@@ -298,6 +358,67 @@ pub(super) mod tests {
             ),
             tenants_total: None,
         }
+    }
+
+    #[test]
+    fn kubernetes_copies_are_on_every_tenant_page_and_take_the_pages_tenant() {
+        let portals = [
+            portal("a.duplocloud.net", &["dev01", "prod"]),
+            portal("b.duplocloud.net", &["qa"]),
+        ];
+        let items = build(&portals);
+        let kube: Vec<&MenuItem> = items.iter().filter(|i| i.id.starts_with("kube|")).collect();
+        assert_eq!(
+            kube.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+            ["kube|kubeconfig", "kube|execCredential"]
+        );
+        for item in &kube {
+            assert_eq!(item.parent_id, None);
+            assert_eq!(item.contexts, ON_PAGE);
+            assert_eq!(
+                item.document_url_patterns.as_deref().unwrap(),
+                [
+                    "https://a.duplocloud.net/app/devops/*",
+                    "https://b.duplocloud.net/app/devops/*"
+                ]
+            );
+        }
+        let click = |item: &str| MenuClick {
+            item: item.into(),
+            ..MenuClick::default()
+        };
+        assert_eq!(
+            kubernetes_format(&click("kube|execCredential")),
+            Some(KubeFormat::ExecCredential)
+        );
+        assert_eq!(kubernetes_format(&click("kube|yaml")), None);
+        assert_eq!(kubernetes_format(&click("page|x")), None);
+
+        let page = |url: &str| tenant_of_page(&portals, url);
+        assert_eq!(
+            page("https://b.duplocloud.net/app/devops/id-qa/services?x=1").unwrap(),
+            tenant_key(
+                "https://b.duplocloud.net",
+                &TenantView::quiet("id-qa", "qa")
+            )
+        );
+        assert_eq!(
+            page("https://a.duplocloud.net/app/devops/id-prod")
+                .unwrap()
+                .label(),
+            "prod"
+        );
+        for url in [
+            "https://a.duplocloud.net/app/devops/id-qa/services",
+            "https://a.duplocloud.net/app/devops/",
+            "https://a.duplocloud.net/app/other/id-dev01",
+            "https://evil.example/app/devops/id-dev01",
+            "http://a.duplocloud.net/app/devops/id-dev01",
+            "not a url",
+        ] {
+            assert_eq!(page(url), Err(MenuError::NotATenantPage), "{url}");
+        }
+        assert!(build(&[]).is_empty());
     }
 
     #[test]

@@ -305,6 +305,8 @@ pub struct FakePlatform {
     pub menus: RefCell<Vec<crate::core::menus::MenuItem>>,
     /// How many times the context menu was rebuilt.
     pub menu_builds: Cell<u32>,
+    /// What the worker put on the clipboard, in order.
+    pub clipboard: RefCell<Vec<String>>,
     next_group: Cell<i32>,
 }
 
@@ -343,6 +345,7 @@ impl Default for FakePlatform {
             notices: RefCell::default(),
             menus: RefCell::default(),
             menu_builds: Cell::new(0),
+            clipboard: RefCell::default(),
             next_group: Cell::new(1),
         }
     }
@@ -561,6 +564,12 @@ impl Platform for FakePlatform {
 
     async fn notice(&self, message: &crate::core::text::UserText) {
         self.notices.borrow_mut().push(message.english());
+    }
+
+    async fn write_clipboard(&self, text: &Secret) -> Result<(), PlatformError> {
+        self.step().await;
+        self.clipboard.borrow_mut().push(text.expose().to_owned());
+        Ok(())
     }
 
     async fn set_menus(&self, items: &[crate::core::menus::MenuItem]) -> Result<(), PlatformError> {

@@ -119,6 +119,10 @@ pub trait Platform {
     /// it comes back as `on_notification(id, None)`.
     fn prompt(&self, id: &str, message: &UserText) -> impl Future<Output = ()>;
 
+    /// Puts `text` on the clipboard from the worker (a copy chosen in the context menu, where
+    /// no page of ours is open to write it).
+    fn write_clipboard(&self, text: &Secret) -> impl Future<Output = Result<(), PlatformError>>;
+
     /// Replaces the extension's context menu with `items`.
     fn set_menus(
         &self,

@@ -9,6 +9,7 @@ use std::task::{Poll, Waker};
 use super::{find, Area, Platform, Sender, Service, CONSOLES_KEY, SESSIONS_KEY};
 use crate::core::config::Config;
 use crate::core::consoles::{Consoles, OpenConsole};
+use crate::core::kubernetes::KubeFormat;
 use crate::core::menus::{self, MenuClick};
 use crate::core::omnibox::{self, Suggestion};
 use crate::core::popup;
@@ -158,6 +159,9 @@ impl<P: Platform> Service<P> {
         if self.load().await.is_err() {
             return;
         }
+        if let Some(format) = menus::kubernetes_format(&click) {
+            return self.copy_kubernetes_from_menu(&click, format).await;
+        }
         let action = match menus::click(&click) {
             Ok(action) => action,
             Err(e) => {
@@ -178,6 +182,42 @@ impl<P: Platform> Service<P> {
             new_tab: action.new_tab,
         })
         .await;
+    }
+
+    /// "Copy this tenant's kubeconfig" (or ExecCredential) on a tenant's portal page: the
+    /// copy, then a notification saying what was copied or why nothing was.
+    async fn copy_kubernetes_from_menu(&self, click: &MenuClick, format: KubeFormat) {
+        let state = self.state_view().await;
+        let page = click.page_url.as_deref().or(click.tab_url.as_deref());
+        let key = match page.map(|url| menus::tenant_of_page(&state.portals, url)) {
+            Some(Ok(key)) => key,
+            Some(Err(e)) => return self.notice_of(e.user_text()).await,
+            None => {
+                return self
+                    .notice_of(menus::MenuError::NotATenantPage.user_text())
+                    .await
+            }
+        };
+        let config = self.config.borrow().clone().unwrap_or_default();
+        let Some(portal) = find(&config, &key.origin) else {
+            return self.platform.notice(&msg::PORTAL_NOT_FOUND.text()).await;
+        };
+        let outcome = match self.copy_kubernetes(&portal, &key, format).await {
+            Ok(text) => match self.platform.write_clipboard(&text).await {
+                Ok(()) => msg::K8S_COPIED
+                    .with([key.label()])
+                    .with_detail(format.label().text()),
+                Err(_) => msg::COPY_FAILED.text(),
+            },
+            Err(problem) => problem,
+        };
+        self.platform.notice(&outcome).await;
+    }
+
+    async fn notice_of(&self, text: Option<UserText>) {
+        if let Some(text) = text {
+            self.platform.notice(&text).await;
+        }
     }
 
     /// Suggestions for the omnibox line after the `jit` keyword.

@@ -27,6 +27,8 @@ extern "C" {
 
     type AsyncApi;
     #[wasm_bindgen(method, catch, js_name = call)]
+    async fn call0(this: &AsyncApi, that: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = call)]
     async fn call1(this: &AsyncApi, that: &JsValue, arg: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, js_name = call)]
     async fn call2(
@@ -91,6 +93,7 @@ pub async fn call(
     let object: JsValue = api(namespace)?;
     let function: AsyncApi = Reflect::get(&object, &JsValue::from_str(method))?.unchecked_into();
     let result = match args {
+        [] => function.call0(&object).await,
         [a] => function.call1(&object, a).await,
         [a, b] => function.call2(&object, a, b).await,
         _ => return Err(BrowserError(format!("{method}: unsupported arity"))),

@@ -24,6 +24,14 @@ use crate::service::{Area, Platform, PlatformError};
 /// message) run.
 const MENU_ITEMS_PER_TURN: usize = 50;
 
+/// The `target` of the message `offscreen.js` copies (Chrome).
+const OFFSCREEN_CLIPBOARD: &str = "offscreen-clipboard";
+
+thread_local! {
+    /// Held while the offscreen document copies (there can be one such document).
+    static CLIPBOARD: std::rc::Rc<futures_util::lock::Mutex<()>> = std::rc::Rc::default();
+}
+
 /// How long a portal request may take before it counts as unreachable.
 const FETCH_TIMEOUT_MS: u32 = 30_000;
 
@@ -340,6 +348,38 @@ impl Platform for BrowserPlatform {
     async fn notice(&self, message: &UserText) {
         self.prompt(&format!("notice-{}", js_sys::Date::now()), message)
             .await;
+    }
+
+    async fn write_clipboard(&self, text: &Secret) -> Result<(), PlatformError> {
+        // Firefox: the background page has a clipboard (`clipboardWrite`: the user's click is
+        // spent by the time the portal has answered).
+        if api::<JsValue>(&["offscreen"]).is_err() {
+            let window = web_sys::window().ok_or_else(|| PlatformError("no clipboard".into()))?;
+            return JsFuture::from(window.navigator().clipboard().write_text(text.expose()))
+                .await
+                .map(drop)
+                .map_err(|e| BrowserError::from(e).into());
+        }
+        // Chrome: a service worker has none; a document made for it (`offscreen`, reason
+        // CLIPBOARD: `offscreen.html`) writes it and is closed again. One copy at a time,
+        // since there can be one such document.
+        let lock = CLIPBOARD.with(std::rc::Rc::clone);
+        let _held = lock.lock().await;
+        let create = json!({
+            "url": "offscreen.html",
+            "reasons": ["CLIPBOARD"],
+            "justification": "Copy the Kubernetes access chosen in the context menu.",
+        });
+        // An error here is a document left open by a worker that stopped mid-copy: use it.
+        let _ = call(&["offscreen"], "createDocument", &[to_js(&create)?]).await;
+        let message = json!({ "target": OFFSCREEN_CLIPBOARD, "text": text.expose() });
+        let answer = call(&["runtime"], "sendMessage", &[to_js(&message)?]).await;
+        let _ = call(&["offscreen"], "closeDocument", &[]).await;
+        if field(&answer?, "ok").as_bool() == Some(true) {
+            Ok(())
+        } else {
+            Err(PlatformError("the clipboard refused the copy".into()))
+        }
     }
 
     async fn set_menus(&self, items: &[crate::core::menus::MenuItem]) -> Result<(), PlatformError> {

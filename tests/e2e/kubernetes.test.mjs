@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
-import { launch, startSim, addPortal } from './harness.mjs';
+import { launch, startSim, addPortal, logInToPortal } from './harness.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const DEV01 = '5d0a7c3e-0000-4000-8000-00000000d001';
@@ -134,6 +134,41 @@ test('a hostile cluster address is refused with a sentence and nothing is copied
     await region.getByRole('button', { name: 'Copy kubeconfig for dev01' }).click();
     await popup.getByRole('alert').filter({ hasText: 'cannot use safely' }).waitFor();
     assert.deepEqual(await popup.evaluate(() => window.copied), []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the context menu on a tenant\'s portal page copies its kubeconfig through the offscreen document', { timeout: 120000 }, async () => {
+  const { browser } = await ready();
+  try {
+    // The portal's page of dev01, allowed to read the clipboard so the test can see it.
+    const page = await logInToPortal(browser, sim, { next: `/app/devops/${DEV01}/services` });
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `https://${ACME}` });
+    await page.bringToFront();
+    const pageUrl = page.url();
+    // Native menus cannot be clicked: call what the browser calls on a click.
+    const click = (menuItemId) => browser.worker.evaluate(([info, tab]) => globalThis.jitConsoleSurfaces.menuClicked(info, tab),
+      [{ menuItemId, pageUrl }, { id: 1, url: pageUrl }]);
+    const notices = () => browser.worker.evaluate(async () => {
+      const all = await chrome.notifications.getAll();
+      return Object.keys(all);
+    });
+    const before = (await notices()).length;
+    await click('kube|kubeconfig');
+    const clip = await page.evaluate(() => navigator.clipboard.readText());
+    const kubeconfig = parseYaml(clip);
+    const { k8s_tokens: tokens } = await sim.control('/secrets');
+    assert.deepEqual(kubeconfig.users, [{ name: `${ACME}-dev01`, user: { token: tokens.at(-1) } }]);
+    assert.equal((await notices()).length, before + 1, 'a notification says what was copied');
+    // The offscreen document is gone again.
+    const contexts = await browser.worker.evaluate(() => chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] }));
+    assert.deepEqual(contexts, []);
+
+    await click('kube|execCredential');
+    const exec = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+    assert.equal(exec.status.token, tokens.at(-1));
+    assert.deepEqual(browser.problems, []);
   } finally {
     await browser.close();
   }

@@ -39,7 +39,7 @@ const API = {
   identity: { permission: ['identity'] },
   idle: { permission: ['idle'] },
   sessions: { permission: ['sessions'] },
-  offscreen: { permission: ['offscreen'] },
+  offscreen: { permission: ['offscreen'], browsers: ['chrome'] },
   sidePanel: { permission: ['sidePanel'] },
   management: { permission: ['management'] },
   bookmarks: { permission: ['bookmarks'] },
@@ -48,6 +48,10 @@ const API = {
 const FEATURES = [
   // Firefox: tabs.create({cookieStoreId}) opens a tab in a container only with `cookies`.
   { pattern: /\bcookieStoreId\b/, permission: 'cookies', browsers: ['firefox'] },
+  // The worker writes the clipboard (a context-menu copy, once the portal has answered: the
+  // click's user activation is spent): Chrome's offscreen document and Firefox's background
+  // page may do so only with clipboardWrite.
+  { pattern: /\bfn write_clipboard\b/, permission: 'clipboardWrite', browsers: ['chrome', 'firefox'] },
 ];
 
 const read = (path) => readFileSync(join(root, path), 'utf8');
