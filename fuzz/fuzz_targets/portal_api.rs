@@ -3,12 +3,14 @@
 //! Properties: no panic; a non-2xx status is the matching error whatever the body; a body
 //! that is not UTF-8 is `Malformed`; an accepted answer obeys the limits the rest of the
 //! extension relies on (tenant list bounded, unique, sorted; credentials usable as header
-//! and URL text; an expiry between now and 12 hours); no error or `Debug` output repeats a
-//! secret the answer carried.
+//! and URL text; an expiry between now and 12 hours; Kubernetes access only to an `https`
+//! server, and a kubeconfig no value can add a line to); no error or `Debug` output repeats
+//! a secret the answer carried.
 #![no_main]
 
 use jit_console::core::aws;
 use jit_console::core::expiry::{self, MAX_VALIDITY_SECS};
+use jit_console::core::kubernetes::{self, MAX_TOKEN_LIFETIME_MS};
 use jit_console::core::portal_api::{self, ApiError, ApiReply, MAX_TENANTS};
 use jit_console_fuzz::strings;
 use libfuzzer_sys::fuzz_target;
@@ -54,7 +56,8 @@ fn check_no_echo(error: &ApiError, secrets: &[String]) {
     // it, like "found (404) NotFound", is not an echo).
     let mut wording = String::from(
         "malformed answer: JIT credentials are not an object no usable AccessKeyId \
-         SecretAccessKey SessionToken SigninToken negative Validity Malformed(\"",
+         SecretAccessKey SessionToken SigninToken negative Validity Malformed(\" \
+         ApiServer Token tenant features are not an object",
     );
     for fixed in [
         ApiError::Unauthorized,
@@ -187,6 +190,33 @@ fuzz_target!(|data: &[u8]| {
         Ok(token) => assert!(is_token_text(token.expose(), 64 * 1024)),
         Err(e) => check_no_echo(e, &secrets),
     }
+
+    let access = kubernetes::parse_access(&reply, NOW);
+    check_status(&access, status, utf8);
+    match &access {
+        Ok(access) => {
+            assert!(
+                access.api_server.starts_with("https://"),
+                "{}",
+                access.api_server
+            );
+            assert!(is_token_text(access.token.expose(), 16 * 1024));
+            assert!(access.expiry_ms >= NOW && access.expiry_ms <= NOW + MAX_TOKEN_LIFETIME_MS);
+            // Whatever the answer holds, the kubeconfig has its fixed lines and no more.
+            let config = kubernetes::kubeconfig(access, "acme-dev01");
+            let lines = config.expose().lines().count();
+            assert!(lines == 17 || lines == 18, "{lines} lines");
+            let exec = kubernetes::exec_credential(access);
+            let exec: serde_json::Value =
+                serde_json::from_str(exec.expose()).expect("the ExecCredential is JSON");
+            assert_eq!(
+                exec["status"]["token"].as_str(),
+                Some(access.token.expose())
+            );
+        }
+        Err(e) => check_no_echo(e, &secrets),
+    }
+    check_status(&kubernetes::parse_kubernetes_enabled(&reply), status, utf8);
 
     // Each error becomes a sentence naming the portal.
     for error in [user.err(), tenants.err(), credentials.err()]
