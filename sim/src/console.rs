@@ -36,6 +36,48 @@ pub fn session_for<'a>(
     }
 }
 
+/// A multi-session console's own sign-out of one session: `GET /oauth?Action=logout
+/// [&redirect_uri=…]` on that session's host (`{account}-{id8}.{region}.console…`). **[guess]**
+/// AWS offers "Sign out of current session" in a multi-session console without documenting
+/// its address; the simulator puts it where the single-session sign-out is, on the session's
+/// own host. Ends the session its cookie names, clears that cookie, and goes on to
+/// `redirect_uri` when it is an AWS address of the partition (else a "signed out" page).
+/// `None`: not such a request.
+pub fn session_logout(state: &mut State, partition: Partition, req: &Request) -> Option<Response> {
+    let m = parse_multi_session_host(&req.host, partition)?;
+    if req.path != "/oauth" || req.query_param("Action").as_deref() != Some("logout") {
+        return None;
+    }
+    let cookie = multi_cookie_name(&m.id8);
+    if let Some(id) = req.cookie(&cookie) {
+        let ours = state.console_sessions.get(&id).is_some_and(|s| {
+            s.partition == partition
+                && s.id8.as_deref() == Some(m.id8.as_str())
+                && s.account_id == m.account_id
+        });
+        if ours {
+            state.console_sessions.remove(&id);
+        }
+    }
+    let clear = format!(
+        "{cookie}=; Domain={}; Path=/; Max-Age=0; Secure; HttpOnly",
+        partition.cookie_domain()
+    );
+    Some(match req.query_param("redirect_uri") {
+        Some(uri) if crate::aws_signin::is_aws_url_of(&uri, partition, false) => {
+            Response::redirect(302, &uri).with_cookie(&clear)
+        }
+        _ => Response::html(
+            200,
+            page(
+                "Signed out | AWS (sim)",
+                "<h1>You have signed out of this session</h1>",
+            ),
+        )
+        .with_cookie(&clear),
+    })
+}
+
 /// The URL of the sim's session-expired page for a console URL.
 pub fn session_expired_url(partition: Partition, url: &str) -> String {
     format!(

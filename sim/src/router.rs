@@ -20,7 +20,12 @@ pub fn handle(state: &mut State, req: &Request, now: u64) -> Response {
     }
     match classify_aws_host(host) {
         Some(AwsHost::Signin(p)) => return aws_signin::handle(state, p, req, now),
-        Some(AwsHost::Console(p)) => return console::handle(state, p, req, now),
+        Some(AwsHost::Console(p)) => {
+            if let Some(answer) = console::session_logout(state, p, req) {
+                return answer;
+            }
+            return console::handle(state, p, req, now);
+        }
         None => {}
     }
     if is_foreign_host(host) {

@@ -400,6 +400,51 @@ fn multi_session_gives_each_identity_its_own_host_up_to_five() {
 }
 
 #[test]
+fn a_multi_session_is_signed_out_on_its_own_host_and_frees_its_slot() {
+    let mut sim = multi_sim();
+    let mut jar = Jar::default();
+    let mut urls = Vec::new();
+    for tenant in [DEV01, QA, STAGING, PROD, DEV01] {
+        let c = jit(&mut sim, tenant);
+        let t = signin_token(&mut sim, &c);
+        let r = sim.browse(
+            &mut jar,
+            Request::get(&login_url("signin.aws.amazon.com", DEST, &t)),
+        );
+        urls.push(r.header("location").unwrap().to_string());
+    }
+    let first = url::Url::parse(&urls[0]).unwrap();
+    let host = first.host_str().unwrap().to_string();
+    // Signing out of the first session goes on to the sixth login, which now fits.
+    let c = jit(&mut sim, QA);
+    let t = signin_token(&mut sim, &c);
+    let next = login_url("signin.aws.amazon.com", DEST, &t);
+    let logout = format!(
+        "https://{host}/oauth?Action=logout&redirect_uri={}",
+        url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+    );
+    let r = sim.browse(&mut jar, Request::get(&logout));
+    assert_eq!(r.status, 302);
+    assert_eq!(r.header("location"), Some(next.as_str()));
+    assert!(r.header("set-cookie").unwrap().contains("Max-Age=0"));
+    assert_eq!(sim.browse(&mut jar, Request::get(&next)).status, 302, "the sixth fits");
+    // The signed-out session is gone; the others are still there.
+    assert_eq!(sim.browse(&mut jar, Request::get(&urls[0])).status, 302);
+    assert_eq!(sim.browse(&mut jar, Request::get(&urls[1])).status, 200);
+    // Without a redirect, a page says so; elsewhere the redirect is not followed.
+    let r = sim.browse(
+        &mut jar,
+        Request::get(&format!(
+            "https://{}/oauth?Action=logout&redirect_uri=https%3A%2F%2Fevil.example%2F",
+            url::Url::parse(&urls[1]).unwrap().host_str().unwrap()
+        )),
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body_text().contains("signed out of this session"));
+    assert_eq!(sim.browse(&mut jar, Request::get(&urls[1])).status, 302);
+}
+
+#[test]
 fn the_multi_session_limit_is_configurable() {
     let mut sim = multi_sim();
     sim.state.config.max_multi_sessions = 7;
