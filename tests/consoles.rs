@@ -75,6 +75,7 @@ fn open(
                 new_tab,
             },
             otp: None,
+            make_room: false,
         },
     )
 }
@@ -184,6 +185,7 @@ fn concurrent_opens_make_one_request() {
                     new_tab: true,
                 },
                 otp: None,
+                make_room: false,
             },
             Sender::default(),
         )
@@ -206,6 +208,7 @@ fn concurrent_opens_make_one_request() {
                     new_tab: false,
                 },
                 otp: None,
+                make_room: false,
             },
             Sender::default(),
         )
@@ -471,6 +474,7 @@ fn admin_consoles_fall_back_to_the_legacy_endpoint_and_need_the_one_time_code() 
                 new_tab: false,
             },
             otp: Some("000000".into()),
+            make_room: false,
         },
     );
     assert!(
@@ -486,6 +490,7 @@ fn admin_consoles_fall_back_to_the_legacy_endpoint_and_need_the_one_time_code() 
                 new_tab: false,
             },
             otp: None,
+            make_room: false,
         },
     );
     assert!(
@@ -500,6 +505,7 @@ fn admin_consoles_fall_back_to_the_legacy_endpoint_and_need_the_one_time_code() 
                 new_tab: false,
             },
             otp: Some("123456".into()),
+            make_room: false,
         },
     );
     assert!(matches!(right, Response::State(_)), "{right:?}");

@@ -114,6 +114,7 @@ fn open_dev01(service: &Service<FakePlatform>) -> Response {
                 new_tab: false,
             },
             otp: None,
+            make_room: false,
         },
     )
 }
@@ -156,6 +157,7 @@ fn script_in_tenant_names_is_kept_as_text_everywhere() {
                 new_tab: false,
             },
             otp: None,
+            make_room: false,
         },
     );
     assert_eq!(error_of(&response), None);

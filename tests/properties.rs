@@ -63,6 +63,7 @@ fn open(origin: &str, tenant: usize, new_tab: bool) -> Request {
             new_tab,
         },
         otp: None,
+        make_room: false,
     }
 }
 

@@ -151,9 +151,17 @@ fn a_revoked_session_opens_no_tab_when_the_popup_opens_but_a_click_opens_one() {
         Request::OpenConsole {
             open: open.clone(),
             otp: None,
+            make_room: false,
         },
     );
-    run(&service, Request::OpenConsole { open, otp: None });
+    run(
+        &service,
+        Request::OpenConsole {
+            open,
+            otp: None,
+            make_room: false,
+        },
+    );
     assert_eq!(authorization_pages(&service), 1, "exactly one page");
     let (tab, port) = authorization_tab(&service);
     assert_eq!(service.platform().focused.get(), Some(tab));
@@ -189,6 +197,7 @@ fn dev01_open_on_page(service: &Service<FakePlatform>) -> i32 {
                 new_tab: false,
             },
             otp: None,
+            make_room: false,
         },
     );
     let tab = first_console_tab(service);

@@ -65,6 +65,7 @@ fn open_dev01(service: &Service<FakePlatform>, new_tab: bool) {
                 new_tab,
             },
             otp: None,
+            make_room: false,
         },
     );
 }

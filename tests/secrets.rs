@@ -175,6 +175,7 @@ fn the_state_the_pages_get_holds_no_secret_after_a_full_session() {
                     new_tab: false,
                 },
                 otp: None,
+                make_room: false,
             },
         ));
     }

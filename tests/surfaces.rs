@@ -244,6 +244,7 @@ fn favourites_lead_and_recent_follow() {
                 new_tab: false,
             },
             otp: None,
+            make_room: false,
         },
     );
     assert_eq!(names(&service), ["qa", "prod", "dev01"]);
@@ -336,6 +337,7 @@ fn the_active_portal_is_the_one_of_the_tab_in_use() {
                 new_tab: false,
             },
             otp: None,
+            make_room: false,
         },
     );
     let console = *service

@@ -427,7 +427,11 @@ fn a_multi_session_is_signed_out_on_its_own_host_and_frees_its_slot() {
     assert_eq!(r.status, 302);
     assert_eq!(r.header("location"), Some(next.as_str()));
     assert!(r.header("set-cookie").unwrap().contains("Max-Age=0"));
-    assert_eq!(sim.browse(&mut jar, Request::get(&next)).status, 302, "the sixth fits");
+    assert_eq!(
+        sim.browse(&mut jar, Request::get(&next)).status,
+        302,
+        "the sixth fits"
+    );
     // The signed-out session is gone; the others are still there.
     assert_eq!(sim.browse(&mut jar, Request::get(&urls[0])).status, 302);
     assert_eq!(sim.browse(&mut jar, Request::get(&urls[1])).status, 200);

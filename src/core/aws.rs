@@ -461,6 +461,24 @@ pub fn logout_url(partition: Partition, redirect_uri: &str) -> String {
     )
 }
 
+/// The sign-out of one multi-session console session, on that session's own `host`, then on
+/// to `redirect_uri`; `None` when `host` is not a multi-session host
+/// ([`super::multi_session`]).
+pub fn session_logout_url(host: &str, redirect_uri: &str) -> Option<String> {
+    multi_session_host(host)?;
+    Some(format!(
+        "https://{}/oauth?Action=logout&redirect_uri={}",
+        host.to_ascii_lowercase(),
+        encode(redirect_uri)
+    ))
+}
+
+/// Whether `url` is a multi-session console's sign-out of one session
+/// ([`session_logout_url`]): a tab passing through it is not showing that session.
+pub fn is_session_logout_url(url: &str) -> bool {
+    WebUrl::parse(url).is_ok_and(|u| multi_session_host(u.host()).is_some() && u.path() == "/oauth")
+}
+
 /// The console home page in `region` (the partition's default region when `region` is not
 /// one of its regions).
 pub fn console_home(partition: Partition, region: &str) -> String {
@@ -1278,6 +1296,26 @@ mod tests {
             ]
         );
         assert!(is_safe_console_url(url.expose(), Partition::Aws));
+    }
+
+    #[test]
+    fn a_session_is_signed_out_only_on_a_multi_session_host() {
+        let host = "123456789012-abcd1234.us-west-2.console.aws.amazon.com";
+        let url =
+            session_logout_url(host, "https://signin.aws.amazon.com/federation?a=1&b=2").unwrap();
+        assert_eq!(
+            url,
+            format!("https://{host}/oauth?Action=logout&redirect_uri=https%3A%2F%2Fsignin.aws.amazon.com%2Ffederation%3Fa%3D1%26b%3D2")
+        );
+        assert!(is_session_logout_url(&url));
+        assert!(!is_session_logout_url(&format!(
+            "https://{host}/console/home"
+        )));
+        assert!(!is_session_logout_url(
+            "https://signin.aws.amazon.com/oauth?Action=logout"
+        ));
+        assert_eq!(session_logout_url("evil.example", "x"), None);
+        assert_eq!(session_logout_url("console.aws.amazon.com", "x"), None);
     }
 
     #[test]

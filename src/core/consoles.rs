@@ -8,6 +8,7 @@ use super::aws::{self, AwsService, JitCredentials, Partition};
 use super::credentials::LiveCredentials;
 use super::expiry;
 use super::identity::ConsoleKey;
+use super::multi_session::MultiSessions;
 use super::renewal::{retry_delay_ms, Retry};
 use super::secret::Secret;
 use super::session::TabId;
@@ -183,6 +184,14 @@ pub enum SignInRoute {
         /// else).
         logout_first: bool,
     },
+    /// Federation login in a multi-session console at AWS's limit: sign out of the session
+    /// on `host` (identity `id`'s) first ([`super::multi_session`]).
+    MakeRoom {
+        /// The session's host.
+        host: String,
+        /// Whose session it is ([`ConsoleKey::id`]).
+        id: String,
+    },
 }
 
 /// All console state of the browser. Holds secrets: kept in `storage.session` only.
@@ -213,6 +222,9 @@ pub struct Consoles {
     /// When each tab was last signed in again from the console's expired page.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     expired_resigned: BTreeMap<TabId, u64>,
+    /// The multi-session console's sessions.
+    #[serde(skip_serializing_if = "MultiSessions::is_empty")]
+    multi: MultiSessions,
 }
 
 /// The console's expired page signs a tab in again at most this often: a console that keeps
@@ -316,6 +328,7 @@ impl Consoles {
         now_ms: u64,
     ) -> &LiveCredentials {
         let expiry_ms = expiry::expiry_ms(now_ms, credentials.validity_secs);
+        self.multi.prune(now_ms);
         let id = key.id();
         self.notified.remove(&id);
         self.retries.remove(&id);
@@ -422,6 +435,7 @@ impl Consoles {
     /// A tab closed.
     pub fn tab_closed(&mut self, tab: TabId) -> bool {
         self.expired_resigned.remove(&tab);
+        self.multi.tab_closed(tab);
         self.tabs.remove(&tab).is_some()
     }
 
@@ -436,6 +450,37 @@ impl Consoles {
             self.expired_resigned.insert(tab, now_ms);
         }
         allowed
+    }
+
+    /// `key` was opened (or brought forward) at `now_ms`: the least recently used identity is
+    /// the one a multi-session console at AWS's limit signs out.
+    pub fn touch(&mut self, key: &ConsoleKey, now_ms: u64) {
+        self.multi.touch(&key.id(), now_ms);
+    }
+
+    /// The multi-session console's sessions.
+    pub fn multi_sessions(&self) -> &MultiSessions {
+        &self.multi
+    }
+
+    /// The multi-session console's session on `host` was signed out to make room: it is
+    /// forgotten, and the tabs that showed it are no longer consoles of ours (nothing signs
+    /// them in again, which would take the room back). Returns them.
+    pub fn session_signed_out(&mut self, host: &str) -> Vec<TabId> {
+        let tabs = self.multi.ended(host);
+        for tab in &tabs {
+            self.tabs.remove(tab);
+        }
+        tabs
+    }
+
+    /// The multi-session host of the session `tab` shows, which a renewal of the tab signs
+    /// out on its way to the new sign-in (so the identity never holds two); forgotten now,
+    /// the tab staying ours.
+    pub fn take_session_of_tab(&mut self, tab: TabId) -> Option<String> {
+        let host = self.multi.session_of_tab(tab)?.host.clone();
+        self.multi.ended(&host);
+        Some(host)
     }
 
     /// The identity of a console tab.
@@ -464,8 +509,14 @@ impl Consoles {
         now_ms: u64,
     ) -> SignInRoute {
         if self.mode(setting) == Some(ConsoleMode::Multi) {
-            return SignInRoute::Login {
-                logout_first: false,
+            return match self.multi.to_make_room(&key.id(), partition, now_ms) {
+                Some(session) => SignInRoute::MakeRoom {
+                    host: session.host.clone(),
+                    id: session.id.clone(),
+                },
+                None => SignInRoute::Login {
+                    logout_first: false,
+                },
             };
         }
         let live = self
@@ -522,6 +573,11 @@ impl Consoles {
         let Ok(parsed) = WebUrl::parse(url) else {
             return false;
         };
+        // On its way through a session's sign-out (to make room, or a renewal): it shows
+        // that session no longer.
+        if aws::is_session_logout_url(url) {
+            return false;
+        }
         let host = parsed.host();
         let mut changed = false;
         for partition in Partition::ALL {
@@ -530,6 +586,8 @@ impl Consoles {
             }
             if aws::multi_session_host(host).is_some() {
                 self.detected_mode = Some(ConsoleMode::Multi);
+                let expiry = self.credentials.get(&id).map_or(0, |c| c.expiry_ms);
+                self.multi.landed(tab, host, &id, expiry);
             } else {
                 if self.detected_mode.is_none() {
                     self.detected_mode = Some(ConsoleMode::Single);

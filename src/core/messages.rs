@@ -112,6 +112,10 @@ pub enum Request {
         /// A one-time code, for admin consoles of portals that need one.
         #[serde(default, with = "crate::core::secret::exposed::option")]
         otp: Option<Secret>,
+        /// In a multi-session console at AWS's limit, sign the least recently used session
+        /// out to make room (the person agreed); without it the answer asks.
+        #[serde(default)]
+        make_room: bool,
     },
     /// Get new credentials now.
     RefreshCredentials {
@@ -236,6 +240,22 @@ pub struct StateView {
     /// of one of its tenants), when the popup asked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_origin: Option<String>,
+    /// AWS's multi-session console: how many sessions of each partition are signed in
+    /// (only partitions with any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aws_sessions: Vec<AwsSessionsView>,
+}
+
+/// How full AWS's multi-session console is in one partition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AwsSessionsView {
+    /// The partition (`aws`, `aws-us-gov`, `aws-cn`).
+    pub partition: String,
+    /// Live sessions signed in by the extension.
+    pub signed_in: usize,
+    /// How many AWS allows.
+    pub limit: usize,
 }
 
 /// One portal as the pages show it.

@@ -12,6 +12,7 @@ pub mod identity;
 pub mod kubernetes;
 pub mod menus;
 pub mod messages;
+pub mod multi_session;
 pub mod omnibox;
 pub mod popup;
 pub mod portal_api;

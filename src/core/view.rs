@@ -5,7 +5,7 @@
 use super::config::Config;
 use super::consoles::Consoles;
 use super::identity::{ConsoleKey, Role};
-use super::messages::{PortalView, SessionView, StateView, TenantView};
+use super::messages::{AwsSessionsView, PortalView, SessionView, StateView, TenantView};
 use super::portal_api::Tenant;
 use super::session::{Session, Sessions};
 
@@ -43,11 +43,22 @@ pub fn state_view<'a>(
             }
         })
         .collect();
+    let aws_sessions = consoles
+        .multi_sessions()
+        .counts(now_ms)
+        .into_iter()
+        .map(|(partition, signed_in)| AwsSessionsView {
+            partition: partition.name().to_owned(),
+            signed_in,
+            limit: crate::core::multi_session::LIMIT,
+        })
+        .collect();
     StateView {
         portals,
         settings: config.settings.clone(),
         managed_settings: config.managed_settings.clone(),
         active_origin: None,
+        aws_sessions,
     }
 }
 

@@ -72,20 +72,24 @@ impl<P: Platform> Service<P> {
 
     /// Opens (or focuses) a console. Without a portal session, signs in first and opens it
     /// afterwards: the click is not lost. Repeated clicks while one is opening open one tab.
+    /// In a multi-session console at AWS's limit, `make_room` signs the least recently used
+    /// session out first (and says so); without it the answer asks the person
+    /// ([`msg::MULTI_SESSION_FULL`]).
     pub(super) async fn open_console(
         &self,
         portal: &Portal,
         open: OpenConsole,
         otp: Option<Secret>,
+        make_room: bool,
     ) -> Result<(), UserText> {
         if open.new_tab {
-            return self.open_console_now(portal, open, otp).await;
+            return self.open_console_now(portal, open, otp, make_room).await;
         }
         let id = open.key.id();
         if !self.opening.borrow_mut().insert(id.clone()) {
             return Ok(());
         }
-        let result = self.open_console_now(portal, open, otp).await;
+        let result = self.open_console_now(portal, open, otp, make_room).await;
         self.opening.borrow_mut().remove(&id);
         result
     }
@@ -95,8 +99,10 @@ impl<P: Platform> Service<P> {
         portal: &Portal,
         open: OpenConsole,
         otp: Option<Secret>,
+        make_room: bool,
     ) -> Result<(), UserText> {
         let now = self.platform.now_ms();
+        self.with_consoles(|c| c.touch(&open.key, now));
         let origin = portal.url.origin();
         let Some(token) = self.active_token(origin) else {
             self.with_sessions(|s| {
@@ -137,6 +143,7 @@ impl<P: Platform> Service<P> {
                 now,
             )
         });
+        let mut made_room = None;
         let url = match route {
             SignInRoute::Direct => Secret::new(destination),
             SignInRoute::Login { logout_first } => {
@@ -146,6 +153,18 @@ impl<P: Platform> Service<P> {
                 } else {
                     login
                 }
+            }
+            SignInRoute::MakeRoom { host, id } => {
+                let whose = self
+                    .with_consoles(|c| c.key(&id).map(ConsoleKey::label))
+                    .unwrap_or_else(|| open.key.label());
+                if !make_room {
+                    return Err(msg::MULTI_SESSION_FULL.with([whose, open.key.label()]));
+                }
+                let login = self.login_url(portal, &open, &live, &destination).await?;
+                let url = aws::session_logout_url(&host, login.expose()).map(Secret::new);
+                made_room = Some((host, whose));
+                url.unwrap_or(login)
             }
         };
         let placement = ConsolePlacement {
@@ -166,11 +185,19 @@ impl<P: Platform> Service<P> {
             .await
             .map_err(|_| msg::CONSOLE_TAB_FAILED.text())?;
         self.with_consoles(|c| {
+            if let Some((host, _)) = &made_room {
+                c.session_signed_out(host);
+            }
             c.register_tab(tab, &open.key);
             if let Some(group) = group {
                 c.set_group(&open.key, group);
             }
         });
+        if let Some((_, whose)) = made_room {
+            self.platform
+                .notice(&msg::MULTI_SESSION_MADE_ROOM.with([whose, open.key.label()]))
+                .await;
+        }
         // The tab may have landed before it was registered (its redirects are fast, our
         // bookkeeping awaits the browser): learn from where it is now as well.
         // (Only a console page teaches anything here: a tab still loading may report an empty
@@ -440,7 +467,8 @@ impl<P: Platform> Service<P> {
     pub(super) async fn resume_open(&self, open: OpenConsole) {
         let config = self.config.borrow().clone().unwrap_or_default();
         if let Some(portal) = find(&config, &open.key.origin) {
-            if let Err(problem) = Box::pin(self.open_console(&portal, open, None)).await {
+            // The person's click is long past: make room if needed, and say so.
+            if let Err(problem) = Box::pin(self.open_console(&portal, open, None, true)).await {
                 self.with_sessions(|s| s.set_error(portal.url.origin(), Some(problem)));
                 self.save_sessions().await;
             }

@@ -278,7 +278,11 @@ impl<P: Platform> Service<P> {
                 }
                 None => Err(msg::PORTAL_NOT_FOUND.text()),
             },
-            Request::OpenConsole { open, otp } => self.open_and_remember(open, otp).await,
+            Request::OpenConsole {
+                open,
+                otp,
+                make_room,
+            } => self.open_and_remember(open, otp, make_room).await,
             Request::RefreshCredentials { key, otp } => match find(&config, &key.origin) {
                 Some(portal) => self.refresh_credentials(&portal, key, otp).await,
                 None => Err(msg::PORTAL_NOT_FOUND.text()),

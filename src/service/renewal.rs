@@ -286,10 +286,20 @@ impl<P: Platform> Service<P> {
         // The identity's own session is still live in the cookie jar (the browser's, or the
         // identity's container in Firefox), and AWS refuses a federation login over a live
         // session: sign out first in a single-session console.
-        let url = if single {
-            Secret::new(aws::logout_url(live.partition, login.expose()))
+        // In a multi-session console the tab's old session is signed out on its own host on
+        // the way, so the identity does not hold two (and a browser at AWS's limit of five
+        // can still renew).
+        let old_session = if single {
+            None
         } else {
-            login
+            self.with_consoles(|c| c.take_session_of_tab(tab))
+        };
+        let url = match old_session {
+            _ if single => Secret::new(aws::logout_url(live.partition, login.expose())),
+            Some(host) => aws::session_logout_url(&host, login.expose())
+                .map(Secret::new)
+                .unwrap_or(login),
+            None => login,
         };
         let _ = self.platform.navigate_tab(tab, &url).await;
         true

@@ -36,11 +36,12 @@ impl<P: Platform> Service<P> {
         &self,
         open: OpenConsole,
         otp: Option<Secret>,
+        make_room: bool,
     ) -> Result<(), UserText> {
         let config = self.config.borrow().clone().unwrap_or_default();
         let portal = find(&config, &open.key.origin).ok_or_else(|| msg::PORTAL_NOT_FOUND.text())?;
         let key = open.key.clone();
-        self.open_console(&portal, open, otp).await?;
+        self.open_console(&portal, open, otp, make_room).await?;
         let mut next = self.config.borrow().clone().unwrap_or_default();
         if next.used(&key) {
             // Losing the recent list to a storage failure is no reason to fail the open.
@@ -270,7 +271,8 @@ impl<P: Platform> Service<P> {
     /// Opens a console asked for outside the popup: problems become a notification, since
     /// no page is there to show them.
     async fn open_from_outside(&self, open: OpenConsole) {
-        let result = self.open_and_remember(open, None).await;
+        // No page is there to ask: make room at AWS's limit, and say whom it signed out.
+        let result = self.open_and_remember(open, None, true).await;
         self.schedule().await;
         self.sync_menus().await;
         if let Err(text) = result {

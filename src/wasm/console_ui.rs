@@ -387,6 +387,7 @@ pub fn on_click(action: &str, button: &Element, new_tab: bool) -> Result<(), JsV
             new_tab,
         },
         otp,
+        make_room: false,
     };
     let request = match action {
         "open" if button.get_attribute("data-otp").as_deref() == Some("true") => {
@@ -466,13 +467,21 @@ pub fn on_click(action: &str, button: &Element, new_tab: bool) -> Result<(), JsV
     let name = key.label();
     spawn_local(async move {
         let response = ask(&request).await;
-        dom::report(answered(response, &label, &name).await);
+        dom::report(answered(response, &label, &name, &request).await);
     });
     Ok(())
 }
 
-async fn answered(response: Response, label: &str, name: &str) -> Result<(), JsValue> {
+async fn answered(
+    response: Response,
+    label: &str,
+    name: &str,
+    request: &Request,
+) -> Result<(), JsValue> {
     match response {
+        Response::Error { message, .. } if message.name == msg::MULTI_SESSION_FULL.name => {
+            show_make_room_offer(&message, request)
+        }
         Response::Error { message, .. } => {
             dom::show_message("popup-alert", Some(&localize(&message)))
         }
@@ -495,6 +504,74 @@ async fn answered(response: Response, label: &str, name: &str) -> Result<(), JsV
             dom::show_message("popup-alert", None)
         }
     }
+}
+
+/// AWS's multi-session console is full: offers to sign out of the session the worker named
+/// (`message`: whose, then whom to open) and open the console after all, or to cancel. The
+/// offer sits beside the rendered list, so a re-render does not take it away.
+fn show_make_room_offer(
+    message: &crate::core::text::UserText,
+    request: &Request,
+) -> Result<(), JsValue> {
+    let Request::OpenConsole { open, otp, .. } = request else {
+        return Ok(());
+    };
+    let accept = Request::OpenConsole {
+        open: open.clone(),
+        otp: otp.clone(),
+        make_room: true,
+    };
+    let document = dom::document()?;
+    if let Some(old) = document.get_element_by_id("make-room") {
+        old.remove();
+    }
+    let args: Vec<&str> = message.args.iter().map(String::as_str).collect();
+    let yes = El::new("button")?
+        .attr("type", "button")?
+        .text(&tf(msg::MULTI_SESSION_MAKE_ROOM, &args))?
+        .0;
+    let no = El::new("button")?
+        .attr("type", "button")?
+        .attr("class", "secondary")?
+        .text(&t(msg::CANCEL))?
+        .0;
+    let offer = El::new("div")?
+        .attr("id", "make-room")?
+        .attr("role", "alertdialog")?
+        .attr("aria-labelledby", "make-room-text")?
+        .child(
+            El::new("p")?
+                .attr("id", "make-room-text")?
+                .text(&localize(message))?,
+        )?
+        .child(
+            El::new("div")?
+                .attr("class", "inline")?
+                .child(El(yes.clone()))?
+                .child(El(no.clone()))?,
+        )?;
+    document
+        .body()
+        .ok_or_else(|| JsValue::from_str("no body"))?
+        .append_child(&offer.0)?;
+    let name = open.key.label();
+    dom::on(&yes, "click", move |_| {
+        if let Ok(Some(offer)) = dom::document().map(|d| d.get_element_by_id("make-room")) {
+            offer.remove();
+        }
+        let (accept, name) = (accept.clone(), name.clone());
+        spawn_local(async move {
+            let response = ask(&accept).await;
+            dom::report(answered(response, "", &name, &accept).await);
+        });
+    })?;
+    dom::on(&no, "click", |_| {
+        if let Ok(Some(offer)) = dom::document().map(|d| d.get_element_by_id("make-room")) {
+            offer.remove();
+        }
+    })?;
+    yes.dyn_ref::<web_sys::HtmlElement>()
+        .map_or(Ok(()), web_sys::HtmlElement::focus)
 }
 
 fn toggle_more(button: &Element, key: &ConsoleKey) -> Result<(), JsValue> {

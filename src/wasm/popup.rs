@@ -377,6 +377,18 @@ fn render(response: &Response) -> Result<(), JsValue> {
             let folded = folds[index];
             children.push(portal_region(index, portal, folded)?);
         }
+        // AWS's multi-session console: how full it is (AWS allows five at once).
+        for sessions in &state.aws_sessions {
+            let partition = if sessions.partition == "aws" {
+                String::new()
+            } else {
+                format!(" ({})", sessions.partition)
+            };
+            children.push(El::new("p")?.attr("class", "hint aws-sessions")?.text(&tf(
+                msg::MULTI_SESSION_COUNT,
+                &[&sessions.signed_in.to_string(), &partition],
+            ))?);
+        }
         children.push(El::new("footer")?.child(action_button(
             msg::SETTINGS_LINK,
             "settings",
