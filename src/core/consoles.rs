@@ -586,8 +586,12 @@ impl Consoles {
             }
             if aws::multi_session_host(host).is_some() {
                 self.detected_mode = Some(ConsoleMode::Multi);
-                let expiry = self.credentials.get(&id).map_or(0, |c| c.expiry_ms);
-                self.multi.landed(tab, host, &id, expiry);
+                // AWS's limit is per cookie jar: with a container per identity (`isolated`)
+                // each holds its own sessions, and none crowds another out.
+                if !isolated {
+                    let expiry = self.credentials.get(&id).map_or(0, |c| c.expiry_ms);
+                    self.multi.landed(tab, host, &id, expiry);
+                }
             } else {
                 if self.detected_mode.is_none() {
                     self.detected_mode = Some(ConsoleMode::Single);
@@ -857,6 +861,61 @@ mod tests {
             consoles.route(&qa, Partition::Aws, ConsoleModeSetting::Single, false, T0),
             SignInRoute::Login { logout_first: true }
         );
+    }
+
+    #[test]
+    fn the_sixth_multi_session_makes_room_except_with_a_container_per_identity() {
+        for isolated in [false, true] {
+            let mut consoles = Consoles::default();
+            for n in 0..5 {
+                let k = key(&format!("t{n}"));
+                consoles.store(&k, creds(Some(3600)), Partition::Aws, T0);
+                consoles.touch(&k, T0 + n);
+                consoles.register_tab(n as TabId, &k);
+                let url = format!(
+                    "https://123456789012-sess000{n}.us-west-2.console.aws.amazon.com/console/home"
+                );
+                consoles.landed(n as TabId, &url, isolated);
+                // Passing through a session's sign-out records nothing.
+                let logout = aws::session_logout_url(
+                    "123456789012-gone0000.us-west-2.console.aws.amazon.com",
+                    "https://signin.aws.amazon.com/federation",
+                )
+                .unwrap();
+                assert!(!consoles.landed(n as TabId, &logout, isolated));
+            }
+            let route = consoles.route(
+                &key("new"),
+                Partition::Aws,
+                ConsoleModeSetting::Auto,
+                isolated,
+                T0,
+            );
+            if isolated {
+                assert_eq!(
+                    route,
+                    SignInRoute::Login {
+                        logout_first: false
+                    }
+                );
+                assert!(consoles.multi_sessions().counts(T0).is_empty());
+            } else {
+                assert_eq!(
+                    route,
+                    SignInRoute::MakeRoom {
+                        host: "123456789012-sess0000.us-west-2.console.aws.amazon.com".into(),
+                        id: key("t0").id(),
+                    }
+                );
+                assert_eq!(
+                    consoles.session_signed_out(
+                        "123456789012-sess0000.us-west-2.console.aws.amazon.com"
+                    ),
+                    [0]
+                );
+                assert_eq!(consoles.key_of_tab(0), None, "its tab is no longer ours");
+            }
+        }
     }
 
     #[test]

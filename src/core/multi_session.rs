@@ -8,7 +8,8 @@
 //! that session's own host ([`super::aws::session_logout_url`]), on the way to its own
 //! sign-in. A renewal signs its tab's old session out the same way, so an identity never
 //! holds two. Only sessions of tabs this extension signed in are known; one the user made
-//! by hand is not counted.
+//! by hand is not counted. The limit is per cookie jar: where each identity has a container
+//! of its own (Firefox), nothing is recorded and no one is ever signed out for room.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
