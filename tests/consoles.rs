@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{authorization_tab, first_console_tab, handoff_url, jit_requests, query, run};
+use common::{
+    authorization_tab, first_console_tab, handoff_url, jit_requests, query, run, signed_in_to_acme,
+};
 use futures_executor::block_on;
 use jit_console::core::consoles::{Destination, OpenConsole};
 use jit_console::core::copy::CopyFormat;
@@ -17,36 +19,13 @@ use jit_console::service::{Area, Sender, Service};
 const ACME: &str = "https://acme.duplocloud.net";
 
 fn signed_in(admin: bool) -> Service<FakePlatform> {
-    let service = Service::new(FakePlatform::default());
-    {
-        let mut portal = service.platform().portal.borrow_mut();
-        portal.tokens.insert(
-            "good".into(),
-            FakeUser {
-                username: "alice@acme.io".into(),
-                admin,
-            },
-        );
+    signed_in_to_acme(admin, |portal| {
         portal.tenants = vec![
             ("t-1".into(), "dev01".into()),
             ("t-2".into(), "prod".into()),
         ];
         portal.validity = Some(3600);
-    }
-    run(
-        &service,
-        Request::AddPortal {
-            url: ACME.into(),
-            api_token: Some("good".into()),
-        },
-    );
-    run(
-        &service,
-        Request::SignIn {
-            origin: ACME.into(),
-        },
-    );
-    service
+    })
 }
 
 fn tenant(name: &str) -> ConsoleKey {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{authorization_tab, handoff_url, run};
+use common::{authorization_tab, handoff_url, run, signed_in_to_acme};
 use futures_executor::block_on;
 use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::kubernetes::{KubeFormat, DEFAULT_TOKEN_LIFETIME_MS, REUSE_MARGIN_MS};
@@ -19,36 +19,13 @@ const ACME: &str = "https://acme.duplocloud.net";
 const HOST: &str = "acme.duplocloud.net";
 
 fn signed_in() -> Service<FakePlatform> {
-    let service = Service::new(FakePlatform::default());
-    {
-        let mut portal = service.platform().portal.borrow_mut();
-        portal.tokens.insert(
-            "good".into(),
-            FakeUser {
-                username: "alice@acme.io".into(),
-                admin: false,
-            },
-        );
+    signed_in_to_acme(false, |portal| {
         portal.tenants = vec![
             ("t-1".into(), "dev01".into()),
             ("t-2".into(), "prod".into()),
         ];
         portal.kubernetes = vec!["t-1".into()];
-    }
-    run(
-        &service,
-        Request::AddPortal {
-            url: ACME.into(),
-            api_token: Some("good".into()),
-        },
-    );
-    run(
-        &service,
-        Request::SignIn {
-            origin: ACME.into(),
-        },
-    );
-    service
+    })
 }
 
 fn tenant(id: &str, name: &str) -> ConsoleKey {

@@ -5,49 +5,26 @@
 
 mod common;
 
-use common::{land, query, run};
+use common::{land, query, run, signed_in_to_acme};
 use futures_executor::block_on;
 use jit_console::core::consoles::{Destination, OpenConsole};
 use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::messages::{Request, Response};
 use jit_console::core::text::msg;
-use jit_console::service::fake::{FakePlatform, FakeUser};
+use jit_console::service::fake::FakePlatform;
 use jit_console::service::Service;
 
 const ACME: &str = "https://acme.duplocloud.net";
 const NAMES: [&str; 6] = ["t0", "t1", "t2", "t3", "t4", "t5"];
 
 fn signed_in() -> Service<FakePlatform> {
-    let service = Service::new(FakePlatform::default());
-    {
-        let mut portal = service.platform().portal.borrow_mut();
-        portal.tokens.insert(
-            "good".into(),
-            FakeUser {
-                username: "alice@acme.io".into(),
-                admin: false,
-            },
-        );
+    signed_in_to_acme(false, |portal| {
         portal.tenants = NAMES
             .iter()
             .map(|n| (format!("id-{n}"), (*n).to_owned()))
             .collect();
         portal.validity = Some(3600);
-    }
-    run(
-        &service,
-        Request::AddPortal {
-            url: ACME.into(),
-            api_token: Some("good".into()),
-        },
-    );
-    run(
-        &service,
-        Request::SignIn {
-            origin: ACME.into(),
-        },
-    );
-    service
+    })
 }
 
 fn key(name: &str) -> ConsoleKey {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::run;
+use common::{run, signed_in_to_acme};
 use futures_executor::block_on;
 use jit_console::core::config::PortalEdit;
 use jit_console::core::consoles::{Destination, OpenConsole};
@@ -13,43 +13,20 @@ use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::menus::MenuClick;
 use jit_console::core::messages::{Request, Response, StateView};
 use jit_console::core::tenant_list;
-use jit_console::service::fake::{FakePlatform, FakeUser};
+use jit_console::service::fake::FakePlatform;
 use jit_console::service::{Area, Service};
 
 const ACME: &str = "https://acme.duplocloud.net";
 
 fn signed_in() -> Service<FakePlatform> {
-    let service = Service::new(FakePlatform::default());
-    {
-        let mut portal = service.platform().portal.borrow_mut();
-        portal.tokens.insert(
-            "good".into(),
-            FakeUser {
-                username: "alice@acme.io".into(),
-                admin: false,
-            },
-        );
+    signed_in_to_acme(false, |portal| {
         portal.tenants = vec![
             ("t-1".into(), "dev01".into()),
             ("t-2".into(), "prod".into()),
             ("t-3".into(), "qa".into()),
         ];
         portal.validity = Some(3600);
-    }
-    run(
-        &service,
-        Request::AddPortal {
-            url: ACME.into(),
-            api_token: Some("good".into()),
-        },
-    );
-    run(
-        &service,
-        Request::SignIn {
-            origin: ACME.into(),
-        },
-    );
-    service
+    })
 }
 
 fn tenant(id: &str, name: &str) -> ConsoleKey {

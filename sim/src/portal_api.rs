@@ -253,6 +253,18 @@ fn tenant_console_token(
     }
 }
 
+/// 401 for a user that is gone, 403 for one who is not an administrator.
+fn require_admin(state: &State, pidx: usize, user_index: usize) -> Result<(), Response> {
+    let user = state.portals[pidx]
+        .user(user_index)
+        .ok_or_else(unauthorized)?;
+    if user.admin {
+        Ok(())
+    } else {
+        Err(message(403, "Administrator role is required."))
+    }
+}
+
 fn admin_jit(
     state: &mut State,
     pidx: usize,
@@ -262,13 +274,10 @@ fn admin_jit(
     role: &str,
     now: u64,
 ) -> Response {
-    let p = &state.portals[pidx].config;
-    let Some(user) = state.portals[pidx].user(user_index) else {
-        return unauthorized();
-    };
-    if !user.admin {
-        return message(403, "Administrator role is required.");
+    if let Err(r) = require_admin(state, pidx, user_index) {
+        return r;
     }
+    let p = &state.portals[pidx].config;
     if role == ADMIN_ROLE && !p.admin_jit {
         return message(403, "AWS admin JIT access is not enabled on this portal.");
     }
@@ -348,13 +357,10 @@ fn k8s_plan(
     plan: &str,
     now: u64,
 ) -> Response {
-    let p = &state.portals[pidx].config;
-    let Some(user) = state.portals[pidx].user(user_index) else {
-        return unauthorized();
-    };
-    if !user.admin {
-        return message(403, "Administrator role is required.");
+    if let Err(r) = require_admin(state, pidx, user_index) {
+        return r;
     }
+    let p = &state.portals[pidx].config;
     if let Err(r) = check_otp(p, req) {
         return r;
     }

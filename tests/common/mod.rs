@@ -107,3 +107,35 @@ pub fn settles<T>(future: impl std::future::Future<Output = T>) -> Option<T> {
         std::task::Poll::Pending => None,
     })
 }
+
+/// A service signed in to `https://acme.duplocloud.net` with the API token `good` of
+/// `alice@acme.io` (an administrator when `admin`), its fake portal set up by `portal` first.
+pub fn signed_in_to_acme(
+    admin: bool,
+    portal: impl FnOnce(&mut jit_console::service::fake::FakePortal),
+) -> Service<FakePlatform> {
+    let service = Service::new(FakePlatform::default());
+    {
+        let mut fake = service.platform().portal.borrow_mut();
+        fake.tokens.insert(
+            "good".into(),
+            jit_console::service::fake::FakeUser {
+                username: "alice@acme.io".into(),
+                admin,
+            },
+        );
+        portal(&mut fake);
+    }
+    for request in [
+        Request::AddPortal {
+            url: "https://acme.duplocloud.net".into(),
+            api_token: Some("good".into()),
+        },
+        Request::SignIn {
+            origin: "https://acme.duplocloud.net".into(),
+        },
+    ] {
+        run(&service, request);
+    }
+    service
+}
