@@ -175,6 +175,12 @@ try {
     const consoleTab = await waitForTab(browser, (u) => u.hostname.endsWith('console.aws.amazon.com'));
     await consoleTab.locator('#identity').filter({ hasText: 'duploservices-staging' }).waitFor();
     await shot(consoleTab, '6-console-staging', 'the AWS console (simulated), signed in as tenant staging');
+    step('the identity bar: inside the console, which portal and tenant the tab is, and the time left');
+    await consoleTab.locator('jit-console-identity-bar').waitFor({ state: 'attached' });
+    for (const width of [1280, 800]) {
+      await consoleTab.setViewportSize({ width, height: 560 });
+      await shot(consoleTab, `6-console-identity-bar-${width}`, `the identity bar at the bottom of the console tab, ${width} px wide`, `console-identity-bar-${width}.png`);
+    }
     await region.getByText(/expires in \d+ min/).first().waitFor();
     await region.getByRole('button', { name: 'Favourite prod' }).click();
     await region.getByRole('button', { name: 'Favourite prod', pressed: true }).waitFor();
