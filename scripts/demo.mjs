@@ -8,7 +8,8 @@
 //   button, "Sign in to demo.duplocloud.net", log in as admin@demo.io / demo, Authorize.
 // - Without one it walks through the same steps headless, saves a screenshot of each under
 //   out/demo/ and prints where they are. It also writes the README's screenshots to
-//   docs/screenshots/: the popup in the light and the dark theme, the options page, and (in
+//   docs/screenshots/: the popup in the light and the dark theme, the options page, the
+//   identity bar on the console tab at 1280 and 800 px wide, and (in
 //   a virtual X display, since headless Chromium draws no tab strip) the consoles' tab groups;
 //   then, in Firefox ESR with dist/firefox, the popup and the consoles in their containers.
 import { mkdirSync, copyFileSync, existsSync, rmSync, readFileSync, writeFileSync } from 'node:fs';

@@ -221,9 +221,11 @@ pub fn key_of_sender(consoles: &Consoles, sender: BarSender) -> Option<&ConsoleK
     consoles.key_of_tab(sender.tab_id)
 }
 
-/// What the bar of `sender`'s tab shows, with `portals` as the pages see them.
+/// What the bar of `sender`'s tab shows, with `portals` as the pages see them; its colour
+/// is that of the tab's group, or of its container when the browser `isolated` identities.
 pub fn bar_answer(
     enabled: bool,
+    isolated: bool,
     consoles: &Consoles,
     portals: &[PortalView],
     sender: BarSender,
@@ -244,7 +246,7 @@ pub fn bar_answer(
             .as_deref()
             .and_then(super::config::Colour::from_name),
         key,
-        false,
+        isolated,
     );
     let (colour, ink) = css_colour(colour_name);
     let expires_ms = consoles
@@ -336,7 +338,7 @@ pub fn css_colour(name: &str) -> (&'static str, &'static str) {
     const DARK: &str = "#ffffff";
     const LIGHT: &str = "#202124";
     match name {
-        "grey" => ("#5f6368", DARK),
+        "grey" | "toolbar" => ("#5f6368", DARK),
         "blue" => ("#1a73e8", DARK),
         "red" => ("#d93025", DARK),
         "yellow" => ("#f9ab00", LIGHT),
@@ -548,11 +550,18 @@ mod tests {
 
     #[test]
     fn every_colour_name_has_a_css_colour() {
+        let portal_colours = super::super::config::Colour::ALL.map(|c| c.container_name());
         for name in super::super::identity::GROUP_COLOURS
             .iter()
             .chain(super::super::identity::CONTAINER_COLOURS)
+            .chain(&portal_colours)
         {
-            assert!(css_colour(name).0.starts_with('#'), "{name}");
+            let (colour, _) = css_colour(name);
+            assert!(colour.starts_with('#'), "{name}");
+            assert!(
+                *name == "grey" || *name == "toolbar" || colour != css_colour("grey").0,
+                "{name} is not grey"
+            );
         }
     }
 }

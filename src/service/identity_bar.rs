@@ -72,7 +72,10 @@ impl<P: Platform> Service<P> {
             .is_some_and(|c| c.settings.identity_bar);
         let state = self.state_view().await;
         let now = self.platform.now_ms();
-        self.with_consoles(|c| identity_bar::bar_answer(enabled, c, &state.portals, sender, now))
+        let isolated = self.platform.isolates_identities();
+        self.with_consoles(|c| {
+            identity_bar::bar_answer(enabled, isolated, c, &state.portals, sender, now)
+        })
     }
 
     /// Tells the bars whose identity or expiry changed (or all of them, when they were
