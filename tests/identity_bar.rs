@@ -262,3 +262,30 @@ fn the_manifest_runs_the_bar_only_on_the_console_hosts() {
     assert_eq!(script["all_frames"], serde_json::json!(false));
     assert_eq!(script["run_at"], "document_idle");
 }
+
+#[test]
+fn a_policy_that_turns_the_bar_off_keeps_it_off() {
+    let (service, tab) = with_console();
+    service.platform().storage.borrow_mut().insert(
+        (jit_console::service::Area::Managed, String::new()),
+        serde_json::json!({ "settings": { "identityBar": false } }),
+    );
+    block_on(service.on_policy_changed());
+    assert_eq!(
+        ask(&service, BarRequest::GetIdentityBar, tab),
+        BarAnswer::Hidden
+    );
+    // The person turns it on; the policy keeps it off, and the options page shows it fixed.
+    let mut settings = run(&service, Request::GetState).state().settings.clone();
+    settings.identity_bar = true;
+    let after = run(&service, Request::SetSettings(settings));
+    assert!(!after.state().settings.identity_bar);
+    assert!(after
+        .state()
+        .managed_settings
+        .contains(&"identityBar".to_owned()));
+    assert_eq!(
+        ask(&service, BarRequest::GetIdentityBar, tab),
+        BarAnswer::Hidden
+    );
+}
