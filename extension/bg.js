@@ -8,6 +8,9 @@ const ext = globalThis.browser ?? globalThis.chrome;
 const read = (area, keys) => ({ area, keys, answer: ext.storage[area].get(keys) });
 const early = [read('local', ['config', 'sessions']), read('session', ['sessions', 'consoles'])];
 const ready = init();
+// The identity bar's content script runs in the console pages' renderers: where the browser
+// allows it, storage.local is kept to the extension's own pages (docs/SECURITY.md).
+try { ext.storage.local.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch(() => {}); } catch { /* not for this area here */ }
 const later = (run) => ready.then(run).catch(() => {});
 later(() => core.handleStartup(early));
 // The policy beside the stored state, not before it: the browser may take seconds to answer.

@@ -8,7 +8,8 @@
 //   button, "Sign in to demo.duplocloud.net", log in as admin@demo.io / demo, Authorize.
 // - Without one it walks through the same steps headless, saves a screenshot of each under
 //   out/demo/ and prints where they are. It also writes the README's screenshots to
-//   docs/screenshots/: the popup in the light and the dark theme, the options page, and (in
+//   docs/screenshots/: the popup in the light and the dark theme, the options page, the
+//   identity bar on the console tab at 1280 and 800 px wide, and (in
 //   a virtual X display, since headless Chromium draws no tab strip) the consoles' tab groups;
 //   then, in Firefox ESR with dist/firefox, the popup and the consoles in their containers.
 import { mkdirSync, copyFileSync, existsSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
@@ -175,6 +176,12 @@ try {
     const consoleTab = await waitForTab(browser, (u) => u.hostname.endsWith('console.aws.amazon.com'));
     await consoleTab.locator('#identity').filter({ hasText: 'duploservices-staging' }).waitFor();
     await shot(consoleTab, '6-console-staging', 'the AWS console (simulated), signed in as tenant staging');
+    step('the identity bar: inside the console, which portal and tenant the tab is, and the time left');
+    await consoleTab.locator('jit-console-identity-bar').waitFor({ state: 'attached' });
+    for (const width of [1280, 800]) {
+      await consoleTab.setViewportSize({ width, height: 560 });
+      await shot(consoleTab, `6-console-identity-bar-${width}`, `the identity bar at the bottom of the console tab, ${width} px wide`, `console-identity-bar-${width}.png`);
+    }
     await region.getByText(/expires in \d+ min/).first().waitFor();
     await region.getByRole('button', { name: 'Favourite prod' }).click();
     await region.getByRole('button', { name: 'Favourite prod', pressed: true }).waitFor();

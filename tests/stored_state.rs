@@ -99,6 +99,8 @@ fn every_portal_setting_favourite_recent_console_and_session_is_read() {
     assert!(!settings.auto_renew);
     assert_eq!(settings.notify_minutes, 15);
     assert_eq!(settings.console_mode, ConsoleModeSetting::Multi);
+    // Issue 19: stored before the identity bar existed, it is on.
+    assert!(settings.identity_bar);
     assert_eq!(
         settings.favourites,
         [

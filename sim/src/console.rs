@@ -103,6 +103,38 @@ fn service_name(req: &Request, partition: Partition) -> String {
     "Console Home".to_string()
 }
 
+/// The console's own chrome, as AWS lays it out: a fixed dark navigation bar at the top
+/// (the logo, Services, search, and at the right the region and the account menu) and a
+/// fixed footer at the bottom (CloudShell, Feedback, the legal links). What the extension
+/// adds to a console page must cover none of it (the identity bar's end-to-end tests check
+/// the boxes at 1280 and 800 px).
+fn console_chrome(identity: &str, region: &str) -> String {
+    format!(
+        "<style>\
+           body{{margin:0;max-width:none;padding:56px 2em 48px}}\
+           #sim-nav{{position:fixed;top:0;left:0;right:0;height:40px;display:flex;align-items:center;\
+             gap:12px;padding:0 12px;background:#232f3e;color:#fff;font:14px sans-serif;z-index:1000}}\
+           #sim-nav button,#sim-footer button{{margin:0;padding:4px 10px;background:transparent;color:inherit;\
+             border:1px solid #5f6b7a;border-radius:4px;font:inherit}}\
+           #sim-nav input{{flex:1 1 auto;min-width:60px;max-width:480px;padding:4px 8px;border-radius:4px;border:0}}\
+           #sim-nav .right{{margin-left:auto;display:flex;gap:8px}}\
+           #sim-footer{{position:fixed;bottom:0;left:0;right:0;height:30px;display:flex;align-items:center;\
+             gap:12px;padding:0 12px;background:#232f3e;color:#d5dbdb;font:12px sans-serif;z-index:1000}}\
+           #sim-footer .right{{margin-left:auto;display:flex;gap:12px}}\
+         </style>\
+         <header id=\"sim-nav\"><strong id=\"sim-logo\">aws</strong>\
+           <button type=\"button\" id=\"sim-services\">Services</button>\
+           <input type=\"search\" id=\"sim-search\" aria-label=\"Search\" placeholder=\"Search\">\
+           <span class=\"right\"><button type=\"button\" id=\"sim-region\" title=\"{region}\">Region \u{25be}</button>\
+           <button type=\"button\" id=\"sim-account-menu\" title=\"{identity}\">Account \u{25be}</button></span></header>\
+         <footer id=\"sim-footer\"><button type=\"button\" id=\"sim-cloudshell\">CloudShell</button>\
+           <button type=\"button\" id=\"sim-feedback\">Feedback</button>\
+           <span class=\"right\"><span>AWS Console (sim)</span><span>Privacy</span><span>Terms</span></span></footer>",
+        region = escape(region),
+        identity = escape(identity),
+    )
+}
+
 /// Answers a request on a console host of `partition`.
 pub fn handle(state: &State, partition: Partition, req: &Request, now: u64) -> Response {
     let session = session_for(state, partition, req);
@@ -145,7 +177,7 @@ pub fn handle(state: &State, partition: Partition, req: &Request, now: u64) -> R
         partition.signin_host()
     );
     let body = format!(
-        "<header><strong>AWS Console (sim)</strong></header>\
+        "{chrome}\
          <h1 id=\"service\">{service}</h1>\
          <p id=\"identity\">{identity}</p>\
          <p id=\"expires\">{expires}</p>\
@@ -164,6 +196,7 @@ pub fn handle(state: &State, partition: Partition, req: &Request, now: u64) -> R
            }}\
            setInterval(check, 1000);\
          }})();</script>",
+        chrome = console_chrome(&s.identity(), &s.region),
         service = escape(&service),
         identity = escape(&s.identity()),
         expires = iso8601(s.expires_ms),

@@ -195,6 +195,9 @@ pub struct Settings {
     pub keep_alive: Vec<String>,
     /// Identities pinned to the top of their portal's list, in the order they were pinned.
     pub favourites: Vec<String>,
+    /// Show the identity bar on console tabs this extension signed in (on by default; what
+    /// earlier builds stored, without it, reads as on).
+    pub identity_bar: bool,
 }
 
 /// The minutes before expiry a notification may come: at least one, at most an hour.
@@ -219,6 +222,7 @@ impl Settings {
                 "consoleMode" => self.console_mode = current.console_mode,
                 "autoRenew" => self.auto_renew = current.auto_renew,
                 "notifyMinutes" => self.notify_minutes = current.notify_minutes,
+                "identityBar" => self.identity_bar = current.identity_bar,
                 _ => {}
             }
         }
@@ -234,6 +238,7 @@ impl Default for Settings {
             notify_minutes: 5,
             keep_alive: Vec::new(),
             favourites: Vec::new(),
+            identity_bar: true,
         }
     }
 }
@@ -728,8 +733,13 @@ impl Config {
 }
 
 /// The settings a policy may fix (their stored names, as in `managed_schema.json`).
-pub const MANAGEABLE_SETTINGS: &[&str] =
-    &["staySignedIn", "consoleMode", "autoRenew", "notifyMinutes"];
+pub const MANAGEABLE_SETTINGS: &[&str] = &[
+    "staySignedIn",
+    "consoleMode",
+    "autoRenew",
+    "notifyMinutes",
+    "identityBar",
+];
 
 #[cfg(test)]
 mod tests {
@@ -1119,6 +1129,7 @@ mod tests {
         let current = Settings {
             auto_renew: false,
             notify_minutes: 9,
+            identity_bar: false,
             ..Settings::default()
         };
         let mut wanted = Settings {
@@ -1130,9 +1141,15 @@ mod tests {
         };
         wanted.keep(
             &current,
-            &["autoRenew".into(), "notifyMinutes".into(), "bogus".into()],
+            &[
+                "autoRenew".into(),
+                "notifyMinutes".into(),
+                "identityBar".into(),
+                "bogus".into(),
+            ],
         );
         assert!(!wanted.auto_renew);
+        assert!(!wanted.identity_bar);
         assert_eq!(wanted.notify_minutes, 9);
         assert!(wanted.stay_signed_in);
         assert_eq!(wanted.favourites, ["x"]);

@@ -483,6 +483,13 @@ impl Consoles {
         Some(host)
     }
 
+    /// Every console tab the extension opened, with its identity.
+    pub fn tabs(&self) -> impl Iterator<Item = (TabId, &ConsoleKey)> {
+        self.tabs
+            .iter()
+            .filter_map(|(tab, id)| self.keys.get(id).map(|key| (*tab, key)))
+    }
+
     /// The identity of a console tab.
     pub fn key_of_tab(&self, tab: TabId) -> Option<&ConsoleKey> {
         self.tabs.get(&tab).and_then(|id| self.keys.get(id))

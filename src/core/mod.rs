@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod diagnostics;
 pub mod expiry;
 pub mod identity;
+pub mod identity_bar;
 pub mod kubernetes;
 pub mod menus;
 pub mod messages;

@@ -307,6 +307,8 @@ pub struct FakePlatform {
     pub menu_builds: Cell<u32>,
     /// What the worker put on the clipboard, in order.
     pub clipboard: RefCell<Vec<String>>,
+    /// The tabs whose identity bar was told to ask again, in order.
+    pub bars_told: RefCell<Vec<TabId>>,
     next_group: Cell<i32>,
 }
 
@@ -346,6 +348,7 @@ impl Default for FakePlatform {
             menus: RefCell::default(),
             menu_builds: Cell::new(0),
             clipboard: RefCell::default(),
+            bars_told: RefCell::default(),
             next_group: Cell::new(1),
         }
     }
@@ -614,6 +617,10 @@ impl Platform for FakePlatform {
             self.opened_behind.borrow_mut().push(id);
         }
         Ok(id)
+    }
+
+    async fn tell_bar(&self, tab_id: TabId) {
+        self.bars_told.borrow_mut().push(tab_id);
     }
 
     async fn close_tab(&self, tab_id: TabId) {

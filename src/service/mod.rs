@@ -8,6 +8,7 @@
 
 mod consoles;
 pub mod fake;
+mod identity_bar;
 mod kubernetes;
 pub mod platform;
 mod renewal;
@@ -97,6 +98,8 @@ pub struct Service<P> {
     /// Whether tenants have Kubernetes, as their portals said ([`kubernetes`]).
     kube_enabled: RefCell<BTreeMap<kubernetes::TenantSlot, bool>>,
     renewing: RefCell<BTreeSet<String>>,
+    /// What each identity bar was last told it shows ([`identity_bar`]).
+    bars: RefCell<Option<identity_bar::Shown>>,
     menu_sync: surfaces::MenuSync,
     /// The administrator's policy once read (`Some(None)`: there is none). Until then the
     /// service answers from what it stored and does nothing a policy could forbid.
@@ -122,6 +125,7 @@ impl<P: Platform> Service<P> {
             kube_access: RefCell::new(BTreeMap::new()),
             kube_enabled: RefCell::new(BTreeMap::new()),
             renewing: RefCell::new(BTreeSet::new()),
+            bars: RefCell::new(None),
             menu_sync: surfaces::MenuSync::default(),
             policy: RefCell::new(None),
             sessions_written_to: std::cell::Cell::new(None),

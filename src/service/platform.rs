@@ -149,6 +149,9 @@ pub trait Platform {
         url: &str,
         active: bool,
     ) -> impl Future<Output = Result<TabId, PlatformError>>;
+    /// Tells the identity bar in a tab (our content script, if it runs there) that what it
+    /// shows changed, so it asks again (`tabs.sendMessage`; a tab without it is fine).
+    fn tell_bar(&self, tab_id: TabId) -> impl Future<Output = ()>;
     /// Closes a tab (a tab already gone is fine).
     fn close_tab(&self, tab_id: TabId) -> impl Future<Output = ()>;
     /// Brings a tab and its window to the front.

@@ -74,6 +74,7 @@ impl<P: Platform> Service<P> {
         for (group, title) in self.with_consoles(|c| c.group_titles(now)) {
             self.platform.set_group_title(group, &title).await;
         }
+        self.tell_bars(settings.identity_bar).await;
     }
 
     /// A due renewal this schedule claimed (in `renewing`), released when done.

@@ -28,6 +28,7 @@ const SETTING_CONTROLS: &[(&str, &str)] = &[
     ("console-mode", "consoleMode"),
     ("auto-renew", "autoRenew"),
     ("notify-minutes", "notifyMinutes"),
+    ("identity-bar", "identityBar"),
 ];
 
 /// Builds the options page.
@@ -179,6 +180,11 @@ fn settings_section() -> Result<El, JsValue> {
             "auto-renew",
             msg::AUTO_RENEW,
             msg::AUTO_RENEW_HINT,
+        )?)?
+        .child(checkbox(
+            "identity-bar",
+            msg::IDENTITY_BAR,
+            msg::IDENTITY_BAR_HINT,
         )?)?
         .child(dom::labelled(
             "notify-minutes",
@@ -417,6 +423,7 @@ async fn save_settings() -> Result<(), JsValue> {
     let settings = Settings {
         stay_signed_in: input("stay-signed-in")?.checked(),
         auto_renew: input("auto-renew")?.checked(),
+        identity_bar: input("identity-bar")?.checked(),
         notify_minutes: input("notify-minutes")?
             .value()
             .trim()
@@ -615,6 +622,7 @@ fn show_settings(state: &StateView) -> Result<(), JsValue> {
     let settings = &state.settings;
     select("console-mode")?.set_value(settings.console_mode.name());
     input("auto-renew")?.set_checked(settings.auto_renew);
+    input("identity-bar")?.set_checked(settings.identity_bar);
     input("notify-minutes")?.set_value(&settings.notify_minutes.to_string());
     input("stay-signed-in")?.set_checked(settings.stay_signed_in);
     LAST_SETTINGS.with(|s| *s.borrow_mut() = settings.clone());

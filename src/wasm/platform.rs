@@ -457,6 +457,13 @@ impl Platform for BrowserPlatform {
         Ok(id)
     }
 
+    async fn tell_bar(&self, tab_id: TabId) {
+        // The bar runs in the top document only (`all_frames: false`). A tab whose page has
+        // no bar (not yet loaded, or another site now) rejects, which is fine.
+        let message = to_js(&json!({"type": "identityBarChanged"})).unwrap_or_default();
+        let _ = call(&["tabs"], "sendMessage", &[JsValue::from(tab_id), message]).await;
+    }
+
     async fn close_tab(&self, tab_id: TabId) {
         let _ = call(&["tabs"], "remove", &[JsValue::from(tab_id)]).await;
     }

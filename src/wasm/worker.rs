@@ -10,6 +10,7 @@ use super::browser::{self, field};
 use super::diagnostics;
 use super::platform::BrowserPlatform;
 use crate::core::diagnostics::Event;
+use crate::core::identity_bar::{self, BarRequest, BarSender, SenderKind};
 use crate::core::menus::MenuClick;
 use crate::core::messages::{Request, Response, StateView};
 use crate::core::text::msg;
@@ -24,12 +25,16 @@ fn service() -> Rc<Service<BrowserPlatform>> {
     SERVICE.with(Rc::clone)
 }
 
-/// Answers a [`Request`] from one of this extension's pages. Anything else (another
-/// extension, a content script of a web page, a malformed message) gets no answer.
+/// Answers a [`Request`] from one of this extension's pages, and a [`BarRequest`] (only
+/// that) from our identity bar's content script in the top document of a console tab, about
+/// that tab. Anything else (another extension, a web page, a frame, a malformed message)
+/// gets no answer.
 #[wasm_bindgen(js_name = handleMessage)]
 pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
-    if !from_our_pages(&sender) {
-        return JsValue::UNDEFINED;
+    match sender_kind(&sender) {
+        SenderKind::OurPage => {}
+        SenderKind::ConsoleBar(bar) => return handle_bar(message, bar).await,
+        SenderKind::Stranger => return JsValue::UNDEFINED,
     }
     let kind = field(&message, "type").as_string().unwrap_or_default();
     diagnostics::record(Event::Request {
@@ -181,18 +186,37 @@ fn xml_escape(text: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-/// Whether the sender is a page of this extension (its id matches and its URL is ours).
-fn from_our_pages(sender: &JsValue) -> bool {
+/// Who sent a message, from what the browser says of the sender ([`identity_bar::sender_kind`]).
+fn sender_kind(sender: &JsValue) -> SenderKind {
     let Ok(runtime) = browser::runtime() else {
-        return false;
+        return SenderKind::Stranger;
     };
-    let our_id = runtime.id();
-    let our_base = runtime.get_url("");
-    let same_id = field(sender, "id")
-        .as_string()
-        .is_some_and(|id| id == our_id);
-    let our_page = field(sender, "url")
-        .as_string()
-        .is_some_and(|url| url.starts_with(&our_base));
-    same_id && our_page && !our_base.is_empty()
+    let (our_id, our_base) = (runtime.id(), runtime.get_url(""));
+    let (id, url) = (
+        field(sender, "id").as_string(),
+        field(sender, "url").as_string(),
+    );
+    identity_bar::sender_kind(&identity_bar::SenderFacts {
+        our_id: &our_id,
+        our_base: &our_base,
+        id: id.as_deref(),
+        url: url.as_deref(),
+        tab_id: field(&field(sender, "tab"), "id")
+            .as_f64()
+            .map(|id| id as i32),
+        frame_id: field(sender, "frameId").as_f64().map(|id| id as i32),
+    })
+}
+
+/// A request of the identity bar: only a [`BarRequest`], about the sender's own tab; the
+/// answer's texts in the user's language.
+async fn handle_bar(message: JsValue, sender: BarSender) -> JsValue {
+    let Ok(request) = browser::from_js::<BarRequest>(message) else {
+        return JsValue::UNDEFINED;
+    };
+    let answer = service()
+        .handle_bar(request, sender)
+        .await
+        .localize(browser::worker_text);
+    browser::to_js(&answer).unwrap_or(JsValue::UNDEFINED)
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { launch, newProfile } from './harness.mjs';
 
-const DEFAULT_SETTINGS = { staySignedIn: false, consoleMode: 'auto', autoRenew: true, notifyMinutes: 5, keepAlive: [], favourites: [] };
+const DEFAULT_SETTINGS = { staySignedIn: false, consoleMode: 'auto', autoRenew: true, notifyMinutes: 5, keepAlive: [], favourites: [], identityBar: true };
 
 test('portals added in the options page show in the popup and survive a browser restart', { timeout: 120000 }, async () => {
   const profile = newProfile();
@@ -95,12 +95,18 @@ test('the message handler answers only this extension\'s pages', { timeout: 6000
       await wasm.default();
       const add = { type: 'addPortal', url: 'evil.duplocloud.net', apiToken: null };
       const ours = { id: chrome.runtime.id, url: chrome.runtime.getURL('popup.html') };
+      const consolePage = { id: chrome.runtime.id, url: 'https://us-east-1.console.aws.amazon.com/ec2/home', tab: { id: 5 } };
       return {
         webPage: await wasm.handleMessage(add, { id: chrome.runtime.id, url: 'https://evil.example/' }),
         otherExtension: await wasm.handleMessage(add, { id: 'abcdefghijklmnopabcdefghijklmnop', url: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/x.html' }),
         noSender: await wasm.handleMessage(add, undefined),
         malformed: await wasm.handleMessage({ type: 'rmRf' }, ours),
         genuine: await wasm.handleMessage({ type: 'getState' }, ours),
+        // Our identity bar's content script on a console page (issue 19): only its own
+        // request type, about its own tab (none of ours here), and only from the top frame.
+        consoleScript: await wasm.handleMessage(add, { ...consolePage, frameId: 0 }),
+        consoleBar: await wasm.handleMessage({ type: 'getIdentityBar' }, { ...consolePage, frameId: 0 }),
+        consoleFrame: await wasm.handleMessage({ type: 'getIdentityBar' }, { ...consolePage, frameId: 3 }),
       };
     });
     assert.equal(answers.webPage, undefined);
@@ -108,6 +114,9 @@ test('the message handler answers only this extension\'s pages', { timeout: 6000
     assert.equal(answers.noSender, undefined);
     assert.equal(answers.malformed.type, 'error');
     assert.deepEqual(answers.genuine, { type: 'state', portals: [], settings: DEFAULT_SETTINGS });
+    assert.equal(answers.consoleScript, undefined, 'a page request from a console page gets nothing');
+    assert.deepEqual(answers.consoleBar, { type: 'hidden' }, 'a tab the extension did not open has no bar');
+    assert.equal(answers.consoleFrame, undefined, 'a frame of a console page gets nothing');
     const stored = await browser.worker.evaluate(() => chrome.storage.local.get(null));
     assert.deepEqual(stored, {});
   } finally {

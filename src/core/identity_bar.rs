@@ -1,0 +1,567 @@
+//! The identity bar: the slim strip a content script shows on a console tab this extension
+//! signed in, saying which portal, which identity and how long its session has left, with
+//! **Renew now** and **Open this page as…** (issue 19).
+//!
+//! The content script runs in the console page's renderer, so everything it sends is
+//! untrusted: a compromised page could forge its messages. What it may ask is its own
+//! closed enum ([`BarRequest`]), answered only about the tab the browser says sent it
+//! ([`BarSender`]), never naming a tab or an identity itself, and the answers hold no secret
+//! ([`BarView`]: names, a colour, an expiry time and texts).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::consoles::Consoles;
+use super::identity::{identity_colour, ConsoleKey, Role};
+use super::messages::PortalView;
+use super::session::TabId;
+use super::tenant_list;
+use super::text::{msg, UserText};
+
+/// Where the bar's content script runs (`manifest.json` › `content_scripts`): the AWS
+/// console hosts of the three partitions, as the "same page" menu entry (a native test
+/// holds the manifest to it).
+pub use super::menus::CONSOLE_PATTERNS as CONSOLE_HOSTS;
+
+/// The most tenants "Open this page as…" offers (favourites, then recent, then by name:
+/// the order of the popup and the context menu).
+pub const BAR_CHOICES_AT_MOST: usize = 25;
+
+/// What the identity bar may ask the worker. Nothing in it names a tab or an identity:
+/// each is about the tab that sent it. Its tags differ from every page request's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum BarRequest {
+    /// What the bar of the sender's tab shows ([`BarAnswer`]).
+    GetIdentityBar,
+    /// Renew the sender's tab's identity now (the tab in use included).
+    IdentityBarRenew,
+    /// Open the page the sender's tab shows, in a new tab, as another tenant of the same
+    /// portal: one of [`BarView::choices`], by id.
+    IdentityBarOpenAs {
+        /// The tenant's id.
+        tenant_id: String,
+    },
+}
+
+/// Who sent a [`BarRequest`], as the browser (not the message) says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BarSender {
+    /// The sender's tab.
+    pub tab_id: TabId,
+    /// Its frame: only the top document (0) has a bar.
+    pub frame_id: Option<i32>,
+}
+
+/// Who a message to the worker comes from, decided from what the browser says of its sender
+/// (`runtime.onMessage`'s `sender`), never from the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SenderKind {
+    /// One of this extension's pages: it may make every [`super::messages::Request`].
+    OurPage,
+    /// Our content script in the top document of a tab on an AWS console host: it may make
+    /// only [`BarRequest`]s, about that tab.
+    ConsoleBar(BarSender),
+    /// Anything else: no answer.
+    Stranger,
+}
+
+/// What the browser says of a message's sender.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SenderFacts<'a> {
+    /// This extension's id.
+    pub our_id: &'a str,
+    /// This extension's base URL (`chrome-extension://<id>/`, `moz-extension://<uuid>/`).
+    pub our_base: &'a str,
+    /// `sender.id`.
+    pub id: Option<&'a str>,
+    /// `sender.url`: the sending document's address.
+    pub url: Option<&'a str>,
+    /// `sender.tab.id`.
+    pub tab_id: Option<TabId>,
+    /// `sender.frameId`.
+    pub frame_id: Option<i32>,
+}
+
+/// Who sent a message ([`SenderKind`]).
+pub fn sender_kind(facts: &SenderFacts) -> SenderKind {
+    if facts.our_id.is_empty() || facts.our_base.is_empty() || facts.id != Some(facts.our_id) {
+        return SenderKind::Stranger;
+    }
+    let Some(url) = facts.url else {
+        return SenderKind::Stranger;
+    };
+    if url.starts_with(facts.our_base) {
+        return SenderKind::OurPage;
+    }
+    let on_console = super::aws::Partition::ALL
+        .iter()
+        .any(|p| super::consoles::is_console_page(url, *p));
+    match facts.tab_id {
+        Some(tab_id) if on_console && facts.frame_id == Some(0) => {
+            SenderKind::ConsoleBar(BarSender {
+                tab_id,
+                frame_id: facts.frame_id,
+            })
+        }
+        _ => SenderKind::Stranger,
+    }
+}
+
+/// The worker's answer to the bar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum BarAnswer<T = UserText> {
+    /// Show nothing: not a console tab this extension signed in, not its top document, or
+    /// the bar is turned off.
+    Hidden,
+    /// Show this.
+    Shown(BarView<T>),
+}
+
+/// What the bar shows. No secret: names, a colour, an expiry time and texts. `T` is a text:
+/// a [`UserText`] in the core, the sentence in the user's language on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BarView<T = UserText> {
+    /// The portal's name (the one the person or the policy gave it, else its host).
+    pub portal: String,
+    /// Who: the tenant's name, `administrator` or `duplo-ops` ([`ConsoleKey::label`]).
+    pub who: String,
+    /// The role's slug (`tenant`, `admin`, `duplo-ops`).
+    pub role: String,
+    /// The bar's colour (CSS), the portal's or the identity's as its tab group has it.
+    pub colour: String,
+    /// The text colour on it.
+    pub ink: String,
+    /// When the session's credentials expire (Unix ms), when some are held.
+    pub expires_ms: Option<u64>,
+    /// The texts.
+    pub texts: BarTexts<T>,
+    /// The tenants "Open this page as…" offers (never the bar's own).
+    pub choices: Vec<BarChoice>,
+}
+
+/// The bar's texts: the labels, and the time left as templates the content script fills in
+/// as the minutes pass ([`countdown_text`]) without asking the worker again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BarTexts<T = UserText> {
+    /// The bar's accessible name ("Signed in as $1 of $2").
+    pub label: T,
+    /// "expires in $1 min", `$1` left for the minutes.
+    pub minutes: T,
+    /// "expires in <1 min".
+    pub under_a_minute: T,
+    /// "session ended".
+    pub ended: T,
+    /// "Renew now".
+    pub renew: T,
+    /// "Open this page as".
+    pub open_as: T,
+    /// "Open".
+    pub open: T,
+    /// "Hide".
+    pub hide: T,
+}
+
+/// A tenant "Open this page as…" offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BarChoice {
+    /// Its id.
+    pub tenant_id: String,
+    /// Its name.
+    pub name: String,
+}
+
+impl<T> BarAnswer<T> {
+    /// The same answer with its texts made by `render`.
+    pub fn localize<U>(self, render: impl Fn(&T) -> U) -> BarAnswer<U> {
+        match self {
+            Self::Hidden => BarAnswer::Hidden,
+            Self::Shown(view) => BarAnswer::Shown(BarView {
+                portal: view.portal,
+                who: view.who,
+                role: view.role,
+                colour: view.colour,
+                ink: view.ink,
+                expires_ms: view.expires_ms,
+                texts: BarTexts {
+                    label: render(&view.texts.label),
+                    minutes: render(&view.texts.minutes),
+                    under_a_minute: render(&view.texts.under_a_minute),
+                    ended: render(&view.texts.ended),
+                    renew: render(&view.texts.renew),
+                    open_as: render(&view.texts.open_as),
+                    open: render(&view.texts.open),
+                    hide: render(&view.texts.hide),
+                },
+                choices: view.choices,
+            }),
+        }
+    }
+}
+
+/// The identity whose bar `sender` may show: its tab's, when this extension signed that tab
+/// in, and only in its top document.
+pub fn key_of_sender(consoles: &Consoles, sender: BarSender) -> Option<&ConsoleKey> {
+    if sender.frame_id != Some(0) {
+        return None;
+    }
+    consoles.key_of_tab(sender.tab_id)
+}
+
+/// What the bar of `sender`'s tab shows, with `portals` as the pages see them; its colour
+/// is that of the tab's group, or of its container when the browser `isolated` identities.
+pub fn bar_answer(
+    enabled: bool,
+    isolated: bool,
+    consoles: &Consoles,
+    portals: &[PortalView],
+    sender: BarSender,
+    now_ms: u64,
+) -> BarAnswer {
+    if !enabled {
+        return BarAnswer::Hidden;
+    }
+    let Some(key) = key_of_sender(consoles, sender) else {
+        return BarAnswer::Hidden;
+    };
+    let Some(portal) = portals.iter().find(|p| p.origin == key.origin) else {
+        return BarAnswer::Hidden;
+    };
+    let colour_name = identity_colour(
+        portal
+            .colour
+            .as_deref()
+            .and_then(super::config::Colour::from_name),
+        key,
+        isolated,
+    );
+    let (colour, ink) = css_colour(colour_name);
+    let expires_ms = consoles
+        .credentials_of(&key.id())
+        .map(|live| live.expiry_ms)
+        .filter(|expiry| *expiry > now_ms);
+    let portal_name = super::menus::portal_label(portal);
+    BarAnswer::Shown(BarView {
+        who: key.label(),
+        role: key.role.slug().to_owned(),
+        colour: colour.to_owned(),
+        ink: ink.to_owned(),
+        expires_ms,
+        texts: BarTexts {
+            label: msg::IDENTITY_BAR_LABEL.with([key.label(), portal_name.clone()]),
+            minutes: msg::EXPIRES_IN_MINUTES.with([MINUTES_PLACEHOLDER]),
+            under_a_minute: msg::EXPIRES_UNDER_A_MINUTE.text(),
+            ended: msg::IDENTITY_BAR_ENDED.text(),
+            renew: msg::IDENTITY_BAR_RENEW.text(),
+            open_as: msg::IDENTITY_BAR_OPEN_AS.text(),
+            open: msg::IDENTITY_BAR_OPEN.text(),
+            hide: msg::IDENTITY_BAR_HIDE.text(),
+        },
+        choices: choices(portal, key),
+        portal: portal_name,
+    })
+}
+
+/// Where the minutes go in [`BarTexts::minutes`].
+pub const MINUTES_PLACEHOLDER: &str = "$1";
+
+/// The tenants of `key`'s portal it may open the page as: favourites, recent, then by name,
+/// at most [`BAR_CHOICES_AT_MOST`], never `key`'s own.
+fn choices(portal: &PortalView, key: &ConsoleKey) -> Vec<BarChoice> {
+    let own = match &key.role {
+        Role::Tenant { id, .. } => Some(id.as_str()),
+        _ => None,
+    };
+    let tenants = portal.tenants.as_deref().unwrap_or_default();
+    let (ranked, _) = tenant_list::ranked(tenants, "", BAR_CHOICES_AT_MOST + 1);
+    ranked
+        .into_iter()
+        .filter(|t| Some(t.id.as_str()) != own)
+        .take(BAR_CHOICES_AT_MOST)
+        .map(|t| BarChoice {
+            tenant_id: t.id.clone(),
+            name: t.name.clone(),
+        })
+        .collect()
+}
+
+/// The identity "Open this page as…" opens, when `tenant_id` is one of the tenants of the
+/// sender's portal (the list decides, not the message).
+pub fn open_as_key(
+    consoles: &Consoles,
+    portals: &[PortalView],
+    sender: BarSender,
+    tenant_id: &str,
+) -> Option<ConsoleKey> {
+    let own = key_of_sender(consoles, sender)?;
+    let portal = portals.iter().find(|p| p.origin == own.origin)?;
+    portal
+        .tenants
+        .iter()
+        .flatten()
+        .find(|t| t.id == tenant_id)
+        .map(|t| super::menus::tenant_key(&portal.origin, t))
+        .filter(|k| k != own)
+}
+
+/// What the content script shows for the time left at `now_ms`, from the texts the worker
+/// gave it: the same as [`super::expiry::expires_text`] (a native test holds them equal),
+/// with "session ended" once expired. `bar.js` does exactly this.
+pub fn countdown_text(texts: &BarTexts<String>, expires_ms: u64, now_ms: u64) -> String {
+    let left = expires_ms.saturating_sub(now_ms);
+    if left == 0 {
+        texts.ended.clone()
+    } else if left < 60_000 {
+        texts.under_a_minute.clone()
+    } else {
+        texts
+            .minutes
+            .replace(MINUTES_PLACEHOLDER, &(left / 60_000).to_string())
+    }
+}
+
+/// The CSS colour of a tab group (or container) colour name, and the ink that reads on it.
+pub fn css_colour(name: &str) -> (&'static str, &'static str) {
+    const DARK: &str = "#ffffff";
+    const LIGHT: &str = "#202124";
+    match name {
+        "grey" | "toolbar" => ("#5f6368", DARK),
+        "blue" => ("#1a73e8", DARK),
+        "red" => ("#d93025", DARK),
+        "yellow" => ("#f9ab00", LIGHT),
+        "green" => ("#188038", DARK),
+        "pink" => ("#d01884", DARK),
+        "purple" => ("#9334e6", DARK),
+        "cyan" | "turquoise" => ("#007b83", DARK),
+        "orange" => ("#fa903e", LIGHT),
+        _ => ("#5f6368", DARK),
+    }
+}
+
+/// What each open bar shows that can change while it is open, by tab: its identity and
+/// expiry, or nothing when bars are off. The worker tells a tab whose entry changed to ask
+/// again.
+pub fn shown(enabled: bool, consoles: &Consoles) -> BTreeMap<TabId, (String, Option<u64>)> {
+    if !enabled {
+        return BTreeMap::new();
+    }
+    consoles
+        .tabs()
+        .map(|(tab, key)| {
+            let expiry = consoles.credentials_of(&key.id()).map(|c| c.expiry_ms);
+            (tab, (key.id(), expiry))
+        })
+        .collect()
+}
+
+/// The tabs whose bar must ask again: those whose entry differs between `before` and `now`.
+pub fn changed_tabs(
+    before: &BTreeMap<TabId, (String, Option<u64>)>,
+    now: &BTreeMap<TabId, (String, Option<u64>)>,
+) -> Vec<TabId> {
+    let mut tabs: Vec<TabId> = before
+        .keys()
+        .chain(now.keys())
+        .copied()
+        .filter(|tab| before.get(tab) != now.get(tab))
+        .collect();
+    tabs.sort_unstable();
+    tabs.dedup();
+    tabs
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::core::expiry::expires_text;
+
+    fn english(view: &BarAnswer) -> BarTexts<String> {
+        match view.clone().localize(UserText::english) {
+            BarAnswer::Shown(view) => view.texts,
+            BarAnswer::Hidden => panic!("hidden"),
+        }
+    }
+
+    #[test]
+    fn the_countdown_says_what_the_popup_says() {
+        let texts = BarTexts {
+            label: msg::IDENTITY_BAR_LABEL.with(["dev01", "acme"]),
+            minutes: msg::EXPIRES_IN_MINUTES.with([MINUTES_PLACEHOLDER]),
+            under_a_minute: msg::EXPIRES_UNDER_A_MINUTE.text(),
+            ended: msg::IDENTITY_BAR_ENDED.text(),
+            renew: msg::IDENTITY_BAR_RENEW.text(),
+            open_as: msg::IDENTITY_BAR_OPEN_AS.text(),
+            open: msg::IDENTITY_BAR_OPEN.text(),
+            hide: msg::IDENTITY_BAR_HIDE.text(),
+        };
+        let view = BarAnswer::Shown(BarView {
+            portal: "acme".into(),
+            who: "dev01".into(),
+            role: "tenant".into(),
+            colour: "#1a73e8".into(),
+            ink: "#ffffff".into(),
+            expires_ms: None,
+            texts,
+            choices: vec![],
+        });
+        let texts = english(&view);
+        let expiry = 1_800_000_000_000;
+        for left in [
+            1, 59_999, 60_000, 61_000, 119_999, 120_000, 2_700_000, 43_200_000,
+        ] {
+            assert_eq!(
+                countdown_text(&texts, expiry, expiry - left),
+                expires_text(expiry, expiry - left).unwrap().english(),
+                "{left} ms left"
+            );
+        }
+        assert_eq!(countdown_text(&texts, expiry, expiry), "session ended");
+        assert_eq!(countdown_text(&texts, expiry, expiry + 5), "session ended");
+    }
+
+    #[test]
+    fn only_our_pages_and_our_script_on_a_console_top_document_are_heard() {
+        let base = SenderFacts {
+            our_id: "abc",
+            our_base: "chrome-extension://abc/",
+            id: Some("abc"),
+            url: Some("chrome-extension://abc/popup.html"),
+            tab_id: None,
+            frame_id: None,
+        };
+        assert_eq!(sender_kind(&base), SenderKind::OurPage);
+        let bar = SenderFacts {
+            url: Some("https://us-east-1.console.aws.amazon.com/ec2/home"),
+            tab_id: Some(7),
+            frame_id: Some(0),
+            ..base.clone()
+        };
+        assert_eq!(
+            sender_kind(&bar),
+            SenderKind::ConsoleBar(BarSender {
+                tab_id: 7,
+                frame_id: Some(0)
+            })
+        );
+        for stranger in [
+            // Another extension.
+            SenderFacts {
+                id: Some("other"),
+                ..bar.clone()
+            },
+            // A frame inside the console.
+            SenderFacts {
+                frame_id: Some(3),
+                ..bar.clone()
+            },
+            // Not in a tab.
+            SenderFacts {
+                tab_id: None,
+                ..bar.clone()
+            },
+            // Not a console host (or one dressed up as it).
+            SenderFacts {
+                url: Some("https://evil.example/console.aws.amazon.com"),
+                ..bar.clone()
+            },
+            SenderFacts {
+                url: Some("https://x@console.aws.amazon.com/"),
+                ..bar.clone()
+            },
+            SenderFacts {
+                url: Some("http://console.aws.amazon.com/"),
+                ..bar.clone()
+            },
+            SenderFacts {
+                url: Some("https://signin.aws.amazon.com/federation"),
+                ..bar.clone()
+            },
+            SenderFacts {
+                url: None,
+                ..bar.clone()
+            },
+            // An extension that does not know its own id.
+            SenderFacts {
+                our_id: "",
+                id: Some(""),
+                ..base.clone()
+            },
+        ] {
+            assert_eq!(sender_kind(&stranger), SenderKind::Stranger, "{stranger:?}");
+        }
+        for partition_host in [
+            "https://console.amazonaws-us-gov.com/",
+            "https://console.amazonaws.cn/console/home",
+            "https://123456789012-abcdefgh.us-east-1.console.aws.amazon.com/s3",
+        ] {
+            let facts = SenderFacts {
+                url: Some(partition_host),
+                ..bar.clone()
+            };
+            assert!(matches!(sender_kind(&facts), SenderKind::ConsoleBar(_)));
+        }
+    }
+
+    #[test]
+    fn the_bar_speaks_no_page_request() {
+        for page_request in [
+            serde_json::json!({"type": "getState"}),
+            serde_json::json!({"type": "renewNow", "key": {}}),
+            serde_json::json!({"type": "copyCredentials"}),
+            serde_json::json!({"type": "openConsole"}),
+        ] {
+            assert!(serde_json::from_value::<BarRequest>(page_request).is_err());
+        }
+        assert_eq!(
+            serde_json::from_value::<BarRequest>(serde_json::json!({"type": "getIdentityBar"}))
+                .unwrap(),
+            BarRequest::GetIdentityBar
+        );
+        assert!(
+            serde_json::from_value::<super::super::messages::Request>(
+                serde_json::json!({"type": "getIdentityBar"})
+            )
+            .is_err(),
+            "a bar request is no page request either"
+        );
+    }
+
+    #[test]
+    fn changed_tabs_are_those_whose_identity_or_expiry_moved() {
+        let a = BTreeMap::from([(1, ("k".to_owned(), Some(5))), (2, ("j".to_owned(), None))]);
+        let b = BTreeMap::from([(1, ("k".to_owned(), Some(6))), (3, ("j".to_owned(), None))]);
+        assert_eq!(changed_tabs(&a, &b), [1, 2, 3]);
+        assert!(changed_tabs(&a, &a).is_empty());
+    }
+
+    #[test]
+    fn every_colour_name_has_a_css_colour() {
+        let portal_colours = super::super::config::Colour::ALL.map(|c| c.container_name());
+        for name in super::super::identity::GROUP_COLOURS
+            .iter()
+            .chain(super::super::identity::CONTAINER_COLOURS)
+            .chain(&portal_colours)
+        {
+            let (colour, _) = css_colour(name);
+            assert!(colour.starts_with('#'), "{name}");
+            assert!(
+                *name == "grey" || *name == "toolbar" || colour != css_colour("grey").0,
+                "{name} is not grey"
+            );
+        }
+    }
+}
