@@ -55,9 +55,9 @@ test-rust:
 test-e2e: setup build build-sim
 	node --test --test-concurrency=1 --test-force-exit --test-timeout=300000 tests/e2e/
 
-## fuzz-smoke: every cargo-fuzz target for 20 s each (nightly; part of make test)
+## fuzz-smoke: every cargo-fuzz target for 10 s each (nightly; part of make test)
 fuzz-smoke: setup
-	scripts/fuzz.sh 20
+	scripts/fuzz.sh 10
 
 ## fuzz: the long run, 10 minutes per target (FUZZ_SECONDS=... to change)
 fuzz: setup
