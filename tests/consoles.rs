@@ -5,7 +5,8 @@
 mod common;
 
 use common::{
-    authorization_tab, first_console_tab, handoff_url, jit_requests, query, run, signed_in_to_acme,
+    acme_portal, authorization_tab, first_console_tab, handoff_url, jit_requests, query, run,
+    signed_in_to_acme,
 };
 use futures_executor::block_on;
 use jit_console::core::consoles::{Destination, OpenConsole};
@@ -13,7 +14,7 @@ use jit_console::core::copy::CopyFormat;
 use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::messages::{Request, Response};
 use jit_console::core::text::msg;
-use jit_console::service::fake::{FakePlatform, FakeUser};
+use jit_console::service::fake::FakePlatform;
 use jit_console::service::{Area, Sender, Service};
 
 const ACME: &str = "https://acme.duplocloud.net";
@@ -515,25 +516,9 @@ fn admin_consoles_fall_back_to_the_legacy_endpoint_and_need_the_one_time_code() 
 
 #[test]
 fn a_click_while_signed_out_opens_the_console_after_the_sign_in() {
-    let service = Service::new(FakePlatform::default());
-    {
-        let mut portal = service.platform().portal.borrow_mut();
-        portal.tokens.insert(
-            "good".into(),
-            FakeUser {
-                username: "alice@acme.io".into(),
-                admin: false,
-            },
-        );
+    let service = acme_portal(false, false, |portal| {
         portal.tenants = vec![("t-1".into(), "dev01".into())];
-    }
-    run(
-        &service,
-        Request::AddPortal {
-            url: ACME.into(),
-            api_token: None,
-        },
-    );
+    });
     open(&service, tenant("dev01"), Destination::Home, false);
     let auth = service.platform().opened.borrow()[0].clone();
     assert!(auth.contains("/app/user/verify-token"));

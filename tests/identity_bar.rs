@@ -6,14 +6,14 @@
 
 mod common;
 
-use common::{first_console_tab, jit_requests, run};
+use common::{acme_portal, first_console_tab, jit_requests, run};
 use futures_executor::block_on;
 use jit_console::core::consoles::{Destination, OpenConsole};
 use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::identity_bar::{BarAnswer, BarRequest, BarSender, CONSOLE_HOSTS};
 use jit_console::core::messages::Request;
 use jit_console::core::text::UserText;
-use jit_console::service::fake::{FakePlatform, FakeUser};
+use jit_console::service::fake::FakePlatform;
 use jit_console::service::Service;
 
 const ACME: &str = "https://acme.duplocloud.net";
@@ -30,30 +30,14 @@ fn tenant(id: &str, name: &str) -> ConsoleKey {
 
 /// Signed in to acme (named "Acme prod", red), with dev01's console open in a tab.
 fn with_console() -> (Service<FakePlatform>, i32) {
-    let service = Service::new(FakePlatform::default());
-    {
-        let mut portal = service.platform().portal.borrow_mut();
-        portal.tokens.insert(
-            "good".into(),
-            FakeUser {
-                username: "alice@acme.io".into(),
-                admin: false,
-            },
-        );
+    let service = acme_portal(false, true, |portal| {
         portal.tenants = vec![
             ("t-1".into(), "dev01".into()),
             ("t-2".into(), "prod".into()),
             ("t-3".into(), "qa".into()),
         ];
         portal.validity = Some(3600);
-    }
-    run(
-        &service,
-        Request::AddPortal {
-            url: ACME.into(),
-            api_token: Some("good".into()),
-        },
-    );
+    });
     run(
         &service,
         Request::EditPortal {

@@ -5,14 +5,14 @@
 
 mod common;
 
-use common::{authorization_tab, handoff_url, run, signed_in_to_acme};
+use common::{acme_portal, authorization_tab, handoff_url, run, signed_in_to_acme};
 use futures_executor::block_on;
 use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::kubernetes::{KubeFormat, DEFAULT_TOKEN_LIFETIME_MS, REUSE_MARGIN_MS};
 use jit_console::core::menus::MenuClick;
 use jit_console::core::messages::{Request, Response};
 use jit_console::core::text::msg;
-use jit_console::service::fake::{FakePlatform, FakeUser};
+use jit_console::service::fake::FakePlatform;
 use jit_console::service::{Area, Sender, Service};
 
 const ACME: &str = "https://acme.duplocloud.net";
@@ -234,26 +234,10 @@ fn a_hostile_answer_is_refused_with_a_sentence() {
 #[test]
 fn a_revoked_session_says_so_and_opens_one_authorization_page() {
     // Signed in through the portal's authorization page (no API token).
-    let service = Service::new(FakePlatform::default());
-    {
-        let mut portal = service.platform().portal.borrow_mut();
-        portal.tokens.insert(
-            "good".into(),
-            FakeUser {
-                username: "alice@acme.io".into(),
-                admin: false,
-            },
-        );
+    let service = acme_portal(false, false, |portal| {
         portal.tenants = vec![("t-1".into(), "dev01".into())];
         portal.kubernetes = vec!["t-1".into()];
-    }
-    run(
-        &service,
-        Request::AddPortal {
-            url: ACME.into(),
-            api_token: None,
-        },
-    );
+    });
     run(
         &service,
         Request::SignIn {

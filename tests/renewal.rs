@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{authorization_tab, first_console_tab, handoff_url, jit_requests, land, query, run};
+use common::{
+    acme_portal, authorization_tab, first_console_tab, handoff_url, jit_requests, land, query, run,
+};
 use futures_executor::block_on;
 use jit_console::core::consoles::{Destination, OpenConsole};
 use jit_console::core::identity::{ConsoleKey, Role};
@@ -27,26 +29,10 @@ fn dev01() -> ConsoleKey {
 /// Signed in (portal-tab token "good", so a 401 can be recovered by the hand-off), dev01's
 /// console open on PAGE, validity 15 minutes.
 fn with_console() -> (Service<FakePlatform>, i32) {
-    let service = Service::new(FakePlatform::default());
-    {
-        let mut portal = service.platform().portal.borrow_mut();
-        portal.tokens.insert(
-            "good".into(),
-            FakeUser {
-                username: "alice@acme.io".into(),
-                admin: false,
-            },
-        );
+    let service = acme_portal(false, false, |portal| {
         portal.tenants = vec![("t-1".into(), "dev01".into())];
         portal.validity = Some(900);
-    }
-    run(
-        &service,
-        Request::AddPortal {
-            url: ACME.into(),
-            api_token: None,
-        },
-    );
+    });
     sign_in_from_portal_tab(&service);
     open_dev01(&service, false);
     let tab = first_console_tab(&service);

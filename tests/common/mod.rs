@@ -108,10 +108,12 @@ pub fn settles<T>(future: impl std::future::Future<Output = T>) -> Option<T> {
     })
 }
 
-/// A service signed in to `https://acme.duplocloud.net` with the API token `good` of
-/// `alice@acme.io` (an administrator when `admin`), its fake portal set up by `portal` first.
-pub fn signed_in_to_acme(
+/// A service with the portal `https://acme.duplocloud.net` added (with the API token `good`
+/// when `api_token`, else none), whose fake knows `good` as `alice@acme.io` (an administrator
+/// when `admin`) and is set up by `portal` first. Not signed in yet.
+pub fn acme_portal(
     admin: bool,
+    api_token: bool,
     portal: impl FnOnce(&mut jit_console::service::fake::FakePortal),
 ) -> Service<FakePlatform> {
     let service = Service::new(FakePlatform::default());
@@ -126,16 +128,27 @@ pub fn signed_in_to_acme(
         );
         portal(&mut fake);
     }
-    for request in [
+    run(
+        &service,
         Request::AddPortal {
             url: "https://acme.duplocloud.net".into(),
-            api_token: Some("good".into()),
+            api_token: api_token.then(|| "good".into()),
         },
+    );
+    service
+}
+
+/// [`acme_portal`] with the API token, signed in with it.
+pub fn signed_in_to_acme(
+    admin: bool,
+    portal: impl FnOnce(&mut jit_console::service::fake::FakePortal),
+) -> Service<FakePlatform> {
+    let service = acme_portal(admin, true, portal);
+    run(
+        &service,
         Request::SignIn {
             origin: "https://acme.duplocloud.net".into(),
         },
-    ] {
-        run(&service, request);
-    }
+    );
     service
 }
