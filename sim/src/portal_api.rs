@@ -171,20 +171,15 @@ fn tenant_json(t: &crate::state::Tenant) -> Value {
 /// `/adminproxy/GetTenantNames`, how `duploctl` lists tenants (and finds one by name):
 /// every tenant for an administrator, the user's own tenants for anyone else.
 fn tenant_names(state: &State, pidx: usize, user_index: usize) -> Response {
-    let portal = &state.portals[pidx];
-    let Some(user) = portal.user(user_index) else {
-        return unauthorized();
-    };
-    let list: Vec<Value> = portal
-        .tenants
-        .iter()
-        .filter(|t| user.admin || user.may_use(&t.id, &t.name))
-        .map(tenant_json)
-        .collect();
-    Response::json(200, &list)
+    tenant_list(state, pidx, user_index, true)
 }
 
 fn tenants_for_user(state: &State, pidx: usize, user_index: usize) -> Response {
+    tenant_list(state, pidx, user_index, false)
+}
+
+/// The tenants the user may use (every tenant for an administrator when `all_for_admin`).
+fn tenant_list(state: &State, pidx: usize, user_index: usize, all_for_admin: bool) -> Response {
     let portal = &state.portals[pidx];
     let Some(user) = portal.user(user_index) else {
         return unauthorized();
@@ -192,7 +187,7 @@ fn tenants_for_user(state: &State, pidx: usize, user_index: usize) -> Response {
     let list: Vec<Value> = portal
         .tenants
         .iter()
-        .filter(|t| user.may_use(&t.id, &t.name))
+        .filter(|t| (all_for_admin && user.admin) || user.may_use(&t.id, &t.name))
         .map(tenant_json)
         .collect();
     Response::json(200, &list)
