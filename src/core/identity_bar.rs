@@ -174,6 +174,22 @@ pub struct BarTexts<T = UserText> {
     pub hide: T,
 }
 
+impl BarTexts {
+    /// The bar's texts, `label` its accessible name (the rest are the same for every bar).
+    pub fn new(label: UserText) -> Self {
+        Self {
+            label,
+            minutes: msg::EXPIRES_IN_MINUTES.with([MINUTES_PLACEHOLDER]),
+            under_a_minute: msg::EXPIRES_UNDER_A_MINUTE.text(),
+            ended: msg::IDENTITY_BAR_ENDED.text(),
+            renew: msg::IDENTITY_BAR_RENEW.text(),
+            open_as: msg::IDENTITY_BAR_OPEN_AS.text(),
+            open: msg::IDENTITY_BAR_OPEN.text(),
+            hide: msg::IDENTITY_BAR_HIDE.text(),
+        }
+    }
+}
+
 /// A tenant "Open this page as…" offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -260,16 +276,7 @@ pub fn bar_answer(
         colour: colour.to_owned(),
         ink: ink.to_owned(),
         expires_ms,
-        texts: BarTexts {
-            label: msg::IDENTITY_BAR_LABEL.with([key.label(), portal_name.clone()]),
-            minutes: msg::EXPIRES_IN_MINUTES.with([MINUTES_PLACEHOLDER]),
-            under_a_minute: msg::EXPIRES_UNDER_A_MINUTE.text(),
-            ended: msg::IDENTITY_BAR_ENDED.text(),
-            renew: msg::IDENTITY_BAR_RENEW.text(),
-            open_as: msg::IDENTITY_BAR_OPEN_AS.text(),
-            open: msg::IDENTITY_BAR_OPEN.text(),
-            hide: msg::IDENTITY_BAR_HIDE.text(),
-        },
+        texts: BarTexts::new(msg::IDENTITY_BAR_LABEL.with([key.label(), portal_name.clone()])),
         choices: choices(portal, key),
         portal: portal_name,
     })
@@ -398,16 +405,7 @@ mod tests {
 
     #[test]
     fn the_countdown_says_what_the_popup_says() {
-        let texts = BarTexts {
-            label: msg::IDENTITY_BAR_LABEL.with(["dev01", "acme"]),
-            minutes: msg::EXPIRES_IN_MINUTES.with([MINUTES_PLACEHOLDER]),
-            under_a_minute: msg::EXPIRES_UNDER_A_MINUTE.text(),
-            ended: msg::IDENTITY_BAR_ENDED.text(),
-            renew: msg::IDENTITY_BAR_RENEW.text(),
-            open_as: msg::IDENTITY_BAR_OPEN_AS.text(),
-            open: msg::IDENTITY_BAR_OPEN.text(),
-            hide: msg::IDENTITY_BAR_HIDE.text(),
-        };
+        let texts = BarTexts::new(msg::IDENTITY_BAR_LABEL.with(["dev01", "acme"]));
         let view = BarAnswer::Shown(BarView {
             portal: "acme".into(),
             who: "dev01".into(),
