@@ -1,7 +1,7 @@
 // Issue 5: federated AWS Console tabs per tenant, in Chromium against the simulator.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startSim, addPortal, waitForTab, requestsTo, hostOf } from './harness.mjs';
+import { startSim, waitForTab, requestsTo, hostOf, signedInPopup, watchClipboard } from './harness.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const ACCOUNT = '123456789012';
@@ -25,14 +25,7 @@ after(async () => { await sim?.close(); });
 
 /** A browser signed in to acme with its API token, the popup open on the tenant list. */
 async function ready(cfg = config()) {
-  await sim.control('/config', { method: 'PUT', body: cfg });
-  await sim.control('/log', { method: 'DELETE' });
-  const browser = await launch({ sim });
-  await addPortal(browser, ACME, 'api-token-alice');
-  const popup = await browser.openPopup();
-  const region = popup.getByRole('region', { name: ACME });
-  await region.getByRole('button', { name: 'Open AWS console as dev01' }).waitFor();
-  return { browser, popup, region };
+  return signedInPopup(sim, cfg, { host: ACME, apiToken: 'api-token-alice', firstTenant: 'dev01' });
 }
 
 const jitCalls = async () => (await sim.log()).filter((e) => e.path.includes('GetAwsConsoleTokenUrl') || e.path.includes('jitAccess') || e.path.includes('adminproxy'));
@@ -179,12 +172,7 @@ test('deep links: a service in a region, and an ARN, land on their pages', { tim
 test('each copy format puts the credentials on the clipboard, only when asked', { timeout: 90000 }, async () => {
   const { browser, popup, region } = await ready();
   try {
-    // Observe what the popup writes (extension origins cannot be granted clipboard-read).
-    await popup.evaluate(() => {
-      const write = navigator.clipboard.writeText.bind(navigator.clipboard);
-      window.copied = [];
-      navigator.clipboard.writeText = (text) => { window.copied.push(text); return write(text); };
-    });
+    await watchClipboard(popup);
     await region.getByRole('button', { name: 'More for dev01' }).click();
     const formats = [
       ['bash / zsh', (c, k) => c.includes(`export AWS_ACCESS_KEY_ID='${k}'`) && c.includes('export AWS_SESSION_TOKEN=')],

@@ -196,6 +196,32 @@ export async function addPortal(browser, url, apiToken = '') {
   await options.close();
 }
 
+/**
+ * Sets the simulator to `config` with an empty log, and starts a browser signed in to the
+ * portal `host` with `apiToken`, its popup open on the tenant list (`firstTenant` shown):
+ * { browser, popup, region }.
+ */
+export async function signedInPopup(sim, config, { host, apiToken, firstTenant }) {
+  await sim.control('/config', { method: 'PUT', body: config });
+  await sim.control('/log', { method: 'DELETE' });
+  const browser = await launch({ sim });
+  await addPortal(browser, host, apiToken);
+  const popup = await browser.openPopup();
+  const region = popup.getByRole('region', { name: host });
+  await region.getByRole('button', { name: `Open AWS console as ${firstTenant}` }).waitFor();
+  return { browser, popup, region };
+}
+
+/** Records in `window.copied` what `page` writes to the clipboard (extension origins cannot
+ * be granted clipboard-read), still writing it. */
+export function watchClipboard(page) {
+  return page.evaluate(() => {
+    const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+    window.copied = [];
+    navigator.clipboard.writeText = (text) => { window.copied.push(text); return write(text); };
+  });
+}
+
 /** Waits for a tab whose URL matches `test` (already open, or opened or navigated later). */
 export async function waitForTab(browser, test, timeout = 15000) {
   const deadline = Date.now() + timeout;

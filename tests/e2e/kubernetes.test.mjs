@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
-import { launch, startSim, addPortal, logInToPortal } from './harness.mjs';
+import { startSim, logInToPortal, signedInPopup, watchClipboard } from './harness.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const DEV01 = '5d0a7c3e-0000-4000-8000-00000000d001';
@@ -26,20 +26,9 @@ after(async () => { await sim?.close(); });
 
 /** A browser signed in to acme with its API token, the popup open and watching the clipboard. */
 async function ready(cfg = config()) {
-  await sim.control('/config', { method: 'PUT', body: cfg });
-  await sim.control('/log', { method: 'DELETE' });
-  const browser = await launch({ sim });
-  await addPortal(browser, ACME, 'api-token-alice');
-  const popup = await browser.openPopup();
-  const region = popup.getByRole('region', { name: ACME });
-  await region.getByRole('button', { name: 'Open AWS console as dev01' }).waitFor();
-  // Observe what the popup writes (extension origins cannot be granted clipboard-read).
-  await popup.evaluate(() => {
-    const write = navigator.clipboard.writeText.bind(navigator.clipboard);
-    window.copied = [];
-    navigator.clipboard.writeText = (text) => { window.copied.push(text); return write(text); };
-  });
-  return { browser, popup, region };
+  const ready = await signedInPopup(sim, cfg, { host: ACME, apiToken: 'api-token-alice', firstTenant: 'dev01' });
+  await watchClipboard(ready.popup);
+  return ready;
 }
 
 const k8sCalls = async () => (await sim.log()).filter((e) => e.path.includes('k8s') || e.path.includes('GetK8ClusterConfig'));
