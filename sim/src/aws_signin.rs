@@ -259,22 +259,26 @@ fn logout(state: &mut State, partition: Partition, req: &Request) -> Response {
             state.console_sessions.remove(&c);
         }
     }
+    signed_out(
+        partition,
+        req,
+        SINGLE_COOKIE,
+        "<h1>You have signed out</h1><p>You have signed out of the AWS Management Console.</p>",
+    )
+}
+
+/// The end of a sign-out: `cookie` cleared, and on to `redirect_uri` when it is an AWS
+/// address of the partition, else a "signed out" page with `body`.
+pub fn signed_out(partition: Partition, req: &Request, cookie: &str, body: &str) -> Response {
     let clear = format!(
-        "{SINGLE_COOKIE}=; Domain={}; Path=/; Max-Age=0; Secure; HttpOnly",
+        "{cookie}=; Domain={}; Path=/; Max-Age=0; Secure; HttpOnly",
         partition.cookie_domain()
     );
     match req.query_param("redirect_uri") {
         Some(uri) if is_aws_url_of(&uri, partition, false) => {
             Response::redirect(302, &uri).with_cookie(&clear)
         }
-        _ => Response::html(
-            200,
-            page(
-                "Signed out | AWS (sim)",
-                "<h1>You have signed out</h1><p>You have signed out of the AWS Management Console.</p>",
-            ),
-        )
-        .with_cookie(&clear),
+        _ => Response::html(200, page("Signed out | AWS (sim)", body)).with_cookie(&clear),
     }
 }
 

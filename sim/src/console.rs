@@ -59,23 +59,12 @@ pub fn session_logout(state: &mut State, partition: Partition, req: &Request) ->
             state.console_sessions.remove(&id);
         }
     }
-    let clear = format!(
-        "{cookie}=; Domain={}; Path=/; Max-Age=0; Secure; HttpOnly",
-        partition.cookie_domain()
-    );
-    Some(match req.query_param("redirect_uri") {
-        Some(uri) if crate::aws_signin::is_aws_url_of(&uri, partition, false) => {
-            Response::redirect(302, &uri).with_cookie(&clear)
-        }
-        _ => Response::html(
-            200,
-            page(
-                "Signed out | AWS (sim)",
-                "<h1>You have signed out of this session</h1>",
-            ),
-        )
-        .with_cookie(&clear),
-    })
+    Some(crate::aws_signin::signed_out(
+        partition,
+        req,
+        &cookie,
+        "<h1>You have signed out of this session</h1>",
+    ))
 }
 
 /// The URL of the sim's session-expired page for a console URL.
