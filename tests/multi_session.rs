@@ -56,22 +56,32 @@ fn session_host(n: usize) -> String {
     format!("123456789012-sess000{n}.us-west-2.console.aws.amazon.com")
 }
 
-/// Opens `name` and lands its new tab on session `n`'s host; the tab.
-fn open_on_session(service: &Service<FakePlatform>, name: &str, n: usize) -> i32 {
-    let response = open(service, name, false);
-    assert!(matches!(response, Response::State(_)), "{response:?}");
-    let tab = *service
+/// The console tab opened last.
+fn newest_console_tab(service: &Service<FakePlatform>) -> i32 {
+    *service
         .platform()
         .console_tabs
         .borrow()
         .keys()
         .max()
-        .unwrap();
+        .unwrap()
+}
+
+/// `tab` arrives on the console home of session `n`'s host.
+fn land_on_session(service: &Service<FakePlatform>, tab: i32, n: usize) {
     land(
         service,
         tab,
         &format!("https://{}/console/home", session_host(n)),
     );
+}
+
+/// Opens `name` and lands its new tab on session `n`'s host; the tab.
+fn open_on_session(service: &Service<FakePlatform>, name: &str, n: usize) -> i32 {
+    let response = open(service, name, false);
+    assert!(matches!(response, Response::State(_)), "{response:?}");
+    let tab = newest_console_tab(service);
+    land_on_session(service, tab, n);
     tab
 }
 
@@ -156,19 +166,9 @@ fn accepting_signs_that_session_out_on_its_own_host_on_the_way_and_says_so() {
         .clone();
     assert!(!t0.console_open);
     assert_eq!(signed_in_count(&service), Some(4));
-    let t5 = *service
-        .platform()
-        .console_tabs
-        .borrow()
-        .keys()
-        .max()
-        .unwrap();
+    let t5 = newest_console_tab(&service);
     assert!(!tabs.contains(&t5));
-    land(
-        &service,
-        t5,
-        &format!("https://{}/console/home", session_host(5)),
-    );
+    land_on_session(&service, t5, 5);
     assert_eq!(signed_in_count(&service), Some(5));
 }
 
@@ -211,10 +211,6 @@ fn a_renewal_signs_its_tabs_old_session_out_on_the_way() {
     );
     // The old session is forgotten; the new one counts once the tab lands.
     assert_eq!(signed_in_count(&service), Some(4));
-    land(
-        &service,
-        tabs[2],
-        &format!("https://{}/console/home", session_host(7)),
-    );
+    land_on_session(&service, tabs[2], 7);
     assert_eq!(signed_in_count(&service), Some(5));
 }
