@@ -5,6 +5,10 @@
 //! Menu items (every id says what it does, so a click needs no other state):
 //! - `page|<key id>`: "Open AWS console as <tenant>", shown only on that tenant's portal
 //!   pages (`{portal}/app/devops/{TenantId}/...`, by `documentUrlPatterns`), first.
+//!   A portal that lists more than [`PAGE_ITEMS_AT_MOST`] tenants gets one item instead,
+//!   `page-tenant|<origin>`: "Open AWS console as this page's tenant", on all its tenant
+//!   pages, the tenant read from the page at the click. (Each item is a browser call when
+//!   the menu is rebuilt: 100,000 of them kept the worker busy for a minute.)
 //! - `open` (parent) › `portal|<origin>` (only with several portals) › `open|<key id>`.
 //! - `arn` (parent, on a selection or a link) › `arn|<key id>`: "Open this ARN as …".
 //! - `same` (parent, on AWS console pages) › `same|<key id>`: "Open the same page as …".
@@ -28,6 +32,10 @@ use super::text::{msg, UserText};
 
 /// The most tenants of one portal in each submenu.
 pub const MENU_TENANTS_AT_MOST: usize = 25;
+
+/// The most tenants of one portal with a page item of their own (named after the tenant);
+/// beyond it the portal has one item for all its tenant pages.
+pub const PAGE_ITEMS_AT_MOST: usize = 200;
 
 /// The pages the "same page" entry appears on: the AWS console hosts of every partition.
 pub const CONSOLE_PATTERNS: &[&str] = &[
@@ -104,7 +112,19 @@ pub fn build(portals: &[PortalView]) -> Vec<MenuItem> {
         .collect();
     let mut items = Vec::new();
     for portal in &listed {
-        for tenant in portal.tenants.iter().flatten() {
+        let tenants = portal.tenants.as_deref().unwrap_or_default();
+        if tenants.len() > PAGE_ITEMS_AT_MOST {
+            let mut item = MenuItem::new(
+                format!("page-tenant|{}", portal.origin),
+                None,
+                msg::MENU_OPEN_PAGE_TENANT.text(),
+                ON_PAGE,
+            );
+            item.document_url_patterns = Some(vec![format!("{}/app/devops/*", portal.origin)]);
+            items.push(item);
+            continue;
+        }
+        for tenant in tenants {
             if !pattern_safe(&tenant.id) {
                 continue;
             }
@@ -220,12 +240,40 @@ pub struct MenuClick {
 /// tenant lists by the worker (the menu may be older than the list).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MenuAction {
-    /// The identity's [`ConsoleKey::id`].
-    pub key_id: String,
+    /// Who to open as.
+    pub target: MenuTarget,
     /// Where to land.
     pub destination: Destination,
     /// Open another tab even when one is open.
     pub new_tab: bool,
+}
+
+/// Who a menu click opens a console as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MenuTarget {
+    /// The identity with this [`ConsoleKey::id`].
+    Key(String),
+    /// The tenant of the page the menu was opened on ([`tenant_of_page`]).
+    PageTenant,
+}
+
+impl MenuTarget {
+    /// The identity, from the portals' lists (the menu may be older than the lists).
+    pub fn resolve(
+        &self,
+        portals: &[PortalView],
+        click: &MenuClick,
+    ) -> Result<ConsoleKey, MenuError> {
+        match self {
+            Self::Key(id) => resolve(portals, id).ok_or(MenuError::NotListed),
+            Self::PageTenant => click
+                .page_url
+                .as_deref()
+                .or(click.tab_url.as_deref())
+                .ok_or(MenuError::NotATenantPage)
+                .and_then(|url| tenant_of_page(portals, url)),
+        }
+    }
 }
 
 /// Why a menu click does nothing.
@@ -237,8 +285,11 @@ pub enum MenuError {
     NoArn,
     /// "Open the same page as" on a page that is not an AWS console page.
     NotAConsolePage,
-    /// A Kubernetes copy on a page that is not one of a listed tenant's.
+    /// A Kubernetes copy or "this page's tenant" on a page that is not one of a listed
+    /// tenant's.
     NotATenantPage,
+    /// The tenant is no longer in its portal's list (or the portal is gone).
+    NotListed,
 }
 
 impl MenuError {
@@ -249,6 +300,7 @@ impl MenuError {
             Self::NoArn => Some(msg::MENU_NO_ARN.text()),
             Self::NotAConsolePage => Some(msg::MENU_NOT_CONSOLE.text()),
             Self::NotATenantPage => Some(msg::MENU_NOT_TENANT_PAGE.text()),
+            Self::NotListed => Some(msg::PORTAL_NOT_FOUND.text()),
         }
     }
 }
@@ -256,6 +308,13 @@ impl MenuError {
 /// What a click on menu item means.
 pub fn click(click: &MenuClick) -> Result<MenuAction, MenuError> {
     let (kind, key_id) = click.item.split_once('|').ok_or(MenuError::NotAnAction)?;
+    if kind == "page-tenant" {
+        return Ok(MenuAction {
+            target: MenuTarget::PageTenant,
+            destination: Destination::Home,
+            new_tab: click.new_tab,
+        });
+    }
     if !key_id.contains("|tenant:") {
         return Err(MenuError::NotAnAction);
     }
@@ -287,7 +346,7 @@ pub fn click(click: &MenuClick) -> Result<MenuAction, MenuError> {
         _ => return Err(MenuError::NotAnAction),
     };
     Ok(MenuAction {
-        key_id: key_id.to_owned(),
+        target: MenuTarget::Key(key_id.to_owned()),
         destination,
         new_tab: click.new_tab || kind == "same",
     })
@@ -464,6 +523,78 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn a_portal_with_more_tenants_than_page_items_gets_one_item_for_all_its_tenant_pages() {
+        let names: Vec<String> = (0..=PAGE_ITEMS_AT_MOST)
+            .map(|i| format!("t{i:04}"))
+            .collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let at_most = &refs[..PAGE_ITEMS_AT_MOST];
+        let portals = [
+            portal("a.duplocloud.net", &refs),
+            portal("b.duplocloud.net", at_most),
+        ];
+        let items = build(&portals);
+        let pages = |origin: &str| {
+            items
+                .iter()
+                .filter(|i| i.id.starts_with("page") && i.id.contains(origin))
+                .collect::<Vec<_>>()
+        };
+        // Up to the limit, an item per tenant; beyond it, one for the portal.
+        assert_eq!(pages("https://b.duplocloud.net").len(), PAGE_ITEMS_AT_MOST);
+        let [many] = pages("https://a.duplocloud.net")[..] else {
+            panic!("one item for a")
+        };
+        assert_eq!(many.id, "page-tenant|https://a.duplocloud.net");
+        assert_eq!(
+            many.title.english(),
+            "Open AWS console as this page's tenant"
+        );
+        assert_eq!(
+            many.document_url_patterns.as_deref().unwrap(),
+            ["https://a.duplocloud.net/app/devops/*"]
+        );
+        // Its click opens the tenant of the page it was opened on, and nothing elsewhere.
+        let on = |page_url: &str| {
+            let action = click(&MenuClick {
+                item: many.id.clone(),
+                page_url: Some(page_url.into()),
+                ..MenuClick::default()
+            })
+            .unwrap();
+            assert_eq!(action.destination, Destination::Home);
+            action
+                .target
+                .resolve(
+                    &portals,
+                    &MenuClick {
+                        page_url: Some(page_url.into()),
+                        ..MenuClick::default()
+                    },
+                )
+                .map(|key| key.label())
+        };
+        assert_eq!(
+            on("https://a.duplocloud.net/app/devops/id-t0150/services"),
+            Ok("t0150".into())
+        );
+        assert_eq!(
+            on("https://a.duplocloud.net/app/user/profile"),
+            Err(MenuError::NotATenantPage)
+        );
+        assert_eq!(
+            on("https://a.duplocloud.net/app/devops/id-gone"),
+            Err(MenuError::NotATenantPage)
+        );
+        // A key whose tenant has left the list says so.
+        assert_eq!(
+            MenuTarget::Key("https://a.duplocloud.net|tenant:id-gone".into())
+                .resolve(&portals, &MenuClick::default()),
+            Err(MenuError::NotListed)
+        );
+    }
+
+    #[test]
     fn hostile_tenant_ids_get_no_page_pattern() {
         let mut p = portal("a.duplocloud.net", &["x"]);
         p.tenants.as_mut().unwrap()[0].id = "*".into();
@@ -484,8 +615,8 @@ pub(super) mod tests {
         })
         .unwrap();
         assert_eq!(
-            (action.key_id.as_str(), action.destination),
-            (key, Destination::Home)
+            (action.target, action.destination),
+            (MenuTarget::Key(key.into()), Destination::Home)
         );
         let arn = "arn:aws:s3:::my-bucket";
         let on_selection = click(&MenuClick {

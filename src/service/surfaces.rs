@@ -173,9 +173,9 @@ impl<P: Platform> Service<P> {
             }
         };
         let state = self.state_view().await;
-        let Some(key) = menus::resolve(&state.portals, &action.key_id) else {
-            self.platform.notice(&msg::PORTAL_NOT_FOUND.text()).await;
-            return;
+        let key = match action.target.resolve(&state.portals, &click) {
+            Ok(key) => key,
+            Err(e) => return self.notice_of(e.user_text()).await,
         };
         self.open_from_outside(OpenConsole {
             key,
@@ -189,15 +189,9 @@ impl<P: Platform> Service<P> {
     /// copy, then a notification saying what was copied or why nothing was.
     async fn copy_kubernetes_from_menu(&self, click: &MenuClick, format: KubeFormat) {
         let state = self.state_view().await;
-        let page = click.page_url.as_deref().or(click.tab_url.as_deref());
-        let key = match page.map(|url| menus::tenant_of_page(&state.portals, url)) {
-            Some(Ok(key)) => key,
-            Some(Err(e)) => return self.notice_of(e.user_text()).await,
-            None => {
-                return self
-                    .notice_of(menus::MenuError::NotATenantPage.user_text())
-                    .await
-            }
+        let key = match menus::MenuTarget::PageTenant.resolve(&state.portals, click) {
+            Ok(key) => key,
+            Err(e) => return self.notice_of(e.user_text()).await,
         };
         let config = self.config.borrow().clone().unwrap_or_default();
         let Some(portal) = find(&config, &key.origin) else {

@@ -3,7 +3,7 @@
 // The Chromium counterpart is consoles.test.mjs.
 import assert from 'node:assert/strict';
 import {
-  firefoxTest, waitForRole, fillField, waitUntil, allTabs, evaluateInTab, reloadTab, addPortal,
+  firefoxTest, waitForRole, clickRole, fillField, waitUntil, allTabs, evaluateInTab, reloadTab, addPortal,
 } from './firefox.mjs';
 
 const ACME = 'acme.duplocloud.net';
@@ -42,9 +42,7 @@ async function consoleTabs(firefox) {
 
 /** Clicks a popup button like a user: the popup (a tab here) comes to the front first. */
 async function clickInPopup(popup, name) {
-  const button = await waitForRole(popup, 'button', name, { timeout: 20000 });
-  await popup.bringToFront();
-  await button.click();
+  await clickRole(popup, 'button', name, { timeout: 20000, front: true });
 }
 
 firefoxTest('Firefox: two tenants signed in at once in two containers', { timeout: 120000, config }, async ({ sim, firefox }) => {

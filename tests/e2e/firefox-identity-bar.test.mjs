@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './harness.mjs';
-import { firefoxTest, waitForRole, waitUntil, allTabs, evaluateInTab, addPortal } from './firefox.mjs';
+import { firefoxTest, waitForRole, clickRole, waitUntil, allTabs, evaluateInTab, addPortal } from './firefox.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const ACCOUNT = '123456789012';
@@ -47,7 +47,7 @@ firefoxTest('Firefox: the identity bar shows on a console tab the extension open
   await addPortal(firefox, ACME, 'api-token-alice');
   const popup = await firefox.openPopup();
   await popup.bringToFront();
-  await (await waitForRole(popup, 'button', 'Open AWS console as dev01', { timeout: 20000 })).click();
+  await clickRole(popup, 'button', 'Open AWS console as dev01', { timeout: 20000 });
   const tab = await waitUntil(async () => {
     for (const t of await allTabs(firefox)) {
       const identity = await evaluateInTab(firefox, t.context, "document.querySelector('#identity')?.textContent ?? ''").catch(() => '');

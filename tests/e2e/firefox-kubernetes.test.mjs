@@ -7,7 +7,7 @@
 // through `runtime.getBackgroundPage()`, as firefox-surfaces.test.mjs reaches the menu.
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
-import { firefoxTest, waitForRole, waitUntil, addPortal } from './firefox.mjs';
+import { firefoxTest, waitForRole, clickRole, waitUntil, addPortal } from './firefox.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const DEV01 = '5d0a7c3e-0000-4000-8000-00000000d001';
@@ -42,8 +42,8 @@ firefoxTest('Firefox: a tenant with Kubernetes offers its kubeconfig and ExecCre
   await waitForRole(popup, 'button', 'Open AWS console as dev01', { timeout: 20000 });
   await watchClipboard(popup);
 
-  await (await waitForRole(popup, 'button', 'More for dev01')).click();
-  await (await waitForRole(popup, 'button', 'Copy kubeconfig for dev01')).click();
+  await clickRole(popup, 'button', 'More for dev01');
+  await clickRole(popup, 'button', 'Copy kubeconfig for dev01');
   await waitUntil(() => popup.evaluate(() => document.body.innerText.includes('Copied kubeconfig credentials for dev01')),
     { timeout: 10000, message: '"Copied kubeconfig"' });
   const kubeconfig = parseYaml(await popup.evaluate(() => window.copied.at(-1)));
@@ -53,7 +53,7 @@ firefoxTest('Firefox: a tenant with Kubernetes offers its kubeconfig and ExecCre
   assert.deepEqual(kubeconfig.contexts, [{ name, context: { cluster: name, user: name, namespace: 'duploservices-dev01' } }]);
 
   // prod has no Kubernetes: its panel offers none.
-  await (await waitForRole(popup, 'button', 'More for prod')).click();
+  await clickRole(popup, 'button', 'More for prod');
   await waitUntil(async () => (await sim.log()).some((e) => e.path.startsWith('/v3/features/tenant/') && !e.path.endsWith(DEV01)),
     { timeout: 10000, message: "prod's features asked" });
   await new Promise((resolve) => setTimeout(resolve, 300));

@@ -3,7 +3,7 @@
 // sign in, nobody is signed out to make room and nothing asks. (In Chromium, one cookie jar,
 // the sixth is offered room: multi-session.test.mjs.)
 import assert from 'node:assert/strict';
-import { firefoxTest, waitForRole, waitUntil, allTabs, consoleShown, addPortal } from './firefox.mjs';
+import { firefoxTest, clickRole, waitUntil, allTabs, consoleShown, addPortal } from './firefox.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const NAMES = ['dev01', 'dev02', 'qa', 'staging', 'prod', 'sandbox'];
@@ -22,7 +22,7 @@ firefoxTest('Firefox: six tenants in multi-session mode, each in its container, 
   const seen = new Map();
   for (const name of NAMES) {
     await popup.bringToFront();
-    await (await waitForRole(popup, 'button', `Open AWS console as ${name}`, { timeout: 20000 })).click();
+    await clickRole(popup, 'button', `Open AWS console as ${name}`, { timeout: 20000 });
     const tab = await waitUntil(async () => {
       for (const t of await allTabs(firefox)) {
         if ((await consoleShown(firefox, t.context))?.identity.includes(`duploservices-${name}/`)) return t;

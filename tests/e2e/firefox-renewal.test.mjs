@@ -10,7 +10,7 @@
 // does not track tabs of containers made after launch).
 import assert from 'node:assert/strict';
 import {
-  firefoxTest, waitForRole, waitUntil, allTabs, addPortal, logInToPortal, consoleShown as shown, openConsoleOn, renewedInPlace,
+  firefoxTest, clickRole, waitUntil, allTabs, addPortal, logInToPortal, consoleShown as shown, openConsoleOn, renewedInPlace,
 } from './firefox.mjs';
 import { ACME, PAGE, renewalConfig, revokedSessionRenewsAfterOnePage } from './scenarios.mjs';
 
@@ -62,9 +62,9 @@ firefoxTest('Firefox: an expired portal session opens one authorization tab, the
       await logInToPortal(firefox, sim);
       await addPortal(firefox, ACME);
       popup = await firefox.openPopup();
-      await (await waitForRole(popup, 'button', `Sign in to ${ACME}`, { timeout: 20000 })).click();
+      await clickRole(popup, 'button', `Sign in to ${ACME}`, { timeout: 20000 });
       const auth = await authorizationTab(firefox, 20000);
-      await (await waitForRole(auth, 'button', 'Authorize', { timeout: 20000 })).click();
+      await clickRole(auth, 'button', 'Authorize', { timeout: 20000 });
       await waitUntil(() => popup.evaluate(() => document.body.innerText.includes('Signed in as alice@acme.io')),
         { timeout: 20000, interval: 200, message: 'the popup signed in' });
     },
@@ -72,7 +72,7 @@ firefoxTest('Firefox: an expired portal session opens one authorization tab, the
     showPopup: () => popup.bringToFront(),
     tabsMatching: (url) => popup.evaluate((url) => browser.tabs.query({ url }), url),
     authorizationPage: (timeout) => authorizationTab(firefox, timeout),
-    authorize: async (page) => (await waitForRole(page, 'button', 'Authorize', { timeout: 20000 })).click(),
+    authorize: async (page) => clickRole(page, 'button', 'Authorize', { timeout: 20000 }),
     renewedInPlace: (handle, tenant, timeout) => renewedInPlace(firefox, handle, tenant, timeout),
   };
   await revokedSessionRenewsAfterOnePage({ sim, driver });

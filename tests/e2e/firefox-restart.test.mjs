@@ -13,7 +13,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, startSim } from './harness.mjs';
 import {
-  launchFirefox, newFirefoxProfile, waitForRole, waitUntil, addPortal, logInToPortal, openConsoleOn, renewedInPlace,
+  launchFirefox, newFirefoxProfile, waitForRole, clickRole, waitUntil, addPortal, logInToPortal, openConsoleOn, renewedInPlace,
 } from './firefox.mjs';
 
 const ACME = 'acme.duplocloud.net';
@@ -54,7 +54,7 @@ test('Firefox: a restart keeps portals, settings and favourites; the session onl
     let popup = await firefox.openPopup();
     await says(popup, 'Signed in as alice@acme.io');
     await popup.bringToFront();
-    await (await waitForRole(popup, 'button', 'Favourite prod', { timeout: 20000 })).click();
+    await clickRole(popup, 'button', 'Favourite prod', { timeout: 20000 });
     await waitUntil(async () => (await tenants(popup))[0] === 'prod', { message: 'prod pinned first' });
     const { portal_tokens: tokens } = await sim.control('/secrets');
     assert.ok(tokens.length > 0);
@@ -75,7 +75,7 @@ test('Firefox: a restart keeps portals, settings and favourites; the session onl
     await says(options, 'Settings saved.');
     await logInToPortal(firefox, sim);
     await popup.bringToFront();
-    await (await waitForRole(popup, 'button', `Sign in to ${ACME}`)).click();
+    await clickRole(popup, 'button', `Sign in to ${ACME}`);
     await says(popup, 'Signed in as alice@acme.io');
     assert.equal((await tenants(popup))[0], 'prod', 'the favourite survived the restart');
     // Once the policy is known (none here), the session goes to disk, as the person chose.

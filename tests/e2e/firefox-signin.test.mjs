@@ -4,7 +4,7 @@
 // (with the rule's one-time nonce), and the authorization tab is a plain tab (no tab group).
 // The Chromium counterparts are in sessions.test.mjs.
 import assert from 'node:assert/strict';
-import { firefoxTest, waitForRole, waitUntil, addPortal, logInToPortal } from './firefox.mjs';
+import { firefoxTest, waitForRole, clickRole, waitUntil, addPortal, logInToPortal } from './firefox.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const config = {
@@ -39,9 +39,9 @@ firefoxTest('Firefox: sign-in through the portal\'s authorization page; Cancel e
   const popup = await firefox.openPopup();
   // Cancel first: the attempt ends with a sentence, and its tab is closed.
   await popup.bringToFront();
-  await (await waitForRole(popup, 'button', `Sign in to ${ACME}`, { timeout: 20000 })).click();
+  await clickRole(popup, 'button', `Sign in to ${ACME}`, { timeout: 20000 });
   let auth = await authorizationTab(firefox);
-  await (await waitForRole(auth, 'button', 'Cancel', { timeout: 20000 })).click();
+  await clickRole(auth, 'button', 'Cancel', { timeout: 20000 });
   await popupSays(popup, 'You cancelled the authorization');
   await waitUntil(() => auth.isClosed() || !firefox.browser.pages().then((all) => all.includes(auth)),
     { timeout: 10000, message: 'the cancelled authorization tab to close' });
@@ -52,7 +52,7 @@ firefoxTest('Firefox: sign-in through the portal\'s authorization page; Cancel e
   // listens there) and the attempt goes on.
   const cancelled = auth;
   await popup.bringToFront();
-  await (await waitForRole(popup, 'button', `Sign in to ${ACME}`, { timeout: 20000 })).click();
+  await clickRole(popup, 'button', `Sign in to ${ACME}`, { timeout: 20000 });
   auth = await authorizationTab(firefox, { excluding: [cancelled] });
   // The attempt's time limit is armed in the event page: an alarm at its deadline, three
   // minutes on, ends it (what it does then is proven natively, with a fake clock:
@@ -79,7 +79,7 @@ firefoxTest('Firefox: sign-in through the portal\'s authorization page; Cancel e
   await popupSays(popup, 'Waiting for you to authorize');
   assert.ok((await sim.log()).every((e) => e.token !== 'ATTACKER'), 'the attacker token was never used');
   await attack.close();
-  await (await waitForRole(auth, 'button', 'Authorize', { timeout: 20000 })).click();
+  await clickRole(auth, 'button', 'Authorize', { timeout: 20000 });
   await popupSays(popup, 'Signed in as alice@acme.io');
   await waitForRole(popup, 'button', 'Open AWS console as dev01', { timeout: 20000 });
   // Firefox notes that the hand-off page's message was still pending when the worker

@@ -11,7 +11,7 @@
 // - Every console opens in its identity's container, so "the same page as prod" lands in
 //   prod's container beside dev01's.
 import assert from 'node:assert/strict';
-import { firefoxTest, waitForRole, waitUntil, allTabs, evaluateInTab, addPortal } from './firefox.mjs';
+import { firefoxTest, waitForRole, clickRole, waitUntil, allTabs, evaluateInTab, addPortal } from './firefox.mjs';
 
 const ACME = 'acme.duplocloud.net';
 const ACCOUNT = '123456789012';
@@ -131,14 +131,14 @@ firefoxTest('Firefox: omnibox, shortcut and context menu open consoles and deep 
     navigator.clipboard.writeText = (text) => { window.copied.push(text); return write(text); };
   });
   await popup.bringToFront();
-  await (await waitForRole(popup, 'button', 'More for dev01')).click();
+  await clickRole(popup, 'button', 'More for dev01');
   const jitCalls = async () => (await sim.log()).filter((e) => e.path.includes('GetAwsConsoleTokenUrl') || e.path.includes('jitAccess'));
   const before = (await jitCalls()).length;
   for (const [label, check] of [
     ['bash / zsh', (c, k) => c.includes(`export AWS_ACCESS_KEY_ID='${k}'`) && c.includes('export AWS_SESSION_TOKEN=')],
     ['credential_process JSON', (c, k) => JSON.parse(c).AccessKeyId === k],
   ]) {
-    await (await waitForRole(popup, 'button', `Copy ${label} for dev01`)).click();
+    await clickRole(popup, 'button', `Copy ${label} for dev01`);
     await waitUntil(() => popup.evaluate((l) => document.body.innerText.includes(`Copied ${l} credentials for dev01`), label),
       { timeout: 10000, message: `"Copied ${label}"` });
     const clip = await popup.evaluate(() => window.copied.at(-1));

@@ -353,6 +353,28 @@ export async function waitForRole(page, role, name, { text, timeout = 10000 } = 
   }, { timeout, message: `${role}${name === undefined ? '' : ` "${name}"`}${text === undefined ? '' : ` with ${text}`}` });
 }
 
+/**
+ * Clicks the ARIA `role` element named `name` like a user, and like Playwright's locators:
+ * found afresh on each try, so a page that re-renders between finding the element and
+ * clicking it (the popup rebuilds as sign-ins and refreshes land) gets the click on the
+ * element shown now, not an error about the one it replaced. With `front`, the page is
+ * brought to the front first (the popup is a tab in these tests).
+ */
+export async function clickRole(page, role, name, { timeout = 10000, front = false } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const handle = await waitForRole(page, role, name, { timeout: Math.max(deadline - Date.now(), 1) });
+    try {
+      if (front) await page.bringToFront();
+      await handle.click();
+      return;
+    } catch (error) {
+      // Only a replaced element is tried again; a click that failed otherwise is a failure.
+      if (!/detached|not connected/i.test(String(error?.message)) || Date.now() > deadline) throw error;
+    }
+  }
+}
+
 /** Waits until no ARIA `role` element named `name` remains in `page`. */
 export async function waitForNoRole(page, role, name, { timeout = 10000 } = {}) {
   await waitUntil(async () => (await byRole(page, role, name)).length === 0,
@@ -376,7 +398,7 @@ export async function addPortal(firefox, host, apiToken = '') {
   const options = await firefox.openOptions();
   await fill(options, 'Portal URL', host);
   if (apiToken) await fillField(options, 'API token', apiToken);
-  await (await waitForRole(options, 'button', 'Add portal')).click();
+  await clickRole(options, 'button', 'Add portal');
   await waitForRole(options, 'button', `Remove ${host}`);
   return options;
 }
@@ -428,7 +450,7 @@ export function consoleShown(firefox, context) {
 export async function openConsoleOn(firefox, popup, tenant, page) {
   const before = new Set((await allTabs(firefox)).map((t) => t.context));
   await popup.bringToFront();
-  await (await waitForRole(popup, 'button', `Open AWS console as ${tenant}`, { timeout: 20000 })).click();
+  await clickRole(popup, 'button', `Open AWS console as ${tenant}`, { timeout: 20000 });
   const tab = await waitUntil(async () => {
     for (const t of await allTabs(firefox)) {
       if (before.has(t.context)) continue;

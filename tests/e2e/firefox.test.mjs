@@ -6,7 +6,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, startSim } from './harness.mjs';
 import {
-  launchFirefox, newFirefoxProfile, byRole, waitForRole, fill, EXTENSION_UUID, addPortal,
+  launchFirefox, newFirefoxProfile, byRole, waitForRole, clickRole, fill, EXTENSION_UUID, addPortal,
 } from './firefox.mjs';
 
 test('Firefox: portals added in the options page show in the popup and survive a restart', { timeout: 120000 }, async () => {
@@ -20,7 +20,7 @@ test('Firefox: portals added in the options page show in the popup and survive a
 
     const options = await firefox.openOptions();
     await fill(options, 'Portal URL', 'https://ACME.duplocloud.net/app/');
-    await (await waitForRole(options, 'button', 'Add portal')).click();
+    await clickRole(options, 'button', 'Add portal');
     await waitForRole(options, 'listitem', undefined, { text: 'acme.duplocloud.net' });
     await waitForRole(options, 'button', 'Remove acme.duplocloud.net');
     const url = await waitForRole(options, 'textbox', 'Portal URL');
@@ -28,7 +28,7 @@ test('Firefox: portals added in the options page show in the popup and survive a
 
     // A refused address says why, keeps what was typed and saves nothing.
     await fill(options, 'Portal URL', 'http://acme.duplocloud.net');
-    await (await waitForRole(options, 'button', 'Add portal')).click();
+    await clickRole(options, 'button', 'Add portal');
     await waitForRole(options, 'alert', undefined, { text: 'must start with https://' });
     assert.equal(await url.evaluate((box) => box.value), 'http://acme.duplocloud.net', 'what the user typed is kept');
     assert.equal((await byRole(options, 'listitem')).length, 1);

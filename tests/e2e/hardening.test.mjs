@@ -102,6 +102,19 @@ test('100,000 tenants do not crash the popup, any one is found as you type, and 
     await sim.control('/log', { method: 'DELETE' });
     const second = await browser.openPopup();
     await openButton(second.getByRole('region', { name: ACME }), 'tenant000001').waitFor({ timeout: 60000 });
+    // The context menu holds one "this page's tenant" item for all of acme's tenant pages,
+    // not 100,000 items (one browser call each, a minute of a busy worker); updating an item
+    // that is not there fails.
+    const menuHas = (id) => browser.worker.evaluate((id) => chrome.contextMenus.update(id, {}).then(() => true, () => false), id);
+    const id = await openButton(region, 'tenant099999').getAttribute('data-id');
+    assert.equal(await menuHas(`page-tenant|${ORIGIN}`), true);
+    assert.equal(await menuHas(`page|${ORIGIN}|tenant:${id}`), false);
+    // On tenant099999's portal page it opens that tenant's console.
+    const pageUrl = `${ORIGIN}/app/devops/${id}/services`;
+    await browser.worker.evaluate(([pageUrl, item]) => globalThis.jitConsoleSurfaces.menuClicked(
+      { menuItemId: item, pageUrl }, { id: 1, url: pageUrl }), [pageUrl, `page-tenant|${ORIGIN}`]);
+    const tab = await waitForTab(browser, (u) => u.hostname.endsWith('console.aws.amazon.com'), 30000);
+    await tab.locator('#identity').filter({ hasText: 'duploservices-tenant099999' }).waitFor({ timeout: 30000 });
     assert.deepEqual(browser.problems, []);
     await popup.close();
   } finally {
