@@ -101,6 +101,8 @@ pub fn tenant_item(origin: &str, tenant: &TenantView, now_ms: u64) -> Result<El,
     let (star, open, state, more) = (part(0)?, part(1)?, part(2)?, part(3)?);
     let name = tenant.name.as_str();
     li.set_attribute("data-name", &crate::util::fold(name))?;
+    // Which row this is, for the popup's morphing re-render and its row cache.
+    li.set_attribute("data-key", &format!("{origin}|{}", tenant.id))?;
     for button in [&star, &open, &more] {
         button.set_attribute("data-id", &tenant.id)?;
         button.set_attribute("data-name", name)?;

@@ -2,7 +2,9 @@
 //!
 //! It shows the cached state at once, then asks the worker to refresh (stale while
 //! revalidate) and re-renders whenever storage changes, keeping what the user typed in the
-//! filter boxes and where the focus was. The portal of the tab the popup was opened over
+//! filter boxes and where the focus was. A render builds the page apart and morphs it into
+//! the live one ([`dom::morph_children`]), so a button that shows the same tenant stays the
+//! same node: a click is not lost to a refresh landing under the pointer. The portal of the tab the popup was opened over
 //! comes first and open; the others can be folded. Keyboard: ↓/↑ move between tenants
 //! (from the filter box into its list and back), Home/End jump, Enter opens (with Ctrl, ⌘
 //! or Shift in another tab), Enter in the filter box opens the best match, Escape clears it.
@@ -101,8 +103,7 @@ pub fn start_popup(first: JsValue) {
 }
 
 /// Renders the worker's current state; coalesces bursts of storage changes into one render
-/// after the running one, and skips a render when nothing shown changed: every rebuild could
-/// swallow a click that lands on a button being replaced.
+/// after the running one, and skips a render when nothing shown changed.
 async fn refresh() {
     render_state(false).await;
 }
@@ -396,7 +397,12 @@ fn render(response: &Response) -> Result<(), JsValue> {
             "secondary",
         )?)?);
     }
-    dom::replace_children(&main, children)?;
+    // The new page is built apart, rows and all, then morphed into the live one: a node
+    // that shows the same thing stays the same node (a click on it is not lost).
+    let fresh = El::new("main")?;
+    for child in children {
+        fresh.0.append_child(&child.0)?;
+    }
     POPUP.with(|p| {
         let mut p = p.borrow_mut();
         p.last = Some(state.clone());
@@ -406,9 +412,26 @@ fn render(response: &Response) -> Result<(), JsValue> {
     // A folded portal's rows are built when it is unfolded.
     for (portal, folded) in state.portals.iter().zip(folds) {
         if !folded {
-            fill(&portal.origin)?;
+            apply_filter_in(&fresh.0, &portal.origin, &filter_of(&portal.origin))?;
         }
     }
+    dom::morph_children(&main, &fresh.0)?;
+    // The rows in the page now are the ones the filter moves as the user types.
+    let rows = main.query_selector_all("ul.tenants > li[data-key]")?;
+    POPUP.with(|p| {
+        let mut p = p.borrow_mut();
+        p.rows.clear();
+        for index in 0..rows.length() {
+            if let Some(row) = rows
+                .item(index)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
+                if let Some(key) = row.get_attribute("data-key") {
+                    p.rows.insert(key, row);
+                }
+            }
+        }
+    });
     console_ui::restore(&main, &kept)?;
     if let Some(id) = focused {
         if let Ok(element) = by_id(&id) {
@@ -617,22 +640,36 @@ fn tenant_list(index: usize, portal: &PortalView) -> Result<El, JsValue> {
     Ok(block)
 }
 
-/// Fills a portal's tenant list for the filter the user typed there.
-fn fill(origin: &str) -> Result<(), JsValue> {
-    let filter = POPUP.with(|p| p.borrow().filters.get(origin).cloned());
-    apply_filter(origin, &filter.unwrap_or_default())
+/// The filter the user typed in a portal's box.
+fn filter_of(origin: &str) -> String {
+    POPUP
+        .with(|p| p.borrow().filters.get(origin).cloned())
+        .unwrap_or_default()
 }
 
-/// Fills a portal's tenant list with the tenants matching `filter` (at most a page of them)
-/// and says how many match.
+/// Fills a portal's tenant list for the filter the user typed there.
+fn fill(origin: &str) -> Result<(), JsValue> {
+    apply_filter(origin, &filter_of(origin))
+}
+
+/// Fills a portal's tenant list in the page with the tenants matching `filter`.
 fn apply_filter(origin: &str, filter: &str) -> Result<(), JsValue> {
-    let document = dom::document()?;
+    apply_filter_in(&by_id("app")?, origin, filter)
+}
+
+/// Fills a portal's tenant list under `root` with the tenants matching `filter` (at most a
+/// page of them) and says how many match.
+fn apply_filter_in(root: &web_sys::Element, origin: &str, filter: &str) -> Result<(), JsValue> {
     let selector = format!(
         "input[type=search]{}",
         dom::attr_selector("data-origin", origin)
     );
-    let Some(input) = document.query_selector(&selector)? else {
+    let Some(input) = root.query_selector(&selector)? else {
         return Ok(());
+    };
+    let part = |id: String| {
+        root.query_selector(&format!("#{id}"))?
+            .ok_or_else(|| JsValue::from_str(&format!("no #{id}")))
     };
     let index = input.get_attribute("data-index").unwrap_or_default();
     // Ranked inside the borrow: only the page shown is copied out, not the whole list.
@@ -665,7 +702,7 @@ fn apply_filter(origin: &str, filter: &str) -> Result<(), JsValue> {
         return Ok(());
     };
     let now = js_sys::Date::now() as u64;
-    let list = by_id(&format!("tenants-{index}"))?;
+    let list = part(format!("tenants-{index}"))?;
     list.set_text_content(None);
     for tenant in &shown {
         // A row built since the last render is moved, not rebuilt: typing in the filter
@@ -694,12 +731,12 @@ fn apply_filter(origin: &str, filter: &str) -> Result<(), JsValue> {
     } else {
         None
     };
-    dom::show_message(&format!("count-{index}"), count.as_deref())?;
+    dom::show_message_in(&part(format!("count-{index}"))?, count.as_deref())?;
     // Rendering a page at a time keeps the popup quick to open; the next page is a click
     // (or Enter) away, and typing narrows the list.
     let more = (total > shown.len()).then(|| {
         let next = (total - shown.len()).min(tenant_list::SHOWN_AT_MOST);
         tf(msg::SHOW_MORE, &[&next.to_string()])
     });
-    dom::show_message(&format!("more-{index}"), more.as_deref())
+    dom::show_message_in(&part(format!("more-{index}"))?, more.as_deref())
 }

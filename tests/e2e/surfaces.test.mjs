@@ -114,6 +114,38 @@ test('the popup puts the portal of the tab in use first and open, the others fol
   }
 });
 
+test('the popup re-renders in place: a change elsewhere keeps the buttons shown, the focus and what was typed', { timeout: 120000 }, async () => {
+  const browser = await ready();
+  try {
+    const { popup, region } = await popupWith(browser);
+    const open = (name) => region.getByRole('button', { name: `Open AWS console as ${name}`, exact: true });
+    // Marks on the nodes shown now (a rebuilt node would not carry them), and the focus.
+    await open('prod').evaluate((b) => { b.jitMark = 'prod'; });
+    await open('dev01').evaluate((b) => { b.jitMark = 'dev01'; b.focus(); });
+    // Another page changes the state (qa becomes a favourite, so it moves to the top):
+    // storage changes and this popup renders again.
+    const other = await browser.openPopup();
+    await other.getByRole('button', { name: 'Favourite qa' }).click();
+    await region.getByRole('button', { name: 'Favourite qa', pressed: true }).waitFor();
+    assert.equal((await tenantsIn(region))[0], 'qa', 'the new order is shown');
+    assert.equal(await open('prod').evaluate((b) => b.jitMark), 'prod', 'the prod button is the same node');
+    assert.equal(await popup.evaluate(() => document.activeElement?.jitMark), 'dev01', 'the focus stayed');
+    // With a filter typed, another change (the same render as the countdown's every 20 s)
+    // keeps the filter, its list and the node.
+    const filter = region.getByRole('searchbox', { name: 'Filter tenants' });
+    await filter.pressSequentially('pro');
+    await other.getByRole('button', { name: 'Favourite qa' }).click();
+    await region.getByRole('button', { name: 'Favourite prod', pressed: false }).waitFor();
+    await popup.waitForFunction(() => !document.querySelector('button[aria-label="Favourite qa"][aria-pressed="true"]'));
+    assert.equal(await filter.inputValue(), 'pro');
+    assert.deepEqual(await tenantsIn(region), ['prod']);
+    assert.equal(await open('prod').evaluate((b) => b.jitMark), 'prod', 'still the same node');
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('filter (substring and fuzzy), arrow keys and Enter; favourites and recent on top', { timeout: 150000 }, async () => {
   const browser = await ready();
   try {
