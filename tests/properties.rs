@@ -23,7 +23,7 @@ use jit_console::core::config::Config;
 use jit_console::core::consoles::{
     ConsoleMode, ConsoleModeSetting, Consoles, Destination, OpenConsole,
 };
-use jit_console::core::identity::{ConsoleKey, Role};
+use jit_console::core::identity::{ConsoleKey, KeyId, Role};
 use jit_console::core::messages::Request;
 use jit_console::core::portal_api::ApiReply;
 use jit_console::core::session::{Session, Sessions};
@@ -503,7 +503,7 @@ fn check_renewal(platform: &FakePlatform, op: &RenewOp) {
     let settings = config(platform).settings;
     let alarm = platform.alarms.borrow().get(RENEWAL_ALARM).copied();
     let open_tabs = platform.tabs.borrow();
-    let mut watched: BTreeMap<String, &ConsoleKey> = BTreeMap::new();
+    let mut watched: BTreeMap<KeyId, &ConsoleKey> = BTreeMap::new();
     for tab in open_tabs.keys() {
         if let Some(key) = consoles.key_of_tab(*tab) {
             watched.insert(key.id(), key);
@@ -541,7 +541,7 @@ fn check_renewal(platform: &FakePlatform, op: &RenewOp) {
                 "{op:?}: {id} is live until {} but no renewal is scheduled by {due} (alarm {alarm:?}, now {now})",
                 live.expiry_ms
             );
-        } else if consoles.with_tabs().contains(id.as_str()) {
+        } else if consoles.with_tabs().contains(id) {
             let notify_at = live
                 .expiry_ms
                 .saturating_sub(u64::from(settings.notify_minutes) * 60_000);

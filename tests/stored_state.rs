@@ -6,6 +6,7 @@ mod common;
 
 use common::run;
 use jit_console::core::consoles::ConsoleModeSetting;
+use jit_console::core::identity::KeyId;
 use jit_console::core::messages::{PortalView, Request, SessionView, StateView, TenantView};
 use jit_console::service::fake::FakePlatform;
 use jit_console::service::{Area, Service};
@@ -104,11 +105,14 @@ fn every_portal_setting_favourite_recent_console_and_session_is_read() {
     assert_eq!(
         settings.favourites,
         [
-            format!("{ACME}|tenant:{PROD}"),
-            format!("https://gamma.duplocloud.net|tenant:{GAMMA_QA}")
+            KeyId::from_text(&format!("{ACME}|tenant:{PROD}")),
+            KeyId::from_text(&format!("https://gamma.duplocloud.net|tenant:{GAMMA_QA}"))
         ]
     );
-    assert_eq!(settings.keep_alive, [format!("{ACME}|tenant:{DEV01}")]);
+    assert_eq!(
+        settings.keep_alive,
+        [KeyId::from_text(&format!("{ACME}|tenant:{DEV01}"))]
+    );
 
     // Sessions (kept on disk: stay signed in), one per portal.
     assert_eq!(username(acme), "alice@acme.io");

@@ -63,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
     let open = consoles.with_tabs();
     for (key, live) in consoles.held() {
         let id = &key.id();
-        if !open.contains(id.as_str()) {
+        if !open.contains(id) {
             continue;
         }
         let renewing = plan.renew.contains(key);

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::identity::KeyId;
 use super::portal_url::{PortalUrl, PortalUrlError};
 use super::secret::Secret;
 use super::text::{msg, UserText};
@@ -191,10 +192,10 @@ pub struct Settings {
     /// administrator's policy, what was stored) is held to it when it is read.
     #[serde(deserialize_with = "notify_minutes")]
     pub notify_minutes: u32,
-    /// Identities ([`super::identity::ConsoleKey::id`]) renewed even without an open tab.
-    pub keep_alive: Vec<String>,
+    /// Identities renewed even without an open tab.
+    pub keep_alive: Vec<KeyId>,
     /// Identities pinned to the top of their portal's list, in the order they were pinned.
-    pub favourites: Vec<String>,
+    pub favourites: Vec<KeyId>,
     /// Show the identity bar on console tabs this extension signed in (on by default; what
     /// earlier builds stored, without it, reads as on).
     pub identity_bar: bool,
@@ -336,13 +337,8 @@ impl Config {
             return Err(AddPortalError::Managed(portal.url.host().to_owned()));
         }
         self.portals.retain(|p| p.url.origin() != origin);
-        let prefix = format!("{origin}|");
-        self.settings
-            .favourites
-            .retain(|id| !id.starts_with(&prefix));
-        self.settings
-            .keep_alive
-            .retain(|id| !id.starts_with(&prefix));
+        self.settings.favourites.retain(|id| id.origin() != origin);
+        self.settings.keep_alive.retain(|id| id.origin() != origin);
         self.recent.retain(|k| k.origin != origin);
         Ok(())
     }
@@ -397,10 +393,10 @@ impl Config {
     }
 
     /// Pins or unpins an identity.
-    pub fn set_favourite(&mut self, id: &str, favourite: bool) {
+    pub fn set_favourite(&mut self, id: &KeyId, favourite: bool) {
         self.settings.favourites.retain(|f| f != id);
         if favourite {
-            self.settings.favourites.push(id.to_owned());
+            self.settings.favourites.push(id.clone());
         }
     }
 
@@ -968,7 +964,10 @@ mod tests {
             )
             .unwrap();
         config.settings.auto_renew = false;
-        config.set_favourite("https://acme.duplocloud.net|tenant:t1", true);
+        config.set_favourite(
+            &KeyId::from_text("https://acme.duplocloud.net|tenant:t1"),
+            true,
+        );
         config.used(&tenant("https://acme.duplocloud.net", "t1"));
         let file = config.export();
         assert!(!file.contains("tok-secret-1"), "{file}");
@@ -1136,7 +1135,7 @@ mod tests {
             stay_signed_in: true,
             auto_renew: true,
             notify_minutes: 1,
-            favourites: vec!["x".into()],
+            favourites: vec![KeyId::from_text("x")],
             ..Settings::default()
         };
         wanted.keep(
@@ -1152,7 +1151,7 @@ mod tests {
         assert!(!wanted.identity_bar);
         assert_eq!(wanted.notify_minutes, 9);
         assert!(wanted.stay_signed_in);
-        assert_eq!(wanted.favourites, ["x"]);
+        assert_eq!(wanted.favourites, [KeyId::from_text("x")]);
     }
 
     #[test]

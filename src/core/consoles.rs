@@ -7,7 +7,7 @@ use super::arn::Arn;
 use super::aws::{self, AwsService, JitCredentials, Partition};
 use super::credentials::LiveCredentials;
 use super::expiry;
-use super::identity::ConsoleKey;
+use super::identity::{ConsoleKey, KeyId};
 use super::multi_session::MultiSessions;
 use super::renewal::{retry_delay_ms, Retry};
 use super::secret::Secret;
@@ -189,8 +189,8 @@ pub enum SignInRoute {
     MakeRoom {
         /// The session's host.
         host: String,
-        /// Whose session it is ([`ConsoleKey::id`]).
-        id: String,
+        /// Whose session it is.
+        id: KeyId,
     },
 }
 
@@ -199,26 +199,26 @@ pub enum SignInRoute {
 #[serde(rename_all = "camelCase", default)]
 pub struct Consoles {
     /// Live credentials by [`ConsoleKey::id`].
-    credentials: BTreeMap<String, LiveCredentials>,
+    credentials: BTreeMap<KeyId, LiveCredentials>,
     /// The identities seen, by id.
-    keys: BTreeMap<String, ConsoleKey>,
+    keys: BTreeMap<KeyId, ConsoleKey>,
     /// Console tabs opened by the extension, and whose they are.
-    tabs: BTreeMap<TabId, String>,
+    tabs: BTreeMap<TabId, KeyId>,
     /// Chrome tab groups by key id.
-    groups: BTreeMap<String, i32>,
+    groups: BTreeMap<KeyId, i32>,
     /// Per partition, the identity that holds the single-session console.
-    holders: BTreeMap<String, String>,
+    holders: BTreeMap<String, KeyId>,
     /// Per partition, the identities signed in to the console each in a container of its own
     /// (Firefox): a container is a cookie jar holding one identity's console session, which
     /// outlives the identity's tabs.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    contained: BTreeMap<String, BTreeSet<String>>,
+    contained: BTreeMap<String, BTreeSet<KeyId>>,
     /// What the console was seen to be.
     detected_mode: Option<ConsoleMode>,
     /// Identities already notified about their current credentials' end.
-    notified: BTreeSet<String>,
+    notified: BTreeSet<KeyId>,
     /// Identities whose last renewal failed, and when to try again.
-    retries: BTreeMap<String, Retry>,
+    retries: BTreeMap<KeyId, Retry>,
     /// When each tab was last signed in again from the console's expired page.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     expired_resigned: BTreeMap<TabId, u64>,
@@ -233,12 +233,12 @@ pub const EXPIRED_PAGE_INTERVAL_MS: u64 = 20_000;
 
 impl Consoles {
     /// The identity whose [`ConsoleKey::id`] is `id`, once seen.
-    pub fn key(&self, id: &str) -> Option<&ConsoleKey> {
+    pub fn key(&self, id: &KeyId) -> Option<&ConsoleKey> {
         self.keys.get(id)
     }
 
     /// The credentials held for the identity `id`, live or not.
-    pub fn credentials_of(&self, id: &str) -> Option<&LiveCredentials> {
+    pub fn credentials_of(&self, id: &KeyId) -> Option<&LiveCredentials> {
         self.credentials.get(id)
     }
 
@@ -250,8 +250,8 @@ impl Consoles {
     }
 
     /// The ids of the identities with a console tab open.
-    pub fn with_tabs(&self) -> BTreeSet<&str> {
-        self.tabs.values().map(String::as_str).collect()
+    pub fn with_tabs(&self) -> BTreeSet<&KeyId> {
+        self.tabs.values().collect()
     }
 
     /// The console tabs of `key`.
@@ -290,7 +290,7 @@ impl Consoles {
     }
 
     /// The identities already notified that their current credentials end.
-    pub fn notified(&self) -> &BTreeSet<String> {
+    pub fn notified(&self) -> &BTreeSet<KeyId> {
         &self.notified
     }
 
@@ -356,9 +356,8 @@ impl Consoles {
 
     /// Drops every credential of a portal.
     pub fn forget_portal(&mut self, origin: &str) {
-        let prefix = format!("{origin}|");
-        self.credentials.retain(|id, _| !id.starts_with(&prefix));
-        self.retries.retain(|id, _| !id.starts_with(&prefix));
+        self.credentials.retain(|id, _| id.origin() != origin);
+        self.retries.retain(|id, _| id.origin() != origin);
     }
 
     /// A renewal of `key` brought no credentials: the next waits ([`retry_delay_ms`]).
@@ -367,7 +366,7 @@ impl Consoles {
         let failures = self.retries.get(&id).map_or(0, |r| r.failures) + 1;
         let retry = Retry {
             failures,
-            next_ms: now_ms.saturating_add(retry_delay_ms(&id, failures)),
+            next_ms: now_ms.saturating_add(retry_delay_ms(id.as_str(), failures)),
         };
         self.retries.insert(id, retry);
         retry
@@ -390,7 +389,7 @@ impl Consoles {
 
     /// When `id` is due for renewal: its retry time after a failure, else
     /// [`LiveCredentials::renewal_due_ms`].
-    pub fn renewal_due_ms(&self, id: &str) -> Option<u64> {
+    pub fn renewal_due_ms(&self, id: &KeyId) -> Option<u64> {
         match self.retries.get(id) {
             Some(retry) => Some(retry.next_ms),
             None => self

@@ -56,13 +56,50 @@ pub struct ConsoleKey {
     pub role: Role,
 }
 
+/// The name of one console identity everywhere it is kept or looked up: the key of every
+/// per-identity map, stored list (favourites, keep-alive), menu item and notification.
+/// Spelled `{origin}|tenant:{tenant id}`, `{origin}|admin` or `{origin}|duplo-ops`; its JSON
+/// form is that bare string, as builds before it stored it.
+///
+/// A type of its own so that a tenant id, a portal origin or a name can never be passed
+/// where an identity's key is meant; it is made only by [`ConsoleKey::id`] (or read back
+/// from storage and messages, where it is only compared, never trusted to be well formed).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct KeyId(String);
+
+impl KeyId {
+    /// The key as text (a menu item id, a notification id, a hash input).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The origin of the portal the identity belongs to.
+    pub fn origin(&self) -> &str {
+        self.0
+            .split_once('|')
+            .map_or(self.0.as_str(), |(origin, _)| origin)
+    }
+
+    /// A key read back from text that came from [`ConsoleKey::id`] (a menu item's id).
+    pub fn from_text(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+}
+
+impl std::fmt::Display for KeyId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 impl ConsoleKey {
-    /// A stable id for storage and maps.
-    pub fn id(&self) -> String {
-        match &self.role {
+    /// The identity's key, for storage and maps.
+    pub fn id(&self) -> KeyId {
+        KeyId(match &self.role {
             Role::Tenant { id, .. } => format!("{}|{}:{id}", self.origin, self.role.slug()),
             other => format!("{}|{}", self.origin, other.slug()),
-        }
+        })
     }
 
     /// The name shown to the user (tab group titles, container names).
@@ -94,7 +131,7 @@ pub const CONTAINER_COLOURS: &[&str] = &[
 /// A stable pick from `choices` for `key` (FNV-1a of its id): the same tenant always gets
 /// the same colour, in every browser and after every restart.
 pub fn colour_for<'a>(key: &ConsoleKey, choices: &[&'a str]) -> &'a str {
-    let hash = crate::util::fnv1a(&key.id());
+    let hash = crate::util::fnv1a(key.id().as_str());
     choices
         .get((hash % choices.len().max(1) as u64) as usize)
         .copied()
@@ -167,7 +204,8 @@ pub(crate) mod tests {
                 origin: "https://a.duplocloud.net".into(),
                 role: Role::DuploOps
             }
-            .id(),
+            .id()
+            .as_str(),
             "https://a.duplocloud.net|duplo-ops"
         );
         assert_eq!(Role::from_slug("root", || None), None);

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::consoles::Consoles;
-use super::identity::{identity_colour, ConsoleKey, Role};
+use super::identity::{identity_colour, ConsoleKey, KeyId, Role};
 use super::messages::PortalView;
 use super::session::TabId;
 use super::tenant_list;
@@ -359,9 +359,12 @@ pub fn css_colour(name: &str) -> (&'static str, &'static str) {
 }
 
 /// What each open bar shows that can change while it is open, by tab: its identity and
-/// expiry, or nothing when bars are off. The worker tells a tab whose entry changed to ask
-/// again.
-pub fn shown(enabled: bool, consoles: &Consoles) -> BTreeMap<TabId, (String, Option<u64>)> {
+/// expiry.
+pub type Shown = BTreeMap<TabId, (KeyId, Option<u64>)>;
+
+/// What each open bar shows ([`Shown`]), or nothing when bars are off. The worker tells a
+/// tab whose entry changed to ask again.
+pub fn shown(enabled: bool, consoles: &Consoles) -> Shown {
     if !enabled {
         return BTreeMap::new();
     }
@@ -375,10 +378,7 @@ pub fn shown(enabled: bool, consoles: &Consoles) -> BTreeMap<TabId, (String, Opt
 }
 
 /// The tabs whose bar must ask again: those whose entry differs between `before` and `now`.
-pub fn changed_tabs(
-    before: &BTreeMap<TabId, (String, Option<u64>)>,
-    now: &BTreeMap<TabId, (String, Option<u64>)>,
-) -> Vec<TabId> {
+pub fn changed_tabs(before: &Shown, now: &Shown) -> Vec<TabId> {
     let mut tabs: Vec<TabId> = before
         .keys()
         .chain(now.keys())
@@ -540,8 +540,9 @@ mod tests {
 
     #[test]
     fn changed_tabs_are_those_whose_identity_or_expiry_moved() {
-        let a = BTreeMap::from([(1, ("k".to_owned(), Some(5))), (2, ("j".to_owned(), None))]);
-        let b = BTreeMap::from([(1, ("k".to_owned(), Some(6))), (3, ("j".to_owned(), None))]);
+        let (k, j) = (KeyId::from_text("k"), KeyId::from_text("j"));
+        let a = BTreeMap::from([(1, (k.clone(), Some(5))), (2, (j.clone(), None))]);
+        let b = BTreeMap::from([(1, (k, Some(6))), (3, (j, None))]);
         assert_eq!(changed_tabs(&a, &b), [1, 2, 3]);
         assert!(changed_tabs(&a, &a).is_empty());
     }

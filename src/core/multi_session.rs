@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use super::aws::{self, Partition};
+use super::identity::KeyId;
 use super::session::TabId;
 
 /// The most console sessions AWS allows at once per browser and partition.
@@ -24,8 +25,8 @@ pub const LIMIT: usize = 5;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
-    /// Whose ([`super::identity::ConsoleKey::id`]).
-    pub id: String,
+    /// Whose.
+    pub id: KeyId,
     /// Its host, as last seen.
     pub host: String,
     /// Its partition's name.
@@ -49,7 +50,7 @@ pub struct MultiSessions {
     /// Which session each console tab of ours shows.
     tabs: BTreeMap<TabId, String>,
     /// When each identity was last opened (Unix milliseconds).
-    used: BTreeMap<String, u64>,
+    used: BTreeMap<KeyId, u64>,
 }
 
 /// The first label of a multi-session host (`{account}-{id8}`): the session's name.
@@ -64,13 +65,13 @@ impl MultiSessions {
     }
 
     /// `id` was opened (or brought forward) at `now_ms`.
-    pub fn touch(&mut self, id: &str, now_ms: u64) {
-        self.used.insert(id.to_owned(), now_ms);
+    pub fn touch(&mut self, id: &KeyId, now_ms: u64) {
+        self.used.insert(id.clone(), now_ms);
     }
 
     /// A tab of ours showing `id`'s console arrived on `host`; when that is a multi-session
     /// host, the session (ending at `expiry_ms`) is recorded. Whether it was one.
-    pub fn landed(&mut self, tab: TabId, host: &str, id: &str, expiry_ms: u64) -> bool {
+    pub fn landed(&mut self, tab: TabId, host: &str, id: &KeyId, expiry_ms: u64) -> bool {
         let Some(label) = label_of(host) else {
             return false;
         };
@@ -79,14 +80,14 @@ impl MultiSessions {
             .find(|p| aws::is_console_host(host, **p))
             .map_or("aws", |p| p.name());
         let session = self.sessions.entry(label.clone()).or_insert(Session {
-            id: id.to_owned(),
+            id: id.clone(),
             host: String::new(),
             partition: partition.to_owned(),
             expiry_ms,
         });
         session.host = host.to_ascii_lowercase();
         // A session is one identity's; a page of it seen later (a renewal) may only extend it.
-        if session.id == id {
+        if session.id == *id {
             session.expiry_ms = session.expiry_ms.max(expiry_ms);
         }
         self.tabs.insert(tab, label);
@@ -112,14 +113,14 @@ impl MultiSessions {
     /// The session to sign out before `id` signs in to `partition` at `now_ms`: none below
     /// [`LIMIT`]; at it, `id`'s own oldest session if it has one, else the session of the
     /// identity opened least recently (the one ending first among equals).
-    pub fn to_make_room(&self, id: &str, partition: Partition, now_ms: u64) -> Option<&Session> {
+    pub fn to_make_room(&self, id: &KeyId, partition: Partition, now_ms: u64) -> Option<&Session> {
         let live: Vec<&Session> = self.live(partition, now_ms).collect();
         if live.len() < LIMIT {
             return None;
         }
         let own = live
             .iter()
-            .filter(|s| s.id == id)
+            .filter(|s| s.id == *id)
             .min_by_key(|s| s.expiry_ms);
         own.or_else(|| {
             live.iter()
@@ -174,6 +175,10 @@ mod tests {
     const NOW: u64 = 1_800_000_000_000;
     const HOUR: u64 = 3_600_000;
 
+    fn k(id: &str) -> KeyId {
+        KeyId::from_text(id)
+    }
+
     fn host(n: u32) -> String {
         format!("123456789012-abcd{n:04}.us-west-2.console.aws.amazon.com")
     }
@@ -181,7 +186,7 @@ mod tests {
     fn five() -> MultiSessions {
         let mut m = MultiSessions::default();
         for n in 0..5 {
-            let id = format!("p|tenant:t{n}");
+            let id = k(&format!("p|tenant:t{n}"));
             m.touch(&id, NOW + u64::from(n));
             assert!(m.landed(n as TabId, &host(n), &id, NOW + HOUR));
         }
@@ -191,13 +196,13 @@ mod tests {
     #[test]
     fn only_multi_session_hosts_are_sessions_and_they_count_while_live() {
         let mut m = MultiSessions::default();
-        assert!(!m.landed(1, "us-west-2.console.aws.amazon.com", "a", NOW + HOUR));
+        assert!(!m.landed(1, "us-west-2.console.aws.amazon.com", &k("a"), NOW + HOUR));
         assert!(m.is_empty());
-        assert!(m.landed(1, &host(1), "a", NOW + HOUR));
+        assert!(m.landed(1, &host(1), &k("a"), NOW + HOUR));
         assert!(m.landed(
             2,
             "123456789012-zzzz0001.us-gov-west-1.console.amazonaws-us-gov.com",
-            "b",
+            &k("b"),
             NOW + HOUR
         ));
         assert_eq!(
@@ -209,7 +214,7 @@ mod tests {
         assert!(m.landed(
             3,
             "123456789012-abcd0001.eu-west-1.console.aws.amazon.com",
-            "a",
+            &k("a"),
             NOW + 2 * HOUR
         ));
         assert_eq!(m.live(Partition::Aws, NOW + HOUR).count(), 1);
@@ -220,28 +225,33 @@ mod tests {
     fn below_the_limit_nobody_is_signed_out() {
         let mut m = five();
         m.ended(&host(4));
-        assert_eq!(m.to_make_room("p|tenant:new", Partition::Aws, NOW), None);
+        assert_eq!(
+            m.to_make_room(&k("p|tenant:new"), Partition::Aws, NOW),
+            None
+        );
         // Another partition's sessions do not count.
-        assert_eq!(five().to_make_room("x", Partition::AwsCn, NOW), None);
+        assert_eq!(five().to_make_room(&k("x"), Partition::AwsCn, NOW), None);
     }
 
     #[test]
     fn at_the_limit_the_identity_used_least_recently_makes_room() {
         let mut m = five();
-        let victim = m.to_make_room("p|tenant:new", Partition::Aws, NOW).unwrap();
-        assert_eq!(victim.id, "p|tenant:t0");
+        let victim = m
+            .to_make_room(&k("p|tenant:new"), Partition::Aws, NOW)
+            .unwrap();
+        assert_eq!(victim.id, k("p|tenant:t0"));
         assert_eq!(victim.host, host(0));
         // t0 used again: t1 is now the least recently used.
-        m.touch("p|tenant:t0", NOW + 10);
+        m.touch(&k("p|tenant:t0"), NOW + 10);
         assert_eq!(
-            m.to_make_room("p|tenant:new", Partition::Aws, NOW)
+            m.to_make_room(&k("p|tenant:new"), Partition::Aws, NOW)
                 .unwrap()
                 .id,
-            "p|tenant:t1"
+            k("p|tenant:t1")
         );
         // An identity opened again at the limit replaces its own session.
         assert_eq!(
-            m.to_make_room("p|tenant:t3", Partition::Aws, NOW)
+            m.to_make_room(&k("p|tenant:t3"), Partition::Aws, NOW)
                 .unwrap()
                 .host,
             host(3)
@@ -250,7 +260,10 @@ mod tests {
         let ended = m.ended(&host(1));
         assert_eq!(ended, [1]);
         assert_eq!(m.session_of_tab(1), None);
-        assert_eq!(m.to_make_room("p|tenant:new", Partition::Aws, NOW), None);
+        assert_eq!(
+            m.to_make_room(&k("p|tenant:new"), Partition::Aws, NOW),
+            None
+        );
     }
 
     #[test]

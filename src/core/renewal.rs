@@ -6,7 +6,7 @@ use super::aws;
 use super::config::Settings;
 use super::consoles::Consoles;
 use super::expiry::{Badge, URGENT_MS};
-use super::identity::ConsoleKey;
+use super::identity::{ConsoleKey, KeyId};
 use super::weburl::WebUrl;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -56,7 +56,7 @@ pub struct Plan {
 pub fn plan(
     consoles: &Consoles,
     settings: &Settings,
-    notified: &BTreeSet<String>,
+    notified: &BTreeSet<KeyId>,
     now_ms: u64,
 ) -> Plan {
     let mut plan = Plan::default();
@@ -67,7 +67,7 @@ pub fn plan(
     let mut soonest_open: Option<u64> = None;
     for (key, live) in consoles.held() {
         let id = &key.id();
-        let has_tabs = open.contains(id.as_str());
+        let has_tabs = open.contains(id);
         if !has_tabs && !settings.keep_alive.contains(id) {
             continue;
         }
@@ -261,7 +261,7 @@ mod tests {
         assert!(early.notify.is_empty() && early.renew.is_empty());
         let due = plan(&consoles, &settings, &BTreeSet::new(), T0 + 50 * MIN);
         assert_eq!(due.notify, vec![key("dev")]);
-        let once: BTreeSet<String> = [key("dev").id()].into_iter().collect();
+        let once: BTreeSet<KeyId> = [key("dev").id()].into_iter().collect();
         assert!(plan(&consoles, &settings, &once, T0 + 51 * MIN)
             .notify
             .is_empty());

@@ -12,7 +12,7 @@ use crate::core::config::Portal;
 use crate::core::consoles::{self, Consoles, Destination, OpenConsole, SignInRoute};
 use crate::core::copy::{self, CopyFormat};
 use crate::core::credentials::{self, Answer, LiveCredentials};
-use crate::core::identity::ConsoleKey;
+use crate::core::identity::{ConsoleKey, KeyId};
 use crate::core::portal_api::ApiRequest;
 use crate::core::secret::Secret;
 use crate::core::session::{Initiator, Waiting};
@@ -26,8 +26,8 @@ pub(super) type Flight = Shared<oneshot::Receiver<Result<Option<LiveCredentials>
 
 /// Takes a flight off the board when its leader ends, however it ends.
 struct Boarding<'a> {
-    flights: &'a RefCell<BTreeMap<String, Flight>>,
-    id: String,
+    flights: &'a RefCell<BTreeMap<KeyId, Flight>>,
+    id: KeyId,
 }
 
 impl Drop for Boarding<'_> {

@@ -4,15 +4,12 @@
 //! the browser says sent it, decided by [`crate::core::identity_bar`], and no answer holds a
 //! secret.
 
-use std::collections::BTreeMap;
-
 use super::{Platform, Service};
 use crate::core::consoles::{Destination, OpenConsole};
 use crate::core::identity_bar::{self, BarAnswer, BarRequest, BarSender};
-use crate::core::session::TabId;
 
 /// Whether bars were on, and what each was last told it shows, by tab.
-pub(super) type Shown = (bool, BTreeMap<TabId, (String, Option<u64>)>);
+pub(super) type Shown = (bool, identity_bar::Shown);
 
 impl<P: Platform> Service<P> {
     /// Runs a request of the identity bar in `sender`'s tab. Renewing and opening answer

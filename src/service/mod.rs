@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::config::{Config, Portal, Settings};
 use crate::core::consoles::Consoles;
+use crate::core::identity::KeyId;
 use crate::core::messages::{Request, Response, StateView};
 use crate::core::portal_api::{self, ApiError, ApiRequest, Endpoint, Tenant, UserInfo};
 use crate::core::secret::Secret;
@@ -90,14 +91,14 @@ pub struct Service<P> {
     config: RefCell<Option<Config>>,
     sessions: RefCell<Option<Sessions>>,
     consoles: RefCell<Option<Consoles>>,
-    flights: RefCell<BTreeMap<String, consoles::Flight>>,
-    opening: RefCell<BTreeSet<String>>,
+    flights: RefCell<BTreeMap<KeyId, consoles::Flight>>,
+    opening: RefCell<BTreeSet<KeyId>>,
     tenants: RefCell<BTreeMap<String, TenantCache>>,
     /// Tenants' Kubernetes access, in memory only ([`kubernetes`]).
     kube_access: RefCell<BTreeMap<kubernetes::TenantSlot, crate::core::kubernetes::ClusterAccess>>,
     /// Whether tenants have Kubernetes, as their portals said ([`kubernetes`]).
     kube_enabled: RefCell<BTreeMap<kubernetes::TenantSlot, bool>>,
-    renewing: RefCell<BTreeSet<String>>,
+    renewing: RefCell<BTreeSet<KeyId>>,
     /// What each identity bar was last told it shows ([`identity_bar`]).
     bars: RefCell<Option<identity_bar::Shown>>,
     menu_sync: surfaces::MenuSync,

@@ -6,7 +6,7 @@ use crate::core::aws;
 use crate::core::config::Portal;
 use crate::core::consoles::{self, ConsoleMode, Destination, OpenConsole};
 use crate::core::credentials::LiveCredentials;
-use crate::core::identity::ConsoleKey;
+use crate::core::identity::{ConsoleKey, KeyId};
 use crate::core::renewal;
 use crate::core::secret::Secret;
 use crate::core::session::{Initiator, TabId, Waiting};
@@ -97,7 +97,7 @@ impl<P: Platform> Service<P> {
             .unwrap_or(0);
         let message = msg::NOTIFICATION_MESSAGE.with([key.label(), host, minutes.to_string()]);
         self.platform
-            .notify(&key.id(), &msg::NOTIFICATION_TITLE.text(), &message)
+            .notify(key.id().as_str(), &msg::NOTIFICATION_TITLE.text(), &message)
             .await;
         self.with_consoles(|c| c.mark_notified(key));
         self.save_consoles().await;
@@ -106,7 +106,7 @@ impl<P: Platform> Service<P> {
     /// A notification's button (0: Renew, 1: Dismiss) or body (None: Renew) was clicked.
     pub(super) async fn notification_clicked(&self, id: &str, button: Option<u32>) {
         self.platform.clear_notification(id).await;
-        let key = self.with_consoles(|c| c.key(id).cloned());
+        let key = self.with_consoles(|c| c.key(&KeyId::from_text(id)).cloned());
         if let (Some(key), None | Some(0)) = (key, button) {
             self.renew(&key, true).await;
             self.schedule().await;

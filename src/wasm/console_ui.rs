@@ -334,7 +334,7 @@ fn kubernetes_copies(key: &ConsoleKey) -> Result<El, JsValue> {
 thread_local! {
     /// Whether each tenant (by key id) has Kubernetes, as the worker said when its More
     /// panel was first opened: a re-render rebuilds open panels at once from it.
-    static KUBERNETES: std::cell::RefCell<std::collections::BTreeMap<String, bool>> =
+    static KUBERNETES: std::cell::RefCell<std::collections::BTreeMap<crate::core::identity::KeyId, bool>> =
         std::cell::RefCell::default();
 }
 
@@ -585,7 +585,7 @@ fn toggle_more(button: &Element, key: &ConsoleKey) -> Result<(), JsValue> {
     };
     let open = button.get_attribute("aria-expanded").as_deref() == Some("true");
     if !open && panel.child_element_count() == 0 {
-        let suffix = format!("{:x}", crate::util::fnv1a(&key.id()));
+        let suffix = format!("{:x}", crate::util::fnv1a(key.id().as_str()));
         let keep_alive = button.get_attribute("data-keep-alive").is_some();
         dom::replace_children(&panel, more_panel(key, &suffix, keep_alive)?)?;
     }
@@ -609,7 +609,7 @@ fn show_otp_prompt(button: &Element, key: &ConsoleKey, new_tab: bool) -> Result<
     };
     // The origin is the worker's own `https://host[:port]`.
     let host = key.origin.split_once("://").map_or("", |(_, host)| host);
-    let id = format!("otp-{:x}", crate::util::fnv1a(&key.id()));
+    let id = format!("otp-{:x}", crate::util::fnv1a(key.id().as_str()));
     let mut submit = action_button("otp-submit", key, &t(msg::OTP_SUBMIT), "")?;
     if new_tab {
         submit = submit.attr("data-new-tab", "")?;

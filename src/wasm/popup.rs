@@ -4,10 +4,11 @@
 //! revalidate) and re-renders whenever storage changes, keeping what the user typed in the
 //! filter boxes and where the focus was. A render builds the page apart and morphs it into
 //! the live one ([`dom::morph_children`]), so a button that shows the same tenant stays the
-//! same node: a click is not lost to a refresh landing under the pointer. The portal of the tab the popup was opened over
-//! comes first and open; the others can be folded. Keyboard: ↓/↑ move between tenants
-//! (from the filter box into its list and back), Home/End jump, Enter opens (with Ctrl, ⌘
-//! or Shift in another tab), Enter in the filter box opens the best match, Escape clears it.
+//! same node: a click is not lost to a refresh landing under the pointer. The portal of the
+//! tab the popup was opened over comes first and open; the others can be folded. Keyboard:
+//! ↓/↑ move between tenants (from the filter box into its list and back), Home/End jump,
+//! Enter opens (with Ctrl, ⌘ or Shift in another tab), Enter in the filter box opens the
+//! best match, Escape clears it.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
