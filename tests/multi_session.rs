@@ -31,7 +31,7 @@ fn key(name: &str) -> ConsoleKey {
     ConsoleKey {
         origin: ACME.into(),
         role: Role::Tenant {
-            id: format!("id-{name}"),
+            id: format!("id-{name}").into(),
             name: name.into(),
         },
     }

@@ -114,7 +114,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(tenants.len() <= MAX_TENANTS);
         let mut ids = std::collections::HashSet::new();
         for tenant in tenants {
-            assert!(!tenant.id.is_empty() && tenant.id.len() <= 1024);
+            assert!(tenant.id.fits_a_path());
             assert!(!tenant.name.is_empty() && tenant.name.len() <= 1024);
             assert!(
                 ids.insert(tenant.id.clone()),

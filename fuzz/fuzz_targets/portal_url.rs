@@ -53,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
     for endpoint in [
         Endpoint::UserRoleInfo,
         Endpoint::TenantsForUser,
-        Endpoint::TenantCredentials(input.clone()),
+        Endpoint::TenantCredentials(input.as_str().into()),
     ] {
         same_origin(&ApiRequest::new(&portal, &endpoint, &Secret::new("t")).url);
     }
@@ -62,7 +62,7 @@ fuzz_target!(|data: &[u8]| {
     if portal_api::is_tenant_id(&input) {
         let credentials = ApiRequest::new(
             &portal,
-            &Endpoint::TenantCredentials(input.clone()),
+            &Endpoint::TenantCredentials(input.as_str().into()),
             &Secret::new("t"),
         )
         .url;

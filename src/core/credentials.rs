@@ -9,7 +9,7 @@ use super::aws::Partition;
 use super::aws::{self, JitCredentials};
 use super::expiry;
 use super::identity::Role;
-use super::portal_api::{self, ApiError, ApiReply, Endpoint};
+use super::portal_api::{ApiError, ApiReply, Endpoint};
 use super::secret::Secret;
 use super::text::{msg, UserText};
 use serde::{Deserialize, Serialize};
@@ -18,9 +18,7 @@ use serde::{Deserialize, Serialize};
 /// id has is refused here, before it reaches a path.
 pub fn endpoint(role: &Role, host: &str) -> Result<Endpoint, UserText> {
     match role {
-        Role::Tenant { id, .. } if !portal_api::is_tenant_id(id) => {
-            Err(msg::PORTAL_MALFORMED.with([host]))
-        }
+        Role::Tenant { id, .. } if !id.fits_a_path() => Err(msg::PORTAL_MALFORMED.with([host])),
         Role::Tenant { id, .. } => Ok(Endpoint::TenantCredentials(id.clone())),
         Role::Admin => Ok(Endpoint::AdminCredentials),
         Role::DuploOps => Ok(Endpoint::DuploOpsCredentials),

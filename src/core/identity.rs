@@ -4,6 +4,60 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A tenant's id as its portal gives it (a UUID in DuploCloud's portals), as it goes into
+/// request paths, menu items and page markup. Its JSON form is the bare string.
+///
+/// A type of its own so that a name, an origin or an identity key can never be passed where
+/// a tenant id is meant. It does not vouch for the id's shape: ids read back from storage
+/// are not checked; [`TenantId::fits_a_path`] is, before the id goes into a request.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TenantId(String);
+
+impl TenantId {
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the id can name a tenant in a request path (see
+    /// [`super::portal_api::is_tenant_id`]).
+    pub fn fits_a_path(&self) -> bool {
+        super::portal_api::is_tenant_id(&self.0)
+    }
+}
+
+impl From<String> for TenantId {
+    fn from(id: String) -> Self {
+        Self(id)
+    }
+}
+
+impl From<&str> for TenantId {
+    fn from(id: &str) -> Self {
+        Self(id.to_owned())
+    }
+}
+
+/// An id read from a page address or a message, compared with the lists' ids.
+impl PartialEq<str> for TenantId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for TenantId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::fmt::Display for TenantId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Whose console: a tenant's, the administrator's, or duplo-ops'.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -11,7 +65,7 @@ pub enum Role {
     /// A tenant, by id (and its name, for labels).
     Tenant {
         /// The tenant's id.
-        id: String,
+        id: TenantId,
         /// The tenant's name as the portal spells it.
         name: String,
     },
@@ -35,7 +89,7 @@ impl Role {
     /// The role `slug` names; a tenant's needs its id and name.
     pub fn from_slug(
         slug: &str,
-        tenant: impl FnOnce() -> Option<(String, String)>,
+        tenant: impl FnOnce() -> Option<(TenantId, String)>,
     ) -> Option<Role> {
         match slug {
             "tenant" => tenant().map(|(id, name)| Role::Tenant { id, name }),
@@ -163,7 +217,7 @@ pub(crate) mod tests {
         ConsoleKey {
             origin: "https://acme.duplocloud.net".into(),
             role: Role::Tenant {
-                id: format!("id-{name}"),
+                id: format!("id-{name}").into(),
                 name: name.into(),
             },
         }

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::consoles::Consoles;
-use super::identity::{identity_colour, ConsoleKey, KeyId, Role};
+use super::identity::{identity_colour, ConsoleKey, KeyId, Role, TenantId};
 use super::messages::PortalView;
 use super::session::TabId;
 use super::tenant_list;
@@ -45,7 +45,7 @@ pub enum BarRequest {
     /// portal: one of [`BarView::choices`], by id.
     IdentityBarOpenAs {
         /// The tenant's id.
-        tenant_id: String,
+        tenant_id: TenantId,
     },
 }
 
@@ -195,7 +195,7 @@ impl BarTexts {
 #[serde(rename_all = "camelCase")]
 pub struct BarChoice {
     /// Its id.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// Its name.
     pub name: String,
 }
@@ -289,14 +289,14 @@ pub const MINUTES_PLACEHOLDER: &str = "$1";
 /// at most [`BAR_CHOICES_AT_MOST`], never `key`'s own.
 fn choices(portal: &PortalView, key: &ConsoleKey) -> Vec<BarChoice> {
     let own = match &key.role {
-        Role::Tenant { id, .. } => Some(id.as_str()),
+        Role::Tenant { id, .. } => Some(id),
         _ => None,
     };
     let tenants = portal.tenants.as_deref().unwrap_or_default();
     let (ranked, _) = tenant_list::ranked(tenants, "", BAR_CHOICES_AT_MOST + 1);
     ranked
         .into_iter()
-        .filter(|t| Some(t.id.as_str()) != own)
+        .filter(|t| Some(&t.id) != own)
         .take(BAR_CHOICES_AT_MOST)
         .map(|t| BarChoice {
             tenant_id: t.id.clone(),
@@ -311,7 +311,7 @@ pub fn open_as_key(
     consoles: &Consoles,
     portals: &[PortalView],
     sender: BarSender,
-    tenant_id: &str,
+    tenant_id: &TenantId,
 ) -> Option<ConsoleKey> {
     let own = key_of_sender(consoles, sender)?;
     let portal = portals.iter().find(|p| p.origin == own.origin)?;
@@ -319,7 +319,7 @@ pub fn open_as_key(
         .tenants
         .iter()
         .flatten()
-        .find(|t| t.id == tenant_id)
+        .find(|t| t.id == *tenant_id)
         .map(|t| super::menus::tenant_key(&portal.origin, t))
         .filter(|k| k != own)
 }

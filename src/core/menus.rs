@@ -125,7 +125,7 @@ pub fn build(portals: &[PortalView]) -> Vec<MenuItem> {
             continue;
         }
         for tenant in tenants {
-            if !pattern_safe(&tenant.id) {
+            if !pattern_safe(tenant.id.as_str()) {
                 continue;
             }
             let key = tenant_key(&portal.origin, tenant);

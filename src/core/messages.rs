@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::config::{PortalEdit, Settings};
 use super::consoles::OpenConsole;
 use super::copy::CopyFormat;
-use super::identity::ConsoleKey;
+use super::identity::{ConsoleKey, TenantId};
 use super::kubernetes::KubeFormat;
 use super::secret::Secret;
 use super::text::UserText;
@@ -325,7 +325,7 @@ pub enum SessionView {
 #[serde(rename_all = "camelCase")]
 pub struct TenantView {
     /// The tenant's id.
-    pub id: String,
+    pub id: TenantId,
     /// Its name, exactly as the portal spells it.
     pub name: String,
     // What most of thousands of tenants do not have is left out of the JSON: the popup

@@ -6,6 +6,7 @@
 
 use serde::Deserialize;
 
+use super::identity::TenantId;
 use super::portal_url::PortalUrl;
 use super::secret::Secret;
 use super::text::{msg, UserText};
@@ -20,7 +21,7 @@ pub enum Endpoint {
     /// `GET /admin/GetTenantsForUser`: the tenants this user may use.
     TenantsForUser,
     /// `GET /subscriptions/{TenantId}/GetAwsConsoleTokenUrl`: a tenant's JIT credentials.
-    TenantCredentials(String),
+    TenantCredentials(TenantId),
     /// `GET /v3/admin/aws/jitAccess/admin`: admin JIT credentials.
     AdminCredentials,
     /// `GET /adminproxy/GetJITAwsConsoleAccessUrl`: the older admin endpoint.
@@ -28,11 +29,11 @@ pub enum Endpoint {
     /// `GET /v3/admin/aws/jitAccess/duplo-ops`: the duplo-ops role's credentials.
     DuploOpsCredentials,
     /// `GET /v3/features/tenant/{TenantId}`: what a tenant has (`IsKubernetesEnabled`).
-    TenantFeatures(String),
+    TenantFeatures(TenantId),
     /// `GET /v3/subscriptions/{TenantId}/k8s/jitAccess`: a tenant's Kubernetes JIT access.
-    TenantKubernetes(String),
+    TenantKubernetes(TenantId),
     /// `GET /subscriptions/{TenantId}/GetK8ClusterConfigByTenant`: the older path of it.
-    TenantKubernetesLegacy(String),
+    TenantKubernetesLegacy(TenantId),
 }
 
 impl Endpoint {
@@ -61,8 +62,8 @@ impl Endpoint {
 
 /// A tenant id as one path segment. The id comes from the portal: encoded whatever it holds,
 /// and `.` encoded too, since `..` alone would be resolved away by URL normalisation.
-fn segment(id: &str) -> String {
-    super::aws::encode(id).replace('.', "%2E")
+fn segment(id: &TenantId) -> String {
+    super::aws::encode(id.as_str()).replace('.', "%2E")
 }
 
 /// One HTTP request to a portal: always `GET`, always to the portal's own origin, with the
@@ -202,7 +203,7 @@ where
 pub struct Tenant {
     /// The tenant's id (a UUID).
     #[serde(rename = "TenantId")]
-    pub id: String,
+    pub id: TenantId,
     /// The tenant's name, exactly as the portal spells it.
     #[serde(rename = "AccountName")]
     pub name: String,
@@ -353,7 +354,7 @@ impl<'de> serde::de::Visitor<'de> for TenantsVisitor {
                 continue;
             }
             match serde_json::from_str::<Tenant>(entry.get()) {
-                Ok(t) if is_tenant_id(&t.id) && !t.name.is_empty() && t.name.len() <= MAX_FIELD => {
+                Ok(t) if t.id.fits_a_path() && !t.name.is_empty() && t.name.len() <= MAX_FIELD => {
                     // The first entry of each id: the portal's order decides.
                     if seen.insert(t.id.clone()) {
                         list.tenants.push(t);

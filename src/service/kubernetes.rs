@@ -8,7 +8,7 @@
 
 use super::{Platform, Service};
 use crate::core::config::Portal;
-use crate::core::identity::{ConsoleKey, Role};
+use crate::core::identity::{ConsoleKey, Role, TenantId};
 use crate::core::kubernetes::{self, ClusterAccess, KubeAnswer, KubeFormat};
 use crate::core::portal_api::{ApiRequest, Endpoint};
 use crate::core::secret::Secret;
@@ -16,7 +16,7 @@ use crate::core::session::{Initiator, Waiting};
 use crate::core::text::{msg, UserText};
 
 /// Where a tenant's Kubernetes answers are kept: (portal origin, tenant id).
-pub(super) type TenantSlot = (String, String);
+pub(super) type TenantSlot = (String, TenantId);
 
 impl<P: Platform> Service<P> {
     /// Whether the tenant of `key` has Kubernetes, as its portal says. Asked when a person
@@ -102,11 +102,11 @@ impl<P: Platform> Service<P> {
         &self,
         portal: &Portal,
         token: &Secret,
-        id: &str,
+        id: &TenantId,
         name: &str,
     ) -> Result<Option<ClusterAccess>, UserText> {
         let host = portal.url.host();
-        let mut endpoint = Endpoint::TenantKubernetes(id.to_owned());
+        let mut endpoint = Endpoint::TenantKubernetes(id.clone());
         loop {
             let request = ApiRequest::new(portal.api_url(), &endpoint, token);
             let reply = self.platform.fetch(&request).await;

@@ -51,7 +51,7 @@ fn key_of(button: &Element) -> Option<ConsoleKey> {
     let origin = button.get_attribute("data-origin")?;
     let role = Role::from_slug(&button.get_attribute("data-role")?, || {
         Some((
-            button.get_attribute("data-id")?,
+            button.get_attribute("data-id")?.into(),
             button.get_attribute("data-name")?,
         ))
     })?;
@@ -104,7 +104,7 @@ pub fn tenant_item(origin: &str, tenant: &TenantView, now_ms: u64) -> Result<El,
     // Which row this is, for the popup's morphing re-render and its row cache.
     li.set_attribute("data-key", &format!("{origin}|{}", tenant.id))?;
     for button in [&star, &open, &more] {
-        button.set_attribute("data-id", &tenant.id)?;
+        button.set_attribute("data-id", tenant.id.as_str())?;
         button.set_attribute("data-name", name)?;
     }
     let pinned = tenant.favourite.is_some();
