@@ -1,17 +1,20 @@
-// 50 tenants with open consoles whose credentials are due for renewal in the same moment,
-// the simulator answering every request after 50 ms: how many portal requests, and how long
-// until every console is renewed.
+// The most consoles one Chromium profile can hold signed in at once, with open consoles
+// whose credentials are due for renewal in the same moment, the simulator answering every
+// request after 50 ms: how many portal requests, and how long until every console is renewed.
 //
-// Chromium keeps one cookie jar, so 50 identities at once means AWS's multi-session console
-// (the simulator's limit raised from AWS's 5 to make room; Firefox's containers would do
-// the same). Each console is opened with a validity chosen so that all 50 are due together
-// (renewal is due a quarter of a short validity before expiry): a real burst, not 50 renewals
-// spread over the minute it took to open them.
+// Chromium keeps one cookie jar, so several identities at once means AWS's multi-session
+// console, which allows 5 sessions per browser. Until issue 19 this group opened 50 (the
+// simulator's limit raised); the extension now keeps to AWS's limit itself (a sixth identity
+// signs out the one used least recently), so 50 identities at once exist only in Firefox,
+// one container each, which this benchmark does not drive (the Firefox end-to-end tests
+// prove those renewals). Each console is opened with a validity chosen so that all are due
+// together (renewal is due a quarter of a short validity before expiry): a real burst, not
+// renewals spread over the time it took to open them.
 import { workerDevtools } from './probe.mjs';
 import { figure } from './report.mjs';
 import { sleep, portal, host, freshBrowser, signInAll } from './common.mjs';
 
-const COUNT = 50;
+const COUNT = 5;
 const LATENCY_MS = 50;
 const ORIGIN = `https://${host('acme')}`;
 
@@ -22,7 +25,6 @@ export async function renewalFigures(sim, { quick, dist }) {
   const validity = names.map(() => 3600);
   const config = () => ({
     console_mode: 'multi',
-    max_multi_sessions: 1000,
     portals: [portal('acme', { tenants: names.map((name, i) => ({ id: ids[i], name, validity: validity[i] })) })],
   });
   const browser = await freshBrowser(sim, config(), dist);
@@ -59,7 +61,7 @@ export async function renewalFigures(sim, { quick, dist }) {
       return { due, took: Date.now() - began };
     }
 
-    // Open the 50 consoles. Then every console is in the background (the tab in use is
+    // Open the consoles. Then every console is in the background (the tab in use is
     // renewed only at its expiry) and the popup closed, as while the user works.
     await aligned('openConsole');
     await devtools.evaluate("chrome.tabs.create({ url: 'about:blank', active: true }).then(() => true)");
