@@ -24,7 +24,7 @@
 
 use super::arn;
 use super::consoles::Destination;
-use super::identity::{ConsoleKey, Role};
+use super::identity::{ConsoleKey, KeyId, Role};
 use super::kubernetes::KubeFormat;
 use super::messages::{PortalView, TenantView};
 use super::tenant_list;
@@ -251,8 +251,8 @@ pub struct MenuAction {
 /// Who a menu click opens a console as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MenuTarget {
-    /// The identity with this [`ConsoleKey::id`].
-    Key(String),
+    /// The identity with this key.
+    Key(KeyId),
     /// The tenant of the page the menu was opened on ([`tenant_of_page`]).
     PageTenant,
 }
@@ -346,7 +346,7 @@ pub fn click(click: &MenuClick) -> Result<MenuAction, MenuError> {
         _ => return Err(MenuError::NotAnAction),
     };
     Ok(MenuAction {
-        target: MenuTarget::Key(key_id.to_owned()),
+        target: MenuTarget::Key(KeyId::from_text(key_id)),
         destination,
         new_tab: click.new_tab || kind == "same",
     })
@@ -384,9 +384,9 @@ pub fn tenant_of_page(portals: &[PortalView], url: &str) -> Result<ConsoleKey, M
         .ok_or(MenuError::NotATenantPage)
 }
 
-/// The tenant a key id names, from the portals' lists.
-pub fn resolve(portals: &[PortalView], key_id: &str) -> Option<ConsoleKey> {
-    let (origin, rest) = key_id.split_once('|')?;
+/// The tenant a key names, from the portals' lists.
+pub fn resolve(portals: &[PortalView], key_id: &KeyId) -> Option<ConsoleKey> {
+    let (origin, rest) = key_id.as_str().split_once('|')?;
     let id = rest.strip_prefix("tenant:")?;
     let portal = portals.iter().find(|p| p.origin == origin)?;
     let tenant = portal.tenants.as_ref()?.iter().find(|t| t.id == id)?;
@@ -588,7 +588,7 @@ pub(super) mod tests {
         );
         // A key whose tenant has left the list says so.
         assert_eq!(
-            MenuTarget::Key("https://a.duplocloud.net|tenant:id-gone".into())
+            MenuTarget::Key(KeyId::from_text("https://a.duplocloud.net|tenant:id-gone"))
                 .resolve(&portals, &MenuClick::default()),
             Err(MenuError::NotListed)
         );
@@ -616,7 +616,7 @@ pub(super) mod tests {
         .unwrap();
         assert_eq!(
             (action.target, action.destination),
-            (MenuTarget::Key(key.into()), Destination::Home)
+            (MenuTarget::Key(KeyId::from_text(key)), Destination::Home)
         );
         let arn = "arn:aws:s3:::my-bucket";
         let on_selection = click(&MenuClick {
@@ -674,14 +674,24 @@ pub(super) mod tests {
     #[test]
     fn resolves_key_ids_against_the_lists() {
         let portals = [portal("a.duplocloud.net", &["dev01"])];
-        let key = resolve(&portals, "https://a.duplocloud.net|tenant:id-dev01").unwrap();
+        let key = resolve(
+            &portals,
+            &KeyId::from_text("https://a.duplocloud.net|tenant:id-dev01"),
+        )
+        .unwrap();
         assert_eq!(key.label(), "dev01");
         assert_eq!(
-            resolve(&portals, "https://a.duplocloud.net|tenant:gone"),
+            resolve(
+                &portals,
+                &KeyId::from_text("https://a.duplocloud.net|tenant:gone")
+            ),
             None
         );
         assert_eq!(
-            resolve(&portals, "https://b.duplocloud.net|tenant:id-dev01"),
+            resolve(
+                &portals,
+                &KeyId::from_text("https://b.duplocloud.net|tenant:id-dev01")
+            ),
             None
         );
     }
