@@ -5,8 +5,8 @@
 mod common;
 
 use common::{
-    acme_portal, authorization_tab, first_console_tab, handoff_url, jit_requests, query, run,
-    signed_in_to_acme,
+    acme_portal, authorization_tab, first_console_tab, handoff_url, jit_requests, open_console,
+    query, run, signed_in_to_acme, ACME,
 };
 use futures_executor::block_on;
 use jit_console::core::consoles::{Destination, OpenConsole};
@@ -16,8 +16,6 @@ use jit_console::core::messages::{Request, Response};
 use jit_console::core::text::msg;
 use jit_console::service::fake::FakePlatform;
 use jit_console::service::{Area, Sender, Service};
-
-const ACME: &str = "https://acme.duplocloud.net";
 
 fn signed_in(admin: bool) -> Service<FakePlatform> {
     signed_in_to_acme(admin, |portal| {
@@ -31,33 +29,7 @@ fn signed_in(admin: bool) -> Service<FakePlatform> {
 
 fn tenant(name: &str) -> ConsoleKey {
     let id = if name == "dev01" { "t-1" } else { "t-2" };
-    ConsoleKey {
-        origin: ACME.into(),
-        role: Role::Tenant {
-            id: id.into(),
-            name: name.into(),
-        },
-    }
-}
-
-fn open(
-    service: &Service<FakePlatform>,
-    key: ConsoleKey,
-    destination: Destination,
-    new_tab: bool,
-) -> Response {
-    run(
-        service,
-        Request::OpenConsole {
-            open: OpenConsole {
-                key,
-                destination,
-                new_tab,
-            },
-            otp: None,
-            make_room: false,
-        },
-    )
+    common::tenant(id, name)
 }
 
 fn last_opened(service: &Service<FakePlatform>) -> String {
@@ -67,7 +39,7 @@ fn last_opened(service: &Service<FakePlatform>) -> String {
 #[test]
 fn opens_a_tenant_console_through_a_federation_login() {
     let service = signed_in(false);
-    let response = open(&service, tenant("dev01"), Destination::Home, false);
+    let response = open_console(&service, tenant("dev01"), Destination::Home, false);
     assert!(matches!(response, Response::State(_)), "{response:?}");
     assert_eq!(jit_requests(&service), 1);
     assert!(service
@@ -121,10 +93,10 @@ fn opens_a_tenant_console_through_a_federation_login() {
 #[test]
 fn cached_credentials_cost_no_portal_request_and_an_open_tab_is_focused() {
     let service = signed_in(false);
-    open(&service, tenant("dev01"), Destination::Home, false);
+    open_console(&service, tenant("dev01"), Destination::Home, false);
     let tab = first_console_tab(&service);
     service.platform().focused.set(None);
-    open(&service, tenant("dev01"), Destination::Home, false);
+    open_console(&service, tenant("dev01"), Destination::Home, false);
     assert_eq!(jit_requests(&service), 1);
     assert_eq!(
         service.platform().opened.borrow().len(),
@@ -134,7 +106,7 @@ fn cached_credentials_cost_no_portal_request_and_an_open_tab_is_focused() {
     assert_eq!(service.platform().focused.get(), Some(tab));
 
     // A new tab on purpose, still from the cache.
-    open(&service, tenant("dev01"), Destination::Home, true);
+    open_console(&service, tenant("dev01"), Destination::Home, true);
     assert_eq!(jit_requests(&service), 1);
     assert_eq!(service.platform().opened.borrow().len(), 2);
     // Same group as the first tab.
@@ -149,7 +121,7 @@ fn cached_credentials_cost_no_portal_request_and_an_open_tab_is_focused() {
 
     // Close to expiry the cache is not used.
     service.platform().advance(3_600_000 - 60_000);
-    open(&service, tenant("dev01"), Destination::Home, true);
+    open_console(&service, tenant("dev01"), Destination::Home, true);
     assert_eq!(jit_requests(&service), 2);
 }
 
@@ -228,7 +200,7 @@ async fn futures_join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Out
 #[test]
 fn a_refresh_forces_new_credentials() {
     let service = signed_in(false);
-    open(&service, tenant("dev01"), Destination::Home, false);
+    open_console(&service, tenant("dev01"), Destination::Home, false);
     run(
         &service,
         Request::RefreshCredentials {
@@ -244,17 +216,17 @@ fn a_safe_console_url_is_used_once_and_a_foreign_one_never() {
     let service = signed_in(false);
     service.platform().portal.borrow_mut().console_url =
         Some("https://signin.aws.amazon.com/federation?Action=login&Issuer=x&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2F&SigninToken=pre".into());
-    open(&service, tenant("dev01"), Destination::Home, false);
+    open_console(&service, tenant("dev01"), Destination::Home, false);
     assert!(last_opened(&service).ends_with("SigninToken=pre"));
     assert!(service.platform().aws_requests.borrow().is_empty());
     // Spent: a second tab builds its own login.
-    open(&service, tenant("dev01"), Destination::Home, true);
+    open_console(&service, tenant("dev01"), Destination::Home, true);
     assert!(!last_opened(&service).ends_with("SigninToken=pre"));
 
     let service = signed_in(false);
     service.platform().portal.borrow_mut().console_url =
         Some("https://signin.aws.amazon.com.evil.example/federation?Action=login".into());
-    open(&service, tenant("dev01"), Destination::Home, false);
+    open_console(&service, tenant("dev01"), Destination::Home, false);
     let url = last_opened(&service);
     assert!(
         url.starts_with("https://signin.aws.amazon.com/federation?Action=login&"),
@@ -274,7 +246,7 @@ fn a_deep_link_signs_in_with_the_console_urls_token_without_asking_aws() {
     service.platform().portal.borrow_mut().console_url =
         Some("https://signin.aws.amazon.com/federation?Action=login&Issuer=x&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2F&SigninToken=pre".into());
     let arn = "arn:aws:s3:::logs";
-    open(
+    open_console(
         &service,
         tenant("dev01"),
         Destination::Arn { arn: arn.into() },
@@ -299,7 +271,7 @@ fn a_deep_link_signs_in_with_the_console_urls_token_without_asking_aws() {
     );
     assert!(service.platform().aws_requests.borrow().is_empty());
     // Spent: the next deep link asks AWS for its own token.
-    open(
+    open_console(
         &service,
         tenant("dev01"),
         Destination::Arn { arn: arn.into() },
@@ -315,7 +287,7 @@ fn a_deep_link_signs_in_with_the_console_urls_token_without_asking_aws() {
 #[test]
 fn single_session_signs_out_before_switching_identity_and_multi_session_never() {
     let service = signed_in(false);
-    open(&service, tenant("dev01"), Destination::Home, false);
+    open_console(&service, tenant("dev01"), Destination::Home, false);
     let first = first_console_tab(&service);
     block_on(service.on_tab_updated(
         first,
@@ -329,7 +301,7 @@ fn single_session_signs_out_before_switching_identity_and_multi_session_never() 
         .iter()
         .any(|t| t.name == "dev01" && t.holds_console));
 
-    open(&service, tenant("prod"), Destination::Home, false);
+    open_console(&service, tenant("prod"), Destination::Home, false);
     let url = last_opened(&service);
     assert!(
         url.starts_with("https://signin.aws.amazon.com/oauth?Action=logout&redirect_uri="),
@@ -340,13 +312,13 @@ fn single_session_signs_out_before_switching_identity_and_multi_session_never() 
 
     // Multi-session detected: no logout.
     let service = signed_in(false);
-    open(&service, tenant("dev01"), Destination::Home, false);
+    open_console(&service, tenant("dev01"), Destination::Home, false);
     let first = first_console_tab(&service);
     block_on(service.on_tab_updated(
         first,
         "https://123456789012-abcd1234.us-west-2.console.aws.amazon.com/console/home",
     ));
-    open(&service, tenant("prod"), Destination::Home, false);
+    open_console(&service, tenant("prod"), Destination::Home, false);
     assert!(
         last_opened(&service).starts_with("https://signin.aws.amazon.com/federation?Action=login&")
     );
@@ -356,13 +328,13 @@ fn single_session_signs_out_before_switching_identity_and_multi_session_never() 
 fn containers_need_no_sign_out() {
     let service = signed_in(false);
     service.platform().containers.set(true);
-    open(&service, tenant("dev01"), Destination::Home, false);
+    open_console(&service, tenant("dev01"), Destination::Home, false);
     let first = first_console_tab(&service);
     block_on(service.on_tab_updated(
         first,
         "https://us-west-2.console.aws.amazon.com/console/home",
     ));
-    open(&service, tenant("prod"), Destination::Home, false);
+    open_console(&service, tenant("prod"), Destination::Home, false);
     assert!(
         last_opened(&service).starts_with("https://signin.aws.amazon.com/federation?Action=login&")
     );
@@ -382,7 +354,7 @@ fn containers_need_no_sign_out() {
 #[test]
 fn deep_links_and_arns_land_on_their_pages() {
     let service = signed_in(false);
-    open(
+    open_console(
         &service,
         tenant("dev01"),
         Destination::Service {
@@ -396,7 +368,7 @@ fn deep_links_and_arns_land_on_their_pages() {
         destination.starts_with("https://s3.console.aws.amazon.com/"),
         "{destination}"
     );
-    open(
+    open_console(
         &service,
         tenant("dev01"),
         Destination::Arn {
@@ -409,7 +381,7 @@ fn deep_links_and_arns_land_on_their_pages() {
         destination.starts_with("https://us-east-1.console.aws.amazon.com/lambda/"),
         "{destination}"
     );
-    match open(
+    match open_console(
         &service,
         tenant("dev01"),
         Destination::Arn {
@@ -436,7 +408,7 @@ fn admin_consoles_fall_back_to_the_legacy_endpoint_and_need_the_one_time_code() 
             body: vec![],
         }],
     );
-    open(&service, admin.clone(), Destination::Home, false);
+    open_console(&service, admin.clone(), Destination::Home, false);
     assert!(service
         .platform()
         .requested_paths()
@@ -503,7 +475,7 @@ fn admin_consoles_fall_back_to_the_legacy_endpoint_and_need_the_one_time_code() 
         "123456"
     );
     // Tenant calls never carry the code.
-    open(&service, tenant("dev01"), Destination::Home, false);
+    open_console(&service, tenant("dev01"), Destination::Home, false);
     assert!(service
         .platform()
         .requests
@@ -519,7 +491,7 @@ fn a_click_while_signed_out_opens_the_console_after_the_sign_in() {
     let service = acme_portal(false, false, |portal| {
         portal.tenants = vec![("t-1".into(), "dev01".into())];
     });
-    open(&service, tenant("dev01"), Destination::Home, false);
+    open_console(&service, tenant("dev01"), Destination::Home, false);
     let auth = service.platform().opened.borrow()[0].clone();
     assert!(auth.contains("/app/user/verify-token"));
     let (tab, port) = authorization_tab(&service);
@@ -584,7 +556,7 @@ fn copies_credentials_in_each_format() {
 #[test]
 fn signing_out_forgets_the_aws_credentials() {
     let service = signed_in(false);
-    open(&service, tenant("dev01"), Destination::Home, false);
+    open_console(&service, tenant("dev01"), Destination::Home, false);
     let memory = || serde_json::to_string(&service.platform().dump(Area::Session)).unwrap();
     assert!(
         memory().contains("session-token-1"),
@@ -604,7 +576,7 @@ fn a_tab_that_landed_before_it_was_registered_still_counts() {
     let service = signed_in(false);
     *service.platform().lands_at.borrow_mut() =
         Some("https://us-west-2.console.aws.amazon.com/console/home".into());
-    open(&service, tenant("dev01"), Destination::Home, false);
+    open_console(&service, tenant("dev01"), Destination::Home, false);
     let state = run(&service, Request::GetState);
     let dev = state.state().portals[0]
         .tenants
@@ -617,7 +589,7 @@ fn a_tab_that_landed_before_it_was_registered_still_counts() {
     assert!(dev.holds_console, "learned from where the tab already is");
     // A tab still loading (blank) is not taken for one that left AWS.
     *service.platform().lands_at.borrow_mut() = Some(String::new());
-    open(&service, tenant("prod"), Destination::Home, true);
+    open_console(&service, tenant("prod"), Destination::Home, true);
     let state = run(&service, Request::GetState);
     let prod = state.state().portals[0]
         .tenants

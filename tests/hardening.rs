@@ -7,16 +7,14 @@
 
 mod common;
 
-use common::{jit_requests, run};
-use jit_console::core::consoles::{Destination, OpenConsole};
-use jit_console::core::identity::{ConsoleKey, Role};
+use common::{jit_requests, open_console, run, tenant, ACME};
+use jit_console::core::consoles::Destination;
 use jit_console::core::messages::{PortalView, Request, Response};
 use jit_console::core::portal_api::{ApiReply, MAX_BODY_BYTES};
 use jit_console::core::text::msg;
 use jit_console::service::fake::{FakePlatform, FakeUser};
 use jit_console::service::Service;
 
-const ACME: &str = "https://acme.duplocloud.net";
 const HOST: &str = "acme.duplocloud.net";
 const TENANTS_PATH: &str = "/admin/GetTenantsForUser";
 const JIT_PATH: &str = "/subscriptions/t-1/GetAwsConsoleTokenUrl";
@@ -99,24 +97,7 @@ fn refresh(service: &Service<FakePlatform>) -> PortalView {
 }
 
 fn open_dev01(service: &Service<FakePlatform>) -> Response {
-    run(
-        service,
-        Request::OpenConsole {
-            open: OpenConsole {
-                key: ConsoleKey {
-                    origin: ACME.into(),
-                    role: Role::Tenant {
-                        id: "t-1".into(),
-                        name: "dev01".into(),
-                    },
-                },
-                destination: Destination::Home,
-                new_tab: false,
-            },
-            otp: None,
-            make_room: false,
-        },
-    )
+    open_console(service, tenant("t-1", "dev01"), Destination::Home, false)
 }
 
 fn error_of(response: &Response) -> Option<String> {
@@ -142,23 +123,11 @@ fn script_in_tenant_names_is_kept_as_text_everywhere() {
     assert_eq!(shown, expected, "exactly as the portal spells them");
 
     // Its console tab group and container carry the name as a plain title.
-    let response = run(
+    let response = open_console(
         &service,
-        Request::OpenConsole {
-            open: OpenConsole {
-                key: ConsoleKey {
-                    origin: ACME.into(),
-                    role: Role::Tenant {
-                        id: "t-0".into(),
-                        name: HOSTILE_NAMES[0].into(),
-                    },
-                },
-                destination: Destination::Home,
-                new_tab: false,
-            },
-            otp: None,
-            make_room: false,
-        },
+        tenant("t-0", HOSTILE_NAMES[0]),
+        Destination::Home,
+        false,
     );
     assert_eq!(error_of(&response), None);
     let tabs = service.platform().console_tabs.borrow();

@@ -6,27 +6,14 @@
 
 mod common;
 
-use common::{acme_portal, first_console_tab, jit_requests, run};
+use common::{acme_portal, first_console_tab, jit_requests, open_console, run, tenant, ACME};
 use futures_executor::block_on;
-use jit_console::core::consoles::{Destination, OpenConsole};
-use jit_console::core::identity::{ConsoleKey, Role};
+use jit_console::core::consoles::Destination;
 use jit_console::core::identity_bar::{BarAnswer, BarRequest, BarSender, CONSOLE_HOSTS};
 use jit_console::core::messages::Request;
 use jit_console::core::text::UserText;
 use jit_console::service::fake::FakePlatform;
 use jit_console::service::Service;
-
-const ACME: &str = "https://acme.duplocloud.net";
-
-fn tenant(id: &str, name: &str) -> ConsoleKey {
-    ConsoleKey {
-        origin: ACME.into(),
-        role: Role::Tenant {
-            id: id.into(),
-            name: name.into(),
-        },
-    }
-}
 
 /// Signed in to acme (named "Acme prod", red), with dev01's console open in a tab.
 fn with_console() -> (Service<FakePlatform>, i32) {
@@ -52,18 +39,7 @@ fn with_console() -> (Service<FakePlatform>, i32) {
             origin: ACME.into(),
         },
     );
-    run(
-        &service,
-        Request::OpenConsole {
-            open: OpenConsole {
-                key: tenant("t-1", "dev01"),
-                destination: Destination::Home,
-                new_tab: false,
-            },
-            otp: None,
-            make_room: false,
-        },
-    );
+    open_console(&service, tenant("t-1", "dev01"), Destination::Home, false);
     let tab = first_console_tab(&service);
     (service, tab)
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{acme_portal, authorization_tab, handoff_url, run, signed_in_to_acme};
+use common::{acme_portal, authorization_tab, handoff_url, run, signed_in_to_acme, tenant, ACME};
 use futures_executor::block_on;
 use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::kubernetes::{KubeFormat, DEFAULT_TOKEN_LIFETIME_MS, REUSE_MARGIN_MS};
@@ -15,7 +15,6 @@ use jit_console::core::text::msg;
 use jit_console::service::fake::FakePlatform;
 use jit_console::service::{Area, Sender, Service};
 
-const ACME: &str = "https://acme.duplocloud.net";
 const HOST: &str = "acme.duplocloud.net";
 
 fn signed_in() -> Service<FakePlatform> {
@@ -26,16 +25,6 @@ fn signed_in() -> Service<FakePlatform> {
         ];
         portal.kubernetes = vec!["t-1".into()];
     })
-}
-
-fn tenant(id: &str, name: &str) -> ConsoleKey {
-    ConsoleKey {
-        origin: ACME.into(),
-        role: Role::Tenant {
-            id: id.into(),
-            name: name.into(),
-        },
-    }
 }
 
 fn dev01() -> ConsoleKey {

@@ -5,16 +5,15 @@
 
 mod common;
 
-use common::{land, query, run, signed_in_to_acme};
+use common::{land, query, run, signed_in_to_acme, tenant};
 use futures_executor::block_on;
 use jit_console::core::consoles::{Destination, OpenConsole};
-use jit_console::core::identity::{ConsoleKey, Role};
+use jit_console::core::identity::ConsoleKey;
 use jit_console::core::messages::{Request, Response};
 use jit_console::core::text::msg;
 use jit_console::service::fake::FakePlatform;
 use jit_console::service::Service;
 
-const ACME: &str = "https://acme.duplocloud.net";
 const NAMES: [&str; 6] = ["t0", "t1", "t2", "t3", "t4", "t5"];
 
 fn signed_in() -> Service<FakePlatform> {
@@ -28,13 +27,7 @@ fn signed_in() -> Service<FakePlatform> {
 }
 
 fn key(name: &str) -> ConsoleKey {
-    ConsoleKey {
-        origin: ACME.into(),
-        role: Role::Tenant {
-            id: format!("id-{name}").into(),
-            name: name.into(),
-        },
-    }
+    tenant(&format!("id-{name}"), name)
 }
 
 fn open(service: &Service<FakePlatform>, name: &str, make_room: bool) -> Response {

@@ -4,17 +4,19 @@
 
 mod common;
 
-use common::{authorization_tab, first_console_tab, handoff_url, land, run, settles};
+use common::{
+    authorization_tab, first_console_tab, handoff_url, land, open_console, run, settles, tenant,
+    ACME,
+};
 use futures_executor::block_on;
 use jit_console::core::consoles::{Destination, OpenConsole};
-use jit_console::core::identity::{ConsoleKey, Role};
+use jit_console::core::identity::ConsoleKey;
 use jit_console::core::messages::{Request, SessionView};
 use jit_console::core::portal_api::ApiReply;
 use jit_console::core::text::msg;
 use jit_console::service::fake::{FakePlatform, FakeUser};
 use jit_console::service::{Sender, Service, RENEWAL_ALARM};
 
-const ACME: &str = "https://acme.duplocloud.net";
 const PAGE: &str = "https://us-west-2.console.aws.amazon.com/s3/buckets/logs?region=us-west-2";
 
 fn user() -> FakeUser {
@@ -25,13 +27,7 @@ fn user() -> FakeUser {
 }
 
 fn dev01() -> ConsoleKey {
-    ConsoleKey {
-        origin: ACME.into(),
-        role: Role::Tenant {
-            id: "t-1".into(),
-            name: "dev01".into(),
-        },
-    }
+    tenant("t-1", "dev01")
 }
 
 /// The portal configured, with "good" valid and an open portal tab holding it.
@@ -188,18 +184,7 @@ fn authorize_fresh(service: &Service<FakePlatform>, tab: i32, port: u16) {
 
 /// Opens dev01's console, sends its tab to PAGE, and puts it in the background: its tab.
 fn dev01_open_on_page(service: &Service<FakePlatform>) -> i32 {
-    run(
-        service,
-        Request::OpenConsole {
-            open: OpenConsole {
-                key: dev01(),
-                destination: Destination::Home,
-                new_tab: false,
-            },
-            otp: None,
-            make_room: false,
-        },
-    );
+    open_console(service, dev01(), Destination::Home, false);
     let tab = first_console_tab(service);
     land(service, tab, PAGE);
     service.platform().focused.set(None);

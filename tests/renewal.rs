@@ -4,26 +4,20 @@
 mod common;
 
 use common::{
-    acme_portal, authorization_tab, first_console_tab, handoff_url, jit_requests, land, query, run,
+    acme_portal, authorization_tab, first_console_tab, handoff_url, jit_requests, land,
+    open_console, query, run, tenant, ACME,
 };
 use futures_executor::block_on;
-use jit_console::core::consoles::{Destination, OpenConsole};
-use jit_console::core::identity::{ConsoleKey, Role};
+use jit_console::core::consoles::Destination;
+use jit_console::core::identity::ConsoleKey;
 use jit_console::core::messages::Request;
 use jit_console::service::fake::{FakePlatform, FakeUser};
 use jit_console::service::{Area, Sender, Service, RENEWAL_ALARM};
 
-const ACME: &str = "https://acme.duplocloud.net";
 const PAGE: &str = "https://us-west-2.console.aws.amazon.com/s3/buckets/logs?region=us-west-2";
 
 fn dev01() -> ConsoleKey {
-    ConsoleKey {
-        origin: ACME.into(),
-        role: Role::Tenant {
-            id: "t-1".into(),
-            name: "dev01".into(),
-        },
-    }
+    tenant("t-1", "dev01")
 }
 
 /// Signed in (portal-tab token "good", so a 401 can be recovered by the hand-off), dev01's
@@ -42,18 +36,7 @@ fn with_console() -> (Service<FakePlatform>, i32) {
 
 /// Opens dev01's console home (in a new tab with `new_tab`), as its popup button does.
 fn open_dev01(service: &Service<FakePlatform>, new_tab: bool) {
-    run(
-        service,
-        Request::OpenConsole {
-            open: OpenConsole {
-                key: dev01(),
-                destination: Destination::Home,
-                new_tab,
-            },
-            otp: None,
-            make_room: false,
-        },
-    );
+    open_console(service, dev01(), Destination::Home, new_tab);
 }
 
 /// Signs in with the token "good" of an open portal tab, which then closes.

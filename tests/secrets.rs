@@ -5,12 +5,11 @@
 
 mod common;
 
-use common::{authorization_tab, handoff_url, run, run_in_tab};
+use common::{authorization_tab, handoff_url, open_console, run, run_in_tab, tenant};
 use jit_console::core::aws::{self, JitCredentials, Partition};
 use jit_console::core::config::Config;
-use jit_console::core::consoles::{Consoles, Destination, OpenConsole};
+use jit_console::core::consoles::{Consoles, Destination};
 use jit_console::core::copy::CopyFormat;
-use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::messages::{Request, Response, StateView};
 use jit_console::core::portal_api::{ApiRequest, Endpoint, UserInfo};
 use jit_console::core::portal_url::PortalUrl;
@@ -60,13 +59,7 @@ fn every_type_holding_a_secret_prints_it_redacted() {
     let creds = credentials();
     assert_redacted("JitCredentials", &format!("{creds:?} {creds:#?}"));
 
-    let key = ConsoleKey {
-        origin: "https://acme.duplocloud.net".into(),
-        role: Role::Tenant {
-            id: "t-1".into(),
-            name: "dev01".into(),
-        },
-    };
+    let key = tenant("t-1", "dev01");
     let mut consoles = Consoles::default();
     consoles.store(&key, creds.clone(), Partition::Aws, 1_800_000_000_000);
     assert_redacted("Consoles", &format!("{consoles:?} {consoles:#?}"));
@@ -157,32 +150,19 @@ fn the_state_the_pages_get_holds_no_secret_after_a_full_session() {
         },
         tab,
     );
-    let key = |id: &str, name: &str| ConsoleKey {
-        origin: "https://acme.duplocloud.net".into(),
-        role: Role::Tenant {
-            id: id.into(),
-            name: name.into(),
-        },
-    };
     let mut answers = Vec::new();
     for (id, name) in [("t-1", "dev01"), ("t-2", "qa")] {
-        answers.push(run(
+        answers.push(open_console(
             &service,
-            Request::OpenConsole {
-                open: OpenConsole {
-                    key: key(id, name),
-                    destination: Destination::Home,
-                    new_tab: false,
-                },
-                otp: None,
-                make_room: false,
-            },
+            tenant(id, name),
+            Destination::Home,
+            false,
         ));
     }
     let copied = run(
         &service,
         Request::CopyCredentials {
-            key: key("t-1", "dev01"),
+            key: tenant("t-1", "dev01"),
             format: CopyFormat::Bash,
             otp: None,
         },
@@ -194,7 +174,7 @@ fn the_state_the_pages_get_holds_no_secret_after_a_full_session() {
     answers.push(run(
         &service,
         Request::RenewNow {
-            key: key("t-1", "dev01"),
+            key: tenant("t-1", "dev01"),
         },
     ));
     answers.push(run(&service, Request::GetState));

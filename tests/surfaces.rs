@@ -5,18 +5,15 @@
 
 mod common;
 
-use common::{run, signed_in_to_acme};
+use common::{open_console, run, signed_in_to_acme, tenant, ACME};
 use futures_executor::block_on;
 use jit_console::core::config::PortalEdit;
-use jit_console::core::consoles::{Destination, OpenConsole};
-use jit_console::core::identity::{ConsoleKey, Role};
+use jit_console::core::consoles::Destination;
 use jit_console::core::menus::MenuClick;
 use jit_console::core::messages::{Request, Response, StateView};
 use jit_console::core::tenant_list;
 use jit_console::service::fake::FakePlatform;
 use jit_console::service::{Area, Service};
-
-const ACME: &str = "https://acme.duplocloud.net";
 
 fn signed_in() -> Service<FakePlatform> {
     signed_in_to_acme(false, |portal| {
@@ -27,16 +24,6 @@ fn signed_in() -> Service<FakePlatform> {
         ];
         portal.validity = Some(3600);
     })
-}
-
-fn tenant(id: &str, name: &str) -> ConsoleKey {
-    ConsoleKey {
-        origin: ACME.into(),
-        role: Role::Tenant {
-            id: id.into(),
-            name: name.into(),
-        },
-    }
 }
 
 fn state(service: &Service<FakePlatform>) -> StateView {
@@ -212,18 +199,7 @@ fn favourites_lead_and_recent_follow() {
             favourite: true,
         },
     );
-    run(
-        &service,
-        Request::OpenConsole {
-            open: OpenConsole {
-                key: tenant("t-2", "prod"),
-                destination: Destination::Home,
-                new_tab: false,
-            },
-            otp: None,
-            make_room: false,
-        },
-    );
+    open_console(&service, tenant("t-2", "prod"), Destination::Home, false);
     assert_eq!(names(&service), ["qa", "prod", "dev01"]);
     // The favourites are the first entries of the menu, too.
     let menus = service.platform().menus.borrow().clone();
@@ -305,18 +281,7 @@ fn the_active_portal_is_the_one_of_the_tab_in_use() {
     );
     assert_eq!(active(Some(7), Some("https://other.example/")), None);
     assert_eq!(active(None, None), None);
-    run(
-        &service,
-        Request::OpenConsole {
-            open: OpenConsole {
-                key: tenant("t-1", "dev01"),
-                destination: Destination::Home,
-                new_tab: false,
-            },
-            otp: None,
-            make_room: false,
-        },
-    );
+    open_console(&service, tenant("t-1", "dev01"), Destination::Home, false);
     let console = *service
         .platform()
         .console_tabs

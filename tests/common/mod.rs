@@ -2,10 +2,48 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use futures_executor::block_on;
+use jit_console::core::consoles::{Destination, OpenConsole};
+use jit_console::core::identity::{ConsoleKey, Role};
 use jit_console::core::messages::{Request, Response};
 use jit_console::core::secret::Secret;
 use jit_console::service::fake::FakePlatform;
 use jit_console::service::{Sender, Service};
+
+/// The portal the helpers below add and sign in to.
+pub const ACME: &str = "https://acme.duplocloud.net";
+
+/// The identity of acme's tenant `id`, named `name`.
+pub fn tenant(id: &str, name: &str) -> ConsoleKey {
+    ConsoleKey {
+        origin: ACME.into(),
+        role: Role::Tenant {
+            id: id.into(),
+            name: name.into(),
+        },
+    }
+}
+
+/// Opens `key`'s console at `destination` as the popup's tenant button does (no one-time
+/// code, no room made).
+pub fn open_console(
+    service: &Service<FakePlatform>,
+    key: ConsoleKey,
+    destination: Destination,
+    new_tab: bool,
+) -> Response {
+    run(
+        service,
+        Request::OpenConsole {
+            open: OpenConsole {
+                key,
+                destination,
+                new_tab,
+            },
+            otp: None,
+            make_room: false,
+        },
+    )
+}
 
 /// Runs a request from a page that is not in a tab (the toolbar popup).
 pub fn run(service: &Service<FakePlatform>, request: Request) -> Response {
@@ -131,7 +169,7 @@ pub fn acme_portal(
     run(
         &service,
         Request::AddPortal {
-            url: "https://acme.duplocloud.net".into(),
+            url: ACME.into(),
             api_token: api_token.then(|| "good".into()),
         },
     );
@@ -147,7 +185,7 @@ pub fn signed_in_to_acme(
     run(
         &service,
         Request::SignIn {
-            origin: "https://acme.duplocloud.net".into(),
+            origin: ACME.into(),
         },
     );
     service
