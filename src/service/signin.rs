@@ -4,7 +4,25 @@
 //! are the core's (`core::session`); this performs them.
 
 use super::storage::tenants_key;
-use super::*;
+use super::{find, Area, PageMode, Platform, Service, TenantCache, BLANK_PAGE};
+use crate::core::config::Config;
+use crate::core::config::Portal;
+use crate::core::portal_api;
+use crate::core::portal_api::ApiError;
+use crate::core::portal_api::ApiRequest;
+use crate::core::portal_api::Endpoint;
+use crate::core::portal_api::UserInfo;
+use crate::core::secret::Secret;
+use crate::core::session;
+use crate::core::session::Initiator;
+use crate::core::session::Reauthorize;
+use crate::core::session::Session;
+use crate::core::session::SignInStart;
+use crate::core::session::TabId;
+use crate::core::session::TokenSource;
+use crate::core::session::Waiting;
+use crate::core::text::msg;
+use crate::core::text::UserText;
 
 impl<P: Platform> Service<P> {
     pub(super) async fn sign_in_request(

@@ -2,7 +2,13 @@
 //! saving sessions where the settings and the policy allow, the configuration, and each
 //! portal's tenant cache. The in-memory copies are caches of storage.
 
-use super::*;
+use super::{Area, Platform, PlatformError, Service, TenantCache, SESSIONS_KEY, SIGN_IN_ALARM};
+use crate::core::config::Config;
+use crate::core::config::Settings;
+use crate::core::secret::Secret;
+use crate::core::session::Sessions;
+use crate::core::text::msg;
+use crate::core::text::UserText;
 
 impl<P: Platform> Service<P> {
     pub(super) async fn load(&self) -> Result<Config, PlatformError> {

@@ -1,7 +1,9 @@
 //! What the pages are shown: each portal's tenant cache read (from memory or storage), then
 //! the view built by the core ([`crate::core::view::state_view`]).
 
-use super::*;
+use super::{Platform, Service};
+use crate::core::messages::StateView;
+use crate::core::session::Sessions;
 use crate::core::view;
 
 impl<P: Platform> Service<P> {
