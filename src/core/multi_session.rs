@@ -4,9 +4,10 @@
 //!
 //! AWS allows [`LIMIT`] sessions per browser and partition and refuses a sixth sign-in. A
 //! new identity at the limit makes room by signing out the session of the identity used
-//! least recently (an identity opened again replaces its own oldest session instead), on
-//! that session's own host ([`super::aws::session_logout_url`]), on the way to its own
-//! sign-in. A renewal signs its tab's old session out the same way, so an identity never
+//! least recently, on that session's own host ([`super::aws::session_logout_url`]), on the
+//! way to its own sign-in. An identity that holds a live session already is not signed in
+//! again: a further tab of it opens on its session's host ([`page_on`]), so AWS counts no
+//! second session and none of the person's tabs is signed out for it. A renewal signs its tab's old session out the same way, so an identity never
 //! holds two. Only sessions of tabs this extension signed in are known; one the user made
 //! by hand is not counted. The limit is per cookie jar: where each identity has a container
 //! of its own (Firefox), nothing is recorded and no one is ever signed out for room.
@@ -17,6 +18,7 @@ use std::collections::BTreeMap;
 use super::aws::{self, Partition};
 use super::identity::KeyId;
 use super::session::TabId;
+use super::weburl::WebUrl;
 
 /// The most console sessions AWS allows at once per browser and partition.
 pub const LIMIT: usize = 5;
@@ -56,6 +58,26 @@ pub struct MultiSessions {
 /// The first label of a multi-session host (`{account}-{id8}`): the session's name.
 fn label_of(host: &str) -> Option<String> {
     aws::multi_session_host(host).map(|(account, id, _)| format!("{account}-{id}"))
+}
+
+/// `destination` (a console page of `partition`) on the multi-session `host`'s session: the
+/// session's label with the destination's region (its `region` parameter, else the
+/// session host's region, as AWS's sign-in does), and the destination's path, query and
+/// fragment. `None` when `host` is not a multi-session host or `destination` not a page of
+/// the console.
+pub fn page_on(host: &str, destination: &str, partition: Partition) -> Option<String> {
+    let (account, id, host_region) = aws::multi_session_host(host)?;
+    let url = WebUrl::parse(destination).ok()?;
+    if !aws::is_console_host(url.host(), partition) {
+        return None;
+    }
+    let region = url
+        .query_value("region")
+        .filter(|r| aws::is_valid_region(r) && Partition::from_region(r) == partition)
+        .unwrap_or(host_region);
+    let session_host = format!("{account}-{id}.{region}.{}", partition.console_host());
+    let page = url.with_host(&session_host).ok()?.to_string();
+    aws::is_safe_console_url(&page, partition).then_some(page)
 }
 
 impl MultiSessions {
@@ -108,6 +130,15 @@ impl MultiSessions {
             .map(|p| (*p, self.live(*p, now_ms).count()))
             .filter(|(_, n)| *n > 0)
             .collect()
+    }
+
+    /// `id`'s live session in `partition` at `now_ms` (the one ending last), if this browser
+    /// holds one: a further tab of `id` opens on it rather than signing in again, which
+    /// would make AWS count a second session.
+    pub fn own_live(&self, id: &KeyId, partition: Partition, now_ms: u64) -> Option<&Session> {
+        self.live(partition, now_ms)
+            .filter(|s| s.id == *id)
+            .max_by_key(|s| s.expiry_ms)
     }
 
     /// The session to sign out before `id` signs in to `partition` at `now_ms`: none below
@@ -275,5 +306,37 @@ mod tests {
         m.prune(NOW + HOUR);
         assert_eq!(m.counts(NOW), []);
         assert_eq!(m.session_of_tab(2), None);
+    }
+
+    #[test]
+    fn a_page_moves_onto_a_session_host_and_nowhere_else() {
+        let host = "123456789012-abcd1234.us-west-2.console.aws.amazon.com";
+        let on = |destination: &str, partition| page_on(host, destination, partition);
+        assert_eq!(
+            on("https://s3.console.aws.amazon.com/s3/buckets/b?region=eu-west-1&tab=objects", Partition::Aws).as_deref(),
+            Some("https://123456789012-abcd1234.eu-west-1.console.aws.amazon.com/s3/buckets/b?region=eu-west-1&tab=objects")
+        );
+        // Not a console page, a region of another partition, not a session host.
+        assert_eq!(
+            on("https://signin.aws.amazon.com/federation", Partition::Aws),
+            None
+        );
+        assert_eq!(
+            on("https://evil.example/console/home", Partition::Aws),
+            None
+        );
+        assert_eq!(
+            on("https://console.aws.amazon.com/console/home?region=cn-north-1", Partition::Aws).as_deref(),
+            Some("https://123456789012-abcd1234.us-west-2.console.aws.amazon.com/console/home?region=cn-north-1")
+        );
+        assert_eq!(
+            page_on(
+                "us-west-2.console.aws.amazon.com",
+                "https://console.aws.amazon.com/",
+                Partition::Aws
+            ),
+            None
+        );
+        assert_eq!(on("not a url", Partition::Aws), None);
     }
 }

@@ -138,6 +138,7 @@ impl<P: Platform> Service<P> {
             c.route(
                 &open.key,
                 live.partition,
+                &destination,
                 setting,
                 self.platform.isolates_identities(),
                 now,
@@ -146,6 +147,7 @@ impl<P: Platform> Service<P> {
         let mut made_room = None;
         let url = match route {
             SignInRoute::Direct => Secret::new(destination),
+            SignInRoute::OnSession { url } => Secret::new(url),
             SignInRoute::Login { logout_first } => {
                 let login = self.login_url(portal, &open, &live, &destination).await?;
                 if logout_first {

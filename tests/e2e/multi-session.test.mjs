@@ -2,7 +2,8 @@
 // against the simulator (which refuses a sixth sign-in, as AWS does): the popup says how many
 // are signed in; opening a sixth identity offers to sign out the one used least recently,
 // names it, and on acceptance signs that session out on its own host on the way to the new
-// console, which then opens signed in.
+// console, which then opens signed in. A further tab of an identity signed in already opens
+// on its own session, with no sign-in and no one signed out.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, startSim, addPortal } from './harness.mjs';
@@ -51,6 +52,28 @@ test('the popup counts the sessions, and a sixth identity is offered room by sig
       await region.getByRole('button', { name: `Open AWS console as ${name}` }).click();
       consoles[name] = await consoleOf(browser, name);
     }
+    await popup.bringToFront();
+    await popup.getByText('AWS console sessions: 5 of 5').waitFor();
+
+    // A second tab of prod (Ctrl-click) opens on prod's own session: no sign-in, no offer,
+    // nobody signed out, still 5 of 5.
+    const logins = (log) => log.filter((e) => e.path === '/federation' && /Action=login/.test(e.query)).length;
+    const loginsBefore = logins(await sim.log());
+    const prodHost = new URL(consoles.prod.url()).hostname;
+    const pagesBefore = new Set(browser.context.pages());
+    await region.getByRole('button', { name: 'Open AWS console as prod' }).click({ modifiers: ['Control'] });
+    let second;
+    for (const deadline = Date.now() + 20000; !second; await new Promise((r) => setTimeout(r, 100))) {
+      second = browser.context.pages().find((p) => !pagesBefore.has(p) && new URL(p.url() || 'about:blank').hostname === prodHost);
+      if (Date.now() > deadline) throw new Error(`no second prod tab: ${browser.context.pages().map((p) => p.url())}`);
+    }
+    await second.locator('#identity').waitFor();
+    assert.match(await second.locator('#identity').textContent(), /^duploservices-prod\//);
+    assert.equal(logins(await sim.log()), loginsBefore, 'no second sign-in for prod');
+    assert.equal(await popup.getByRole('alertdialog').count(), 0, 'no offer to make room');
+    await consoles.dev01.reload();
+    assert.match(await consoles.dev01.locator('#identity').textContent(), /^duploservices-dev01\//, 'dev01 still signed in');
+    await second.close();
     await popup.bringToFront();
     await popup.getByText('AWS console sessions: 5 of 5').waitFor();
 

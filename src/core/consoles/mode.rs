@@ -66,6 +66,12 @@ pub enum SignInRoute {
         /// else).
         logout_first: bool,
     },
+    /// This identity has a live session in the multi-session console: open the page on
+    /// that session's host (`url`), without a sign-in, so AWS counts no second session.
+    OnSession {
+        /// The destination on the session's host ([`crate::core::multi_session::page_on`]).
+        url: String,
+    },
     /// Federation login in a multi-session console at AWS's limit: sign out of the session
     /// on `host` (identity `id`'s) first ([`super::multi_session`]).
     MakeRoom {

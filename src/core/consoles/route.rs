@@ -3,6 +3,7 @@
 use super::{ConsoleMode, ConsoleModeSetting, Consoles, SignInRoute};
 use crate::core::aws::{self, Partition};
 use crate::core::identity::ConsoleKey;
+use crate::core::multi_session;
 use crate::core::session::TabId;
 use crate::core::weburl::WebUrl;
 
@@ -21,18 +22,26 @@ impl Consoles {
         }
     }
 
-    /// How to sign a new tab of `key` in. `isolated` is true where the browser keeps each
-    /// identity's cookies apart (Firefox containers): there the identity's own container is
-    /// the cookie jar to look at, and no other identity's session is ever in the way.
+    /// How to sign a new tab of `key` in, to land on `destination`. `isolated` is true where
+    /// the browser keeps each identity's cookies apart (Firefox containers): there the
+    /// identity's own container is the cookie jar to look at, and no other identity's
+    /// session is ever in the way.
     pub fn route(
         &self,
         key: &ConsoleKey,
         partition: Partition,
+        destination: &str,
         setting: ConsoleModeSetting,
         isolated: bool,
         now_ms: u64,
     ) -> SignInRoute {
         if self.mode(setting) == Some(ConsoleMode::Multi) {
+            let own = self.multi.own_live(&key.id(), partition, now_ms);
+            if let Some(url) =
+                own.and_then(|s| multi_session::page_on(&s.host, destination, partition))
+            {
+                return SignInRoute::OnSession { url };
+            }
             return match self.multi.to_make_room(&key.id(), partition, now_ms) {
                 Some(session) => SignInRoute::MakeRoom {
                     host: session.host.clone(),

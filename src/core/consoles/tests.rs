@@ -22,6 +22,8 @@ use crate::core::session::TabId;
 use crate::core::text::msg;
 
 const T0: u64 = 1_800_000_000_000;
+/// The console home, where a plain open lands.
+const HOME: &str = "https://us-west-2.console.aws.amazon.com/console/home?region=us-west-2";
 
 fn creds(validity: Option<i64>) -> JitCredentials {
     JitCredentials {
@@ -72,7 +74,7 @@ fn single_session_signs_out_before_another_identity_and_not_before_its_own() {
     let (dev, qa) = (key("dev"), key("qa"));
     let auto = ConsoleModeSetting::Auto;
     assert_eq!(
-        consoles.route(&dev, Partition::Aws, auto, false, T0),
+        consoles.route(&dev, Partition::Aws, HOME, auto, false, T0),
         SignInRoute::Login {
             logout_first: false
         }
@@ -87,16 +89,16 @@ fn single_session_signs_out_before_another_identity_and_not_before_its_own() {
     assert_eq!(consoles.detected_mode, Some(ConsoleMode::Single));
     assert!(consoles.holds_console(&dev));
     assert_eq!(
-        consoles.route(&dev, Partition::Aws, auto, false, T0),
+        consoles.route(&dev, Partition::Aws, HOME, auto, false, T0),
         SignInRoute::Direct
     );
     assert_eq!(
-        consoles.route(&qa, Partition::Aws, auto, false, T0),
+        consoles.route(&qa, Partition::Aws, HOME, auto, false, T0),
         SignInRoute::Login { logout_first: true }
     );
     // Containers keep identities apart: never sign out there.
     assert_eq!(
-        consoles.route(&qa, Partition::Aws, auto, true, T0),
+        consoles.route(&qa, Partition::Aws, HOME, auto, true, T0),
         SignInRoute::Login {
             logout_first: false
         }
@@ -104,12 +106,12 @@ fn single_session_signs_out_before_another_identity_and_not_before_its_own() {
     // Another partition's console is held by nobody known; the console is single-session,
     // so signing out first is the safe way in.
     assert_eq!(
-        consoles.route(&qa, Partition::AwsUsGov, auto, false, T0),
+        consoles.route(&qa, Partition::AwsUsGov, HOME, auto, false, T0),
         SignInRoute::Login { logout_first: true }
     );
     // After expiry the holder's own session is gone: sign in again (through logout).
     assert_eq!(
-        consoles.route(&dev, Partition::Aws, auto, false, T0 + 3_600_000),
+        consoles.route(&dev, Partition::Aws, HOME, auto, false, T0 + 3_600_000),
         SignInRoute::Login { logout_first: true }
     );
 }
@@ -198,24 +200,24 @@ fn in_containers_each_identity_holds_its_own_console() {
     assert!(consoles.tab_closed(1) && consoles.tab_closed(2));
     for identity in [&dev, &qa] {
         assert_eq!(
-            consoles.route(identity, Partition::Aws, auto, true, T0),
+            consoles.route(identity, Partition::Aws, HOME, auto, true, T0),
             SignInRoute::Direct
         );
     }
     // Once the credentials ended, the container's session may linger: sign it out first.
     assert_eq!(
-        consoles.route(&dev, Partition::Aws, auto, true, T0 + 3_600_000),
+        consoles.route(&dev, Partition::Aws, HOME, auto, true, T0 + 3_600_000),
         SignInRoute::Login { logout_first: true }
     );
     // An identity never signed in there, or another partition: a plain login.
     assert_eq!(
-        consoles.route(&key("prod"), Partition::Aws, auto, true, T0),
+        consoles.route(&key("prod"), Partition::Aws, HOME, auto, true, T0),
         SignInRoute::Login {
             logout_first: false
         }
     );
     assert_eq!(
-        consoles.route(&dev, Partition::AwsUsGov, auto, true, T0),
+        consoles.route(&dev, Partition::AwsUsGov, HOME, auto, true, T0),
         SignInRoute::Login {
             logout_first: false
         }
@@ -234,7 +236,14 @@ fn multi_session_is_detected_and_never_signs_out() {
     );
     assert_eq!(consoles.detected_mode, Some(ConsoleMode::Multi));
     assert_eq!(
-        consoles.route(&qa, Partition::Aws, ConsoleModeSetting::Auto, false, T0),
+        consoles.route(
+            &qa,
+            Partition::Aws,
+            HOME,
+            ConsoleModeSetting::Auto,
+            false,
+            T0
+        ),
         SignInRoute::Login {
             logout_first: false
         }
@@ -242,7 +251,14 @@ fn multi_session_is_detected_and_never_signs_out() {
     assert!(!consoles.holds_console(&dev));
     // The user's setting wins over detection.
     assert_eq!(
-        consoles.route(&qa, Partition::Aws, ConsoleModeSetting::Single, false, T0),
+        consoles.route(
+            &qa,
+            Partition::Aws,
+            HOME,
+            ConsoleModeSetting::Single,
+            false,
+            T0
+        ),
         SignInRoute::Login { logout_first: true }
     );
 }
@@ -271,6 +287,7 @@ fn the_sixth_multi_session_makes_room_except_with_a_container_per_identity() {
         let route = consoles.route(
             &key("new"),
             Partition::Aws,
+            HOME,
             ConsoleModeSetting::Auto,
             isolated,
             T0,
@@ -411,5 +428,71 @@ fn destinations_stay_on_console_hosts_of_the_partition() {
     assert_eq!(
         moved,
         "https://us-west-2.console.aws.amazon.com/s3/buckets?region=us-west-2"
+    );
+}
+
+#[test]
+fn a_further_tab_of_a_signed_in_identity_opens_on_its_own_session_even_at_the_limit() {
+    let mut consoles = Consoles::default();
+    for n in 0..5 {
+        let k = key(&format!("t{n}"));
+        consoles.store(&k, creds(Some(3600)), Partition::Aws, T0);
+        consoles.touch(&k, T0 + n);
+        consoles.register_tab(n as TabId, &k);
+        let url = format!(
+            "https://123456789012-sess000{n}.us-west-2.console.aws.amazon.com/console/home"
+        );
+        consoles.landed(n as TabId, &url, false);
+    }
+    let auto = ConsoleModeSetting::Auto;
+    let ec2 = "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:";
+    // t2 has a live session: a second tab opens on it, in the destination's region; nobody,
+    // t2 included, is signed out, and no sign-in is made.
+    assert_eq!(
+        consoles.route(&key("t2"), Partition::Aws, ec2, auto, false, T0 + 10),
+        SignInRoute::OnSession {
+            url: "https://123456789012-sess0002.us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:".into()
+        }
+    );
+    // A page without a region keeps the session's.
+    assert_eq!(
+        consoles.route(
+            &key("t2"),
+            Partition::Aws,
+            "https://console.aws.amazon.com/iam/home#/roles",
+            auto,
+            false,
+            T0 + 10
+        ),
+        SignInRoute::OnSession {
+            url: "https://123456789012-sess0002.us-west-2.console.aws.amazon.com/iam/home#/roles"
+                .into()
+        }
+    );
+    // A new identity still has to make room.
+    assert!(matches!(
+        consoles.route(&key("t9"), Partition::Aws, ec2, auto, false, T0 + 10),
+        SignInRoute::MakeRoom { .. }
+    ));
+    // Once t2's session ended, it signs in again (all five ended: no room needed).
+    assert_eq!(
+        consoles.route(&key("t2"), Partition::Aws, ec2, auto, false, T0 + 3_600_000),
+        SignInRoute::Login {
+            logout_first: false
+        }
+    );
+    // Another partition's page is not opened on an aws session.
+    assert_eq!(
+        consoles.route(
+            &key("t2"),
+            Partition::AwsUsGov,
+            "https://us-gov-west-1.console.amazonaws-us-gov.com/console/home",
+            auto,
+            false,
+            T0 + 10
+        ),
+        SignInRoute::Login {
+            logout_first: false
+        }
     );
 }
