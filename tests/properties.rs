@@ -26,6 +26,7 @@ use jit_console::core::consoles::{
 use jit_console::core::identity::{ConsoleKey, KeyId, Role};
 use jit_console::core::messages::Request;
 use jit_console::core::portal_api::ApiReply;
+use jit_console::core::portal_url::Origin;
 use jit_console::core::session::{Session, Sessions};
 use jit_console::service::fake::{FakePlatform, FakeUser};
 use jit_console::service::{Area, Service, RENEWAL_ALARM, SIGN_IN_ALARM};
@@ -195,7 +196,7 @@ fn sessions(platform: &FakePlatform) -> Sessions {
 
 fn pending_in_time(sessions: &Sessions, origin: &str, now: u64) -> bool {
     sessions
-        .attempt(origin)
+        .attempt(&Origin::from(origin))
         .is_some_and(|a| now < a.deadline_ms && !a.token_received)
 }
 
@@ -226,7 +227,7 @@ fn check_sign_in(platform: &FakePlatform, before: &Sessions, op: &SignInOp, open
             auth_tabs_open(platform, p) <= 1,
             "{op:?}: two authorization tabs of {origin}"
         );
-        if let Some(attempt) = after.attempt(origin) {
+        if let Some(attempt) = after.attempt(&Origin::from(*origin)) {
             assert!(
                 !attempt.token_received,
                 "{op:?}: a used attempt left behind"
@@ -244,7 +245,7 @@ fn check_sign_in(platform: &FakePlatform, before: &Sessions, op: &SignInOp, open
                 "{op:?}: the attempt's tab shows {shown}"
             );
         }
-        if let Some(active) = after.active(origin) {
+        if let Some(active) = after.active(&Origin::from(*origin)) {
             assert_ne!(
                 active.user.username, "mallory@evil.example",
                 "{op:?}: a forged hand-off signed in"
@@ -252,13 +253,17 @@ fn check_sign_in(platform: &FakePlatform, before: &Sessions, op: &SignInOp, open
         }
         // No lost click: an open that waited for the sign-in happens once it succeeds.
         let waited = before
-            .get(origin)
+            .get(&Origin::from(*origin))
             .waiting
             .iter()
             .any(|w| matches!(w, jit_console::core::session::Waiting::OpenConsole(_)));
-        if waited && before.active(origin).is_none() && after.active(origin).is_some() {
+        if waited
+            && before.active(&Origin::from(*origin)).is_none()
+            && after.active(&Origin::from(*origin)).is_some()
+        {
             assert!(
-                console_tabs_of(platform, p) > 0 || after.get(origin).error.is_some(),
+                console_tabs_of(platform, p) > 0
+                    || after.get(&Origin::from(*origin)).error.is_some(),
                 "{op:?}: the waiting click was lost"
             );
         }
@@ -275,7 +280,7 @@ fn check_sign_in(platform: &FakePlatform, before: &Sessions, op: &SignInOp, open
     );
     let earliest = PORTALS
         .iter()
-        .filter_map(|o| after.attempt(o))
+        .filter_map(|o| after.attempt(&Origin::from(*o)))
         .map(|a| a.deadline_ms)
         .min();
     assert_eq!(
@@ -353,7 +358,9 @@ fn run_sign_in(ops: Vec<SignInOp>) {
             }
             SignInOp::Forge { portal, with_tab } => {
                 // A page elsewhere sends the browser to the hand-off with its own token.
-                let port = before.attempt(PORTALS[*portal]).map_or(41_000, |a| a.port);
+                let port = before
+                    .attempt(&Origin::from(PORTALS[*portal]))
+                    .map_or(41_000, |a| a.port);
                 let url = forged_handoff_url(port, "ATTACKER");
                 if *with_tab {
                     let tab = block_on(jit_console::service::Platform::open_tab(
@@ -701,7 +708,10 @@ fn run_renewal(validity: i64, ops: Vec<RenewOp>) {
     // A session that ended stays ended: nothing is left pending for it.
     let sessions = sessions(service.platform());
     assert!(
-        !matches!(sessions.get(origin).session, Session::SigningIn(_)),
+        !matches!(
+            sessions.get(&Origin::from(origin)).session,
+            Session::SigningIn(_)
+        ),
         "API-token mode never opens a sign-in"
     );
 }

@@ -12,6 +12,7 @@ use jit_console::core::consoles::{Consoles, Destination};
 use jit_console::core::copy::CopyFormat;
 use jit_console::core::messages::{Request, Response, StateView};
 use jit_console::core::portal_api::{ApiRequest, Endpoint, UserInfo};
+use jit_console::core::portal_url::Origin;
 use jit_console::core::portal_url::PortalUrl;
 use jit_console::core::secret::Secret;
 use jit_console::core::session::{Sessions, TokenSource};
@@ -66,7 +67,7 @@ fn every_type_holding_a_secret_prints_it_redacted() {
 
     let mut sessions = Sessions::default();
     sessions.activate(
-        "https://acme.duplocloud.net",
+        &Origin::from("https://acme.duplocloud.net"),
         Secret::new(TOKEN),
         TokenSource::Handoff,
         UserInfo {

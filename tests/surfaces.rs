@@ -11,6 +11,7 @@ use jit_console::core::config::PortalEdit;
 use jit_console::core::consoles::Destination;
 use jit_console::core::menus::MenuClick;
 use jit_console::core::messages::{Request, Response, StateView};
+use jit_console::core::portal_url::Origin;
 use jit_console::core::tenant_list;
 use jit_console::service::fake::FakePlatform;
 use jit_console::service::{Area, Service};
@@ -229,7 +230,10 @@ fn the_popup_state_names_the_portal_of_the_tab_the_popup_was_opened_over() {
     // The toolbar popup (no tab of its own) over acme's tab.
     platform.focused.set(Some(5));
     let answer = run(&service, first.clone());
-    assert_eq!(answer.state().active_origin.as_deref(), Some(ACME));
+    assert_eq!(
+        answer.state().active_origin.as_ref().map(Origin::as_str),
+        Some(ACME)
+    );
     // Over another site: no portal first.
     platform.focused.set(Some(6));
     assert_eq!(run(&service, first.clone()).state().active_origin, None);
@@ -241,7 +245,10 @@ fn the_popup_state_names_the_portal_of_the_tab_the_popup_was_opened_over() {
     platform.focused.set(Some(9));
     platform.tabs.borrow_mut().remove(&6);
     let answer = common::run_in_tab(&service, first, 9);
-    assert_eq!(answer.state().active_origin.as_deref(), Some(ACME));
+    assert_eq!(
+        answer.state().active_origin.as_ref().map(Origin::as_str),
+        Some(ACME)
+    );
 }
 
 /// `popup.js` sends the first request itself, as a literal: it must be what the worker reads.

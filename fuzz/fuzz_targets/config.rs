@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
     );
     for (i, portal) in config.portals.iter().enumerate() {
         assert_eq!(
-            PortalUrl::parse(portal.url.origin()).as_ref(),
+            PortalUrl::parse(portal.url.origin().as_str()).as_ref(),
             Ok(&portal.url)
         );
         assert!(
@@ -57,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
     let mut edited = config.clone();
     if edited.add_portal("fuzz-check.duplocloud.net", None).is_ok() {
         assert!(edited
-            .remove_portal("https://fuzz-check.duplocloud.net")
+            .remove_portal(&"https://fuzz-check.duplocloud.net".into())
             .is_ok());
         assert_eq!(edited, config);
     }

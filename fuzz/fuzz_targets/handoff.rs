@@ -108,7 +108,7 @@ fn attempts(sessions: &Sessions) -> BTreeMap<(String, u16, u64), Option<i32>> {
         .portals
         .iter()
         .filter_map(|(origin, p)| match &p.session {
-            Session::SigningIn(a) => Some(((origin.clone(), a.port, a.deadline_ms), a.tab_id)),
+            Session::SigningIn(a) => Some(((origin.to_string(), a.port, a.deadline_ms), a.tab_id)),
             _ => None,
         })
         .collect()

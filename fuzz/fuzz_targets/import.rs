@@ -27,7 +27,7 @@ fn is_local(url: &PortalUrl) -> bool {
 fn check(config: &Config, what: &str) {
     for (i, portal) in config.portals.iter().enumerate() {
         assert_eq!(
-            PortalUrl::parse(portal.url.origin()).as_ref(),
+            PortalUrl::parse(portal.url.origin().as_str()).as_ref(),
             Ok(&portal.url),
             "{what}"
         );

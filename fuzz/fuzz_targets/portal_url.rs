@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(config, Config::default());
         return;
     };
-    let origin = portal.origin();
+    let origin = portal.origin().as_str();
     let host = portal.host();
     let local = host == "localhost"
         || host.starts_with("localhost:")

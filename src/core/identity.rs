@@ -2,6 +2,7 @@
 //! key that names that identity everywhere ([`ConsoleKey`]), and the colour its tab group
 //! (Chrome) or container (Firefox) gets.
 
+use super::portal_url::Origin;
 use serde::{Deserialize, Serialize};
 
 /// A tenant's id as its portal gives it (a UUID in DuploCloud's portals), as it goes into
@@ -105,7 +106,7 @@ impl Role {
 #[serde(rename_all = "camelCase")]
 pub struct ConsoleKey {
     /// The portal's origin.
-    pub origin: String,
+    pub origin: Origin,
     /// The role.
     pub role: Role,
 }

@@ -27,6 +27,7 @@ use super::consoles::Destination;
 use super::identity::{ConsoleKey, KeyId, Role};
 use super::kubernetes::KubeFormat;
 use super::messages::{PortalView, TenantView};
+use super::portal_url::Origin;
 use super::tenant_list;
 use super::text::{msg, UserText};
 
@@ -84,7 +85,7 @@ const EVERYWHERE: &[&str] = &["page", "frame", "link", "selection", "action"];
 const ON_TEXT: &[&str] = &["selection", "link"];
 const ON_PAGE: &[&str] = &["page", "frame"];
 
-pub(super) fn tenant_key(origin: &str, tenant: &TenantView) -> ConsoleKey {
+pub(super) fn tenant_key(origin: &Origin, tenant: &TenantView) -> ConsoleKey {
     ConsoleKey {
         origin: origin.to_owned(),
         role: Role::Tenant {
@@ -373,7 +374,7 @@ pub fn tenant_of_page(portals: &[PortalView], url: &str) -> Result<ConsoleKey, M
     };
     let portal = portals
         .iter()
-        .find(|p| p.origin == origin)
+        .find(|p| p.origin == origin.as_str())
         .ok_or(MenuError::NotATenantPage)?;
     portal
         .tenants
@@ -390,7 +391,7 @@ pub fn resolve(portals: &[PortalView], key_id: &KeyId) -> Option<ConsoleKey> {
     let id = rest.strip_prefix("tenant:")?;
     let portal = portals.iter().find(|p| p.origin == origin)?;
     let tenant = portal.tenants.as_ref()?.iter().find(|t| t.id == id)?;
-    Some(tenant_key(origin, tenant))
+    Some(tenant_key(&portal.origin, tenant))
 }
 
 #[cfg(test)]
@@ -400,7 +401,7 @@ pub(super) mod tests {
 
     pub(crate) fn portal(host: &str, names: &[&str]) -> PortalView {
         PortalView {
-            origin: format!("https://{host}"),
+            origin: Origin::from(format!("https://{host}").as_str()),
             host: host.into(),
             name: None,
             colour: None,
@@ -457,7 +458,7 @@ pub(super) mod tests {
         assert_eq!(
             page("https://b.duplocloud.net/app/devops/id-qa/services?x=1").unwrap(),
             tenant_key(
-                "https://b.duplocloud.net",
+                &Origin::from("https://b.duplocloud.net"),
                 &TenantView::quiet("id-qa", "qa")
             )
         );
@@ -534,15 +535,18 @@ pub(super) mod tests {
             portal("b.duplocloud.net", at_most),
         ];
         let items = build(&portals);
-        let pages = |origin: &str| {
+        let pages = |origin: &Origin| {
             items
                 .iter()
-                .filter(|i| i.id.starts_with("page") && i.id.contains(origin))
+                .filter(|i| i.id.starts_with("page") && i.id.contains(origin.as_str()))
                 .collect::<Vec<_>>()
         };
         // Up to the limit, an item per tenant; beyond it, one for the portal.
-        assert_eq!(pages("https://b.duplocloud.net").len(), PAGE_ITEMS_AT_MOST);
-        let [many] = pages("https://a.duplocloud.net")[..] else {
+        assert_eq!(
+            pages(&Origin::from("https://b.duplocloud.net")).len(),
+            PAGE_ITEMS_AT_MOST
+        );
+        let [many] = pages(&Origin::from("https://a.duplocloud.net"))[..] else {
             panic!("one item for a")
         };
         assert_eq!(many.id, "page-tenant|https://a.duplocloud.net");

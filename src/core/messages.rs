@@ -2,6 +2,7 @@
 //! are this crate, so both ends agree by construction; the JSON form is what crosses
 //! `runtime.sendMessage`.
 
+use super::portal_url::Origin;
 use serde::{Deserialize, Serialize};
 
 use super::config::{PortalEdit, Settings};
@@ -51,7 +52,7 @@ pub enum Request {
     /// Change a portal's name, colour, API host or API token.
     EditPortal {
         /// The portal's origin.
-        origin: String,
+        origin: Origin,
         /// What changes.
         edit: PortalEdit,
     },
@@ -83,27 +84,27 @@ pub enum Request {
     /// Remove the portal with this origin.
     RemovePortal {
         /// The portal's origin, as [`PortalView::origin`] gave it.
-        origin: String,
+        origin: Origin,
     },
     /// Sign in to a portal (API token, an open portal tab, or the portal's authorization page).
     SignIn {
         /// The portal's origin.
-        origin: String,
+        origin: Origin,
     },
     /// Sign in only if it needs no page: an API token or an open, logged-in portal tab.
     SignInQuietly {
         /// The portal's origin.
-        origin: String,
+        origin: Origin,
     },
     /// Forget a portal's session.
     SignOut {
         /// The portal's origin.
-        origin: String,
+        origin: Origin,
     },
     /// Read a portal's tenants again (the popup shows the cached list meanwhile).
     Refresh {
         /// The portal's origin.
-        origin: String,
+        origin: Origin,
     },
     /// Open (or focus) a console.
     OpenConsole {
@@ -239,7 +240,7 @@ pub struct StateView {
     /// The portal the tab the popup was opened over belongs to (a page of it, or a console
     /// of one of its tenants), when the popup asked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_origin: Option<String>,
+    pub active_origin: Option<Origin>,
     /// AWS's multi-session console: how many sessions of each partition are signed in
     /// (only partitions with any).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -263,7 +264,7 @@ pub struct AwsSessionsView {
 #[serde(rename_all = "camelCase")]
 pub struct PortalView {
     /// `https://host[:port]`: the portal's identity in requests.
-    pub origin: String,
+    pub origin: Origin,
     /// `host[:port]`: its name for the user.
     pub host: String,
     /// The name the user (or the policy) gave it.

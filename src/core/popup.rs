@@ -9,6 +9,7 @@
 //! it counts.
 
 use super::messages::{PortalView, Request, SessionView};
+use super::portal_url::Origin;
 use super::session::TabId;
 
 /// A tab as the browser lists it.
@@ -67,16 +68,16 @@ pub fn on_open(portal: &PortalView) -> Option<Request> {
 
 /// The order the popup shows portals in, as indexes into `portals`: the portal of the tab
 /// in use (`active`) first, then the others in the person's order.
-pub fn portal_order(portals: &[PortalView], active: Option<&str>) -> Vec<usize> {
+pub fn portal_order(portals: &[PortalView], active: Option<&Origin>) -> Vec<usize> {
     let mut order: Vec<usize> = (0..portals.len()).collect();
-    order.sort_by_key(|i| Some(portals[*i].origin.as_str()) != active);
+    order.sort_by_key(|i| Some(&portals[*i].origin) != active);
     order
 }
 
 /// Whether a portal's section starts folded: as the person last chose in this popup
 /// (`chosen`), else folded when the tab in use belongs to another portal.
-pub fn folded(portal: &PortalView, active: Option<&str>, chosen: Option<bool>) -> bool {
-    chosen.unwrap_or_else(|| active.is_some_and(|a| a != portal.origin))
+pub fn folded(portal: &PortalView, active: Option<&Origin>, chosen: Option<bool>) -> bool {
+    chosen.unwrap_or_else(|| active.is_some_and(|a| *a != portal.origin))
 }
 
 #[cfg(test)]
@@ -99,7 +100,7 @@ mod tests {
             session,
             ..crate::core::menus::tests::portal("acme.duplocloud.net", &[])
         };
-        let origin = || "https://acme.duplocloud.net".to_owned();
+        let origin = || Origin::from_text("https://acme.duplocloud.net");
         assert_eq!(
             on_open(&view(SessionView::SignedOut)),
             Some(Request::SignInQuietly { origin: origin() })
@@ -126,7 +127,8 @@ mod tests {
             portal("b.duplocloud.net", &[]),
             portal("c.duplocloud.net", &[]),
         ];
-        let b = Some("https://b.duplocloud.net");
+        let b_origin = Origin::from("https://b.duplocloud.net");
+        let b = Some(&b_origin);
         assert_eq!(portal_order(&portals, b), [1, 0, 2]);
         assert_eq!(portal_order(&portals, None), [0, 1, 2]);
         assert!(!folded(&portals[1], b, None));

@@ -19,8 +19,71 @@ use super::weburl::{WebUrl, WebUrlError};
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct PortalUrl {
-    origin: String,
+    origin: Origin,
     host: String,
+}
+
+/// The name of one portal everywhere it is kept or looked up: `https://host[:port]`, the
+/// key of the sessions, tenant lists and settings per portal, and the first part of every
+/// [`super::identity::KeyId`]. Its JSON form is the bare string, as builds before it stored
+/// it.
+///
+/// A type of its own so that a host, a URL or a tenant id can never be passed where a
+/// portal's origin is meant. A checked one is made only by [`PortalUrl::parse`]; one read
+/// back from storage or a page's message ([`Origin::from_text`]) is only compared with the
+/// configured portals', never trusted to be well formed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Origin(String);
+
+impl Origin {
+    /// The origin as text (a storage key's part, a notification id, a URL's start).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// An origin read back from text that names a portal (a message's field, a stored
+    /// key): unchecked, so only good for looking a configured portal up.
+    pub fn from_text(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+}
+
+/// As [`Origin::from_text`]: unchecked.
+impl From<&str> for Origin {
+    fn from(text: &str) -> Self {
+        Self::from_text(text)
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::borrow::Borrow<str> for Origin {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for Origin {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Origin {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<Origin> for str {
+    fn eq(&self, other: &Origin) -> bool {
+        *self == other.0
+    }
 }
 
 /// Why a text is not a portal address.
@@ -123,12 +186,12 @@ impl PortalUrl {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
-        let origin = format!("{}://{host}", url.scheme());
+        let origin = Origin(format!("{}://{host}", url.scheme()));
         Ok(Self { origin, host })
     }
 
     /// `https://host[:port]`, with no trailing slash.
-    pub fn origin(&self) -> &str {
+    pub fn origin(&self) -> &Origin {
         &self.origin
     }
 
@@ -150,7 +213,7 @@ impl PortalUrl {
     /// manifest's `host_permissions`): None when one of them covers it. A portal on its own
     /// domain asks the user for it when added (`optional_host_permissions`).
     pub fn missing_host_permission(&self, granted: &[&str]) -> Option<String> {
-        let (scheme, rest) = self.origin.split_once("://")?;
+        let (scheme, rest) = self.origin.as_str().split_once("://")?;
         // Match patterns without a port match every port.
         let host = rest.rsplit_once(':').map_or(rest, |(h, _)| h);
         let covered = granted.iter().any(|pattern| {
@@ -199,7 +262,7 @@ impl TryFrom<String> for PortalUrl {
 
 impl From<PortalUrl> for String {
     fn from(value: PortalUrl) -> Self {
-        value.origin
+        value.origin.0
     }
 }
 
@@ -209,7 +272,7 @@ mod tests {
 
     fn ok(input: &str) -> (String, String) {
         let url = PortalUrl::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
-        (url.origin().to_owned(), url.host().to_owned())
+        (url.origin().to_string(), url.host().to_owned())
     }
 
     fn err(input: &str) -> PortalUrlError {

@@ -7,6 +7,7 @@ use super::consoles::Consoles;
 use super::identity::{ConsoleKey, Role};
 use super::messages::{AwsSessionsView, PortalView, SessionView, StateView, TenantView};
 use super::portal_api::Tenant;
+use super::portal_url::Origin;
 use super::session::{Session, Sessions};
 
 /// The view of everything, with `tenants(origin)` the cached tenant list of a portal (`None`
@@ -15,7 +16,7 @@ pub fn state_view<'a>(
     config: &Config,
     sessions: &Sessions,
     consoles: &Consoles,
-    mut tenants: impl FnMut(&str) -> Option<&'a [Tenant]>,
+    mut tenants: impl FnMut(&Origin) -> Option<&'a [Tenant]>,
     now_ms: u64,
 ) -> StateView {
     let portals = config
@@ -30,7 +31,7 @@ pub fn state_view<'a>(
                 name: portal.name.clone(),
                 colour: portal.colour.map(|c| c.name().to_owned()),
                 managed: portal.managed,
-                api_host: portal.api_host.as_ref().map(|h| h.origin().to_owned()),
+                api_host: portal.api_host.as_ref().map(|h| h.origin().to_string()),
                 uses_api_token: portal.api_token.is_some(),
                 session: session_view(&state.session),
                 error: state.error,
@@ -86,7 +87,7 @@ fn session_view(session: &Session) -> SessionView {
 fn tenant_view(
     config: &Config,
     consoles: &Consoles,
-    origin: &str,
+    origin: &Origin,
     tenant: &Tenant,
     now_ms: u64,
 ) -> TenantView {
@@ -193,7 +194,7 @@ mod tests {
         config.recent = vec![key(&list[2]), key(&list[0])];
         let mut sessions = Sessions::default();
         sessions.activate(
-            ACME,
+            &Origin::from(ACME),
             Secret::new("portal-token-secret"),
             TokenSource::Handoff,
             UserInfo {
@@ -203,7 +204,7 @@ mod tests {
             T0,
         );
         sessions.set_features(
-            ACME,
+            &Origin::from(ACME),
             SystemFeatures {
                 admin_jit: true,
                 ..SystemFeatures::default()

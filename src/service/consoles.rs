@@ -230,9 +230,9 @@ impl<P: Platform> Service<P> {
         let home = open.destination == Destination::Home;
         let now = self.platform.now_ms();
         let issuer = portal.url.origin();
-        if let Some(login) =
-            self.with_consoles(|c| c.take_portal_login(&open.key, now, home, issuer, destination))
-        {
+        if let Some(login) = self.with_consoles(|c| {
+            c.take_portal_login(&open.key, now, home, issuer.as_str(), destination)
+        }) {
             return Ok(login);
         }
         let reply = self
@@ -246,7 +246,7 @@ impl<P: Platform> Service<P> {
             aws::parse_signin_token(&reply).map_err(|_| aws::signin_token_error_text(host))?;
         Ok(aws::login_url(
             live.partition,
-            portal.url.origin(),
+            portal.url.origin().as_str(),
             destination,
             &signin_token,
         ))

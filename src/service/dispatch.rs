@@ -7,6 +7,7 @@ use crate::core::consoles::Consoles;
 use crate::core::messages::Request;
 use crate::core::messages::Response;
 use crate::core::messages::StateView;
+use crate::core::portal_url::Origin;
 use crate::core::secret::Secret;
 use crate::core::session::Sessions;
 use crate::core::tenant_list;
@@ -74,22 +75,22 @@ impl<P: Platform> Service<P> {
                 Ok(imported) => {
                     let mut next = config.clone();
                     let moved = next.replace_with(imported);
-                    let gone: Vec<String> = config
+                    let gone: Vec<Origin> = config
                         .portals
                         .iter()
                         .filter(|p| next.portal(p.url.origin()).is_none())
-                        .map(|p| p.url.origin().to_owned())
+                        .map(|p| p.url.origin().clone())
                         .collect();
                     // A portal whose API answers elsewhere now (the file says so, not the
                     // person): its session token must not follow it there.
-                    let rehosted: Vec<String> = config
+                    let rehosted: Vec<Origin> = config
                         .portals
                         .iter()
                         .filter(|p| {
                             next.portal(p.url.origin())
                                 .is_some_and(|n| n.api_url() != p.api_url())
                         })
-                        .map(|p| p.url.origin().to_owned())
+                        .map(|p| p.url.origin().clone())
                         .collect();
                     let saved = self.save_config(next).await;
                     if saved.is_ok() {

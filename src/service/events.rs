@@ -3,6 +3,7 @@
 use super::{
     Area, Platform, Service, POLICY_APPLIED_KEY, POLICY_KEY, RENEWAL_ALARM, SIGN_IN_ALARM,
 };
+use crate::core::portal_url::Origin;
 use crate::core::session;
 use crate::core::session::TabId;
 use crate::core::text::msg;
@@ -87,7 +88,8 @@ impl<P: Platform> Service<P> {
         }
         if let Some(origin) = id.strip_prefix("authorize|") {
             self.platform.clear_notification(id).await;
-            let tab = self.with_sessions(|s| s.attempt(origin).and_then(|a| a.tab_id));
+            let origin = Origin::from_text(origin);
+            let tab = self.with_sessions(|s| s.attempt(&origin).and_then(|a| a.tab_id));
             if let Some(tab) = tab {
                 let _ = self.platform.focus_tab(tab).await;
             }

@@ -11,12 +11,13 @@ use crate::core::config::Portal;
 use crate::core::identity::{ConsoleKey, Role, TenantId};
 use crate::core::kubernetes::{self, ClusterAccess, KubeAnswer, KubeFormat};
 use crate::core::portal_api::{ApiRequest, Endpoint};
+use crate::core::portal_url::Origin;
 use crate::core::secret::Secret;
 use crate::core::session::{Initiator, Waiting};
 use crate::core::text::{msg, UserText};
 
 /// Where a tenant's Kubernetes answers are kept: (portal origin, tenant id).
-pub(super) type TenantSlot = (String, TenantId);
+pub(super) type TenantSlot = (Origin, TenantId);
 
 impl<P: Platform> Service<P> {
     /// Whether the tenant of `key` has Kubernetes, as its portal says. Asked when a person
@@ -126,7 +127,7 @@ impl<P: Platform> Service<P> {
     }
 
     /// Forgets what is known about the Kubernetes access of `origin`'s tenants.
-    pub(super) fn forget_kubernetes(&self, origin: &str) {
+    pub(super) fn forget_kubernetes(&self, origin: &Origin) {
         self.kube_access
             .borrow_mut()
             .retain(|(o, _), _| o != origin);

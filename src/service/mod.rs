@@ -27,6 +27,7 @@ use crate::core::config::{Config, Portal};
 use crate::core::consoles::Consoles;
 use crate::core::identity::KeyId;
 use crate::core::portal_api::Tenant;
+use crate::core::portal_url::Origin;
 use crate::core::session::{Sessions, TabId};
 pub use platform::{Area, ConsolePlacement, Platform, PlatformError, TabInfo};
 pub use renewal::{RENEWAL_ALARM, RESUME_AFTER_MS};
@@ -89,7 +90,7 @@ pub struct Service<P> {
     consoles: RefCell<Option<Consoles>>,
     flights: RefCell<BTreeMap<KeyId, consoles::Flight>>,
     opening: RefCell<BTreeSet<KeyId>>,
-    tenants: RefCell<BTreeMap<String, TenantCache>>,
+    tenants: RefCell<BTreeMap<Origin, TenantCache>>,
     /// Tenants' Kubernetes access, in memory only ([`kubernetes`]).
     kube_access: RefCell<BTreeMap<kubernetes::TenantSlot, crate::core::kubernetes::ClusterAccess>>,
     /// Whether tenants have Kubernetes, as their portals said ([`kubernetes`]).
@@ -162,7 +163,7 @@ impl PageMode {
     }
 }
 
-fn find(config: &Config, origin: &str) -> Option<Portal> {
+fn find(config: &Config, origin: &Origin) -> Option<Portal> {
     config
         .portals
         .iter()

@@ -85,7 +85,7 @@ impl<P: Platform> Service<P> {
 
     /// A system notification that `key`'s session ends soon and will not renew by itself.
     async fn notify_ending(&self, key: &ConsoleKey) {
-        let host = WebUrl::parse(&key.origin)
+        let host = WebUrl::parse(key.origin.as_str())
             .map(|u| u.host().to_owned())
             .unwrap_or_default();
         let now = self.platform.now_ms();

@@ -12,6 +12,7 @@ use crate::core::portal_api::ApiError;
 use crate::core::portal_api::ApiRequest;
 use crate::core::portal_api::Endpoint;
 use crate::core::portal_api::UserInfo;
+use crate::core::portal_url::Origin;
 use crate::core::secret::Secret;
 use crate::core::session;
 use crate::core::session::Initiator;
@@ -28,7 +29,7 @@ impl<P: Platform> Service<P> {
     pub(super) async fn sign_in_request(
         &self,
         config: &Config,
-        origin: &str,
+        origin: &Origin,
         may_open_page: bool,
     ) -> Result<(), UserText> {
         let portal = find(config, origin).ok_or_else(|| msg::PORTAL_NOT_FOUND.text())?;
@@ -65,7 +66,7 @@ impl<P: Platform> Service<P> {
         }
         let pending = self.with_sessions(|s| s.attempt(origin).cloned());
         if pending.is_none() {
-            for token in self.platform.portal_page_tokens(origin).await {
+            for token in self.platform.portal_page_tokens(origin.as_str()).await {
                 if self.with_sessions(|s| s.is_refused(origin, &token)) {
                     continue;
                 }
@@ -279,7 +280,7 @@ impl<P: Platform> Service<P> {
                     .platform
                     .set(Area::Local, &tenants_key(origin), &cache)
                     .await;
-                self.tenants.borrow_mut().insert(origin.to_owned(), cache);
+                self.tenants.borrow_mut().insert(origin.clone(), cache);
                 let error = saved.err().map(|_| msg::STORAGE_FAILED.text()).or(partial);
                 self.with_sessions(|s| s.set_error(origin, error));
                 self.save_sessions().await;
@@ -327,6 +328,6 @@ impl<P: Platform> Service<P> {
 }
 
 /// The notification that brings a portal's authorization page forward.
-pub(super) fn authorize_notification(origin: &str) -> String {
+pub(super) fn authorize_notification(origin: &Origin) -> String {
     format!("authorize|{origin}")
 }

@@ -5,6 +5,7 @@
 use super::{Area, Platform, PlatformError, Service, TenantCache, SESSIONS_KEY, SIGN_IN_ALARM};
 use crate::core::config::Config;
 use crate::core::config::Settings;
+use crate::core::portal_url::Origin;
 use crate::core::secret::Secret;
 use crate::core::session::Sessions;
 use crate::core::text::msg;
@@ -59,7 +60,7 @@ impl<P: Platform> Service<P> {
     }
 
     /// The token of the portal's active session, if signed in.
-    pub(super) fn active_token(&self, origin: &str) -> Option<Secret> {
+    pub(super) fn active_token(&self, origin: &Origin) -> Option<Secret> {
         self.with_sessions(|s| s.active(origin).map(|a| a.token.clone()))
     }
 
@@ -156,7 +157,7 @@ impl<P: Platform> Service<P> {
         Ok(())
     }
 
-    pub(super) async fn forget_session(&self, origin: &str) {
+    pub(super) async fn forget_session(&self, origin: &Origin) {
         self.forget_kubernetes(origin);
         self.with_consoles(|c| c.forget_portal(origin));
         self.save_consoles().await;
@@ -167,7 +168,7 @@ impl<P: Platform> Service<P> {
         self.save_sessions().await;
     }
 
-    pub(super) async fn forget_portal(&self, origin: &str) {
+    pub(super) async fn forget_portal(&self, origin: &Origin) {
         self.forget_session(origin).await;
         self.tenants.borrow_mut().remove(origin);
         let _ = self
@@ -178,7 +179,7 @@ impl<P: Platform> Service<P> {
 
     /// Brings `origin`'s tenant cache into memory from storage, if it is stored and not in
     /// memory yet (the view then reads it there, without a copy).
-    pub(super) async fn load_tenant_cache(&self, origin: &str) {
+    pub(super) async fn load_tenant_cache(&self, origin: &Origin) {
         if self.tenants.borrow().contains_key(origin) {
             return;
         }
@@ -189,11 +190,11 @@ impl<P: Platform> Service<P> {
             .ok()
             .flatten();
         if let Some(cache) = stored {
-            self.tenants.borrow_mut().insert(origin.to_owned(), cache);
+            self.tenants.borrow_mut().insert(origin.clone(), cache);
         }
     }
 }
 
-pub(super) fn tenants_key(origin: &str) -> String {
+pub(super) fn tenants_key(origin: &Origin) -> String {
     format!("tenants:{origin}")
 }

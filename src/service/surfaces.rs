@@ -13,6 +13,7 @@ use crate::core::kubernetes::KubeFormat;
 use crate::core::menus::{self, MenuClick};
 use crate::core::omnibox::{self, Suggestion};
 use crate::core::popup;
+use crate::core::portal_url::Origin;
 use crate::core::secret::Secret;
 use crate::core::session::{Sessions, TabId};
 use crate::core::text::{msg, UserText};
@@ -57,7 +58,7 @@ impl<P: Platform> Service<P> {
         config: &Config,
         tab_id: Option<TabId>,
         url: Option<&str>,
-    ) -> Option<String> {
+    ) -> Option<Origin> {
         if let Some(tab) = tab_id {
             let console = self.with_consoles(|c| c.key_of_tab(tab).map(|k| k.origin.clone()));
             if console.is_some() {
@@ -68,8 +69,8 @@ impl<P: Platform> Service<P> {
         config
             .portals
             .iter()
-            .find(|p| p.url.origin() == origin || p.api_url().origin() == origin)
-            .map(|p| p.url.origin().to_owned())
+            .find(|p| *p.url.origin() == *origin || *p.api_url().origin() == *origin)
+            .map(|p| p.url.origin().clone())
     }
 
     /// The portal of the tab the popup (`sender`) was opened over
@@ -78,7 +79,7 @@ impl<P: Platform> Service<P> {
         &self,
         config: &Config,
         sender: Sender,
-    ) -> Option<String> {
+    ) -> Option<Origin> {
         let page = format!("{}popup.html", self.platform.extension_base());
         let asker = popup::Asker {
             tab: sender.tab_id,

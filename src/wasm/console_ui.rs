@@ -15,6 +15,7 @@ use crate::core::expiry;
 use crate::core::identity::{ConsoleKey, Role};
 use crate::core::kubernetes::KubeFormat;
 use crate::core::messages::{PortalView, Request, Response, SessionView, TenantView};
+use crate::core::portal_url::Origin;
 use crate::core::text::msg;
 
 /// The actions this module handles (`data-action` of its buttons).
@@ -40,7 +41,7 @@ fn keyed(button: El, key: &ConsoleKey) -> Result<El, JsValue> {
         Role::Admin | Role::DuploOps => ("", ""),
     };
     button
-        .attr("data-origin", &key.origin)?
+        .attr("data-origin", key.origin.as_str())?
         .attr("data-role", key.role.slug())?
         .attr("data-id", id)?
         .attr("data-name", name)
@@ -55,7 +56,10 @@ fn key_of(button: &Element) -> Option<ConsoleKey> {
             button.get_attribute("data-name")?,
         ))
     })?;
-    Some(ConsoleKey { origin, role })
+    Some(ConsoleKey {
+        origin: Origin::from_text(&origin),
+        role,
+    })
 }
 
 fn action_button(action: &str, key: &ConsoleKey, label: &str, class: &str) -> Result<El, JsValue> {
@@ -608,7 +612,11 @@ fn show_otp_prompt(button: &Element, key: &ConsoleKey, new_tab: bool) -> Result<
         return Ok(());
     };
     // The origin is the worker's own `https://host[:port]`.
-    let host = key.origin.split_once("://").map_or("", |(_, host)| host);
+    let host = key
+        .origin
+        .as_str()
+        .split_once("://")
+        .map_or("", |(_, host)| host);
     let id = format!("otp-{:x}", crate::util::fnv1a(key.id().as_str()));
     let mut submit = action_button("otp-submit", key, &t(msg::OTP_SUBMIT), "")?;
     if new_tab {

@@ -11,6 +11,7 @@ use super::dom::{self, by_id, El};
 use crate::core::config::{bounded_notify_minutes, Colour, PortalEdit, Settings, NOTIFY_MINUTES};
 use crate::core::consoles::ConsoleModeSetting;
 use crate::core::messages::{PortalView, Request, Response, StateView};
+use crate::core::portal_url::Origin;
 use crate::core::portal_url::PortalUrl;
 use crate::core::secret::Secret;
 use crate::core::text::{msg, Msg};
@@ -522,12 +523,19 @@ async fn save_portal(form: web_sys::Element, permission: js_sys::Promise) -> Res
                 .map(Secret::from)
         },
     };
-    let response = ask(&Request::EditPortal { origin, edit }).await;
+    let response = ask(&Request::EditPortal {
+        origin: Origin::from_text(&origin),
+        edit,
+    })
+    .await;
     show(&response, Some(tf(msg::PORTAL_SAVED, &[&host])))
 }
 
 async fn remove_portal(origin: String, host: String) -> Result<(), JsValue> {
-    let response = ask(&Request::RemovePortal { origin }).await;
+    let response = ask(&Request::RemovePortal {
+        origin: Origin::from_text(&origin),
+    })
+    .await;
     show(&response, Some(tf(msg::PORTAL_REMOVED, &[&host])))
 }
 
@@ -668,7 +676,7 @@ fn list_button(
         .attr("type", "button")?
         .attr("class", "secondary")?
         .attr("data-action", action)?
-        .attr("data-origin", &portal.origin)?
+        .attr("data-origin", portal.origin.as_str())?
         .attr("data-host", &portal.host)?
         .attr("aria-label", &aria)?
         .text(&label)
@@ -742,7 +750,7 @@ fn edit_form(index: usize, portal: &PortalView) -> Result<El, JsValue> {
         .attr("class", "edit")?
         .attr("novalidate", "")?
         .attr("hidden", "")?
-        .attr("data-origin", &portal.origin)?
+        .attr("data-origin", portal.origin.as_str())?
         .attr("data-host", &portal.host)?
         .attr("aria-label", &tf(msg::EDIT_PORTAL, &[&portal.host]))?;
     if portal.managed {

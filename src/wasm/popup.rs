@@ -23,6 +23,7 @@ use super::console_ui;
 use super::dom::{self, by_id, El};
 use crate::core::messages::{PortalView, Request, Response, SessionView, TenantView};
 use crate::core::popup;
+use crate::core::portal_url::Origin;
 use crate::core::tenant_list;
 use crate::core::text::{msg, Msg};
 
@@ -68,7 +69,7 @@ pub fn start_popup(first: JsValue) {
             Some(response) => response,
             None => ask(&Request::GetPopupState { first_page: true }).await,
         };
-        let context = first.state().active_origin.clone();
+        let context = first.state().active_origin.as_ref().map(Origin::to_string);
         dom::report(render(&first));
         POPUP.with(|p| {
             let mut p = p.borrow_mut();
@@ -265,9 +266,15 @@ fn install_listeners() -> Result<(), JsValue> {
         }
         let origin = button.get_attribute("data-origin").unwrap_or_default();
         let request = match Some(action.as_str()) {
-            Some("sign-in") => Request::SignIn { origin },
-            Some("sign-out") => Request::SignOut { origin },
-            Some("retry") => Request::Refresh { origin },
+            Some("sign-in") => Request::SignIn {
+                origin: Origin::from_text(&origin),
+            },
+            Some("sign-out") => Request::SignOut {
+                origin: Origin::from_text(&origin),
+            },
+            Some("retry") => Request::Refresh {
+                origin: Origin::from_text(&origin),
+            },
             Some("show-more") => {
                 POPUP.with(|p| *p.borrow_mut().pages.entry(origin.clone()).or_insert(1) += 1);
                 dom::report(fill(&origin));
@@ -343,12 +350,12 @@ fn render(response: &Response) -> Result<(), JsValue> {
         | Response::TenantFeatures { state, .. } => (state, None),
         Response::Error { message, state } => (state, Some(localize(message))),
     };
-    let active = state.active_origin.as_deref();
+    let active = state.active_origin.as_ref();
     let folds: Vec<bool> = state
         .portals
         .iter()
         .map(|portal| {
-            let chosen = POPUP.with(|p| p.borrow().folded.get(&portal.origin).copied());
+            let chosen = POPUP.with(|p| p.borrow().folded.get(portal.origin.as_str()).copied());
             popup::folded(portal, active, chosen)
         })
         .collect();
@@ -413,7 +420,8 @@ fn render(response: &Response) -> Result<(), JsValue> {
     // A folded portal's rows are built when it is unfolded.
     for (portal, folded) in state.portals.iter().zip(folds) {
         if !folded {
-            apply_filter_in(&fresh.0, &portal.origin, &filter_of(&portal.origin))?;
+            let origin = portal.origin.as_str();
+            apply_filter_in(&fresh.0, origin, &filter_of(origin))?;
         }
     }
     dom::morph_children(&main, &fresh.0)?;

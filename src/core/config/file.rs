@@ -23,10 +23,10 @@ struct PortalFile {
 impl PortalFile {
     fn of(portal: &Portal) -> Self {
         Self {
-            url: portal.url.origin().to_owned(),
+            url: portal.url.origin().to_string(),
             name: portal.name.clone(),
             colour: portal.colour.map(|c| c.name().to_owned()),
-            api_host: portal.api_host.as_ref().map(|h| h.origin().to_owned()),
+            api_host: portal.api_host.as_ref().map(|h| h.origin().to_string()),
         }
     }
 
@@ -188,7 +188,7 @@ impl Config {
         settings.keep(&self.settings, &self.managed_settings);
         self.settings = settings;
         self.recent
-            .retain(|k| self.portals.iter().any(|p| p.url.origin() == k.origin));
+            .retain(|k| self.portals.iter().any(|p| *p.url.origin() == k.origin));
         dropped
     }
 

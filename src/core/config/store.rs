@@ -3,6 +3,7 @@
 
 use super::{Colour, Portal, PortalEdit, Settings};
 use crate::core::identity::KeyId;
+use crate::core::portal_url::Origin;
 use crate::core::portal_url::{PortalUrl, PortalUrlError};
 use crate::core::secret::Secret;
 use crate::core::text::{msg, UserText};
@@ -112,7 +113,7 @@ impl Config {
     }
 
     /// Removes the portal with this origin. A managed portal stays.
-    pub fn remove_portal(&mut self, origin: &str) -> Result<(), AddPortalError> {
+    pub fn remove_portal(&mut self, origin: &Origin) -> Result<(), AddPortalError> {
         let portal = self.portal(origin).ok_or(AddPortalError::NotFound)?;
         if portal.managed {
             return Err(AddPortalError::Managed(portal.url.host().to_owned()));
@@ -120,18 +121,18 @@ impl Config {
         self.portals.retain(|p| p.url.origin() != origin);
         self.settings.favourites.retain(|id| id.origin() != origin);
         self.settings.keep_alive.retain(|id| id.origin() != origin);
-        self.recent.retain(|k| k.origin != origin);
+        self.recent.retain(|k| k.origin != *origin);
         Ok(())
     }
 
     /// The portal with this origin.
-    pub fn portal(&self, origin: &str) -> Option<&Portal> {
+    pub fn portal(&self, origin: &Origin) -> Option<&Portal> {
         self.portals.iter().find(|p| p.url.origin() == origin)
     }
 
     /// Changes what the user may change of a portal; all or nothing. A managed portal keeps
     /// what the policy set (its name, colour and API host) but takes an API token.
-    pub fn edit_portal(&mut self, origin: &str, edit: PortalEdit) -> Result<(), AddPortalError> {
+    pub fn edit_portal(&mut self, origin: &Origin, edit: PortalEdit) -> Result<(), AddPortalError> {
         let index = self
             .portals
             .iter()

@@ -26,6 +26,7 @@ fn notify_minutes_are_held_to_one_to_sixty_from_every_source() {
 
 use super::*;
 use crate::core::identity::KeyId;
+use crate::core::portal_url::Origin;
 use crate::core::portal_url::PortalUrl;
 use crate::core::secret::Secret;
 
@@ -81,10 +82,13 @@ fn removes_by_origin() {
     let mut config = Config::default();
     config.add_portal("acme.duplocloud.net", None).unwrap();
     assert_eq!(
-        config.remove_portal("https://other.duplocloud.net"),
+        config.remove_portal(&Origin::from("https://other.duplocloud.net")),
         Err(AddPortalError::NotFound)
     );
-    assert_eq!(config.remove_portal("https://acme.duplocloud.net"), Ok(()));
+    assert_eq!(
+        config.remove_portal(&Origin::from("https://acme.duplocloud.net")),
+        Ok(())
+    );
     assert!(config.portals.is_empty());
 }
 
@@ -132,7 +136,7 @@ fn edits_portals_all_or_nothing() {
     let origin = "https://acme.duplocloud.net";
     config
         .edit_portal(
-            origin,
+            &Origin::from(origin),
             PortalEdit {
                 name: Some(" Production ".into()),
                 colour: Some("red".into()),
@@ -141,7 +145,7 @@ fn edits_portals_all_or_nothing() {
             },
         )
         .unwrap();
-    let portal = config.portal(origin).unwrap();
+    let portal = config.portal(&Origin::from(origin)).unwrap();
     assert_eq!(portal.display_name(), "Production");
     assert_eq!(portal.colour, Some(Colour::Red));
     assert_eq!(portal.api_url().origin(), "http://localhost:60020");
@@ -170,12 +174,12 @@ fn edits_portals_all_or_nothing() {
             ..PortalEdit::default()
         },
     ] {
-        assert!(config.edit_portal(origin, bad).is_err());
+        assert!(config.edit_portal(&Origin::from(origin), bad).is_err());
         assert_eq!(config, before);
     }
     config
         .edit_portal(
-            origin,
+            &Origin::from(origin),
             PortalEdit {
                 name: Some(String::new()),
                 colour: Some(String::new()),
@@ -185,7 +189,7 @@ fn edits_portals_all_or_nothing() {
         )
         .unwrap();
     assert_eq!(
-        config.portal(origin).unwrap(),
+        config.portal(&Origin::from(origin)).unwrap(),
         &Portal::new(PortalUrl::parse(origin).unwrap())
     );
 }
@@ -215,7 +219,7 @@ fn export_holds_no_secret_and_imports_back() {
     config.add_portal("http://localhost:3000", None).unwrap();
     config
         .edit_portal(
-            "http://localhost:3000",
+            &Origin::from("http://localhost:3000"),
             PortalEdit {
                 name: Some("Local <dev>".into()),
                 colour: Some("green".into()),
@@ -253,13 +257,17 @@ fn a_removed_portal_gives_back_the_host_access_only_it_needed() {
     before.add_portal("duplo.beta.example", None).unwrap();
     before.add_portal("acme.duplocloud.net", None).unwrap();
     let mut after = before.clone();
-    after.remove_portal("https://duplo.acme.example").unwrap();
+    after
+        .remove_portal(&Origin::from("https://duplo.acme.example"))
+        .unwrap();
     assert_eq!(
         after.host_permissions_released(&before, &granted),
         ["https://duplo.acme.example/*"]
     );
     let mut after = before.clone();
-    after.remove_portal("https://acme.duplocloud.net").unwrap();
+    after
+        .remove_portal(&Origin::from("https://acme.duplocloud.net"))
+        .unwrap();
     assert!(after
         .host_permissions_released(&before, &granted)
         .is_empty());
@@ -285,13 +293,15 @@ fn an_import_cannot_move_a_stored_api_token_nor_override_the_policy() {
         "settings":{"staySignedIn":true,"notifyMinutes":7}}"#;
     let dropped = mine.replace_with(Config::import_json(file).unwrap());
     assert_eq!(dropped.len(), 1);
-    let acme = mine.portal("https://acme.duplocloud.net").unwrap();
+    let acme = mine
+        .portal(&Origin::from("https://acme.duplocloud.net"))
+        .unwrap();
     assert_eq!(
         acme.api_token, None,
         "the token does not follow a new API host"
     );
     assert_eq!(
-        acme.api_host.as_ref().map(PortalUrl::origin),
+        acme.api_host.as_ref().map(|u| u.origin().as_str()),
         Some("http://localhost:4444")
     );
     assert!(!mine.settings.stay_signed_in, "the policy fixes it");
@@ -366,12 +376,12 @@ fn managed_portals_come_first_and_cannot_be_removed() {
     assert_eq!(merged.managed_settings, ["autoRenew"]);
     let mut after = merged.clone();
     assert_eq!(
-        after.remove_portal("https://corp.duplocloud.net"),
+        after.remove_portal(&Origin::from("https://corp.duplocloud.net")),
         Err(AddPortalError::Managed("corp.duplocloud.net".into()))
     );
     assert!(after
         .edit_portal(
-            "https://corp.duplocloud.net",
+            &Origin::from("https://corp.duplocloud.net"),
             PortalEdit {
                 name: Some("x".into()),
                 ..PortalEdit::default()

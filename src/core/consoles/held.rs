@@ -6,6 +6,7 @@ use crate::core::aws::{JitCredentials, Partition};
 use crate::core::credentials::LiveCredentials;
 use crate::core::expiry;
 use crate::core::identity::{ConsoleKey, KeyId};
+use crate::core::portal_url::Origin;
 use crate::core::renewal::{retry_delay_ms, Retry};
 use crate::core::secret::Secret;
 use std::collections::btree_map::Entry;
@@ -90,7 +91,7 @@ impl Consoles {
     }
 
     /// Drops every credential of a portal.
-    pub fn forget_portal(&mut self, origin: &str) {
+    pub fn forget_portal(&mut self, origin: &Origin) {
         self.credentials.retain(|id, _| id.origin() != origin);
         self.retries.retain(|id, _| id.origin() != origin);
     }

@@ -2,6 +2,7 @@
 //! the portal's cancel page.
 
 use super::{SignInPlan, TabId, APP_NAME, HANDOFF_PAGE};
+use crate::core::portal_url::Origin;
 use crate::core::portal_url::PortalUrl;
 use crate::core::secret::Secret;
 use crate::core::weburl::WebUrl;
@@ -33,7 +34,7 @@ pub enum HandoffRefusal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handoff {
     /// The portal it came from.
-    pub origin: String,
+    pub origin: Origin,
     /// The token to validate.
     pub token: Secret,
     /// The authorization tab, to close.

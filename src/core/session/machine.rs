@@ -9,6 +9,7 @@ use super::{
     Waiting, AUTHORIZE_COOLDOWN_MS, PORT_RANGE, RESIGN_INTERVAL_MS, SIGN_IN_TIMEOUT_MS,
 };
 use crate::core::portal_api::{SystemFeatures, UserInfo};
+use crate::core::portal_url::Origin;
 use crate::core::portal_url::PortalUrl;
 use crate::core::secret::Secret;
 use crate::core::text::{msg, UserText};
@@ -19,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sessions {
     /// By origin.
-    pub portals: BTreeMap<String, PortalSession>,
+    pub portals: BTreeMap<Origin, PortalSession>,
     /// Attempts that ended since the service last asked ([`Self::take_ended`]).
     #[serde(skip)]
     ended: Vec<EndedAttempt>,
@@ -57,21 +58,21 @@ pub enum SignInStart {
 
 impl Sessions {
     /// The session of `origin` (signed out when unknown).
-    pub fn get(&self, origin: &str) -> PortalSession {
+    pub fn get(&self, origin: &Origin) -> PortalSession {
         self.portals.get(origin).cloned().unwrap_or_default()
     }
 
-    fn entry(&mut self, origin: &str) -> &mut PortalSession {
+    fn entry(&mut self, origin: &Origin) -> &mut PortalSession {
         self.portals.entry(origin.to_owned()).or_default()
     }
 
     /// Forgets portals that are no longer configured.
-    pub fn retain_configured<'a>(&mut self, origins: impl IntoIterator<Item = &'a str>) {
-        let keep: BTreeSet<&str> = origins.into_iter().collect();
-        let gone: Vec<String> = self
+    pub fn retain_configured<'a>(&mut self, origins: impl IntoIterator<Item = &'a Origin>) {
+        let keep: BTreeSet<&Origin> = origins.into_iter().collect();
+        let gone: Vec<Origin> = self
             .portals
             .keys()
-            .filter(|origin| !keep.contains(origin.as_str()))
+            .filter(|origin| !keep.contains(origin))
             .cloned()
             .collect();
         for origin in gone {
@@ -93,7 +94,7 @@ impl Sessions {
     }
 
     /// The active session's token, if signed in.
-    pub fn active(&self, origin: &str) -> Option<&ActiveSession> {
+    pub fn active(&self, origin: &Origin) -> Option<&ActiveSession> {
         match self.portals.get(origin).map(|p| &p.session) {
             Some(Session::Active(active)) => Some(active),
             _ => None,
@@ -149,7 +150,7 @@ impl Sessions {
     }
 
     /// Records the authorization tab of the attempt on `port`.
-    pub fn sign_in_tab_opened(&mut self, origin: &str, port: u16, tab_id: TabId) {
+    pub fn sign_in_tab_opened(&mut self, origin: &Origin, port: u16, tab_id: TabId) {
         if let Session::SigningIn(attempt) = &mut self.entry(origin).session {
             if attempt.port == port {
                 attempt.tab_id = Some(tab_id);
@@ -198,7 +199,7 @@ impl Sessions {
     /// A validated token: the portal is signed in.
     pub fn activate(
         &mut self,
-        origin: &str,
+        origin: &Origin,
         token: Secret,
         source: TokenSource,
         user: UserInfo,
@@ -217,14 +218,14 @@ impl Sessions {
     }
 
     /// Records what the portal enables.
-    pub fn set_features(&mut self, origin: &str, features: SystemFeatures) {
+    pub fn set_features(&mut self, origin: &Origin, features: SystemFeatures) {
         if let Session::Active(active) = &mut self.entry(origin).session {
             active.features = Some(features);
         }
     }
 
     /// The sign-in failed; says why. What waited for it is dropped.
-    pub fn fail_sign_in(&mut self, origin: &str, reason: UserText) {
+    pub fn fail_sign_in(&mut self, origin: &Origin, reason: UserText) {
         let entry = self.portals.entry(origin.to_owned()).or_default();
         replace_session(&mut self.ended, entry, Session::SignedOut);
         entry.error = Some(reason);
@@ -238,14 +239,17 @@ impl Sessions {
     /// the next sign-in; background work does not (it runs again on its own).
     pub fn unauthorized(
         &mut self,
-        origin: &str,
+        origin: &Origin,
         token: &Secret,
         work: Waiting,
         initiator: Initiator,
         now_ms: u64,
     ) -> Reauthorize {
         self.refuse(origin, token);
-        let host = origin.split_once("://").map_or(origin, |(_, host)| host);
+        let host = origin
+            .as_str()
+            .split_once("://")
+            .map_or(origin.as_str(), |(_, host)| host);
         let entry = self.entry(origin);
         match &entry.session {
             Session::Active(active) if &active.token == token => {
@@ -294,7 +298,7 @@ impl Sessions {
     }
 
     /// Remembers that the portal refused `token` (401): it is never accepted again.
-    pub fn refuse(&mut self, origin: &str, token: &Secret) {
+    pub fn refuse(&mut self, origin: &Origin, token: &Secret) {
         let refused = &mut self.entry(origin).refused;
         let print = fingerprint(token);
         if !refused.contains(&print) {
@@ -306,7 +310,7 @@ impl Sessions {
     }
 
     /// Whether the portal refused `token` before.
-    pub fn is_refused(&self, origin: &str, token: &Secret) -> bool {
+    pub fn is_refused(&self, origin: &Origin, token: &Secret) -> bool {
         self.portals
             .get(origin)
             .is_some_and(|p| p.refused.contains(&fingerprint(token)))
@@ -314,7 +318,7 @@ impl Sessions {
 
     /// Whether a renewal's authorization page, held back by the cooldown, is due now (and
     /// no sign-in is pending).
-    pub fn deferred_page_due(&self, origin: &str, now_ms: u64) -> bool {
+    pub fn deferred_page_due(&self, origin: &Origin, now_ms: u64) -> bool {
         self.portals.get(origin).is_some_and(|p| {
             p.page_deferred && !matches!(p.session, Session::SigningIn(_) | Session::Active(_))
         }) && self.may_open_authorize_page(origin, false, now_ms)
@@ -323,7 +327,7 @@ impl Sessions {
     /// Whether an authorization page may open for `origin` now: always for the person's own
     /// Sign in click (`explicit`), otherwise not within [`AUTHORIZE_COOLDOWN_MS`] of the
     /// last one.
-    pub fn may_open_authorize_page(&self, origin: &str, explicit: bool, now_ms: u64) -> bool {
+    pub fn may_open_authorize_page(&self, origin: &Origin, explicit: bool, now_ms: u64) -> bool {
         explicit
             || self
                 .portals
@@ -333,7 +337,7 @@ impl Sessions {
     }
 
     /// Queues work to resume after the next sign-in (once).
-    pub fn wait_for_sign_in(&mut self, origin: &str, work: Waiting) {
+    pub fn wait_for_sign_in(&mut self, origin: &Origin, work: Waiting) {
         let entry = self.entry(origin);
         if !entry.waiting.contains(&work) {
             entry.waiting.push(work);
@@ -341,17 +345,17 @@ impl Sessions {
     }
 
     /// Takes the work that waited for the sign-in.
-    pub fn take_waiting(&mut self, origin: &str) -> Vec<Waiting> {
+    pub fn take_waiting(&mut self, origin: &Origin) -> Vec<Waiting> {
         std::mem::take(&mut self.entry(origin).waiting)
     }
 
     /// Sets or clears the portal's problem.
-    pub fn set_error(&mut self, origin: &str, error: Option<UserText>) {
+    pub fn set_error(&mut self, origin: &Origin, error: Option<UserText>) {
         self.entry(origin).error = error;
     }
 
     /// Attempts past their deadline fail. Returns their origins, ports and tabs.
-    pub fn expire_attempts(&mut self, now_ms: u64) -> Vec<(String, u16, Option<TabId>)> {
+    pub fn expire_attempts(&mut self, now_ms: u64) -> Vec<(Origin, u16, Option<TabId>)> {
         let mut expired = Vec::new();
         for (origin, portal) in &mut self.portals {
             if let Session::SigningIn(attempt) = &portal.session {
@@ -368,7 +372,7 @@ impl Sessions {
 
     /// The authorization tab `tab_id` was closed (or left the portal). Returns the origin
     /// and port of the attempt it ended.
-    pub fn sign_in_tab_gone(&mut self, tab_id: TabId, reason: UserText) -> Option<(String, u16)> {
+    pub fn sign_in_tab_gone(&mut self, tab_id: TabId, reason: UserText) -> Option<(Origin, u16)> {
         let (origin, port) = self
             .portals
             .iter()
@@ -383,7 +387,7 @@ impl Sessions {
     }
 
     /// The pending attempt of `origin`, if any.
-    pub fn attempt(&self, origin: &str) -> Option<&SignInAttempt> {
+    pub fn attempt(&self, origin: &Origin) -> Option<&SignInAttempt> {
         match self.portals.get(origin).map(|p| &p.session) {
             Some(Session::SigningIn(attempt)) => Some(attempt),
             _ => None,
@@ -394,7 +398,7 @@ impl Sessions {
     ///
     /// The fingerprints of refused tokens and the authorization cooldown stay: signing out
     /// and in again must not bring back a token the portal refused, nor a tab storm.
-    pub fn sign_out(&mut self, origin: &str) {
+    pub fn sign_out(&mut self, origin: &Origin) {
         if let Some(mut portal) = self.portals.remove(origin) {
             replace_session(&mut self.ended, &mut portal, Session::SignedOut);
             if !portal.refused.is_empty() || portal.authorize_opened_ms.is_some() {

@@ -14,6 +14,7 @@ fn the_portal_page_after_cancel_is_recognised_and_nothing_else() {
 
 use super::*;
 use crate::core::portal_api::UserInfo;
+use crate::core::portal_url::Origin;
 use crate::core::portal_url::PortalUrl;
 use crate::core::secret::Secret;
 use crate::core::text::msg;
@@ -556,7 +557,7 @@ fn every_end_of_an_attempt_hands_its_rule_and_tab_to_the_service() {
         }),
         ("signed out", |s| s.sign_out(portal().origin())),
         ("portal removed", |s| {
-            s.retain_configured(["https://other.example"])
+            s.retain_configured([&Origin::from("https://other.example")])
         }),
         ("everything forgotten", Sessions::clear),
         ("replaced after its deadline", |s| {
