@@ -35,10 +35,9 @@ impl<P: Platform> Service<P> {
                 }
             }
             BarRequest::IdentityBarOpenAs { tenant_id } => {
-                let state = self.state_view().await;
-                let chosen = self.with_consoles(|c| {
-                    identity_bar::open_as_key(c, &state.portals, sender, &tenant_id)
-                });
+                let portals = self.portal_view(&own.origin).await;
+                let chosen = self
+                    .with_consoles(|c| identity_bar::open_as_key(c, &portals, sender, &tenant_id));
                 // The page the browser says the tab shows, not one the message names.
                 let page = self.platform.tab_info(sender.tab_id).await.map(|t| t.url);
                 if let (Some(key), Some(url)) = (chosen, page) {
@@ -69,11 +68,16 @@ impl<P: Platform> Service<P> {
             .borrow()
             .as_ref()
             .is_some_and(|c| c.settings.identity_bar);
-        let state = self.state_view().await;
+        let origin = self
+            .with_consoles(|c| identity_bar::key_of_sender(c, sender).map(|k| k.origin.clone()));
+        let portals = match origin {
+            Some(origin) => self.portal_view(&origin).await,
+            None => Vec::new(),
+        };
         let now = self.platform.now_ms();
         let isolated = self.platform.isolates_identities();
         self.with_consoles(|c| {
-            identity_bar::bar_answer(enabled, isolated, c, &state.portals, sender, now)
+            identity_bar::bar_answer(enabled, isolated, c, &portals, sender, now)
         })
     }
 
