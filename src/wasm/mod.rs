@@ -7,6 +7,7 @@
 // Helpers shared by both sides are unused in a build of one side.
 #![cfg_attr(not(all(feature = "worker", feature = "pages")), allow(dead_code))]
 
+mod bindings;
 mod browser;
 #[cfg(feature = "pages")]
 mod client;

@@ -5,6 +5,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 
+use super::bindings;
 use super::browser::{self, localize, t, tf};
 use super::client::ask;
 use super::dom::{self, by_id, El};
@@ -145,8 +146,7 @@ fn build() -> Result<(), JsValue> {
     // policy (its portals, the settings it fixes) may arrive seconds later: show it then.
     let on_policy =
         Closure::<dyn FnMut(JsValue, JsValue)>::new(|changes: JsValue, area: JsValue| {
-            let applied = js_sys::Reflect::has(&changes, &JsValue::from_str("policyApplied"))
-                .unwrap_or(false);
+            let applied = !browser::field(&changes, "policyApplied").is_undefined();
             if area.as_string().as_deref() == Some("session") && applied {
                 spawn_local(async {
                     let response = ask(&Request::GetOverview).await;
@@ -154,7 +154,7 @@ fn build() -> Result<(), JsValue> {
                 });
             }
         });
-    match browser::storage_on_changed() {
+    match bindings::storage_on_changed() {
         Ok(event) => event.add_listener(on_policy.as_ref().unchecked_ref()),
         Err(e) => browser::log(&e.to_string()),
     }
@@ -364,16 +364,11 @@ fn request_permission(text: &str) -> js_sys::Promise {
     let Some(pattern) = pattern else {
         return js_sys::Promise::resolve(&JsValue::TRUE);
     };
-    let request = browser::api::<JsValue>(&["permissions"]).and_then(|permissions| {
-        let function: js_sys::Function =
-            js_sys::Reflect::get(&permissions, &JsValue::from_str("request"))?.unchecked_into();
+    let request = bindings::permissions().and_then(|permissions| {
         let origins = browser::to_js(&serde_json::json!({ "origins": [pattern] }))?;
-        Ok(function.call1(&permissions, &origins)?)
+        Ok(permissions.request(&origins)?)
     });
-    match request.map(|p| p.dyn_into::<js_sys::Promise>()) {
-        Ok(Ok(promise)) => promise,
-        _ => js_sys::Promise::resolve(&JsValue::FALSE),
-    }
+    request.unwrap_or_else(|_| js_sys::Promise::resolve(&JsValue::FALSE))
 }
 
 async fn granted(asked: js_sys::Promise) -> bool {

@@ -8,7 +8,8 @@ use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::browser::{self, api, field, to_js, BrowserError};
+use super::bindings::{self, InjectionResult, StorageArea, Tab};
+use super::browser::{self, field, to_js, BrowserError};
 use super::diagnostics;
 use crate::core::diagnostics::Event;
 use crate::core::popup::OpenTab;
@@ -51,29 +52,34 @@ impl From<BrowserError> for PlatformError {
     }
 }
 
-/// Calls `namespace.method(args…)` (e.g. `tabs.create`) and awaits its promise.
-async fn call(
-    namespace: &[&str],
-    method: &str,
-    args: &[JsValue],
-) -> Result<JsValue, PlatformError> {
-    browser::call(namespace, method, args)
-        .await
-        .map_err(PlatformError::from)
-}
-
-fn area_path(area: Area) -> [&'static str; 2] {
-    match area {
-        Area::Local => ["storage", "local"],
-        Area::Session => ["storage", "session"],
-        Area::Managed => ["storage", "managed"],
+impl From<JsValue> for PlatformError {
+    fn from(value: JsValue) -> Self {
+        BrowserError::from(value).into()
     }
 }
 
-fn tab_id_of(tab: &JsValue) -> Result<TabId, PlatformError> {
-    field(tab, "id")
-        .as_f64()
-        .map(|id| id as TabId)
+/// The name of a storage area in `storage.<name>` (and in `bg.js`'s early reads).
+fn area_name(area: Area) -> &'static str {
+    match area {
+        Area::Local => "local",
+        Area::Session => "session",
+        Area::Managed => "managed",
+    }
+}
+
+/// `storage.<area>`.
+fn storage_area(area: Area) -> Result<StorageArea, PlatformError> {
+    let storage = bindings::storage()?;
+    let found = match area {
+        Area::Local => storage.local(),
+        Area::Session => storage.session(),
+        Area::Managed => storage.managed(),
+    };
+    found.ok_or_else(|| PlatformError(format!("storage.{} is missing", area_name(area))))
+}
+
+fn tab_id_of(tab: &Tab) -> Result<TabId, PlatformError> {
+    tab.id()
         .ok_or_else(|| PlatformError("tab without id".into()))
 }
 
@@ -99,11 +105,11 @@ pub fn take_early_reads(reads: &JsValue) {
         return;
     };
     let taken = reads.iter().filter_map(|read| {
-        // Named as `area_path` names them (`storage.local`, `storage.session`).
+        // Named as `area_name` names them (`local`, `session`).
         let name = field(&read, "area").as_string()?;
         let area = [Area::Local, Area::Session]
             .into_iter()
-            .find(|area| area_path(*area)[1] == name)?;
+            .find(|area| area_name(*area) == name)?;
         let keys = field(&read, "keys").dyn_into::<Array>().ok()?;
         let keys = keys.iter().filter_map(|k| k.as_string()).collect();
         let answer = field(&read, "answer").dyn_into::<js_sys::Promise>().ok()?;
@@ -142,7 +148,7 @@ impl Platform for BrowserPlatform {
     }
 
     fn extension_base(&self) -> String {
-        browser::runtime()
+        bindings::runtime()
             .map(|r| r.get_url(""))
             .unwrap_or_default()
     }
@@ -165,7 +171,7 @@ impl Platform for BrowserPlatform {
         };
         let found = match early {
             Some(found) => found,
-            None => call(&area_path(area), "get", &[which]).await?,
+            None => storage_area(area)?.get(&which).await?,
         };
         let value = if whole { found } else { field(&found, key) };
         if value.is_undefined() {
@@ -185,16 +191,12 @@ impl Platform for BrowserPlatform {
         let items = Object::new();
         Reflect::set(&items, &JsValue::from_str(key), &to_js(value)?)
             .map_err(BrowserError::from)?;
-        call(&area_path(area), "set", &[items.into()])
-            .await
-            .map(drop)
+        Ok(storage_area(area)?.set(&items).await?)
     }
 
     async fn remove(&self, area: Area, key: &str) -> Result<(), PlatformError> {
         drop(early_answer(area, key));
-        call(&area_path(area), "remove", &[JsValue::from_str(key)])
-            .await
-            .map(drop)
+        Ok(storage_area(area)?.remove(key).await?)
     }
 
     async fn fetch(&self, request: &ApiRequest) -> ApiReply {
@@ -216,7 +218,7 @@ impl Platform for BrowserPlatform {
     }
 
     fn isolates_identities(&self) -> bool {
-        api::<JsValue>(&["contextualIdentities"]).is_ok()
+        bindings::contextual_identities().is_ok()
     }
 
     async fn open_console_tab(
@@ -227,59 +229,42 @@ impl Platform for BrowserPlatform {
         if self.isolates_identities() {
             let store = container(placement).await?;
             diagnostics::record(Event::Navigate { tab: None });
-            let tab = call(&["tabs"], "create", &[to_js(&json!({"url": url.expose(), "active": placement.active, "cookieStoreId": store}))?]).await?;
+            let props =
+                json!({"url": url.expose(), "active": placement.active, "cookieStoreId": store});
+            let tab = bindings::tabs()?.create(&to_js(&props)?).await?;
             return Ok((tab_id_of(&tab)?, None));
         }
         diagnostics::record(Event::Navigate { tab: None });
-        let tab = tab_id_of(
-            &call(
-                &["tabs"],
-                "create",
-                &[to_js(
-                    &json!({"url": url.expose(), "active": placement.active}),
-                )?],
-            )
-            .await?,
-        )?;
-        if api::<JsValue>(&["tabGroups"]).is_err() {
+        let tabs = bindings::tabs()?;
+        let props = json!({"url": url.expose(), "active": placement.active});
+        let tab = tab_id_of(&tabs.create(&to_js(&props)?).await?)?;
+        let Ok(tab_groups) = bindings::tab_groups() else {
             return Ok((tab, None));
-        }
+        };
         let grouped = match placement.group {
-            Some(group) => {
-                call(
-                    &["tabs"],
-                    "group",
-                    &[to_js(&json!({"tabIds": [tab], "groupId": group}))?],
-                )
+            Some(group) => tabs
+                .group(&to_js(&json!({"tabIds": [tab], "groupId": group}))?)
                 .await
-            }
+                .map_err(PlatformError::from),
             None => Err(PlatformError("no group yet".into())),
         };
         // The remembered group may have been closed: make a new one.
-        let group = match grouped {
+        let group_id = match grouped {
             Ok(group) => group,
-            Err(_) => call(&["tabs"], "group", &[to_js(&json!({"tabIds": [tab]}))?]).await?,
+            Err(_) => tabs.group(&to_js(&json!({"tabIds": [tab]}))?).await?,
         };
-        let group_id = group.as_f64().map(|g| g as i32);
         if let Some(group_id) = group_id {
             let style = json!({"title": placement.title, "color": placement.colour});
-            let _ = call(
-                &["tabGroups"],
-                "update",
-                &[JsValue::from(group_id), to_js(&style)?],
-            )
-            .await;
+            let _ = tab_groups.update(group_id, &to_js(&style)?).await;
         }
         Ok((tab, group_id))
     }
 
     async fn tab_info(&self, tab_id: TabId) -> Option<TabInfo> {
-        let tab = call(&["tabs"], "get", &[JsValue::from(tab_id)])
-            .await
-            .ok()?;
+        let tab = bindings::tabs().ok()?.get(tab_id).await.ok()?;
         Some(TabInfo {
-            url: field(&tab, "url").as_string().unwrap_or_default(),
-            active: field(&tab, "active").as_bool().unwrap_or(false),
+            url: tab.url().unwrap_or_default(),
+            active: tab.active().unwrap_or(false),
         })
     }
 
@@ -292,41 +277,46 @@ impl Platform for BrowserPlatform {
         let Ok(filter) = to_js(&filter) else {
             return Vec::new();
         };
-        let tabs = call(&["tabs"], "query", &[filter]).await.ok();
-        let tabs = tabs.and_then(|t| t.dyn_into::<Array>().ok());
-        tabs.map(|tabs| {
-            tabs.iter()
-                .filter_map(|tab| {
-                    Some(OpenTab {
-                        id: tab_id_of(&tab).ok()?,
-                        url: field(&tab, "url").as_string(),
-                        last_accessed_ms: field(&tab, "lastAccessed").as_f64().unwrap_or(0.0),
-                    })
+        let Ok(tabs) = bindings::tabs() else {
+            return Vec::new();
+        };
+        let Ok(tabs) = tabs.query(&filter).await else {
+            return Vec::new();
+        };
+        tabs.iter()
+            .filter_map(|tab| {
+                let tab: Tab = tab.unchecked_into();
+                Some(OpenTab {
+                    id: tab_id_of(&tab).ok()?,
+                    url: tab.url(),
+                    last_accessed_ms: tab.last_accessed().unwrap_or(0.0),
                 })
-                .collect()
-        })
-        .unwrap_or_default()
+            })
+            .collect()
     }
 
     async fn set_badge(&self, text: &str, urgent: bool) {
         let colour = if urgent { "#c5221f" } else { "#1f2a44" };
+        let Ok(action) = bindings::action() else {
+            return;
+        };
         if let Ok(details) = to_js(&json!({"text": text})) {
-            let _ = call(&["action"], "setBadgeText", &[details]).await;
+            let _ = action.set_badge_text(&details).await;
         }
         if let Ok(details) = to_js(&json!({"color": colour})) {
-            let _ = call(&["action"], "setBadgeBackgroundColor", &[details]).await;
+            let _ = action.set_badge_background_color(&details).await;
         }
     }
 
     async fn notify(&self, id: &str, title: &UserText, message: &UserText) {
         let mut options = json!({
             "type": "basic",
-            "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
+            "iconUrl": bindings::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
             "title": browser::worker_text(title),
             "message": browser::worker_text(message),
         });
         // Firefox shows no buttons (and refuses the key); a click on the body renews there.
-        if api::<JsValue>(&["contextualIdentities"]).is_err() {
+        if bindings::contextual_identities().is_err() {
             options["buttons"] = json!([
                 {"title": browser::worker_text(&msg::NOTIFICATION_RENEW.text())},
                 {"title": browser::worker_text(&msg::NOTIFICATION_DISMISS.text())}
@@ -338,7 +328,7 @@ impl Platform for BrowserPlatform {
     async fn prompt(&self, id: &str, message: &UserText) {
         let options = json!({
             "type": "basic",
-            "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
+            "iconUrl": bindings::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
             "title": browser::worker_text(&msg::NOTICE_TITLE.text()),
             "message": browser::worker_text(message),
         });
@@ -353,13 +343,13 @@ impl Platform for BrowserPlatform {
     async fn write_clipboard(&self, text: &Secret) -> Result<(), PlatformError> {
         // Firefox: the background page has a clipboard (`clipboardWrite`: the user's click is
         // spent by the time the portal has answered).
-        if api::<JsValue>(&["offscreen"]).is_err() {
+        let Ok(offscreen) = bindings::offscreen() else {
             let window = web_sys::window().ok_or_else(|| PlatformError("no clipboard".into()))?;
             return JsFuture::from(window.navigator().clipboard().write_text(text.expose()))
                 .await
                 .map(drop)
-                .map_err(|e| BrowserError::from(e).into());
-        }
+                .map_err(PlatformError::from);
+        };
         // Chrome: a service worker has none; a document made for it (`offscreen`, reason
         // CLIPBOARD: `offscreen.html`) writes it and is closed again. One copy at a time,
         // since there can be one such document.
@@ -371,10 +361,10 @@ impl Platform for BrowserPlatform {
             "justification": "Copy the Kubernetes access chosen in the context menu.",
         });
         // An error here is a document left open by a worker that stopped mid-copy: use it.
-        let _ = call(&["offscreen"], "createDocument", &[to_js(&create)?]).await;
+        let _ = offscreen.create_document(&to_js(&create)?).await;
         let message = json!({ "target": OFFSCREEN_CLIPBOARD, "text": text.expose() });
-        let answer = call(&["runtime"], "sendMessage", &[to_js(&message)?]).await;
-        let _ = call(&["offscreen"], "closeDocument", &[]).await;
+        let answer = bindings::runtime()?.send_message(&to_js(&message)?).await;
+        let _ = offscreen.close_document().await;
         if field(&answer?, "ok").as_bool() == Some(true) {
             Ok(())
         } else {
@@ -383,17 +373,11 @@ impl Platform for BrowserPlatform {
     }
 
     async fn set_menus(&self, items: &[crate::core::menus::MenuItem]) -> Result<(), PlatformError> {
-        let menus: JsValue = api(&["contextMenus"])?;
-        let remove: js_sys::Function = Reflect::get(&menus, &JsValue::from_str("removeAll"))
-            .map_err(BrowserError::from)?
-            .unchecked_into();
-        let done = remove.call0(&menus).map_err(BrowserError::from)?;
+        let menus = bindings::context_menus()?;
+        let done = menus.remove_all()?;
         if let Ok(promise) = done.dyn_into::<js_sys::Promise>() {
-            JsFuture::from(promise).await.map_err(BrowserError::from)?;
+            JsFuture::from(promise).await?;
         }
-        let create: js_sys::Function = Reflect::get(&menus, &JsValue::from_str("create"))
-            .map_err(BrowserError::from)?
-            .unchecked_into();
         let checked = checked_callback();
         for (made, item) in items.iter().enumerate() {
             // Thousands of items after a browser start (the fingerprint of the applied menu
@@ -404,51 +388,45 @@ impl Platform for BrowserPlatform {
             }
             let mut props = serde_json::to_value(item).map_err(|e| PlatformError(e.to_string()))?;
             props["title"] = json!(browser::worker_text(&item.title));
-            create
-                .call2(&menus, &to_js(&props)?, &checked)
-                .map_err(BrowserError::from)?;
+            menus.create(&to_js(&props)?, &checked)?;
         }
         Ok(())
     }
 
     async fn clear_notification(&self, id: &str) {
-        let _ = call(&["notifications"], "clear", &[JsValue::from_str(id)]).await;
+        if let Ok(notifications) = bindings::notifications() {
+            let _ = notifications.clear(id).await;
+        }
     }
 
     async fn set_group_title(&self, group: i32, title: &str) {
-        if api::<JsValue>(&["tabGroups"]).is_ok() {
+        if let Ok(tab_groups) = bindings::tab_groups() {
             if let Ok(change) = to_js(&json!({"title": title})) {
-                let _ = call(&["tabGroups"], "update", &[JsValue::from(group), change]).await;
+                let _ = tab_groups.update(group, &change).await;
             }
         }
     }
 
     async fn navigate_tab(&self, tab_id: TabId, url: &Secret) -> Result<(), PlatformError> {
         diagnostics::record(Event::Navigate { tab: Some(tab_id) });
-        call(
-            &["tabs"],
-            "update",
-            &[JsValue::from(tab_id), to_js(&json!({"url": url.expose()}))?],
-        )
-        .await
-        .map(drop)
+        let change = to_js(&json!({"url": url.expose()}))?;
+        bindings::tabs()?.update(tab_id, &change).await?;
+        Ok(())
     }
 
     async fn open_tab(&self, url: &str, active: bool) -> Result<TabId, PlatformError> {
-        let tab = call(
-            &["tabs"],
-            "create",
-            &[to_js(&json!({"url": url, "active": active}))?],
-        )
-        .await?;
+        let tabs = bindings::tabs()?;
+        let tab = tabs
+            .create(&to_js(&json!({"url": url, "active": active}))?)
+            .await?;
         let id = tab_id_of(&tab)?;
         if url == "about:blank" {
             // Chromium ignores a navigation asked for before a new tab's first (blank)
             // document has committed: the tab then stays empty. Wait until it has (a couple
             // of seconds at most), so the caller may navigate it.
             for _ in 0..100 {
-                let now = call(&["tabs"], "get", &[JsValue::from(id)]).await?;
-                if field(&now, "status").as_string().as_deref() == Some("complete") {
+                let now = tabs.get(id).await?;
+                if now.status().as_deref() == Some("complete") {
                     break;
                 }
                 gloo_timers::future::TimeoutFuture::new(20).await;
@@ -461,27 +439,26 @@ impl Platform for BrowserPlatform {
         // The bar runs in the top document only (`all_frames: false`). A tab whose page has
         // no bar (not yet loaded, or another site now) rejects, which is fine.
         let message = to_js(&json!({"type": "identityBarChanged"})).unwrap_or_default();
-        let _ = call(&["tabs"], "sendMessage", &[JsValue::from(tab_id), message]).await;
+        if let Ok(tabs) = bindings::tabs() {
+            let _ = tabs.send_message(tab_id, &message).await;
+        }
     }
 
     async fn close_tab(&self, tab_id: TabId) {
-        let _ = call(&["tabs"], "remove", &[JsValue::from(tab_id)]).await;
+        if let Ok(tabs) = bindings::tabs() {
+            let _ = tabs.remove(tab_id).await;
+        }
     }
 
     async fn focus_tab(&self, tab_id: TabId) -> Result<(), PlatformError> {
-        let tab = call(
-            &["tabs"],
-            "update",
-            &[JsValue::from(tab_id), to_js(&json!({"active": true}))?],
-        )
-        .await?;
-        if let Some(window) = field(&tab, "windowId").as_f64() {
-            let _ = call(
-                &["windows"],
-                "update",
-                &[JsValue::from(window), to_js(&json!({"focused": true}))?],
-            )
-            .await;
+        let change = to_js(&json!({"active": true}))?;
+        let tab = bindings::tabs()?.update(tab_id, &change).await?;
+        if let Some(window) = tab.and_then(|tab| tab.window_id()) {
+            if let Ok(windows) = bindings::windows() {
+                let _ = windows
+                    .update(window, &to_js(&json!({"focused": true}))?)
+                    .await;
+            }
         }
         Ok(())
     }
@@ -489,19 +466,20 @@ impl Platform for BrowserPlatform {
     async fn add_session_rule(&self, rule: serde_json::Value) -> Result<(), PlatformError> {
         let id = rule["id"].clone();
         let change = json!({"removeRuleIds": [id], "addRules": [rule]});
-        call(
-            &["declarativeNetRequest"],
-            "updateSessionRules",
-            &[to_js(&change)?],
-        )
-        .await
-        .map(drop)
+        bindings::declarative_net_request()?
+            .update_session_rules(&to_js(&change)?)
+            .await?;
+        Ok(())
     }
 
     async fn remove_session_rule(&self, id: i32) {
-        if let Ok(change) = to_js(&json!({"removeRuleIds": [id]})) {
-            let _ = call(&["declarativeNetRequest"], "updateSessionRules", &[change]).await;
-        }
+        let (Ok(dnr), Ok(change)) = (
+            bindings::declarative_net_request(),
+            to_js(&json!({"removeRuleIds": [id]})),
+        ) else {
+            return;
+        };
+        let _ = dnr.update_session_rules(&change).await;
     }
 
     async fn portal_page_tokens(&self, origin: &str) -> Vec<Secret> {
@@ -509,51 +487,52 @@ impl Platform for BrowserPlatform {
     }
 
     async fn remove_host_permission(&self, pattern: &str) {
-        if let Ok(origins) = to_js(&json!({ "origins": [pattern] })) {
-            let _ = call(&["permissions"], "remove", &[origins]).await;
-        }
+        let (Ok(permissions), Ok(origins)) = (
+            bindings::permissions(),
+            to_js(&json!({ "origins": [pattern] })),
+        ) else {
+            return;
+        };
+        let _ = permissions.remove(&origins).await;
     }
 
     async fn set_alarm(&self, name: &str, at_ms: u64) {
-        if let Ok(info) = to_js(&json!({"when": at_ms})) {
-            let _ = call(&["alarms"], "create", &[JsValue::from_str(name), info]).await;
-        }
+        let (Ok(alarms), Ok(info)) = (bindings::alarms(), to_js(&json!({"when": at_ms}))) else {
+            return;
+        };
+        let _ = alarms.create(name, &info).await;
     }
 
     async fn clear_alarm(&self, name: &str) {
-        let _ = call(&["alarms"], "clear", &[JsValue::from_str(name)]).await;
+        if let Ok(alarms) = bindings::alarms() {
+            let _ = alarms.clear(name).await;
+        }
     }
 }
 
 /// `notifications.create(id, options)`; a refusal is not the caller's concern.
 async fn create_notification(id: &str, options: &serde_json::Value) {
-    if let Ok(options) = to_js(options) {
-        let _ = call(
-            &["notifications"],
-            "create",
-            &[JsValue::from_str(id), options],
-        )
-        .await;
-    }
+    let (Ok(notifications), Ok(options)) = (bindings::notifications(), to_js(options)) else {
+        return;
+    };
+    let _ = notifications.create(id, &options).await;
 }
 
 /// The container of one identity (Firefox): found by name, else created with its colour.
 async fn container(placement: &ConsolePlacement) -> Result<String, PlatformError> {
-    let found = call(
-        &["contextualIdentities"],
-        "query",
-        &[to_js(&json!({"name": placement.name}))?],
-    )
-    .await?;
-    let existing = Array::from(&found).get(0);
+    let containers = bindings::contextual_identities()?;
+    let found = containers
+        .query(&to_js(&json!({"name": placement.name}))?)
+        .await?;
+    let existing = found.get(0);
     let identity = if existing.is_object() {
-        existing
+        existing.unchecked_into()
     } else {
         let spec = json!({"name": placement.name, "color": placement.colour, "icon": "briefcase"});
-        call(&["contextualIdentities"], "create", &[to_js(&spec)?]).await?
+        containers.create(&to_js(&spec)?).await?
     };
-    field(&identity, "cookieStoreId")
-        .as_string()
+    identity
+        .cookie_store_id()
         .ok_or_else(|| PlatformError("container without cookieStoreId".into()))
 }
 
@@ -653,10 +632,14 @@ async fn read_capped(response: &web_sys::Response) -> Result<Option<Vec<u8>>, St
 async fn portal_page_tokens(origin: &str) -> Result<Vec<Secret>, PlatformError> {
     let url = WebUrl::parse(origin).map_err(|e| PlatformError(e.to_string()))?;
     let pattern = format!("{}://{}/*", url.scheme(), url.host());
-    let tabs = call(&["tabs"], "query", &[to_js(&json!({"url": pattern}))?]).await?;
+    let tabs = bindings::tabs()?
+        .query(&to_js(&json!({"url": pattern}))?)
+        .await?;
+    let scripting = bindings::scripting()?;
     let mut tokens = Vec::new();
-    for tab in Array::from(&tabs).iter() {
-        let tab_url = field(&tab, "url").as_string().unwrap_or_default();
+    for tab in tabs.iter() {
+        let tab: Tab = tab.unchecked_into();
+        let tab_url = tab.url().unwrap_or_default();
         // Match patterns ignore ports: check the exact origin before reading anything.
         let same_origin = WebUrl::parse(&tab_url).is_ok_and(|u| u.origin() == origin);
         if !same_origin {
@@ -667,14 +650,15 @@ async fn portal_page_tokens(origin: &str) -> Result<Vec<Secret>, PlatformError> 
         };
         let injection =
             to_js(&json!({"target": {"tabId": tab_id}, "files": ["read-portal-token.js"]}))?;
-        let Ok(results) = call(&["scripting"], "executeScript", &[injection]).await else {
+        let Ok(results) = scripting.execute_script(&injection).await else {
             continue;
         };
-        for result in Array::from(&results).iter() {
+        for result in results.iter() {
+            let result: InjectionResult = result.unchecked_into();
             // `[origin, token]`: a document of another origin (the tab navigated between
             // the query and the injection) is not read from.
             let Ok((page_origin, token)) =
-                browser::from_js::<(String, Option<String>)>(field(&result, "result"))
+                browser::from_js::<(String, Option<String>)>(result.result())
             else {
                 continue;
             };
@@ -700,14 +684,11 @@ async fn portal_page_tokens(origin: &str) -> Result<Vec<Secret>, PlatformError> 
 fn checked_callback() -> JsValue {
     thread_local! {
         static CALLBACK: JsValue = Closure::<dyn Fn()>::new(|| {
-            if let Ok(runtime) = api::<JsValue>(&["runtime"]) {
-                let error = field(&runtime, "lastError");
-                if !error.is_undefined() && !error.is_null() {
-                    browser::log(&format!(
-                        "menu item refused: {}",
-                        field(&error, "message").as_string().unwrap_or_default()
-                    ));
-                }
+            if let Some(error) = bindings::runtime().ok().and_then(|r| r.last_error()) {
+                browser::log(&format!(
+                    "menu item refused: {}",
+                    field(&error, "message").as_string().unwrap_or_default()
+                ));
             }
         })
         .into_js_value();

@@ -17,6 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 
+use super::bindings;
 use super::browser::{self, localize, t, tf};
 use super::client::ask;
 use super::console_ui;
@@ -95,7 +96,7 @@ pub fn start_popup(first: JsValue) {
     // The time left is recomputed from absolute expiry times at every render.
     gloo_timers::callback::Interval::new(20_000, || spawn_local(tick())).forget();
     let on_change = Closure::<dyn FnMut()>::new(|| spawn_local(refresh()));
-    match browser::storage_on_changed() {
+    match bindings::storage_on_changed() {
         Ok(event) => event.add_listener(on_change.as_ref().unchecked_ref()),
         Err(e) => browser::log(&e.to_string()),
     }
@@ -284,7 +285,7 @@ fn install_listeners() -> Result<(), JsValue> {
             }
             Some("settings") => {
                 spawn_local(async {
-                    if let Ok(runtime) = browser::runtime() {
+                    if let Ok(runtime) = bindings::runtime() {
                         if let Err(e) = runtime.open_options_page().await {
                             browser::log(&browser::BrowserError::from(e).to_string());
                         }

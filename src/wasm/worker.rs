@@ -6,6 +6,7 @@ use std::rc::Rc;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
+use super::bindings;
 use super::browser::{self, field};
 use super::diagnostics;
 use super::platform::BrowserPlatform;
@@ -188,7 +189,7 @@ fn xml_escape(text: &str) -> String {
 
 /// Who sent a message, from what the browser says of the sender ([`identity_bar::sender_kind`]).
 fn sender_kind(sender: &JsValue) -> SenderKind {
-    let Ok(runtime) = browser::runtime() else {
+    let Ok(runtime) = bindings::runtime() else {
         return SenderKind::Stranger;
     };
     let (our_id, our_base) = (runtime.id(), runtime.get_url(""));
