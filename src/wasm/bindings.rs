@@ -16,7 +16,7 @@
 //! no such API (or no permission for it): `tabGroups` is Chrome's, `contextualIdentities`
 //! and `offscreen` tell the two browsers apart.
 
-use js_sys::{Function, Reflect};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
 use super::browser::BrowserError;
@@ -56,6 +56,16 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     fn windows(this: &Browser) -> Option<Windows>;
 
+    /// The global scope, where the API root is.
+    type Global;
+    /// `globalThis.browser`: Firefox's root (Chrome has none).
+    #[wasm_bindgen(method, getter)]
+    fn browser(this: &Global) -> JsValue;
+    /// `globalThis.chrome`: Chrome's root (Firefox's too, with callbacks where `browser`
+    /// has promises).
+    #[wasm_bindgen(method, getter)]
+    fn chrome(this: &Global) -> JsValue;
+
     /// An event object (`storage.onChanged`, ...).
     pub type Event;
     #[wasm_bindgen(method, js_name = addListener)]
@@ -69,10 +79,9 @@ thread_local! {
 
 /// `browser` if the global scope has it as an object, else `chrome`.
 fn find_root() -> Option<Browser> {
-    let global = js_sys::global();
-    ["browser", "chrome"]
-        .iter()
-        .filter_map(|name| Reflect::get(&global, &JsValue::from_str(name)).ok())
+    let global: Global = js_sys::global().unchecked_into();
+    [global.browser(), global.chrome()]
+        .into_iter()
         .find(JsValue::is_object)
         .map(JsCast::unchecked_into)
 }

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use js_sys::Reflect;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::bindings;
@@ -126,12 +126,19 @@ pub async fn handle_menu_click(info: JsValue, tab: JsValue) {
     service().on_menu_click(click).await;
 }
 
+/// One suggestion of the omnibox, as `omnibox.onInputChanged`'s `suggest` takes it.
+#[derive(Serialize)]
+struct Suggestion {
+    content: String,
+    description: String,
+}
+
 /// `omnibox.onInputChanged`: the suggestions for what was typed after `jit`, as
 /// `{content, description}` objects (`markup`: Chrome's XML description format).
 #[wasm_bindgen(js_name = handleOmniboxInput)]
 pub async fn handle_omnibox_input(line: String, markup: bool) -> JsValue {
     let suggestions = service().omnibox_suggestions(&line).await;
-    let list = js_sys::Array::new();
+    let mut list = Vec::new();
     for suggestion in suggestions {
         let (name, portal) = if markup {
             (
@@ -149,12 +156,12 @@ pub async fn handle_omnibox_input(line: String, markup: bool) -> JsValue {
             ])),
             None => browser::worker_text(&msg::OMNIBOX_OPEN.with([name.as_str(), &portal])),
         };
-        let item = js_sys::Object::new();
-        let _ = Reflect::set(&item, &"content".into(), &suggestion.content.into());
-        let _ = Reflect::set(&item, &"description".into(), &description.into());
-        list.push(&item);
+        list.push(Suggestion {
+            content: suggestion.content,
+            description,
+        });
     }
-    list.into()
+    browser::to_js(&list).unwrap_or_else(|_| js_sys::Array::new().into())
 }
 
 /// `omnibox.onInputEntered`.
