@@ -1,48 +1,12 @@
-//! Bindings for the few WebExtension APIs used, found on `browser` (Firefox) or `chrome`
-//! (Chrome) at call time. Both return promises in Manifest V3.
+//! What every call into the browser shares: its error, reading a field of an object the
+//! browser handed over, serde conversions to and from JS, the texts in the user's language,
+//! and the log. The APIs themselves are typed in [`super::bindings`].
 
-use js_sys::{Array, Function, Reflect};
+use js_sys::{Array, Reflect};
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::core::text::{Msg, UserText};
-
-#[wasm_bindgen]
-extern "C" {
-    /// `runtime`.
-    pub type Runtime;
-    #[wasm_bindgen(method, catch, js_name = sendMessage)]
-    pub async fn send_message(this: &Runtime, message: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, catch, js_name = openOptionsPage)]
-    pub async fn open_options_page(this: &Runtime) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter)]
-    pub fn id(this: &Runtime) -> String;
-    #[wasm_bindgen(method, js_name = getURL)]
-    pub fn get_url(this: &Runtime, path: &str) -> String;
-
-    /// `i18n`.
-    pub type I18n;
-    #[wasm_bindgen(method, js_name = getMessage)]
-    pub fn get_message(this: &I18n, name: &str, substitutions: &Array) -> Option<String>;
-
-    type AsyncApi;
-    #[wasm_bindgen(method, catch, js_name = call)]
-    async fn call0(this: &AsyncApi, that: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, catch, js_name = call)]
-    async fn call1(this: &AsyncApi, that: &JsValue, arg: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, catch, js_name = call)]
-    async fn call2(
-        this: &AsyncApi,
-        that: &JsValue,
-        a: &JsValue,
-        b: &JsValue,
-    ) -> Result<JsValue, JsValue>;
-
-    /// An event object (`storage.onChanged`, ...).
-    pub type Event;
-    #[wasm_bindgen(method, js_name = addListener)]
-    pub fn add_listener(this: &Event, listener: &Function);
-}
 
 /// A browser API that was not there or failed; the text is for the log.
 #[derive(Debug, thiserror::Error)]
@@ -60,55 +24,10 @@ impl From<JsValue> for BrowserError {
     }
 }
 
-/// `browser.<path>` or else `chrome.<path>`.
-pub fn api<T: JsCast>(path: &[&str]) -> Result<T, BrowserError> {
-    let global = js_sys::global();
-    let root = ["browser", "chrome"]
-        .iter()
-        .filter_map(|name| Reflect::get(&global, &JsValue::from_str(name)).ok())
-        .find(|value| value.is_object())
-        .ok_or_else(|| BrowserError("no extension API in this context".into()))?;
-    let mut value = root;
-    for part in path {
-        value = Reflect::get(&value, &JsValue::from_str(part))?;
-        if value.is_undefined() {
-            return Err(BrowserError(format!("{} is missing", path.join("."))));
-        }
-    }
-    Ok(value.unchecked_into())
-}
-
 /// `value[name]`, or `undefined` (the one way this crate reads a field of a JS object the
 /// browser handed over).
 pub fn field(value: &JsValue, name: &str) -> JsValue {
     Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// Calls `namespace.method(args…)` (e.g. `tabs.create`) and awaits its promise.
-pub async fn call(
-    namespace: &[&str],
-    method: &str,
-    args: &[JsValue],
-) -> Result<JsValue, BrowserError> {
-    let object: JsValue = api(namespace)?;
-    let function: AsyncApi = Reflect::get(&object, &JsValue::from_str(method))?.unchecked_into();
-    let result = match args {
-        [] => function.call0(&object).await,
-        [a] => function.call1(&object, a).await,
-        [a, b] => function.call2(&object, a, b).await,
-        _ => return Err(BrowserError(format!("{method}: unsupported arity"))),
-    };
-    result.map_err(BrowserError::from)
-}
-
-/// `storage.onChanged`.
-pub fn storage_on_changed() -> Result<Event, BrowserError> {
-    api(&["storage", "onChanged"])
-}
-
-/// `runtime`.
-pub fn runtime() -> Result<Runtime, BrowserError> {
-    api(&["runtime"])
 }
 
 /// The user's language version of a message, or English when the browser has none.
@@ -147,7 +66,7 @@ fn template(name: &str) -> Option<String> {
     let marks: Array = (1..=9)
         .map(|i| JsValue::from_str(&format!("${i}")))
         .collect();
-    let found = api::<I18n>(&["i18n"])
+    let found = super::bindings::i18n()
         .ok()
         .and_then(|i18n| i18n.get_message(name, &marks))
         .filter(|s| !s.is_empty());

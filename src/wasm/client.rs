@@ -1,6 +1,6 @@
 //! The pages' side of the message channel to the worker.
 
-use super::browser;
+use super::{bindings, browser};
 use crate::core::messages::{Request, Response, StateView};
 use crate::core::text::msg;
 
@@ -11,7 +11,7 @@ pub async fn ask(request: &Request) -> Response {
         message: msg::WORKER_UNAVAILABLE.text(),
         state: StateView::default(),
     };
-    let Ok(runtime) = browser::runtime() else {
+    let Ok(runtime) = bindings::runtime() else {
         return unavailable();
     };
     let Ok(message) = browser::to_js(request) else {

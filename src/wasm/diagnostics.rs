@@ -4,24 +4,41 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Object, Reflect};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::core::diagnostics::{Event, Ring};
+use crate::core::diagnostics::{Entry, Event, Ring};
 
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     fn performance_now() -> f64;
+
+    /// The worker's global scope, for what this module reads and puts on it.
+    type Global;
+    /// `performance` of the global scope.
+    #[wasm_bindgen(method, getter)]
+    fn performance(this: &Global) -> Option<Performance>;
+    /// `globalThis.jitDiagnostics`.
+    #[wasm_bindgen(method, setter, js_name = jitDiagnostics)]
+    fn set_jit_diagnostics(this: &Global, reader: &JsValue);
+
+    type Performance;
+    /// When the worker's clock started, in milliseconds since the epoch.
+    #[wasm_bindgen(method, getter, js_name = timeOrigin)]
+    fn time_origin(this: &Performance) -> Option<f64>;
 }
 
 thread_local! {
     static RING: RefCell<Ring> = RefCell::default();
-    static TIME_ORIGIN: f64 = Reflect::get(&js_sys::global(), &"performance".into())
-        .and_then(|p| Reflect::get(&p, &"timeOrigin".into()))
-        .ok()
-        .and_then(|t| t.as_f64())
+    static TIME_ORIGIN: f64 = global()
+        .performance()
+        .and_then(|p| p.time_origin())
         .unwrap_or_default();
+}
+
+fn global() -> Global {
+    js_sys::global().unchecked_into()
 }
 
 /// Now, in fractional milliseconds since the epoch.
@@ -52,22 +69,29 @@ pub fn fetch_ended(id: u32, status: u16) {
     record(Event::FetchEnd { id, status });
 }
 
+/// What `jitDiagnostics()` answers.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Snapshot<'a> {
+    wasm_memory_bytes: Option<u32>,
+    entries: Vec<&'a Entry>,
+}
+
 /// The ring and the size of the wasm memory, as a JS object.
 fn snapshot() -> JsValue {
-    let memory = wasm_bindgen::memory()
+    let wasm_memory_bytes = wasm_bindgen::memory()
         .dyn_into::<js_sys::WebAssembly::Memory>()
-        .map(|m| m.buffer())
         .ok()
-        .and_then(|b| Reflect::get(&b, &"byteLength".into()).ok())
-        .unwrap_or(JsValue::UNDEFINED);
-    let entries = RING.with(|ring| {
+        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+        .map(|b| b.byte_length());
+    RING.with(|ring| {
         let ring = ring.borrow();
-        super::browser::to_js(&ring.entries().collect::<Vec<_>>()).unwrap_or(JsValue::NULL)
-    });
-    let out = Object::new();
-    let _ = Reflect::set(&out, &"wasmMemoryBytes".into(), &memory);
-    let _ = Reflect::set(&out, &"entries".into(), &entries);
-    out.into()
+        let snapshot = Snapshot {
+            wasm_memory_bytes,
+            entries: ring.entries().collect(),
+        };
+        super::browser::to_js(&snapshot).unwrap_or(JsValue::NULL)
+    })
 }
 
 /// Runs when the module is instantiated: the first event, and the reader on the global.
@@ -75,7 +99,7 @@ fn snapshot() -> JsValue {
 fn started() {
     record(Event::WasmReady);
     let reader = Closure::<dyn Fn() -> JsValue>::new(snapshot);
-    let _ = Reflect::set(&js_sys::global(), &"jitDiagnostics".into(), reader.as_ref());
+    global().set_jit_diagnostics(reader.as_ref());
     // The reader lives as long as the worker.
     reader.forget();
 }

@@ -1,48 +1,44 @@
-//! [`Platform`] over the real browser: `storage`, `fetch`, `tabs`, `declarativeNetRequest`,
-//! `scripting` and `alarms`. Each method translates; none decides.
+//! [`Platform`] over the real browser, through the typed [`super::bindings`]: a file per
+//! kind of effect (`storage`, `fetch`, `tabs`, `notices`, `clipboard`, `menus`, the portal
+//! page's token). Each method translates; none decides.
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+#[path = "platform_clipboard.rs"]
+mod clipboard;
+#[path = "platform_fetch.rs"]
+mod fetch;
+#[path = "platform_menus.rs"]
+mod menus;
+#[path = "platform_notices.rs"]
+mod notices;
+#[path = "platform_portal_tokens.rs"]
+mod portal_tokens;
+#[path = "platform_storage.rs"]
+mod storage;
+#[path = "platform_tabs.rs"]
+mod tabs;
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
-use super::browser::{self, api, field, to_js, BrowserError};
-use super::diagnostics;
-use crate::core::diagnostics::Event;
+use super::bindings::{self, Tab};
+use super::browser::{to_js, BrowserError};
 use crate::core::popup::OpenTab;
-use crate::core::portal_api::{ApiReply, ApiRequest, MAX_BODY_BYTES};
+use crate::core::portal_api::{ApiReply, ApiRequest};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
-use crate::core::text::{msg, UserText};
-use crate::core::weburl::WebUrl;
+use crate::core::text::UserText;
 use crate::service::platform::{ConsolePlacement, TabInfo};
 use crate::service::{Area, Platform, PlatformError};
 
-/// How many context menu items are created before the worker lets other events (a page's
-/// message) run.
-const MENU_ITEMS_PER_TURN: usize = 50;
-
-/// The `target` of the message `offscreen.js` copies (Chrome).
-const OFFSCREEN_CLIPBOARD: &str = "offscreen-clipboard";
-
-thread_local! {
-    /// Held while the offscreen document copies (there can be one such document).
-    static CLIPBOARD: std::rc::Rc<futures_util::lock::Mutex<()>> = std::rc::Rc::default();
-}
-
-/// How long a portal request may take before it counts as unreachable.
-const FETCH_TIMEOUT_MS: u32 = 30_000;
+pub use storage::take_early_reads;
 
 #[wasm_bindgen]
 extern "C" {
     /// `crypto.getRandomValues` of the worker's global scope.
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
     fn crypto_random(buffer: &mut [u8]);
-    /// The global `fetch` (of a worker or a page alike: `web_sys` binds it per global type).
-    #[wasm_bindgen(js_name = fetch)]
-    fn fetch_request(request: &web_sys::Request) -> js_sys::Promise;
 }
 
 impl From<BrowserError> for PlatformError {
@@ -51,78 +47,15 @@ impl From<BrowserError> for PlatformError {
     }
 }
 
-/// Calls `namespace.method(args…)` (e.g. `tabs.create`) and awaits its promise.
-async fn call(
-    namespace: &[&str],
-    method: &str,
-    args: &[JsValue],
-) -> Result<JsValue, PlatformError> {
-    browser::call(namespace, method, args)
-        .await
-        .map_err(PlatformError::from)
-}
-
-fn area_path(area: Area) -> [&'static str; 2] {
-    match area {
-        Area::Local => ["storage", "local"],
-        Area::Session => ["storage", "session"],
-        Area::Managed => ["storage", "managed"],
+impl From<JsValue> for PlatformError {
+    fn from(value: JsValue) -> Self {
+        BrowserError::from(value).into()
     }
 }
 
-fn tab_id_of(tab: &JsValue) -> Result<TabId, PlatformError> {
-    field(tab, "id")
-        .as_f64()
-        .map(|id| id as TabId)
+fn tab_id_of(tab: &Tab) -> Result<TabId, PlatformError> {
+    tab.id()
         .ok_or_else(|| PlatformError("tab without id".into()))
-}
-
-/// Storage reads the worker's shell (`bg.js`) started before the wasm module was even
-/// fetched: a new worker's first storage answers come back only some 15 ms after they are
-/// asked for, which the module's loading then hides. Each key's early answer is used once,
-/// by the first read of that key, unless the key was written or removed in between; every
-/// later read asks the browser. Keys and areas are [`crate::service::STARTUP_READS`].
-struct EarlyRead {
-    area: Area,
-    keys: Vec<String>,
-    answer: js_sys::Promise,
-}
-
-thread_local! {
-    static EARLY_READS: std::cell::RefCell<Vec<EarlyRead>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Takes `bg.js`'s early reads: an array of `{ area, keys, answer }` (`answer`: the promise
-/// of `storage[area].get(keys)`). Anything else is ignored: the reads then go to storage.
-pub fn take_early_reads(reads: &JsValue) {
-    let Ok(reads) = reads.clone().dyn_into::<Array>() else {
-        return;
-    };
-    let taken = reads.iter().filter_map(|read| {
-        // Named as `area_path` names them (`storage.local`, `storage.session`).
-        let name = field(&read, "area").as_string()?;
-        let area = [Area::Local, Area::Session]
-            .into_iter()
-            .find(|area| area_path(*area)[1] == name)?;
-        let keys = field(&read, "keys").dyn_into::<Array>().ok()?;
-        let keys = keys.iter().filter_map(|k| k.as_string()).collect();
-        let answer = field(&read, "answer").dyn_into::<js_sys::Promise>().ok()?;
-        Some(EarlyRead { area, keys, answer })
-    });
-    let taken: Vec<EarlyRead> = taken.collect();
-    EARLY_READS.with(|early| *early.borrow_mut() = taken);
-}
-
-/// The early answer holding `key` of `area`, if one is still unused: it is used up.
-fn early_answer(area: Area, key: &str) -> Option<js_sys::Promise> {
-    EARLY_READS.with(|early| {
-        let mut early = early.borrow_mut();
-        let read = early
-            .iter_mut()
-            .find(|r| r.area == area && r.keys.iter().any(|k| k == key))?;
-        read.keys.retain(|k| k != key);
-        Some(read.answer.clone())
-    })
 }
 
 /// The browser as the service's platform.
@@ -142,7 +75,7 @@ impl Platform for BrowserPlatform {
     }
 
     fn extension_base(&self) -> String {
-        browser::runtime()
+        bindings::runtime()
             .map(|r| r.get_url(""))
             .unwrap_or_default()
     }
@@ -152,26 +85,7 @@ impl Platform for BrowserPlatform {
         area: Area,
         key: &str,
     ) -> Result<Option<T>, PlatformError> {
-        // The empty key reads the whole area (the policy is all of `storage.managed`).
-        let whole = key.is_empty();
-        let which = if whole {
-            JsValue::NULL
-        } else {
-            JsValue::from_str(key)
-        };
-        let early = match early_answer(area, key) {
-            Some(answer) => JsFuture::from(answer).await.ok(),
-            None => None,
-        };
-        let found = match early {
-            Some(found) => found,
-            None => call(&area_path(area), "get", &[which]).await?,
-        };
-        let value = if whole { found } else { field(&found, key) };
-        if value.is_undefined() {
-            return Ok(None);
-        }
-        Ok(browser::from_js(value).ok())
+        storage::get(area, key).await
     }
 
     async fn set<T: Serialize + ?Sized>(
@@ -180,43 +94,23 @@ impl Platform for BrowserPlatform {
         key: &str,
         value: &T,
     ) -> Result<(), PlatformError> {
-        // An early answer is older than this write.
-        drop(early_answer(area, key));
-        let items = Object::new();
-        Reflect::set(&items, &JsValue::from_str(key), &to_js(value)?)
-            .map_err(BrowserError::from)?;
-        call(&area_path(area), "set", &[items.into()])
-            .await
-            .map(drop)
+        storage::set(area, key, value).await
     }
 
     async fn remove(&self, area: Area, key: &str) -> Result<(), PlatformError> {
-        drop(early_answer(area, key));
-        call(&area_path(area), "remove", &[JsValue::from_str(key)])
-            .await
-            .map(drop)
+        storage::remove(area, key).await
     }
 
     async fn fetch(&self, request: &ApiRequest) -> ApiReply {
-        let mut headers = vec![
-            (
-                "Authorization",
-                format!("Bearer {}", request.token.expose()),
-            ),
-            ("Accept", "application/json".to_owned()),
-        ];
-        if let Some(otp) = &request.otp {
-            headers.push(("otpcode", otp.expose().to_owned()));
-        }
-        timed_get("portal", &request.url, &headers).await
+        fetch::portal(request).await
     }
 
     async fn fetch_aws(&self, url: &Secret) -> ApiReply {
-        timed_get("aws", url.expose(), &[]).await
+        fetch::aws(url).await
     }
 
     fn isolates_identities(&self) -> bool {
-        api::<JsValue>(&["contextualIdentities"]).is_ok()
+        tabs::isolates_identities()
     }
 
     async fn open_console_tab(
@@ -224,125 +118,27 @@ impl Platform for BrowserPlatform {
         url: &Secret,
         placement: &ConsolePlacement,
     ) -> Result<(TabId, Option<i32>), PlatformError> {
-        if self.isolates_identities() {
-            let store = container(placement).await?;
-            diagnostics::record(Event::Navigate { tab: None });
-            let tab = call(&["tabs"], "create", &[to_js(&json!({"url": url.expose(), "active": placement.active, "cookieStoreId": store}))?]).await?;
-            return Ok((tab_id_of(&tab)?, None));
-        }
-        diagnostics::record(Event::Navigate { tab: None });
-        let tab = tab_id_of(
-            &call(
-                &["tabs"],
-                "create",
-                &[to_js(
-                    &json!({"url": url.expose(), "active": placement.active}),
-                )?],
-            )
-            .await?,
-        )?;
-        if api::<JsValue>(&["tabGroups"]).is_err() {
-            return Ok((tab, None));
-        }
-        let grouped = match placement.group {
-            Some(group) => {
-                call(
-                    &["tabs"],
-                    "group",
-                    &[to_js(&json!({"tabIds": [tab], "groupId": group}))?],
-                )
-                .await
-            }
-            None => Err(PlatformError("no group yet".into())),
-        };
-        // The remembered group may have been closed: make a new one.
-        let group = match grouped {
-            Ok(group) => group,
-            Err(_) => call(&["tabs"], "group", &[to_js(&json!({"tabIds": [tab]}))?]).await?,
-        };
-        let group_id = group.as_f64().map(|g| g as i32);
-        if let Some(group_id) = group_id {
-            let style = json!({"title": placement.title, "color": placement.colour});
-            let _ = call(
-                &["tabGroups"],
-                "update",
-                &[JsValue::from(group_id), to_js(&style)?],
-            )
-            .await;
-        }
-        Ok((tab, group_id))
+        tabs::open_console(url, placement).await
     }
 
     async fn tab_info(&self, tab_id: TabId) -> Option<TabInfo> {
-        let tab = call(&["tabs"], "get", &[JsValue::from(tab_id)])
-            .await
-            .ok()?;
-        Some(TabInfo {
-            url: field(&tab, "url").as_string().unwrap_or_default(),
-            active: field(&tab, "active").as_bool().unwrap_or(false),
-        })
+        tabs::info(tab_id).await
     }
 
     async fn list_tabs(&self, active_in_focus: bool) -> Vec<OpenTab> {
-        let filter = if active_in_focus {
-            json!({"active": true, "lastFocusedWindow": true})
-        } else {
-            json!({})
-        };
-        let Ok(filter) = to_js(&filter) else {
-            return Vec::new();
-        };
-        let tabs = call(&["tabs"], "query", &[filter]).await.ok();
-        let tabs = tabs.and_then(|t| t.dyn_into::<Array>().ok());
-        tabs.map(|tabs| {
-            tabs.iter()
-                .filter_map(|tab| {
-                    Some(OpenTab {
-                        id: tab_id_of(&tab).ok()?,
-                        url: field(&tab, "url").as_string(),
-                        last_accessed_ms: field(&tab, "lastAccessed").as_f64().unwrap_or(0.0),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+        tabs::list(active_in_focus).await
     }
 
     async fn set_badge(&self, text: &str, urgent: bool) {
-        let colour = if urgent { "#c5221f" } else { "#1f2a44" };
-        if let Ok(details) = to_js(&json!({"text": text})) {
-            let _ = call(&["action"], "setBadgeText", &[details]).await;
-        }
-        if let Ok(details) = to_js(&json!({"color": colour})) {
-            let _ = call(&["action"], "setBadgeBackgroundColor", &[details]).await;
-        }
+        notices::set_badge(text, urgent).await;
     }
 
     async fn notify(&self, id: &str, title: &UserText, message: &UserText) {
-        let mut options = json!({
-            "type": "basic",
-            "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
-            "title": browser::worker_text(title),
-            "message": browser::worker_text(message),
-        });
-        // Firefox shows no buttons (and refuses the key); a click on the body renews there.
-        if api::<JsValue>(&["contextualIdentities"]).is_err() {
-            options["buttons"] = json!([
-                {"title": browser::worker_text(&msg::NOTIFICATION_RENEW.text())},
-                {"title": browser::worker_text(&msg::NOTIFICATION_DISMISS.text())}
-            ]);
-        }
-        create_notification(id, &options).await;
+        notices::notify(id, title, message).await;
     }
 
     async fn prompt(&self, id: &str, message: &UserText) {
-        let options = json!({
-            "type": "basic",
-            "iconUrl": browser::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
-            "title": browser::worker_text(&msg::NOTICE_TITLE.text()),
-            "message": browser::worker_text(message),
-        });
-        create_notification(id, &options).await;
+        notices::prompt(id, message).await;
     }
 
     async fn notice(&self, message: &UserText) {
@@ -351,366 +147,84 @@ impl Platform for BrowserPlatform {
     }
 
     async fn write_clipboard(&self, text: &Secret) -> Result<(), PlatformError> {
-        // Firefox: the background page has a clipboard (`clipboardWrite`: the user's click is
-        // spent by the time the portal has answered).
-        if api::<JsValue>(&["offscreen"]).is_err() {
-            let window = web_sys::window().ok_or_else(|| PlatformError("no clipboard".into()))?;
-            return JsFuture::from(window.navigator().clipboard().write_text(text.expose()))
-                .await
-                .map(drop)
-                .map_err(|e| BrowserError::from(e).into());
-        }
-        // Chrome: a service worker has none; a document made for it (`offscreen`, reason
-        // CLIPBOARD: `offscreen.html`) writes it and is closed again. One copy at a time,
-        // since there can be one such document.
-        let lock = CLIPBOARD.with(std::rc::Rc::clone);
-        let _held = lock.lock().await;
-        let create = json!({
-            "url": "offscreen.html",
-            "reasons": ["CLIPBOARD"],
-            "justification": "Copy the Kubernetes access chosen in the context menu.",
-        });
-        // An error here is a document left open by a worker that stopped mid-copy: use it.
-        let _ = call(&["offscreen"], "createDocument", &[to_js(&create)?]).await;
-        let message = json!({ "target": OFFSCREEN_CLIPBOARD, "text": text.expose() });
-        let answer = call(&["runtime"], "sendMessage", &[to_js(&message)?]).await;
-        let _ = call(&["offscreen"], "closeDocument", &[]).await;
-        if field(&answer?, "ok").as_bool() == Some(true) {
-            Ok(())
-        } else {
-            Err(PlatformError("the clipboard refused the copy".into()))
-        }
+        clipboard::write(text).await
     }
 
     async fn set_menus(&self, items: &[crate::core::menus::MenuItem]) -> Result<(), PlatformError> {
-        let menus: JsValue = api(&["contextMenus"])?;
-        let remove: js_sys::Function = Reflect::get(&menus, &JsValue::from_str("removeAll"))
-            .map_err(BrowserError::from)?
-            .unchecked_into();
-        let done = remove.call0(&menus).map_err(BrowserError::from)?;
-        if let Ok(promise) = done.dyn_into::<js_sys::Promise>() {
-            JsFuture::from(promise).await.map_err(BrowserError::from)?;
-        }
-        let create: js_sys::Function = Reflect::get(&menus, &JsValue::from_str("create"))
-            .map_err(BrowserError::from)?
-            .unchecked_into();
-        let checked = checked_callback();
-        for (made, item) in items.iter().enumerate() {
-            // Thousands of items after a browser start (the fingerprint of the applied menu
-            // lived in memory): a page's message must not wait for all of them. Every so many
-            // items the worker lets other events run.
-            if made > 0 && made % MENU_ITEMS_PER_TURN == 0 {
-                gloo_timers::future::TimeoutFuture::new(0).await;
-            }
-            let mut props = serde_json::to_value(item).map_err(|e| PlatformError(e.to_string()))?;
-            props["title"] = json!(browser::worker_text(&item.title));
-            create
-                .call2(&menus, &to_js(&props)?, &checked)
-                .map_err(BrowserError::from)?;
-        }
-        Ok(())
+        menus::set(items).await
     }
 
     async fn clear_notification(&self, id: &str) {
-        let _ = call(&["notifications"], "clear", &[JsValue::from_str(id)]).await;
+        notices::clear(id).await;
     }
 
     async fn set_group_title(&self, group: i32, title: &str) {
-        if api::<JsValue>(&["tabGroups"]).is_ok() {
-            if let Ok(change) = to_js(&json!({"title": title})) {
-                let _ = call(&["tabGroups"], "update", &[JsValue::from(group), change]).await;
-            }
-        }
+        tabs::set_group_title(group, title).await;
     }
 
     async fn navigate_tab(&self, tab_id: TabId, url: &Secret) -> Result<(), PlatformError> {
-        diagnostics::record(Event::Navigate { tab: Some(tab_id) });
-        call(
-            &["tabs"],
-            "update",
-            &[JsValue::from(tab_id), to_js(&json!({"url": url.expose()}))?],
-        )
-        .await
-        .map(drop)
+        tabs::navigate(tab_id, url).await
     }
 
     async fn open_tab(&self, url: &str, active: bool) -> Result<TabId, PlatformError> {
-        let tab = call(
-            &["tabs"],
-            "create",
-            &[to_js(&json!({"url": url, "active": active}))?],
-        )
-        .await?;
-        let id = tab_id_of(&tab)?;
-        if url == "about:blank" {
-            // Chromium ignores a navigation asked for before a new tab's first (blank)
-            // document has committed: the tab then stays empty. Wait until it has (a couple
-            // of seconds at most), so the caller may navigate it.
-            for _ in 0..100 {
-                let now = call(&["tabs"], "get", &[JsValue::from(id)]).await?;
-                if field(&now, "status").as_string().as_deref() == Some("complete") {
-                    break;
-                }
-                gloo_timers::future::TimeoutFuture::new(20).await;
-            }
-        }
-        Ok(id)
+        tabs::open(url, active).await
     }
 
     async fn tell_bar(&self, tab_id: TabId) {
-        // The bar runs in the top document only (`all_frames: false`). A tab whose page has
-        // no bar (not yet loaded, or another site now) rejects, which is fine.
-        let message = to_js(&json!({"type": "identityBarChanged"})).unwrap_or_default();
-        let _ = call(&["tabs"], "sendMessage", &[JsValue::from(tab_id), message]).await;
+        tabs::tell_bar(tab_id).await;
     }
 
     async fn close_tab(&self, tab_id: TabId) {
-        let _ = call(&["tabs"], "remove", &[JsValue::from(tab_id)]).await;
+        tabs::close(tab_id).await;
     }
 
     async fn focus_tab(&self, tab_id: TabId) -> Result<(), PlatformError> {
-        let tab = call(
-            &["tabs"],
-            "update",
-            &[JsValue::from(tab_id), to_js(&json!({"active": true}))?],
-        )
-        .await?;
-        if let Some(window) = field(&tab, "windowId").as_f64() {
-            let _ = call(
-                &["windows"],
-                "update",
-                &[JsValue::from(window), to_js(&json!({"focused": true}))?],
-            )
-            .await;
-        }
-        Ok(())
+        tabs::focus(tab_id).await
     }
 
     async fn add_session_rule(&self, rule: serde_json::Value) -> Result<(), PlatformError> {
         let id = rule["id"].clone();
         let change = json!({"removeRuleIds": [id], "addRules": [rule]});
-        call(
-            &["declarativeNetRequest"],
-            "updateSessionRules",
-            &[to_js(&change)?],
-        )
-        .await
-        .map(drop)
+        bindings::declarative_net_request()?
+            .update_session_rules(&to_js(&change)?)
+            .await?;
+        Ok(())
     }
 
     async fn remove_session_rule(&self, id: i32) {
-        if let Ok(change) = to_js(&json!({"removeRuleIds": [id]})) {
-            let _ = call(&["declarativeNetRequest"], "updateSessionRules", &[change]).await;
-        }
+        let (Ok(dnr), Ok(change)) = (
+            bindings::declarative_net_request(),
+            to_js(&json!({"removeRuleIds": [id]})),
+        ) else {
+            return;
+        };
+        let _ = dnr.update_session_rules(&change).await;
     }
 
     async fn portal_page_tokens(&self, origin: &str) -> Vec<Secret> {
-        portal_page_tokens(origin).await.unwrap_or_default()
+        portal_tokens::read(origin).await.unwrap_or_default()
     }
 
     async fn remove_host_permission(&self, pattern: &str) {
-        if let Ok(origins) = to_js(&json!({ "origins": [pattern] })) {
-            let _ = call(&["permissions"], "remove", &[origins]).await;
-        }
+        let (Ok(permissions), Ok(origins)) = (
+            bindings::permissions(),
+            to_js(&json!({ "origins": [pattern] })),
+        ) else {
+            return;
+        };
+        let _ = permissions.remove(&origins).await;
     }
 
     async fn set_alarm(&self, name: &str, at_ms: u64) {
-        if let Ok(info) = to_js(&json!({"when": at_ms})) {
-            let _ = call(&["alarms"], "create", &[JsValue::from_str(name), info]).await;
-        }
+        let (Ok(alarms), Ok(info)) = (bindings::alarms(), to_js(&json!({"when": at_ms}))) else {
+            return;
+        };
+        let _ = alarms.create(name, &info).await;
     }
 
     async fn clear_alarm(&self, name: &str) {
-        let _ = call(&["alarms"], "clear", &[JsValue::from_str(name)]).await;
-    }
-}
-
-/// `notifications.create(id, options)`; a refusal is not the caller's concern.
-async fn create_notification(id: &str, options: &serde_json::Value) {
-    if let Ok(options) = to_js(options) {
-        let _ = call(
-            &["notifications"],
-            "create",
-            &[JsValue::from_str(id), options],
-        )
-        .await;
-    }
-}
-
-/// The container of one identity (Firefox): found by name, else created with its colour.
-async fn container(placement: &ConsolePlacement) -> Result<String, PlatformError> {
-    let found = call(
-        &["contextualIdentities"],
-        "query",
-        &[to_js(&json!({"name": placement.name}))?],
-    )
-    .await?;
-    let existing = Array::from(&found).get(0);
-    let identity = if existing.is_object() {
-        existing
-    } else {
-        let spec = json!({"name": placement.name, "color": placement.colour, "icon": "briefcase"});
-        call(&["contextualIdentities"], "create", &[to_js(&spec)?]).await?
-    };
-    field(&identity, "cookieStoreId")
-        .as_string()
-        .ok_or_else(|| PlatformError("container without cookieStoreId".into()))
-}
-
-/// [`http_get`], with its start and end in the diagnostics ring (`to`: `portal` or `aws`).
-async fn timed_get(to: &'static str, url: &str, headers: &[(&str, String)]) -> ApiReply {
-    let id = diagnostics::fetch_started(to);
-    let reply = match http_get(url, headers).await {
-        Ok(reply) => reply,
-        Err(detail) => ApiReply::Network(detail),
-    };
-    let status = match &reply {
-        ApiReply::Http { status, .. } => *status,
-        ApiReply::Network(_) | ApiReply::TooLarge => 0,
-    };
-    diagnostics::fetch_ended(id, status);
-    reply
-}
-
-/// `GET` with the given headers, no cookies, no redirects followed (neither a portal API nor
-/// AWS's `getSigninToken` redirects; following one could carry a secret elsewhere), a time
-/// limit.
-///
-/// Typed `web_sys` fetch rather than `gloo-net`: gloo-net rebuilds the URL to merge its own
-/// query parameters and so appends a `&` to a URL that has a query (the `getSigninToken`
-/// URL); the extension sends exactly the URL the core built.
-async fn http_get(url: &str, header_list: &[(&str, String)]) -> Result<ApiReply, String> {
-    let headers = web_sys::Headers::new().map_err(js_text)?;
-    for (name, value) in header_list {
-        headers.set(name, value).map_err(js_text)?;
-    }
-    let init = web_sys::RequestInit::new();
-    init.set_method("GET");
-    init.set_credentials(web_sys::RequestCredentials::Omit);
-    init.set_redirect(web_sys::RequestRedirect::Error);
-    init.set_cache(web_sys::RequestCache::NoStore);
-    init.set_headers_headers(&headers);
-    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(
-        FETCH_TIMEOUT_MS,
-    )));
-    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(js_text)?;
-    let response: web_sys::Response = JsFuture::from(fetch_request(&request))
-        .await
-        .map_err(js_text)?
-        .dyn_into()
-        .map_err(|_| "not a response")?;
-    let status = response.status();
-    Ok(match read_capped(&response).await? {
-        Some(body) => ApiReply::Http { status, body },
-        None => ApiReply::TooLarge,
-    })
-}
-
-fn js_text(error: JsValue) -> String {
-    BrowserError::from(error).0
-}
-
-/// The body, read chunk by chunk; `None` (and the rest left unread) once it is longer than
-/// [`MAX_BODY_BYTES`], or when `Content-Length` already says it will be: a hostile or broken
-/// portal cannot make the worker hold an endless answer.
-async fn read_capped(response: &web_sys::Response) -> Result<Option<Vec<u8>>, String> {
-    let declared = response
-        .headers()
-        .get("content-length")
-        .ok()
-        .flatten()
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    let Some(stream) = response.body() else {
-        return Ok(Some(Vec::new()));
-    };
-    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        let _ = JsFuture::from(stream.cancel()).await;
-        return Ok(None);
-    }
-    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    let mut body = Vec::new();
-    loop {
-        let chunk: web_sys::ReadableStreamReadResult = JsFuture::from(reader.read())
-            .await
-            .map_err(js_text)?
-            .unchecked_into();
-        if chunk.get_done().unwrap_or(true) {
-            return Ok(Some(body));
-        }
-        let bytes: Uint8Array = chunk
-            .get_value()
-            .dyn_into()
-            .map_err(|_| "a body chunk is not bytes")?;
-        if body.len() + bytes.length() as usize > MAX_BODY_BYTES {
-            let _ = JsFuture::from(reader.cancel()).await;
-            return Ok(None);
-        }
-        body.extend(bytes.to_vec());
-    }
-}
-
-/// Reads `localStorage.g_authToken` in the open tabs whose origin is exactly `origin`.
-async fn portal_page_tokens(origin: &str) -> Result<Vec<Secret>, PlatformError> {
-    let url = WebUrl::parse(origin).map_err(|e| PlatformError(e.to_string()))?;
-    let pattern = format!("{}://{}/*", url.scheme(), url.host());
-    let tabs = call(&["tabs"], "query", &[to_js(&json!({"url": pattern}))?]).await?;
-    let mut tokens = Vec::new();
-    for tab in Array::from(&tabs).iter() {
-        let tab_url = field(&tab, "url").as_string().unwrap_or_default();
-        // Match patterns ignore ports: check the exact origin before reading anything.
-        let same_origin = WebUrl::parse(&tab_url).is_ok_and(|u| u.origin() == origin);
-        if !same_origin {
-            continue;
-        }
-        let Ok(tab_id) = tab_id_of(&tab) else {
-            continue;
-        };
-        let injection =
-            to_js(&json!({"target": {"tabId": tab_id}, "files": ["read-portal-token.js"]}))?;
-        let Ok(results) = call(&["scripting"], "executeScript", &[injection]).await else {
-            continue;
-        };
-        for result in Array::from(&results).iter() {
-            // `[origin, token]`: a document of another origin (the tab navigated between
-            // the query and the injection) is not read from.
-            let Ok((page_origin, token)) =
-                browser::from_js::<(String, Option<String>)>(field(&result, "result"))
-            else {
-                continue;
-            };
-            if page_origin != origin {
-                continue;
-            }
-            if let Some(token) = token.and_then(|t| crate::core::session::normalize_page_token(&t))
-            {
-                if !tokens
-                    .iter()
-                    .any(|known: &Secret| known.expose() == token.expose())
-                {
-                    tokens.push(token);
-                }
-            }
+        if let Ok(alarms) = bindings::alarms() {
+            let _ = alarms.clear(name).await;
         }
     }
-    Ok(tokens)
-}
-
-/// A callback for callback-style APIs (`contextMenus.create`) that reads
-/// `runtime.lastError`, so a refused item is logged once instead of thrown as unchecked.
-fn checked_callback() -> JsValue {
-    thread_local! {
-        static CALLBACK: JsValue = Closure::<dyn Fn()>::new(|| {
-            if let Ok(runtime) = api::<JsValue>(&["runtime"]) {
-                let error = field(&runtime, "lastError");
-                if !error.is_undefined() && !error.is_null() {
-                    browser::log(&format!(
-                        "menu item refused: {}",
-                        field(&error, "message").as_string().unwrap_or_default()
-                    ));
-                }
-            }
-        })
-        .into_js_value();
-    }
-    CALLBACK.with(Clone::clone)
 }

@@ -10,6 +10,13 @@
 //! Enter opens (with Ctrl, ⌘ or Shift in another tab), Enter in the filter box opens the
 //! best match, Escape clears it.
 
+#[path = "popup_filter.rs"]
+mod filter;
+#[path = "popup_keys.rs"]
+mod keys;
+#[path = "popup_portal.rs"]
+mod portal;
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -17,15 +24,18 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 
+use super::bindings;
 use super::browser::{self, localize, t, tf};
 use super::client::ask;
 use super::console_ui;
 use super::dom::{self, by_id, El};
-use crate::core::messages::{PortalView, Request, Response, SessionView, TenantView};
+use crate::core::messages::{Request, Response};
 use crate::core::popup;
 use crate::core::portal_url::Origin;
-use crate::core::tenant_list;
-use crate::core::text::{msg, Msg};
+use crate::core::text::msg;
+use filter::{apply_filter, apply_filter_in, fill, filter_of};
+use keys::on_key;
+use portal::{action_button, portal_region, set_folded};
 
 #[derive(Default)]
 struct Popup {
@@ -96,7 +106,7 @@ pub fn start_popup(first: JsValue) {
     // The time left is recomputed from absolute expiry times at every render.
     gloo_timers::callback::Interval::new(20_000, || spawn_local(tick())).forget();
     let on_change = Closure::<dyn FnMut()>::new(|| spawn_local(refresh()));
-    match browser::storage_on_changed() {
+    match bindings::storage_on_changed() {
         Ok(event) => event.add_listener(on_change.as_ref().unchecked_ref()),
         Err(e) => browser::log(&e.to_string()),
     }
@@ -150,100 +160,6 @@ async fn render_state(force: bool) {
     POPUP.with(|p| p.borrow_mut().rendering = false);
 }
 
-/// The tenant open buttons of the list `list` (an `ul.tenants`), in order.
-fn open_buttons(list: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
-    let Ok(nodes) = list.query_selector_all("button.tenant-open") else {
-        return Vec::new();
-    };
-    (0..nodes.length())
-        .filter_map(|i| nodes.item(i))
-        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-        .collect()
-}
-
-/// Arrow keys, Home/End, Enter and Escape in the filter boxes and tenant lists.
-fn on_key(event: &web_sys::KeyboardEvent) -> Result<(), JsValue> {
-    let Some(target) = event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
-        return Ok(());
-    };
-    let key = event.key();
-    let modifier = event.ctrl_key() || event.meta_key() || event.shift_key();
-    let Some(block) = target.closest(".tenant-block")? else {
-        return Ok(());
-    };
-    let Some(list) = block.query_selector("ul.tenants")? else {
-        return Ok(());
-    };
-    let buttons = open_buttons(&list);
-    let in_filter = target.matches("input[type=search]")?;
-    let filter = block
-        .query_selector("input[type=search]")?
-        .and_then(|f| f.dyn_into::<HtmlInputElement>().ok());
-    if in_filter {
-        match key.as_str() {
-            "ArrowDown" => {
-                if let Some(first) = buttons.first() {
-                    event.prevent_default();
-                    first.focus()?;
-                }
-            }
-            "Enter" => {
-                event.prevent_default();
-                if let Some(first) = buttons.first() {
-                    console_ui::on_click("open", first, modifier)?;
-                }
-            }
-            "Escape" => {
-                if let Some(filter) = filter.filter(|f| !f.value().is_empty()) {
-                    // Clears the filter instead of closing the popup.
-                    event.prevent_default();
-                    filter.set_value("");
-                    let origin = filter.get_attribute("data-origin").unwrap_or_default();
-                    POPUP.with(|p| p.borrow_mut().filters.remove(&origin));
-                    apply_filter(&origin, "")?;
-                }
-            }
-            _ => {}
-        }
-        return Ok(());
-    }
-    if !target.matches("button.tenant-open")? {
-        return Ok(());
-    }
-    let at = buttons
-        .iter()
-        .position(|b| b.is_same_node(Some(target.as_ref())));
-    let Some(at) = at else {
-        return Ok(());
-    };
-    let next = match key.as_str() {
-        "ArrowDown" => buttons.get(at + 1),
-        "ArrowUp" if at == 0 => {
-            if let Some(filter) = filter {
-                event.prevent_default();
-                filter.focus()?;
-            }
-            return Ok(());
-        }
-        "ArrowUp" => buttons.get(at - 1),
-        "Home" => buttons.first(),
-        "End" => buttons.last(),
-        "Enter" if modifier => {
-            event.prevent_default();
-            return console_ui::on_click("open", &target, true);
-        }
-        _ => return Ok(()),
-    };
-    event.prevent_default();
-    if let Some(next) = next {
-        next.focus()?;
-    }
-    Ok(())
-}
-
 /// One delegated listener per event type on the page: buttons carry what they do in
 /// `data-action` and `data-origin`.
 fn install_listeners() -> Result<(), JsValue> {
@@ -291,7 +207,7 @@ fn install_listeners() -> Result<(), JsValue> {
             }
             Some("settings") => {
                 spawn_local(async {
-                    if let Ok(runtime) = browser::runtime() {
+                    if let Ok(runtime) = bindings::runtime() {
                         if let Err(e) = runtime.open_options_page().await {
                             browser::log(&browser::BrowserError::from(e).to_string());
                         }
@@ -450,302 +366,4 @@ fn render(response: &Response) -> Result<(), JsValue> {
         }
     }
     dom::mark_ready(&main)
-}
-
-fn action_button(label: Msg, action: &str, origin: &str, class: &str) -> Result<El, JsValue> {
-    El::new("button")?
-        .attr("type", "button")?
-        .attr("class", class)?
-        .attr("data-action", action)?
-        .attr("data-origin", origin)?
-        .text(&t(label))
-}
-
-/// Folds or unfolds the portal section whose disclosure button is `button`.
-fn set_folded(button: &web_sys::Element, folded: bool) -> Result<(), JsValue> {
-    button.set_attribute("aria-expanded", if folded { "false" } else { "true" })?;
-    if let Some(id) = button.get_attribute("aria-controls") {
-        let body = by_id(&id)?;
-        if folded {
-            body.set_attribute("hidden", "")?;
-        } else {
-            body.remove_attribute("hidden")?;
-        }
-    }
-    Ok(())
-}
-
-fn portal_region(index: usize, portal: &PortalView, folded: bool) -> Result<El, JsValue> {
-    let host = portal.host.as_str();
-    let origin = portal.origin.as_str();
-    let shown_name = portal.name.as_deref().unwrap_or(host);
-    let body_id = format!("portal-body-{index}");
-    let mut heading = El::new("h2")?.child(
-        El::new("button")?
-            .attr("type", "button")?
-            .attr("class", "fold")?
-            .attr("data-action", "fold")?
-            .attr("data-origin", origin)?
-            .attr("aria-expanded", if folded { "false" } else { "true" })?
-            .attr("aria-controls", &body_id)?
-            // Named by the portal alone (the ▸/▾ marker is decoration).
-            .attr("aria-label", shown_name)?
-            .attr("title", &tf(msg::SHOW_PORTAL, &[shown_name]))?
-            .text(shown_name)?,
-    )?;
-    if portal.name.is_some() {
-        heading = heading.child(El::new("span")?.attr("class", "host-note")?.text(host)?)?;
-    }
-    if portal.managed {
-        heading = heading.child(
-            El::new("span")?
-                .attr("class", "badge managed")?
-                .text(&t(msg::MANAGED_BADGE))?,
-        )?;
-    }
-    let mut class = String::from("portal");
-    if let Some(colour) = &portal.colour {
-        class.push_str(" colour-");
-        class.push_str(colour);
-    }
-    let section = El::new("section")?
-        .attr("class", &class)?
-        .attr("aria-label", host)?
-        .attr("data-origin", origin)?
-        .child(heading)?;
-    let mut region = El::new("div")?.attr("id", &body_id)?;
-    if folded {
-        region = region.attr("hidden", "")?;
-    }
-    region = match &portal.session {
-        SessionView::SignedOut => region.child(
-            El::new("button")?
-                .attr("type", "button")?
-                .attr("id", &format!("sign-in-{index}"))?
-                .attr("data-action", "sign-in")?
-                .attr("data-origin", origin)?
-                .text(&tf(msg::SIGN_IN, &[host]))?,
-        )?,
-        SessionView::SigningIn => region
-            .child(
-                El::new("p")?
-                    .attr("class", "mode")?
-                    .attr("role", "status")?
-                    .text(&t(msg::SIGNING_IN))?,
-            )?
-            .child(action_button(
-                msg::SHOW_SIGN_IN_TAB,
-                "sign-in",
-                origin,
-                "secondary",
-            )?)?,
-        SessionView::Active {
-            username, is_admin, ..
-        } => {
-            let mut who = El::new("p")?
-                .attr("class", "mode")?
-                .text(&tf(msg::SIGNED_IN_AS, &[username]))?;
-            if *is_admin {
-                who = who.text(" · ")?.child(
-                    El::new("span")?
-                        .attr("class", "badge")?
-                        .text(&t(msg::ADMINISTRATOR))?,
-                )?;
-            }
-            region.child(
-                El::new("div")?
-                    .attr("class", "session-row")?
-                    .child(who)?
-                    .child(
-                        El::new("button")?
-                            .attr("type", "button")?
-                            .attr("class", "link")?
-                            .attr("data-action", "sign-out")?
-                            .attr("data-origin", origin)?
-                            .attr("aria-label", &tf(msg::SIGN_OUT, &[host]))?
-                            .text(&t(msg::SIGN_OUT_LABEL))?,
-                    )?,
-            )?
-        }
-    };
-    if let Some(error) = &portal.error {
-        let retry = match portal.session {
-            SessionView::Active { .. } => "retry",
-            _ => "sign-in",
-        };
-        region = region.child(
-            El::new("div")?
-                .attr("class", "problem")?
-                .child(
-                    El::new("p")?
-                        .attr("role", "alert")?
-                        .text(&localize(error))?,
-                )?
-                .child(action_button(msg::RETRY, retry, origin, "secondary")?)?,
-        )?;
-    }
-    if let Some(roles) = console_ui::role_entries(portal)? {
-        region = region.child(roles)?;
-    }
-    match (&portal.tenants, &portal.session) {
-        (Some(_), _) => region = region.child(tenant_list(index, portal)?)?,
-        (None, SessionView::Active { .. }) => {
-            region = region.child(
-                El::new("p")?
-                    .attr("class", "empty")?
-                    .text(&t(msg::LOADING_TENANTS))?,
-            )?
-        }
-        (None, _) => {}
-    }
-    section.child(region)
-}
-
-fn tenant_list(index: usize, portal: &PortalView) -> Result<El, JsValue> {
-    let origin = portal.origin.as_str();
-    let filter = POPUP
-        .with(|p| p.borrow().filters.get(origin).cloned())
-        .unwrap_or_default();
-    let list = El::new("ul")?
-        .attr("class", "tenants")?
-        .attr("id", &format!("tenants-{index}"))?
-        .attr("aria-label", &tf(msg::TENANTS_OF, &[&portal.host]))?;
-    let block = El::new("div")?
-        .attr("class", "tenant-block")?
-        .child(
-            El::new("input")?
-                .attr("type", "search")?
-                .attr("id", &format!("filter-{index}"))?
-                .attr("data-origin", origin)?
-                .attr("data-index", &index.to_string())?
-                .attr("aria-label", &t(msg::FILTER_TENANTS))?
-                .attr("placeholder", &t(msg::FILTER_TENANTS))?
-                .attr("autocomplete", "off")?
-                .attr("spellcheck", "false")?
-                .attr("aria-describedby", &format!("keys-{index}"))?
-                .attr("value", &filter)?,
-        )?
-        .child(
-            El::new("p")?
-                .attr("class", "hint keys")?
-                .attr("id", &format!("keys-{index}"))?
-                .text(&t(msg::POPUP_KEYS_HINT))?,
-        )?
-        .child(list)?
-        .child(
-            El::new("p")?
-                .attr("class", "empty")?
-                .attr("id", &format!("count-{index}"))?,
-        )?
-        .child(
-            El::new("button")?
-                .attr("type", "button")?
-                .attr("class", "secondary show-more")?
-                .attr("id", &format!("more-{index}"))?
-                .attr("data-action", "show-more")?
-                .attr("data-origin", origin)?
-                .attr("hidden", "")?,
-        )?;
-    Ok(block)
-}
-
-/// The filter the user typed in a portal's box.
-fn filter_of(origin: &str) -> String {
-    POPUP
-        .with(|p| p.borrow().filters.get(origin).cloned())
-        .unwrap_or_default()
-}
-
-/// Fills a portal's tenant list for the filter the user typed there.
-fn fill(origin: &str) -> Result<(), JsValue> {
-    apply_filter(origin, &filter_of(origin))
-}
-
-/// Fills a portal's tenant list in the page with the tenants matching `filter`.
-fn apply_filter(origin: &str, filter: &str) -> Result<(), JsValue> {
-    apply_filter_in(&by_id("app")?, origin, filter)
-}
-
-/// Fills a portal's tenant list under `root` with the tenants matching `filter` (at most a
-/// page of them) and says how many match.
-fn apply_filter_in(root: &web_sys::Element, origin: &str, filter: &str) -> Result<(), JsValue> {
-    let selector = format!(
-        "input[type=search]{}",
-        dom::attr_selector("data-origin", origin)
-    );
-    let Some(input) = root.query_selector(&selector)? else {
-        return Ok(());
-    };
-    let part = |id: String| {
-        root.query_selector(&format!("#{id}"))?
-            .ok_or_else(|| JsValue::from_str(&format!("no #{id}")))
-    };
-    let index = input.get_attribute("data-index").unwrap_or_default();
-    // Ranked inside the borrow: only the page shown is copied out, not the whole list.
-    let page = POPUP.with(|p| {
-        let p = p.borrow();
-        let pages = p.pages.get(origin).copied().unwrap_or(1);
-        let tenants = p
-            .last
-            .as_ref()?
-            .portals
-            .iter()
-            .find(|p| p.origin == origin)?
-            .tenants
-            .as_ref()?;
-        let (shown, mut total) = tenant_list::matching(tenants, filter, pages);
-        // Until the whole list is here, the first page knows how many there are in all.
-        let portal = p
-            .last
-            .as_ref()?
-            .portals
-            .iter()
-            .find(|p| p.origin == origin)?;
-        if let (Some(all), true) = (portal.tenants_total, filter.trim().is_empty()) {
-            total = all;
-        }
-        let shown: Vec<TenantView> = shown.into_iter().cloned().collect();
-        Some((shown, total, tenants.is_empty()))
-    });
-    let Some((shown, total, none)) = page else {
-        return Ok(());
-    };
-    let now = js_sys::Date::now() as u64;
-    let list = part(format!("tenants-{index}"))?;
-    list.set_text_content(None);
-    for tenant in &shown {
-        // A row built since the last render is moved, not rebuilt: typing in the filter
-        // reorders nodes, and an open "More" panel stays open.
-        let key = format!("{origin}|{}", tenant.id);
-        let cached = POPUP.with(|p| p.borrow().rows.get(&key).cloned());
-        let row = match cached {
-            Some(row) => row,
-            None => {
-                let row = console_ui::tenant_item(origin, tenant, now)?.0;
-                POPUP.with(|p| p.borrow_mut().rows.insert(key, row.clone()));
-                row
-            }
-        };
-        list.append_child(&row)?;
-    }
-    let count = if none {
-        Some(t(msg::NO_TENANTS))
-    } else if total == 0 {
-        Some(t(msg::NO_TENANT_MATCHES))
-    } else if total > shown.len() {
-        Some(tf(
-            msg::TENANTS_SHOWN,
-            &[&shown.len().to_string(), &total.to_string()],
-        ))
-    } else {
-        None
-    };
-    dom::show_message_in(&part(format!("count-{index}"))?, count.as_deref())?;
-    // Rendering a page at a time keeps the popup quick to open; the next page is a click
-    // (or Enter) away, and typing narrows the list.
-    let more = (total > shown.len()).then(|| {
-        let next = (total - shown.len()).min(tenant_list::SHOWN_AT_MOST);
-        tf(msg::SHOW_MORE, &[&next.to_string()])
-    });
-    dom::show_message_in(&part(format!("more-{index}"))?, more.as_deref())
 }

@@ -3,9 +3,10 @@
 
 use std::rc::Rc;
 
-use js_sys::Reflect;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use super::bindings;
 use super::browser::{self, field};
 use super::diagnostics;
 use super::platform::BrowserPlatform;
@@ -125,12 +126,19 @@ pub async fn handle_menu_click(info: JsValue, tab: JsValue) {
     service().on_menu_click(click).await;
 }
 
+/// One suggestion of the omnibox, as `omnibox.onInputChanged`'s `suggest` takes it.
+#[derive(Serialize)]
+struct Suggestion {
+    content: String,
+    description: String,
+}
+
 /// `omnibox.onInputChanged`: the suggestions for what was typed after `jit`, as
 /// `{content, description}` objects (`markup`: Chrome's XML description format).
 #[wasm_bindgen(js_name = handleOmniboxInput)]
 pub async fn handle_omnibox_input(line: String, markup: bool) -> JsValue {
     let suggestions = service().omnibox_suggestions(&line).await;
-    let list = js_sys::Array::new();
+    let mut list = Vec::new();
     for suggestion in suggestions {
         let (name, portal) = if markup {
             (
@@ -148,12 +156,12 @@ pub async fn handle_omnibox_input(line: String, markup: bool) -> JsValue {
             ])),
             None => browser::worker_text(&msg::OMNIBOX_OPEN.with([name.as_str(), &portal])),
         };
-        let item = js_sys::Object::new();
-        let _ = Reflect::set(&item, &"content".into(), &suggestion.content.into());
-        let _ = Reflect::set(&item, &"description".into(), &description.into());
-        list.push(&item);
+        list.push(Suggestion {
+            content: suggestion.content,
+            description,
+        });
     }
-    list.into()
+    browser::to_js(&list).unwrap_or_else(|_| js_sys::Array::new().into())
 }
 
 /// `omnibox.onInputEntered`.
@@ -188,7 +196,7 @@ fn xml_escape(text: &str) -> String {
 
 /// Who sent a message, from what the browser says of the sender ([`identity_bar::sender_kind`]).
 fn sender_kind(sender: &JsValue) -> SenderKind {
-    let Ok(runtime) = browser::runtime() else {
+    let Ok(runtime) = bindings::runtime() else {
         return SenderKind::Stranger;
     };
     let (our_id, our_base) = (runtime.id(), runtime.get_url(""));
