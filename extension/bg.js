@@ -25,14 +25,12 @@ ext.tabs.onUpdated.addListener((tabId, change) => { if (change.url) later(() => 
 ext.alarms.onAlarm.addListener((alarm) => later(() => core.handleAlarm(alarm.name)));
 ext.notifications.onButtonClicked?.addListener((id, button) => later(() => core.handleNotification(id, button)));
 ext.notifications.onClicked.addListener((id) => later(() => core.handleNotification(id, undefined)));
-// Chrome formats omnibox suggestions with XML markup; Firefox shows the text as it is.
-const markup = !ext.runtime.getBrowserInfo;
 // The listeners of the menu, keyboard and omnibox are named, and kept on `globalThis` so the
 // end-to-end tests call exactly what the browser calls (native menus cannot be clicked).
 const surfaces = globalThis.jitConsoleSurfaces = {
   menuClicked: (info, tab) => later(() => core.handleMenuClick(info, tab)),
   command: (name) => later(() => core.handleCommand(name)),
-  omniboxInput: (text, suggest) => later(() => core.handleOmniboxInput(text, markup)).then(suggest),
+  omniboxInput: (text, suggest) => later(() => core.handleOmniboxInput(text)).then(suggest),
   omniboxEntered: (text, disposition) => later(() => core.handleOmniboxEnter(text, disposition)),
 };
 ext.contextMenus.onClicked.addListener(surfaces.menuClicked);

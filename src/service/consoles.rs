@@ -140,7 +140,7 @@ impl<P: Platform> Service<P> {
                 live.partition,
                 &destination,
                 setting,
-                self.platform.isolates_identities(),
+                self.platform.capabilities().isolates_identities(),
                 now,
             )
         });
@@ -175,7 +175,7 @@ impl<P: Platform> Service<P> {
             colour: crate::core::identity::identity_colour(
                 portal.colour,
                 &open.key,
-                self.platform.isolates_identities(),
+                self.platform.capabilities().isolates_identities(),
             )
             .to_owned(),
             group: self.with_consoles(|c| c.group(&open.key)),
@@ -209,7 +209,7 @@ impl<P: Platform> Service<P> {
                 .iter()
                 .any(|p| consoles::is_console_page(&info.url, *p))
             {
-                let isolated = self.platform.isolates_identities();
+                let isolated = self.platform.capabilities().isolates_identities();
                 self.with_consoles(|c| c.landed(tab, &info.url, isolated));
             }
         }
@@ -446,7 +446,7 @@ impl<P: Platform> Service<P> {
         self.load_consoles().await;
         let ours = self.with_consoles(|c| c.key_of_tab(tab).is_some());
         if ours {
-            let isolated = self.platform.isolates_identities();
+            let isolated = self.platform.capabilities().isolates_identities();
             let holders = self.with_consoles(|c| c.landed(tab, url, isolated));
             self.save_consoles().await;
             // Who holds a single-session console decides who is renewed in place: a renewal

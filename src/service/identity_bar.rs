@@ -75,7 +75,7 @@ impl<P: Platform> Service<P> {
             None => Vec::new(),
         };
         let now = self.platform.now_ms();
-        let isolated = self.platform.isolates_identities();
+        let isolated = self.platform.capabilities().isolates_identities();
         self.with_consoles(|c| {
             identity_bar::bar_answer(enabled, isolated, c, &portals, sender, now)
         })

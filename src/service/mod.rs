@@ -29,7 +29,7 @@ use crate::core::identity::KeyId;
 use crate::core::portal_api::Tenant;
 use crate::core::portal_url::Origin;
 use crate::core::session::{Sessions, TabId};
-pub use platform::{Area, ConsolePlacement, Platform, PlatformError, TabInfo};
+pub use platform::{Area, Capabilities, ConsolePlacement, Platform, PlatformError, TabInfo};
 pub use renewal::{RENEWAL_ALARM, RESUME_AFTER_MS};
 use std::collections::{BTreeMap, BTreeSet};
 

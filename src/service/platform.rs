@@ -29,6 +29,44 @@ pub enum Area {
 #[error("browser API failed: {0}")]
 pub struct PlatformError(pub String);
 
+/// What the browser offers where Chromium and Firefox differ ([`Platform::capabilities`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// A container (cookie jar) per console identity (Firefox's `contextualIdentities`):
+    /// each identity's console session is kept apart from the others'.
+    pub containers: bool,
+    /// Tab groups that gather an identity's tabs under its name and time left (Chrome's
+    /// `tabGroups`).
+    pub tab_groups: bool,
+    /// Buttons on a system notification (Chrome; Firefox refuses the key, and a click on
+    /// the notification's body does their work there).
+    pub notification_buttons: bool,
+    /// XML markup in omnibox suggestions (Chrome; Firefox shows the text as it is).
+    pub omnibox_markup: bool,
+}
+
+impl Capabilities {
+    /// Chrome and the other Chromium browsers.
+    pub const CHROMIUM: Self = Self {
+        containers: false,
+        tab_groups: true,
+        notification_buttons: true,
+        omnibox_markup: true,
+    };
+    /// Firefox.
+    pub const FIREFOX: Self = Self {
+        containers: true,
+        tab_groups: false,
+        notification_buttons: false,
+        omnibox_markup: false,
+    };
+
+    /// Whether each console identity's cookies are kept apart from the others'.
+    pub fn isolates_identities(self) -> bool {
+        self.containers
+    }
+}
+
 /// Where a console tab goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsolePlacement {
@@ -88,8 +126,9 @@ pub trait Platform {
     /// `GET` to an AWS sign-in host: no credentials, no cookies, no redirects.
     fn fetch_aws(&self, url: &Secret) -> impl Future<Output = ApiReply>;
 
-    /// Whether the browser keeps each console identity's cookies apart (Firefox containers).
-    fn isolates_identities(&self) -> bool;
+    /// What this browser offers where Chromium and Firefox differ, decided once when the
+    /// worker starts. The service asks this, never which browser it runs in.
+    fn capabilities(&self) -> Capabilities;
 
     /// Opens a console tab for one identity: in its container where the browser has them,
     /// else in its tab group (`group`: the group to reuse, if it still exists). Returns the

@@ -175,7 +175,7 @@ impl<P: Platform> Service<P> {
             .as_ref()
             .map(|c| c.settings.console_mode)
             .unwrap_or_default();
-        let isolated = self.platform.isolates_identities();
+        let isolated = self.platform.capabilities().isolates_identities();
         self.with_consoles(|c| {
             isolated
                 || c.mode(setting) == Some(ConsoleMode::Multi)

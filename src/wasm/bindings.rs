@@ -324,6 +324,9 @@ extern "C" {
     /// `runtime.getURL(path)`: the address of one of this extension's files.
     #[wasm_bindgen(method, js_name = getURL)]
     pub fn get_url(this: &Runtime, path: &str) -> String;
+    /// `runtime.getBrowserInfo`: Firefox's alone (present or not; never called).
+    #[wasm_bindgen(method, getter, js_name = getBrowserInfo)]
+    pub fn get_browser_info(this: &Runtime) -> Option<js_sys::Function>;
     /// `runtime.lastError`: set while a callback of a callback-style API runs, if it failed.
     #[wasm_bindgen(method, getter, js_name = lastError)]
     pub fn last_error(this: &Runtime) -> Option<js_sys::Object>;

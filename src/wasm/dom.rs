@@ -210,6 +210,15 @@ pub fn on(
     Ok(())
 }
 
+/// The button with a `data-action` that a click (`event`) landed in, if any: how the pages
+/// find what was clicked in a list they handle with one listener.
+pub fn action_button(event: &web_sys::Event) -> Option<Element> {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|e| e.closest("button[data-action]").ok().flatten())
+}
+
 /// Logs a failure to render; the page shows what it had.
 pub fn report(result: Result<(), JsValue>) {
     if let Err(e) = result {

@@ -79,11 +79,7 @@ pub(super) async fn add_portal(permission: js_sys::Promise) -> Result<(), JsValu
 
 /// Clicks in the portal list: remove, edit (show the form), cancel an edit.
 pub(super) fn on_portal_click(event: web_sys::Event) {
-    let Some(button) = event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|e| e.closest("button[data-action]").ok().flatten())
-    else {
+    let Some(button) = dom::action_button(&event) else {
         return;
     };
     let origin = button.get_attribute("data-origin").unwrap_or_default();

@@ -29,7 +29,7 @@ use crate::core::portal_api::{ApiReply, ApiRequest};
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
 use crate::core::text::UserText;
-use crate::service::platform::{ConsolePlacement, TabInfo};
+use crate::service::platform::{Capabilities, ConsolePlacement, TabInfo};
 use crate::service::{Area, Platform, PlatformError};
 
 pub use storage::take_early_reads;
@@ -58,8 +58,29 @@ fn tab_id_of(tab: &Tab) -> Result<TabId, PlatformError> {
         .ok_or_else(|| PlatformError("tab without id".into()))
 }
 
-/// The browser as the service's platform.
-pub struct BrowserPlatform;
+/// The browser as the service's platform, with what it offers decided once, when the
+/// worker starts ([`BrowserPlatform::detect`]).
+pub struct BrowserPlatform {
+    capabilities: Capabilities,
+}
+
+impl BrowserPlatform {
+    /// Looks at the browser's APIs once: containers where `contextualIdentities` is there
+    /// (Firefox, with its permission), tab groups where `tabGroups` is (Chrome), and
+    /// Firefox's notifications and omnibox (no buttons, no markup) where
+    /// `runtime.getBrowserInfo` is, which only Firefox has.
+    pub fn detect() -> Self {
+        let firefox = bindings::runtime().is_ok_and(|r| r.get_browser_info().is_some());
+        Self {
+            capabilities: Capabilities {
+                containers: bindings::contextual_identities().is_ok(),
+                tab_groups: bindings::tab_groups().is_ok(),
+                notification_buttons: !firefox,
+                omnibox_markup: !firefox,
+            },
+        }
+    }
+}
 
 impl Platform for BrowserPlatform {
     fn now_ms(&self) -> u64 {
@@ -109,8 +130,8 @@ impl Platform for BrowserPlatform {
         fetch::aws(url).await
     }
 
-    fn isolates_identities(&self) -> bool {
-        tabs::isolates_identities()
+    fn capabilities(&self) -> Capabilities {
+        self.capabilities
     }
 
     async fn open_console_tab(
@@ -118,7 +139,7 @@ impl Platform for BrowserPlatform {
         url: &Secret,
         placement: &ConsolePlacement,
     ) -> Result<(TabId, Option<i32>), PlatformError> {
-        tabs::open_console(url, placement).await
+        tabs::open_console(url, placement, self.capabilities).await
     }
 
     async fn tab_info(&self, tab_id: TabId) -> Option<TabInfo> {
@@ -134,7 +155,7 @@ impl Platform for BrowserPlatform {
     }
 
     async fn notify(&self, id: &str, title: &UserText, message: &UserText) {
-        notices::notify(id, title, message).await;
+        notices::notify(id, title, message, self.capabilities.notification_buttons).await;
     }
 
     async fn prompt(&self, id: &str, message: &UserText) {
@@ -159,7 +180,9 @@ impl Platform for BrowserPlatform {
     }
 
     async fn set_group_title(&self, group: i32, title: &str) {
-        tabs::set_group_title(group, title).await;
+        if self.capabilities.tab_groups {
+            tabs::set_group_title(group, title).await;
+        }
     }
 
     async fn navigate_tab(&self, tab_id: TabId, url: &Secret) -> Result<(), PlatformError> {

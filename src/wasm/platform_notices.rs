@@ -20,16 +20,16 @@ pub async fn set_badge(text: &str, urgent: bool) {
     }
 }
 
-/// A notification that offers renewal (with buttons in Chrome).
-pub async fn notify(id: &str, title: &UserText, message: &UserText) {
+/// A notification that offers renewal (with Renew and Dismiss buttons where the browser has
+/// `buttons`; elsewhere a click on its body renews).
+pub async fn notify(id: &str, title: &UserText, message: &UserText, buttons: bool) {
     let mut options = json!({
         "type": "basic",
         "iconUrl": bindings::runtime().map(|r| r.get_url("icons/icon128.png")).unwrap_or_default(),
         "title": browser::worker_text(title),
         "message": browser::worker_text(message),
     });
-    // Firefox shows no buttons (and refuses the key); a click on the body renews there.
-    if bindings::contextual_identities().is_err() {
+    if buttons {
         options["buttons"] = json!([
             {"title": browser::worker_text(&msg::NOTIFICATION_RENEW.text())},
             {"title": browser::worker_text(&msg::NOTIFICATION_DISMISS.text())}

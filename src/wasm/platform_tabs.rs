@@ -9,24 +9,20 @@ use crate::core::diagnostics::Event;
 use crate::core::popup::OpenTab;
 use crate::core::secret::Secret;
 use crate::core::session::TabId;
-use crate::service::platform::{ConsolePlacement, TabInfo};
+use crate::service::platform::{Capabilities, ConsolePlacement, TabInfo};
 use crate::service::PlatformError;
 use crate::wasm::bindings::{self, Tab};
 use crate::wasm::browser::to_js;
 use crate::wasm::diagnostics;
-
-/// Whether each identity gets a container of its own (Firefox).
-pub fn isolates_identities() -> bool {
-    bindings::contextual_identities().is_ok()
-}
 
 /// Opens a console tab in its identity's container (Firefox) or tab group (Chrome): the
 /// tab, and the group it joined.
 pub async fn open_console(
     url: &Secret,
     placement: &ConsolePlacement,
+    capabilities: Capabilities,
 ) -> Result<(TabId, Option<i32>), PlatformError> {
-    if isolates_identities() {
+    if capabilities.containers {
         let store = container(placement).await?;
         diagnostics::record(Event::Navigate { tab: None });
         let props =
@@ -38,9 +34,10 @@ pub async fn open_console(
     let tabs = bindings::tabs()?;
     let props = json!({"url": url.expose(), "active": placement.active});
     let tab = tab_id_of(&tabs.create(&to_js(&props)?).await?)?;
-    let Ok(tab_groups) = bindings::tab_groups() else {
+    if !capabilities.tab_groups {
         return Ok((tab, None));
-    };
+    }
+    let tab_groups = bindings::tab_groups()?;
     let grouped = match placement.group {
         Some(group) => tabs
             .group(&to_js(&json!({"tabIds": [tab], "groupId": group}))?)

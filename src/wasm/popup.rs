@@ -165,11 +165,7 @@ async fn render_state(force: bool) {
 fn install_listeners() -> Result<(), JsValue> {
     let main = by_id("app")?;
     dom::on(&main, "click", |event| {
-        let Some(button) = event
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|e| e.closest("button[data-action]").ok().flatten())
-        else {
+        let Some(button) = dom::action_button(&event) else {
             return;
         };
         let action = button.get_attribute("data-action").unwrap_or_default();

@@ -15,11 +15,11 @@ use crate::core::identity_bar::{self, BarRequest, BarSender, SenderKind};
 use crate::core::menus::MenuClick;
 use crate::core::messages::{Request, Response, StateView};
 use crate::core::text::msg;
-use crate::service::{Sender, Service};
+use crate::service::{Platform, Sender, Service};
 
 thread_local! {
     // One service per worker life; it reloads its state from storage after a restart.
-    static SERVICE: Rc<Service<BrowserPlatform>> = Rc::new(Service::new(BrowserPlatform));
+    static SERVICE: Rc<Service<BrowserPlatform>> = Rc::new(Service::new(BrowserPlatform::detect()));
 }
 
 fn service() -> Rc<Service<BrowserPlatform>> {
@@ -134,10 +134,13 @@ struct Suggestion {
 }
 
 /// `omnibox.onInputChanged`: the suggestions for what was typed after `jit`, as
-/// `{content, description}` objects (`markup`: Chrome's XML description format).
+/// `{content, description}` objects (in Chrome's XML description format where the browser
+/// takes markup: [`crate::service::Capabilities::omnibox_markup`]).
 #[wasm_bindgen(js_name = handleOmniboxInput)]
-pub async fn handle_omnibox_input(line: String, markup: bool) -> JsValue {
-    let suggestions = service().omnibox_suggestions(&line).await;
+pub async fn handle_omnibox_input(line: String) -> JsValue {
+    let service = service();
+    let markup = service.platform().capabilities().omnibox_markup;
+    let suggestions = service.omnibox_suggestions(&line).await;
     let mut list = Vec::new();
     for suggestion in suggestions {
         let (name, portal) = if markup {

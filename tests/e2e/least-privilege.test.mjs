@@ -123,13 +123,13 @@ test('host access: AWS sign-in and console hosts, the portal domain and the loca
   const manifest = JSON.parse(read('manifest.json'));
   const hosts = new Set(manifest.host_permissions);
   // The AWS hosts the core sends browsers and credentials to.
-  const awsCode = read('src/core/aws.rs').split('#[cfg(test)]')[0];
+  const awsCode = read('src/core/aws/partition.rs');
   const aws = [...new Set([...awsCode.matchAll(/"((?:signin|console)\.[a-z0-9.-]+\.(?:com|cn))"/g)].map((m) => m[1]))];
-  assert.equal(aws.length, 6, `AWS hosts found in src/core/aws.rs: ${aws}`);
+  assert.equal(aws.length, 6, `AWS hosts found in src/core/aws/partition.rs: ${aws}`);
   const needed = aws.flatMap((h) => [`https://${h}/*`, `https://*.${h}/*`]);
-  // The hand-off redirect catches http://localhost:N or 127.0.0.1:N (src/core/session.rs),
+  // The hand-off redirect catches http://localhost:N or 127.0.0.1:N (src/core/session/handoff.rs),
   // and local development portals use them (src/core/portal_url.rs).
-  assert.match(read('src/core/session.rs'), /\(localhost\|127\\\\\.0\\\\\.0\\\\\.1\)/);
+  assert.match(read('src/core/session/handoff.rs'), /\(localhost\|127\\\\\.0\\\\\.0\\\\\.1\)/);
   assert.match(read('src/core/portal_url.rs'), /"http" if local/);
   needed.push('http://localhost/*', 'http://127.0.0.1/*');
   // DuploCloud's own domain, where portals live (README, "Portal addresses").

@@ -263,19 +263,27 @@ fn multi_session_is_detected_and_never_signs_out() {
     );
 }
 
+/// Identity `t{n}` signed in (tab `n`, used at `T0 + n`) to the multi-session console's
+/// session `123456789012-sess000{n}`, for n in `0..count`; `isolated`: each in a container.
+fn signed_in_multi(consoles: &mut Consoles, count: u64, isolated: bool) {
+    for n in 0..count {
+        let k = key(&format!("t{n}"));
+        consoles.store(&k, creds(Some(3600)), Partition::Aws, T0);
+        consoles.touch(&k, T0 + n);
+        consoles.register_tab(n as TabId, &k);
+        let url = format!(
+            "https://123456789012-sess000{n}.us-west-2.console.aws.amazon.com/console/home"
+        );
+        consoles.landed(n as TabId, &url, isolated);
+    }
+}
+
 #[test]
 fn the_sixth_multi_session_makes_room_except_with_a_container_per_identity() {
     for isolated in [false, true] {
         let mut consoles = Consoles::default();
+        signed_in_multi(&mut consoles, 5, isolated);
         for n in 0..5 {
-            let k = key(&format!("t{n}"));
-            consoles.store(&k, creds(Some(3600)), Partition::Aws, T0);
-            consoles.touch(&k, T0 + n);
-            consoles.register_tab(n as TabId, &k);
-            let url = format!(
-                "https://123456789012-sess000{n}.us-west-2.console.aws.amazon.com/console/home"
-            );
-            consoles.landed(n as TabId, &url, isolated);
             // Passing through a session's sign-out records nothing.
             let logout = aws::session_logout_url(
                 "123456789012-gone0000.us-west-2.console.aws.amazon.com",
@@ -434,16 +442,7 @@ fn destinations_stay_on_console_hosts_of_the_partition() {
 #[test]
 fn a_further_tab_of_a_signed_in_identity_opens_on_its_own_session_even_at_the_limit() {
     let mut consoles = Consoles::default();
-    for n in 0..5 {
-        let k = key(&format!("t{n}"));
-        consoles.store(&k, creds(Some(3600)), Partition::Aws, T0);
-        consoles.touch(&k, T0 + n);
-        consoles.register_tab(n as TabId, &k);
-        let url = format!(
-            "https://123456789012-sess000{n}.us-west-2.console.aws.amazon.com/console/home"
-        );
-        consoles.landed(n as TabId, &url, false);
-    }
+    signed_in_multi(&mut consoles, 5, false);
     let auto = ConsoleModeSetting::Auto;
     let ec2 = "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:";
     // t2 has a live session: a second tab opens on it, in the destination's region; nobody,

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::platform::{Area, ConsolePlacement, Platform, PlatformError, TabInfo};
+use super::platform::{Area, Capabilities, ConsolePlacement, Platform, PlatformError, TabInfo};
 use crate::core::popup::OpenTab;
 use crate::core::portal_api::{ApiReply, ApiRequest};
 use crate::core::secret::Secret;
@@ -281,8 +281,12 @@ impl Platform for FakePlatform {
         http(200, &format!(r#"{{"SigninToken":"signin-token-{n}"}}"#))
     }
 
-    fn isolates_identities(&self) -> bool {
-        self.containers.get()
+    fn capabilities(&self) -> Capabilities {
+        if self.containers.get() {
+            Capabilities::FIREFOX
+        } else {
+            Capabilities::CHROMIUM
+        }
     }
 
     async fn open_console_tab(
