@@ -1,7 +1,7 @@
 // The identity bar (issue 19): on a console tab this extension signed in, a slim strip at
 // the bottom left says which portal and identity the tab is and how long its session has
 // left, with Renew now and Open this page as. The worker decides everything
-// (src/core/identity_bar.rs); this only draws what it answers and counts the minutes down.
+// (src/core/identity_bar/); this only draws what it answers and counts the minutes down.
 //
 // Why JavaScript and not our wasm: a content script cannot load the module without making
 // it web-accessible to every console page, and it would then run under the console's CSP.

@@ -3,7 +3,7 @@
 // adapters (each namespace's accessor in src/wasm/bindings.rs, `namespace("ns", ...)`: one
 // that no code calls fails clippy as dead code) and the JS shell (`ext.ns.`, `chrome.ns.`,
 // `browser.ns.`) — and the hosts contacted from
-// the AWS host names in src/core/aws.rs and the hand-off rule in src/core/session.rs. No
+// the AWS host names in src/core/aws/partition.rs and the hand-off rule in src/core/session/handoff.rs. No
 // browser is started; it reads dist/, which `make test-e2e` builds first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

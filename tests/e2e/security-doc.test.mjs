@@ -52,9 +52,11 @@ test('every browser test SECURITY.md names exists by its title', () => {
   for (const title of titles) assert.ok(e2eTitles.includes(title), `no browser test titled "${title}"`);
 });
 
-test('every fuzz target and test file SECURITY.md names exists', () => {
+test('every fuzz target, test file and source file SECURITY.md names exists', () => {
   for (const c of claims) {
     for (const m of c.matchAll(/`([a-z_]+)` fuzz target/g)) assert.ok(fuzzTargets.includes(m[1]), `no fuzz target ${m[1]}`);
-    for (const m of c.matchAll(/\b(tests\/[\w/.-]+\.(?:rs|mjs))\b/g)) assert.ok(existsSync(join(root, m[1])), `no ${m[1]}`);
+    for (const m of c.matchAll(/(?<![\w/])(tests\/[\w/.-]+\.(?:rs|mjs))\b/g)) assert.ok(existsSync(join(root, m[1])), `no ${m[1]}`);
   }
+  // And every source file it points to, where a defence or its test lives.
+  for (const m of doc.matchAll(/(?<![\w/])(src\/[\w/.-]+\.rs)\b/g)) assert.ok(existsSync(join(root, m[1])), `no ${m[1]}`);
 });
