@@ -69,12 +69,13 @@ function sizes(dist) {
   const glue = { worker: measure(file('jit_console.js')), pages: measure(file('jit_pages.js')) };
   const line = (m) => `raw ${kb(m.raw).toFixed(1)} KB, gzip ${kb(m.gzip).toFixed(1)} KB, brotli ${kb(m.brotli).toFixed(1)} KB`;
   return [
-    // Reported; the guard (400 KB gzip per module) catches accidents, it is not a goal.
+    // Reported; the guard (450 KB gzip per module) catches accidents, it is not a goal
+    // (bench/README.md, Decisions: why it was raised from 400 KB).
     figure('size.worker', 'wasm of the service worker (jit_console_bg.wasm), gzip', 'KB', [kb(worker.gzip)], {
-      budget: { max: 400, guard: true }, detail: line(worker),
+      budget: { max: 450, guard: true }, detail: line(worker),
     }),
     figure('size.pages', 'wasm of the pages (jit_pages_bg.wasm), gzip', 'KB', [kb(pages.gzip)], {
-      budget: { max: 400, guard: true }, detail: line(pages),
+      budget: { max: 450, guard: true }, detail: line(pages),
     }),
     figure('size.total', 'wasm, both modules, gzip', 'KB', [kb(worker.gzip + pages.gzip)], {
       detail: `raw ${kb(worker.raw + pages.raw).toFixed(1)} KB, brotli ${kb(worker.brotli + pages.brotli).toFixed(1)} KB`,
