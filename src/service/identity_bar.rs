@@ -7,6 +7,7 @@
 use super::{Platform, Service};
 use crate::core::consoles::{Destination, OpenConsole};
 use crate::core::identity_bar::{self, BarAnswer, BarRequest, BarSender};
+use crate::core::portal_url::Origin;
 
 /// Whether bars were on, and what each was last told it shows, by tab.
 pub(super) type Shown = (bool, identity_bar::Shown);
@@ -58,22 +59,17 @@ impl<P: Platform> Service<P> {
                 }
             }
         }
-        self.bar_view(sender).await
+        self.bar_view(sender, &own.origin).await
     }
 
-    /// What the bar of `sender`'s tab shows now.
-    async fn bar_view(&self, sender: BarSender) -> BarAnswer {
+    /// What the bar of `sender`'s tab (an identity of the portal `origin`) shows now.
+    async fn bar_view(&self, sender: BarSender, origin: &Origin) -> BarAnswer {
         let enabled = self
             .config
             .borrow()
             .as_ref()
             .is_some_and(|c| c.settings.identity_bar);
-        let origin = self
-            .with_consoles(|c| identity_bar::key_of_sender(c, sender).map(|k| k.origin.clone()));
-        let portals = match origin {
-            Some(origin) => self.portal_view(&origin).await,
-            None => Vec::new(),
-        };
+        let portals = self.portal_view(origin).await;
         let now = self.platform.now_ms();
         let isolated = self.platform.capabilities().isolates_identities();
         self.with_consoles(|c| {

@@ -368,4 +368,4 @@ impl<'de> serde::de::Visitor<'de> for TenantsVisitor {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -1,13 +1,15 @@
 use super::*;
 
-fn ok(body: &str) -> ApiReply {
+/// A 200 answer with `body` (also the AWS tests' portal answer).
+pub(crate) fn ok(body: &str) -> ApiReply {
     ApiReply::Http {
         status: 200,
         body: body.as_bytes().to_vec(),
     }
 }
 
-fn status(code: u16) -> ApiReply {
+/// An answer with status `code` and a body that says nothing usable.
+pub(crate) fn status(code: u16) -> ApiReply {
     ApiReply::Http {
         status: code,
         body: b"{\"Message\":\"nope\"}".to_vec(),

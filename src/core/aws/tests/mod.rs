@@ -1,24 +1,11 @@
 //! The tests of [`super`], a file per part, and what they share.
 
 use super::*;
+use crate::core::portal_api::tests::{ok, status};
 use crate::core::portal_api::{ApiError, ApiReply};
 use crate::core::secret::Secret;
 use crate::core::text::msg;
 use url::Url;
-
-fn ok(body: &str) -> ApiReply {
-    ApiReply::Http {
-        status: 200,
-        body: body.as_bytes().to_vec(),
-    }
-}
-
-fn status(code: u16) -> ApiReply {
-    ApiReply::Http {
-        status: code,
-        body: b"{}".to_vec(),
-    }
-}
 
 const SECRET_KEY: &str = "wJalr/XUtnFEMI+K7MDENG/bPxRfiCYEXAMPLE==";
 const TOKEN: &str = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ+abc=";
